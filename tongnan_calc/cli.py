@@ -1,0 +1,141 @@
+"""The command line: parse, call one function, render.  No computation lives here."""
+
+from __future__ import annotations
+
+import os
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+
+from tongnan_calc import __version__
+from tongnan_calc.messages import Lang
+from tongnan_calc.outputs import OutputError, check_output
+from tongnan_calc.runner import FatalError, run
+
+app = typer.Typer(
+    name="tongnan-calc",
+    help="Eligibility and payouts under the Tongnan District e-commerce policy (潼南区电子商务政策).",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=True,
+)
+
+
+class Language(str, Enum):
+    zh = "zh"
+    en = "en"
+
+
+LangOption = Annotated[Language, typer.Option("--lang", help="Language of the report: zh (default) or en.")]
+RulesOption = Annotated[
+    Optional[Path], typer.Option("--rules", help="Rule file (default: the rules.yaml shipped with the tool).")
+]
+
+
+def fail(message: str, code: int = 2) -> typer.Exit:
+    """Print one line per problem on stderr and leave with ``code``."""
+    err = Console(stderr=True, highlight=False, soft_wrap=True)
+    for line in message.splitlines() or [message]:
+        err.print(f"error: {line}", markup=False)
+    return typer.Exit(code)
+
+
+def resolve_ledger(ledger: Path | None, no_ledger: bool) -> Path | None:
+    """--ledger FILE, else the default ledger when it exists, else none (the run says so)."""
+    if no_ledger:
+        return None
+    if ledger is not None:
+        return ledger
+    from tongnan_calc.ledger import default_ledger_path
+
+    default = default_ledger_path()
+    return default if default.exists() else None
+
+
+@app.command("run")
+def run_command(
+    workbook: Annotated[Path, typer.Argument(help="Input workbook (.xlsx) with the sheets of SPEC §3.")],
+    year: Annotated[int, typer.Option("--year", "-y", help="Calculation year Y.")],
+    rules: RulesOption = None,
+    ledger: Annotated[
+        Optional[Path],
+        typer.Option(
+            "--ledger",
+            help="Payout ledger of prior payouts (default: $TONGNAN_LEDGER or ./tongnan-ledger.sqlite if it exists).",
+        ),
+    ] = None,
+    no_ledger: Annotated[bool, typer.Option("--no-ledger", help="Read no ledger, even the default one.")] = False,
+    out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Write the payout workbook (.xlsx) here.")] = None,
+    json_out: Annotated[Optional[str], typer.Option("--json", help="Write JSON here; '-' for stdout.")] = None,
+    lang: LangOption = Language.zh,
+    show_all: Annotated[bool, typer.Option("--all", help="Show ineligible lines in the terminal too.")] = False,
+    force: Annotated[bool, typer.Option("--force", help="Replace existing output files.")] = False,
+) -> None:
+    """Compute every entitlement of a batch for year Y.
+
+    Example: tongnan-calc run examples/example.xlsx --year 2016 --out payout-2016.xlsx
+
+    Exit codes: 0 done with no input error; 1 done, but some input had errors
+    (all listed); 2 nothing computed.
+    """
+    language: Lang = "en" if lang is Language.en else "zh"
+    try:
+        for path in (out, Path(json_out) if json_out not in (None, "-") else None):
+            if path is not None:
+                check_output(path, force=force)
+        result = run(workbook, year, rules, resolve_ledger(ledger, no_ledger))
+    except (FatalError, OutputError) as exc:
+        raise fail(str(exc)) from None
+    from tongnan_calc.report.terminal import print_result
+
+    console = Console(stderr=json_out == "-", highlight=False)
+    print_result(console, result, language, show_all=show_all)
+    if out is not None:
+        from tongnan_calc.report.xlsx import write_payout_workbook
+
+        write_payout_workbook(result, out, language)
+        console.print(f"payout workbook: {out}")
+    if json_out is not None:
+        from tongnan_calc.report.json_out import dumps, write_json
+
+        if json_out == "-":
+            sys.stdout.write(dumps(result, language))
+        else:
+            write_json(result, Path(json_out), language)
+            console.print(f"JSON: {json_out}")
+    raise typer.Exit(1 if result.batch.has_errors else 0)
+
+
+def version_callback(value: bool) -> None:
+    if value:
+        print(f"tongnan-calc {__version__}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def main_callback(
+    version: Annotated[
+        bool, typer.Option("--version", callback=version_callback, is_eager=True, help="Show the version.")
+    ] = False,
+) -> None:
+    """tongnan-calc: the Tongnan District e-commerce policy calculator."""
+
+
+def main() -> None:
+    """Console-script entry: no traceback reaches a user unless TONGNAN_DEBUG is set."""
+    try:
+        app()
+    except SystemExit:
+        raise
+    except KeyboardInterrupt:
+        print("error: interrupted", file=sys.stderr)
+        sys.exit(130)
+    except Exception as exc:
+        if os.environ.get("TONGNAN_DEBUG"):
+            raise
+        print(f"error: internal error: {type(exc).__name__}: {exc} (set TONGNAN_DEBUG=1 for details)", file=sys.stderr)
+        sys.exit(2)

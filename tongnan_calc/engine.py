@@ -1,0 +1,73 @@
+"""Run every measure for every enterprise: the functional core of a batch.
+
+二（七） is applied inside the measures (common conditions); here the ledger's prior
+payouts (years before Y only) are attached to each enterprise, every measure runs,
+and the totals are added up.  Nothing here reads or writes a file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
+from decimal import Decimal
+
+from tongnan_calc.measures import MEASURES
+from tongnan_calc.model import Line, PriorPayout, Records, Status
+from tongnan_calc.rules import Rules
+
+
+class YearError(Exception):
+    """The calculation year cannot be computed under this rule file."""
+
+
+def prior_by_enterprise(payouts: Iterable[PriorPayout], year: int) -> dict[str, tuple[PriorPayout, ...]]:
+    """Ledger payouts for years before ``year``, grouped by credit code."""
+    grouped: dict[str, list[PriorPayout]] = {}
+    for payout in payouts:
+        if payout.year < year:
+            grouped.setdefault(payout.credit_code, []).append(payout)
+    return {code: tuple(items) for code, items in grouped.items()}
+
+
+def check_year(year: int, rules: Rules) -> None:
+    if year < rules.start.year:
+        raise YearError(f"year {year} is before the policy start {rules.start.isoformat()} in {rules.path}")
+    if year > 9998:
+        raise YearError(f"year {year} is out of range")
+
+
+def compute_enterprise(rec: Records, year: int, rules: Rules) -> list[Line]:
+    return [measure(rec, year, rules) for measure in MEASURES.values()]
+
+
+def compute(
+    records: Iterable[Records],
+    year: int,
+    rules: Rules,
+    prior: Mapping[str, tuple[PriorPayout, ...]] | None = None,
+) -> list[Line]:
+    """Every line for every enterprise, in input order then measure order."""
+    check_year(year, rules)
+    prior = prior or {}
+    lines: list[Line] = []
+    for rec in records:
+        found = prior.get(rec.enterprise.credit_code, ())
+        lines.extend(compute_enterprise(replace(rec, prior=found) if found else rec, year, rules))
+    return lines
+
+
+@dataclass(frozen=True)
+class Totals:
+    by_measure: dict[str, Decimal]
+    payable: Decimal
+    counts: dict[Status, int]
+
+
+def totals(lines: Iterable[Line]) -> Totals:
+    by_measure = {measure: Decimal("0.00") for measure in MEASURES}
+    counts = dict.fromkeys(Status, 0)
+    for line in lines:
+        counts[line.status] += 1
+        if line.status is Status.PAYABLE and line.amount is not None:
+            by_measure[line.measure] += line.amount
+    return Totals(by_measure, sum(by_measure.values(), Decimal("0.00")), counts)

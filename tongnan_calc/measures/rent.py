@@ -1,0 +1,94 @@
+"""二（二） Rent subsidy for newly settled e-commerce enterprises.
+
+    新落户区内的电子商务企业租用规划商务楼宇作办公用房的，前两年分别按租金的60%和
+    30%予以补助，返还租金计算面积最高不超过2000平方米。（责任单位：区商务局、区财政局）
+
+SPEC §4 ``rent``: each counted lease row's rent is spread evenly over its days;
+on day d the rate is rates[0] in the first year after settling and rates[1] in
+the second; that day's rent from each lease is multiplied by
+min(1, area_cap_m2 / A(d)), A(d) the total area of the counted leases covering d.
+
+The year is cut into intervals on which the rate, the cap and the set of leases
+are constant, so the work grows with the number of leases, not of days.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from fractions import Fraction
+from itertools import pairwise
+
+from tongnan_calc.dates import ONE_DAY, add_years, year_bounds
+from tongnan_calc.measures.common import Uses, blocked, common_conditions, ineligible, payable
+from tongnan_calc.model import LEASES, Lease, Line, Msg, Records
+from tongnan_calc.money import frac, show
+from tongnan_calc.rules import Rules
+
+MEASURE = "rent"
+
+
+def compute(rec: Records, year: int, rules: Rules) -> Line:
+    early = common_conditions(rec, rules, MEASURE)
+    if early is not None:
+        return early
+    settled = rec.enterprise.settled_on
+    if settled is None:
+        return ineligible(rec, rules, MEASURE, Msg.of("rent_not_settled"))
+    if settled < rules.start:
+        return ineligible(rec, rules, MEASURE, Msg.of("rent_settled_before_start", settled=settled, start=rules.start))
+    first_anniversary, second_anniversary = add_years(settled, 1), add_years(settled, 2)
+    year_start, year_stop = year_bounds(year)
+    lo, hi = max(year_start, settled), min(year_stop, second_anniversary)
+    if lo >= hi:
+        last = second_anniversary - ONE_DAY
+        return ineligible(rec, rules, MEASURE, Msg.of("rent_outside_period", year=year, settled=settled, last=last))
+    block = blocked(rec, rules, MEASURE, LEASES)
+    if block is not None:
+        return block
+    leases = [
+        lease
+        for lease in rec.leases
+        if lease.planned_building and lease.period_start < hi and lease.period_end + ONE_DAY > lo
+    ]
+    if not leases:
+        return ineligible(rec, rules, MEASURE, Msg.of("rent_no_lease", start=lo, end=hi - ONE_DAY))
+
+    uses = Uses(rules, MEASURE)
+    uses.step("settled_on", settled.isoformat())
+    uses.step("subsidy days this year", f"{lo.isoformat()} to {(hi - ONE_DAY).isoformat()}")
+    cuts = {lo, hi, first_anniversary}
+    for lease in leases:
+        cuts.update((lease.period_start, lease.period_end + ONE_DAY))
+    for name in ("rates", "area_cap_m2"):
+        cuts.update(rules.param(MEASURE, name).changes())
+    points = sorted(d for d in cuts if lo <= d <= hi)
+    total = Fraction(0)
+    for start, stop in pairwise(points):
+        total += _interval(uses, leases, start, stop, first_anniversary)
+    return payable(rec, rules, MEASURE, total, Msg.of("rent_payable", start=lo, end=hi - ONE_DAY), uses)
+
+
+def _interval(uses: Uses, leases: list[Lease], start: date, stop: date, first_anniversary: date) -> Fraction:
+    """The subsidy for the days [start, stop), on which nothing changes."""
+    active = [lease for lease in leases if lease.period_start <= start and lease.period_end >= stop - ONE_DAY]
+    if not active:
+        return Fraction(0)
+    days = (stop - start).days
+    rates = uses.get("rates", start)
+    rate = frac(rates[0] if start < first_anniversary else rates[1])
+    cap = frac(uses.get("area_cap_m2", start))
+    area = sum((frac(lease.area_m2) for lease in active), Fraction(0))
+    factor = min(Fraction(1), cap / area)
+    rent = sum((frac(lease.rent_paid) * days / _days(lease) for lease in active), Fraction(0))
+    amount = rent * factor * rate
+    rows = ",".join(str(lease.row) for lease in active)
+    uses.step(
+        f"{start.isoformat()} to {(stop - ONE_DAY).isoformat()} ({days} days)",
+        f"lease rows {rows}; rent {show(rent)}; area {show(area)} m², factor {show(factor)}; "
+        f"rate {show(rate)}; subsidy {show(amount)}",
+    )
+    return amount
+
+
+def _days(lease: Lease) -> int:
+    return (lease.period_end - lease.period_start).days + 1

@@ -1,0 +1,45 @@
+"""Exact money: conversions, the one rounding per payout line, display.
+
+SPEC §2: amounts are exact (``Decimal`` from cells, ``Fraction`` inside a
+computation) and each payout line is rounded once, half up, to 0.01 yuan.
+"""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
+
+CENT = Decimal("0.01")
+
+
+def frac(value: Decimal | int | Fraction) -> Fraction:
+    """The exact rational value of a decimal amount or rate."""
+    return value if isinstance(value, Fraction) else Fraction(value)
+
+
+def round_money(value: Fraction | Decimal) -> Decimal:
+    """Round an exact non-negative amount half up to 0.01 yuan (the only rounding)."""
+    exact = frac(value)
+    sign = -1 if exact < 0 else 1
+    cents = (abs(exact) * 100 + Fraction(1, 2)).__floor__()
+    return (Decimal(sign * cents) / 100).quantize(CENT)
+
+
+def fmt(amount: Decimal | None) -> str:
+    """Two decimals, no grouping: the form used in JSON and the basis."""
+    return "" if amount is None else f"{amount.quantize(CENT, rounding=ROUND_HALF_UP):f}"
+
+
+def show(value: Fraction | Decimal | int) -> str:
+    """An exact value for a human: the decimal itself when it terminates, else 10 places and '…'."""
+    exact = frac(value)
+    den = exact.denominator
+    while den % 2 == 0:
+        den //= 2
+    while den % 5 == 0:
+        den //= 5
+    if den == 1:
+        text = f"{Decimal(exact.numerator) / Decimal(exact.denominator):f}"
+        return text.rstrip("0").rstrip(".") if "." in text else text
+    q = Decimal(exact.numerator) / Decimal(exact.denominator)
+    return f"{q.quantize(Decimal('1e-10')):f}…"

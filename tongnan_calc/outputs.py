@@ -1,0 +1,40 @@
+"""Checks on output paths before any work is done: exists, folder, permission."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+
+class OutputError(Exception):
+    """An output path that cannot or must not be written; one line for the user."""
+
+
+def check_output(path: Path, *, force: bool) -> None:
+    """Refuse an output that exists (without ``force``), or whose folder is missing or read-only."""
+    folder = path.parent if str(path.parent) else Path(".")
+    if path.is_dir():
+        raise OutputError(f"{path} is a directory: give a file name")
+    if path.exists() and not force:
+        raise OutputError(f"{path} exists: use --force to replace it")
+    if not folder.is_dir():
+        raise OutputError(f"cannot write {path}: folder {folder} does not exist")
+    if not os.access(folder, os.W_OK):
+        raise OutputError(f"cannot write {path}: no permission to write in {folder}")
+
+
+@contextmanager
+def atomic_path(out: Path) -> Iterator[Path]:
+    """A temporary path beside ``out``, renamed onto it when the block succeeds."""
+    handle, name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
+    os.close(handle)
+    temporary = Path(name)
+    try:
+        yield temporary
+        os.replace(temporary, out)
+    finally:
+        if temporary.exists():
+            temporary.unlink()

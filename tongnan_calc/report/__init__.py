@@ -1,0 +1,1 @@
+"""Renderers of a run's result: terminal (rich), payout workbook (openpyxl), JSON."""

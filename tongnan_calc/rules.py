@@ -1,0 +1,201 @@
+"""Load and validate ``rules.yaml``; look up a parameter as in force on a date.
+
+The rule file is read exactly or not at all: every problem is reported as
+``file:line: message`` and the calculator never guesses a value (SPEC §5).
+The parameter shapes themselves live in ``rules_schema``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any, Generic, TypeVar
+
+import yaml
+
+T = TypeVar("T")
+
+MAX_RULES_BYTES = 1024 * 1024
+DEFAULT_RULES = Path(__file__).with_name("rules.yaml")
+
+
+class Problems:
+    """Problems collected while reading a rule file: (line, message) pairs."""
+
+    def __init__(self) -> None:
+        self.items: list[tuple[int, str]] = []
+
+    def add(self, line: int, message: str) -> None:
+        self.items.append((line, message))
+
+    def __bool__(self) -> bool:
+        return bool(self.items)
+
+    def sorted(self) -> list[tuple[int, str]]:
+        return sorted(set(self.items))
+
+
+@dataclass(frozen=True)
+class RuleProblem:
+    file: str
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}: {self.message}"
+
+
+class RuleError(Exception):
+    """A rule file that cannot be read exactly; carries every problem found."""
+
+    def __init__(self, problems: list[RuleProblem]) -> None:
+        super().__init__("\n".join(str(p) for p in problems))
+        self.problems = problems
+
+
+class NoValueInForce(Exception):
+    """A parameter was asked for a date before its first value."""
+
+
+@dataclass(frozen=True)
+class Dated(Generic[T]):
+    """A parameter's values, each in force from its date until the next one."""
+
+    measure: str
+    name: str
+    clause: str
+    unit: str
+    entries: tuple[tuple[date, T], ...]
+    line: int = 0
+
+    def at(self, day: date) -> tuple[T, date]:
+        """The value in force on ``day`` and the date it took effect."""
+        found: tuple[T, date] | None = None
+        for start, value in self.entries:
+            if start > day:
+                break
+            found = (value, start)
+        if found is None:
+            raise NoValueInForce(
+                f"{self.measure}.{self.name} has no value in force on {day.isoformat()}"
+                f" (the first is from {self.entries[0][0].isoformat()})"
+            )
+        return found
+
+    def changes(self) -> tuple[date, ...]:
+        return tuple(d for d, _ in self.entries)
+
+
+@dataclass(frozen=True)
+class MeasureRules:
+    id: str
+    clause: str
+    responsible: tuple[str, ...]
+    params: Mapping[str, Dated[Any]]
+    title: str = ""
+
+
+@dataclass(frozen=True)
+class Rules:
+    path: str
+    sha256: str
+    schema: int
+    version: str
+    title: str
+    start: date
+    excluded_by_micro_support: frozenset[str]
+    measures: Mapping[str, MeasureRules] = field(default_factory=dict)
+
+    def param(self, measure: str, name: str) -> Dated[Any]:
+        return self.measures[measure].params[name]
+
+    def value(self, measure: str, name: str, day: date) -> tuple[Any, date]:
+        return self.param(measure, name).at(day)
+
+
+# --- reading -----------------------------------------------------------------
+
+
+def load_rules(path: Path = DEFAULT_RULES) -> Rules:
+    """Read and validate a rule file; raise RuleError with every problem found."""
+    shown = str(path)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise RuleError([RuleProblem(shown, 0, "no such rule file")]) from None
+    except IsADirectoryError:
+        raise RuleError([RuleProblem(shown, 0, "is a directory, not a rule file")]) from None
+    except OSError as exc:
+        raise RuleError([RuleProblem(shown, 0, f"cannot be read: {exc.strerror}")]) from None
+    return parse_rules(raw, shown)
+
+
+def parse_rules(raw: bytes, shown: str) -> Rules:
+    from tongnan_calc.rules_schema import build
+
+    problems = Problems()
+    root = _compose(raw, problems)
+    rules = None
+    if root is not None and not problems:
+        rules = build(root, problems, sha256=hashlib.sha256(raw).hexdigest(), path=shown)
+    if problems or rules is None:
+        raise RuleError([RuleProblem(shown, line, msg) for line, msg in problems.sorted()])
+    return rules
+
+
+def _compose(raw: bytes, problems: Problems) -> yaml.Node | None:
+    if len(raw) > MAX_RULES_BYTES:
+        problems.add(1, f"the file is {len(raw):,} bytes; a rule file is at most {MAX_RULES_BYTES:,}")
+        return None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        problems.add(line, f"byte 0x{raw[exc.start]:02x} is not UTF-8: save the file as UTF-8")
+        return None
+    text = text.removeprefix("\ufeff")
+    for number, content in enumerate(text.splitlines(), start=1):
+        if "\t" in content:
+            problems.add(number, "a tab character: indent with spaces")
+    if problems:
+        return None
+    try:
+        for event in yaml.parse(text, Loader=yaml.SafeLoader):
+            if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+                problems.add(
+                    event.start_mark.line + 1 if event.start_mark is not None else 1,
+                    "anchors and aliases (& and *) are not allowed: write each value out",
+                )
+                return None
+        return yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark is not None else 1
+        problems.add(line, f"not valid YAML: {exc.problem or exc.context}")
+        return None
+    except yaml.YAMLError as exc:
+        problems.add(1, f"not valid YAML: {exc}")
+        return None
+
+
+def iter_params(rules: Rules) -> Iterator[Dated[Any]]:
+    for measure in rules.measures.values():
+        yield from measure.params.values()
+
+
+__all__ = [
+    "DEFAULT_RULES",
+    "Dated",
+    "MeasureRules",
+    "NoValueInForce",
+    "Problems",
+    "RuleError",
+    "RuleProblem",
+    "Rules",
+    "iter_params",
+    "load_rules",
+    "parse_rules",
+]

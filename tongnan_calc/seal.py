@@ -1,0 +1,40 @@
+"""A check value for each payable line of a payout workbook.
+
+The payout workbook goes to the finance bureau and comes back approved, perhaps
+with rejected rows deleted.  Before the ledger records it, each row left must be
+exactly as the calculator wrote it: the seal is a digest of the line's year,
+credit code, measure, tier and amount and of the run (rule file and input
+digests), so an edited amount or credit code no longer matches.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from decimal import Decimal
+
+from tongnan_calc.money import fmt
+
+
+def seal(
+    *,
+    year: int,
+    rules_sha256: str,
+    input_sha256: str,
+    credit_code: str,
+    measure: str,
+    tier: Decimal | None,
+    amount: Decimal,
+) -> str:
+    text = "|".join(
+        (
+            "tongnan-calc-line-v1",
+            str(year),
+            rules_sha256,
+            input_sha256,
+            credit_code,
+            measure,
+            "" if tier is None else f"{tier:f}",
+            fmt(amount),
+        )
+    )
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:20]
