@@ -12,9 +12,10 @@ import typer
 from rich.console import Console
 
 from tongnan_calc import __version__
+from tongnan_calc.cli_rules import app as rules_app
 from tongnan_calc.messages import Lang
-from tongnan_calc.outputs import OutputError, check_output
-from tongnan_calc.runner import FatalError, run
+from tongnan_calc.outputs import OutputError, check_output, write_text_atomic
+from tongnan_calc.runner import FatalError, run, run_compare
 
 app = typer.Typer(
     name="tongnan-calc",
@@ -23,6 +24,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     add_completion=True,
 )
+app.add_typer(rules_app, name="rules")
 
 
 class Language(str, Enum):
@@ -100,14 +102,53 @@ def run_command(
         write_payout_workbook(result, out, language)
         console.print(f"payout workbook: {out}")
     if json_out is not None:
-        from tongnan_calc.report.json_out import dumps, write_json
+        from tongnan_calc.report.json_out import dumps
 
         if json_out == "-":
             sys.stdout.write(dumps(result, language))
         else:
-            write_json(result, Path(json_out), language)
+            write_text_atomic(Path(json_out), dumps(result, language))
             console.print(f"JSON: {json_out}")
     raise typer.Exit(1 if result.batch.has_errors else 0)
+
+
+@app.command("compare")
+def compare_command(
+    workbook: Annotated[Path, typer.Argument(help="Input workbook (.xlsx).")],
+    year: Annotated[int, typer.Option("--year", "-y", help="Calculation year Y.")],
+    baseline: Annotated[Path, typer.Option("--baseline", help="Rule file in force (the baseline).")],
+    reform: Annotated[Path, typer.Option("--reform", help="Revised rule file (the reform).")],
+    ledger: Annotated[Optional[Path], typer.Option("--ledger", help="Payout ledger of prior payouts.")] = None,
+    no_ledger: Annotated[bool, typer.Option("--no-ledger", help="Read no ledger, even the default one.")] = False,
+    out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Write a workbook of the differences.")] = None,
+    json_out: Annotated[Optional[str], typer.Option("--json", help="Write JSON here; '-' for stdout.")] = None,
+    lang: LangOption = Language.zh,
+    force: Annotated[bool, typer.Option("--force", help="Replace existing output files.")] = False,
+) -> None:
+    """Budget impact of a rule revision on real data: totals under each and who gains or loses.
+
+    Example: tongnan-calc compare examples/example.xlsx --year 2016 --baseline rules.yaml --reform rules-new.yaml
+    """
+    language: Lang = "en" if lang is Language.en else "zh"
+    try:
+        for path in (out, Path(json_out) if json_out not in (None, "-") else None):
+            if path is not None:
+                check_output(path, force=force)
+        _, _, comparison = run_compare(workbook, year, baseline, reform, resolve_ledger(ledger, no_ledger))
+    except (FatalError, OutputError) as exc:
+        raise fail(str(exc)) from None
+    from tongnan_calc.report.compare_out import comparison_dumps, print_comparison, write_comparison_workbook
+
+    console = Console(stderr=json_out == "-", highlight=False)
+    print_comparison(console, comparison, language)
+    if out is not None:
+        write_comparison_workbook(comparison, out, language)
+        console.print(f"workbook: {out}")
+    if json_out == "-":
+        sys.stdout.write(comparison_dumps(comparison, language))
+    elif json_out is not None:
+        write_text_atomic(Path(json_out), comparison_dumps(comparison, language))
+        console.print(f"JSON: {json_out}")
 
 
 def version_callback(value: bool) -> None:

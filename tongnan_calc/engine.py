@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from tongnan_calc.measures import MEASURES
+from tongnan_calc.measures.common import micro_support_exclusion
 from tongnan_calc.model import Line, PriorPayout, Records, Status
 from tongnan_calc.rules import Rules
 
@@ -37,7 +38,11 @@ def check_year(year: int, rules: Rules) -> None:
 
 
 def compute_enterprise(rec: Records, year: int, rules: Rules) -> list[Line]:
-    return [measure(rec, year, rules) for measure in MEASURES.values()]
+    """Each measure's line; 二（七）'s micro-support exclusion first, for every measure it lists."""
+    return [
+        micro_support_exclusion(rec, rules, measure_id) or measure(rec, year, rules)
+        for measure_id, measure in MEASURES.items()
+    ]
 
 
 def compute(

@@ -38,3 +38,9 @@ def atomic_path(out: Path) -> Iterator[Path]:
     finally:
         if temporary.exists():
             temporary.unlink()
+
+
+def write_text_atomic(out: Path, text: str) -> None:
+    """Write a text file (UTF-8) so that a reader sees the old file or the new one, never half."""
+    with atomic_path(out) as temporary:
+        temporary.write_text(text, encoding="utf-8")

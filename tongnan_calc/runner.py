@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from tongnan_calc import engine
+from tongnan_calc.compare import Comparison, compare_lines
 from tongnan_calc.model import Batch, Line, PriorPayout
 from tongnan_calc.rules import DEFAULT_RULES, RuleError, Rules, load_rules
 
@@ -55,32 +56,67 @@ def load(rules_path: Path | None) -> Rules:
         raise FatalError(str(exc)) from None
 
 
-def run(workbook: Path, year: int, rules_path: Path | None = None, ledger_path: Path | None = None) -> RunResult:
-    """Compute every entitlement of one batch for calculation year ``year``."""
+@dataclass(frozen=True)
+class Inputs:
+    """One batch read from disk: records and issues, the input digest, the ledger's prior payouts."""
+
+    path: str
+    sha256: str
+    batch: Batch
+    prior: dict[str, tuple[PriorPayout, ...]]
+    ledger: LedgerUse | None
+
+
+def read_inputs(workbook: Path, year: int, ledger_path: Path | None) -> Inputs:
     from tongnan_calc.workbook_in import WorkbookError, read_workbook
 
-    rules = load(rules_path)
-    try:
-        engine.check_year(year, rules)
-    except engine.YearError as exc:
-        raise FatalError(str(exc)) from None
     prior, ledger = _prior(ledger_path, year)
     try:
         batch = read_workbook(workbook)
     except WorkbookError as exc:
         raise FatalError(str(exc)) from None
-    lines = tuple(engine.compute(batch.records, year, rules, prior))
+    return Inputs(str(workbook), file_sha256(workbook), batch, prior, ledger)
+
+
+def checked_year(year: int, rules: Rules) -> int:
+    try:
+        engine.check_year(year, rules)
+    except engine.YearError as exc:
+        raise FatalError(str(exc)) from None
+    return year
+
+
+def compute(inputs: Inputs, year: int, rules: Rules) -> RunResult:
+    lines = tuple(engine.compute(inputs.batch.records, year, rules, inputs.prior))
     return RunResult(
         year=year,
         rules=rules,
-        batch=batch,
+        batch=inputs.batch,
         lines=lines,
         totals=engine.totals(lines),
-        input_path=str(workbook),
-        input_sha256=file_sha256(workbook),
-        ledger=ledger,
+        input_path=inputs.path,
+        input_sha256=inputs.sha256,
+        ledger=inputs.ledger,
         generated_at=datetime.now(UTC).replace(microsecond=0),
     )
+
+
+def run(workbook: Path, year: int, rules_path: Path | None = None, ledger_path: Path | None = None) -> RunResult:
+    """Compute every entitlement of one batch for calculation year ``year``."""
+    rules = load(rules_path)
+    return compute(read_inputs(workbook, checked_year(year, rules), ledger_path), year, rules)
+
+
+def run_compare(
+    workbook: Path, year: int, baseline_path: Path, reform_path: Path, ledger_path: Path | None = None
+) -> tuple[RunResult, RunResult, Comparison]:
+    """The same batch under two rule files, read once."""
+    baseline, reform = load(baseline_path), load(reform_path)
+    checked_year(year, baseline)
+    inputs = read_inputs(workbook, checked_year(year, reform), ledger_path)
+    before, after = compute(inputs, year, baseline), compute(inputs, year, reform)
+    comparison = compare_lines(year, (baseline.version, before.lines), (reform.version, after.lines))
+    return before, after, comparison
 
 
 def _prior(ledger_path: Path | None, year: int) -> tuple[dict[str, tuple[PriorPayout, ...]], LedgerUse | None]:

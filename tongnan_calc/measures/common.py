@@ -96,11 +96,15 @@ def payable(
 
 
 def common_conditions(rec: Records, rules: Rules, measure: str) -> Line | None:
-    """二（七）: only e-commerce legal entities; none while enjoying micro-enterprise support."""
-    ent = rec.enterprise
-    if not ent.ecommerce_entity:
+    """二（七）: 二（二）至（五） are for e-commerce legal entities ("电子商务法人企业可享受")."""
+    if not rec.enterprise.ecommerce_entity:
         return ineligible(rec, rules, measure, Msg.of("not_ecommerce_entity"))
-    if ent.micro_support and measure in rules.excluded_by_micro_support:
+    return None
+
+
+def micro_support_exclusion(rec: Records, rules: Rules, measure: str) -> Line | None:
+    """二（七）: "享受微企扶持的不再享受上述优惠政策" — for every measure the rule file excludes."""
+    if rec.enterprise.micro_support and measure in rules.excluded_by_micro_support:
         return ineligible(rec, rules, measure, Msg.of("micro_support"))
     return None
 

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
 from tongnan_calc.messages import Lang, render
 from tongnan_calc.model import Line, Status
 from tongnan_calc.money import fmt
-from tongnan_calc.outputs import atomic_path
 from tongnan_calc.runner import RunResult
 
 
@@ -63,8 +61,3 @@ def result_json(result: RunResult, lang: Lang = "zh", *, include_ineligible: boo
 def dumps(result: RunResult, lang: Lang = "zh") -> str:
     return json.dumps(result_json(result, lang), ensure_ascii=False, indent=2) + "\n"
 
-
-def write_json(result: RunResult, out: Path, lang: Lang = "zh") -> None:
-    """Write the JSON atomically (temporary file beside it, then rename)."""
-    with atomic_path(out) as temporary:
-        temporary.write_text(dumps(result, lang), encoding="utf-8")

@@ -1,0 +1,86 @@
+"""二（三） one-time 20,000 yuan for a spin-off operating 一年以上 (the bound included).
+
+SPEC §4: requires spun_off = yes and operating_since + 1 year <= 31 December Y;
+ineligible when a prior spin_off payout exists.
+"""
+
+from __future__ import annotations
+
+from factories import SHIPPED, assert_ineligible, assert_payable, ent, paid, rec
+
+from tongnan_calc.engine import compute, prior_by_enterprise
+from tongnan_calc.measures import MEASURES
+
+spin_off = MEASURES["spin_off"]
+PARAMS = {"amount", "min_operating_years"}
+
+
+def test_one_year_exactly_on_31_december_is_eligible() -> None:
+    # operating_since 2015-12-31 + 1 year = 2016-12-31 <= 2016-12-31 (以上 includes the bound)
+    # amount 20,000 -> 20,000.00
+    r = rec(ent(spun_off=True, operating_since="2015-12-31"))
+    assert_payable(spin_off(r, 2016, SHIPPED), "20000.00", PARAMS)
+
+
+def test_one_day_later_is_ineligible() -> None:
+    # operating_since 2016-01-01 + 1 year = 2017-01-01 > 2016-12-31
+    r = rec(ent(spun_off=True, operating_since="2016-01-01"))
+    assert_ineligible(spin_off(r, 2016, SHIPPED), "二（三）", "2017-01-01")
+
+
+def test_one_day_later_is_eligible_the_next_year() -> None:
+    # 2017-01-01 <= 2017-12-31 -> 20,000.00
+    r = rec(ent(spun_off=True, operating_since="2016-01-01"))
+    assert_payable(spin_off(r, 2017, SHIPPED), "20000.00", PARAMS)
+
+
+def test_leap_day_start() -> None:
+    # operating_since 2016-02-29 + 1 year = 2017-02-28 <= 2017-12-31 -> 20,000.00; 2016 too early.
+    r = rec(ent(spun_off=True, operating_since="2016-02-29"))
+    assert_payable(spin_off(r, 2017, SHIPPED), "20000.00", PARAMS)
+    assert_ineligible(spin_off(r, 2016, SHIPPED), "二（三）", "2017-02-28")
+
+
+def test_prior_payout_in_an_earlier_year_is_ineligible_naming_that_year() -> None:
+    # paid for 2016 (ledger); in 2017 the one-time reward is not paid again.
+    r = rec(
+        ent(spun_off=True, operating_since="2015-06-01"),
+        prior=[paid("spin_off", 2016, 20000)],
+    )
+    assert_ineligible(spin_off(r, 2017, SHIPPED), "二（三）", "2016")
+
+
+def test_prior_payout_of_another_measure_does_not_count() -> None:
+    # only a spin_off payout makes it one-time: 20,000.00
+    r = rec(
+        ent(spun_off=True, operating_since="2015-06-01"),
+        prior=[paid("data_line", 2016, 3000), paid("rent", 2016, 21900)],
+    )
+    assert_payable(spin_off(r, 2017, SHIPPED), "20000.00", PARAMS)
+
+
+def test_not_spun_off_is_ineligible() -> None:
+    r = rec(ent(spun_off=False, operating_since="2015-01-01"))
+    assert_ineligible(spin_off(r, 2016, SHIPPED), "二（三）")
+
+
+def test_no_operating_date_is_ineligible() -> None:
+    r = rec(ent(spun_off=True, operating_since=None))
+    assert_ineligible(spin_off(r, 2016, SHIPPED), "二（三）")
+
+
+def test_ledger_payout_for_y_itself_is_not_prior() -> None:
+    # SPEC §4: prior payouts are those recorded for years before Y.  Re-running 2017 after
+    # recording 2017's payout still shows 20,000.00; 2018 is ineligible naming 2017.
+    # (the ledger rows go through prior_by_enterprise, which keeps years < Y; compute() itself
+    # attaches whatever mapping it is given)
+    r = rec(ent(spun_off=True, operating_since="2015-06-01"))
+    ledger = [paid("spin_off", 2017, 20000)]
+    (line_2017,) = [
+        x for x in compute([r], 2017, SHIPPED, prior_by_enterprise(ledger, 2017)) if x.measure == "spin_off"
+    ]
+    assert_payable(line_2017, "20000.00", PARAMS)
+    (line_2018,) = [
+        x for x in compute([r], 2018, SHIPPED, prior_by_enterprise(ledger, 2018)) if x.measure == "spin_off"
+    ]
+    assert_ineligible(line_2018, "二（三）", "2017")
