@@ -1,0 +1,100 @@
+"""Unified Social Credit Code (统一社会信用代码, GB 32100-2015) checks.
+
+A code has 18 characters from ``ALPHABET``; the last one is a check character
+computed from the first 17 (weights 3^i mod 31, check value
+(31 - Σ value×weight mod 31) mod 31).  A wrong length or character makes the
+code unusable (an error); a wrong check character is only a warning because
+some early codes fail it.
+"""
+
+from __future__ import annotations
+
+import operator
+import unicodedata
+from dataclasses import dataclass
+
+ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+LENGTH = 18
+
+_VALUES: dict[str, int] = {ch: i for i, ch in enumerate(ALPHABET)}
+_ALLOWED: frozenset[str] = frozenset(ALPHABET)
+_WEIGHTS: tuple[int, ...] = tuple(pow(3, i, 31) for i in range(LENGTH - 1))
+# Characters deleted by ``normalize`` besides Unicode whitespace: zero-width
+# characters that come along when a code is copied from a web page.
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))
+
+ALLOWED_TEXT = "digits and the letters A-H J-N P-R T U W-Y"
+
+
+@dataclass(frozen=True, slots=True)
+class Checked:
+    """The result of ``validate``.
+
+    ``code`` is the normalized text.  ``error`` is set when the code is
+    unusable (wrong length or character); ``warning`` is set when only the
+    check character is wrong (the code is still used).
+    """
+
+    code: str
+    error: str | None = None
+    warning: str | None = None
+
+    @property
+    def usable(self) -> bool:
+        return self.error is None
+
+    @property
+    def valid(self) -> bool:
+        return self.error is None and self.warning is None
+
+
+def normalize(text: str) -> str:
+    """Upper-case, fold full-width forms (NFKC) and remove every space.
+
+    Spaces include full-width (U+3000) and non-breaking spaces and zero-width
+    characters, wherever they are in the text.
+    """
+    if not text.isascii():
+        text = unicodedata.normalize("NFKC", text).translate(_INVISIBLE)
+    return "".join(text.split()).upper()
+
+
+def check_char(code17: str) -> str:
+    """The check character for the first 17 characters of a code.
+
+    Raises ``ValueError`` when ``code17`` is not 17 characters of ``ALPHABET``.
+    """
+    if len(code17) != LENGTH - 1:
+        raise ValueError(f"expected 17 characters, got {len(code17)}")
+    try:
+        values = [_VALUES[ch] for ch in code17]
+    except KeyError as error:
+        raise ValueError(f"character {error.args[0]!r} is not allowed in a credit code") from None
+    total = sum(map(operator.mul, values, _WEIGHTS))
+    return ALPHABET[(31 - total % 31) % 31]
+
+
+def validate(text: str) -> Checked:
+    """Normalize ``text`` and check it as a credit code."""
+    code = normalize(text)
+    if len(code) != LENGTH:
+        return Checked(
+            code,
+            error=(f"expected a unified social credit code of 18 characters, got {len(code)}: {code!r}"),
+        )
+    if not _ALLOWED.issuperset(code):
+        position, ch = next((i, c) for i, c in enumerate(code, 1) if c not in _VALUES)
+        return Checked(
+            code,
+            error=(f"expected a unified social credit code ({ALLOWED_TEXT}), got {ch!r} at position {position}"),
+        )
+    expected = check_char(code[:-1])
+    if code[-1] != expected:
+        return Checked(
+            code,
+            warning=(
+                f"expected check character {expected!r}, got {code[-1]!r}: "
+                "the code may be mistyped (the row is still used)"
+            ),
+        )
+    return Checked(code)

@@ -1,0 +1,891 @@
+"""Read the input workbook (SPEC §3) into a ``model.Batch``.
+
+A workbook that cannot be read at all raises ``WorkbookError`` with one line
+naming the file.  Everything else — a bad cell, a missing column in a sheet
+other than ``enterprises``, a record for an unknown enterprise — becomes an
+``InputIssue`` and never stops the batch.
+"""
+
+from __future__ import annotations
+
+import gc
+import zipfile
+from collections import defaultdict
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import MISSING, dataclass, field, fields
+from datetime import date
+from operator import itemgetter
+from pathlib import Path
+from typing import Any, Final, cast
+
+from python_calamine import CalamineError, CalamineWorkbook, PasswordError
+
+from tongnan_calc import cells
+from tongnan_calc.cells import Bad, Cell
+from tongnan_calc.model import (
+    DATA_LINES,
+    ENTERPRISES,
+    LEASES,
+    LOANS,
+    SALES,
+    Batch,
+    DataLine,
+    Enterprise,
+    InputIssue,
+    Lease,
+    Loan,
+    Records,
+    Sale,
+    Severity,
+)
+from tongnan_calc.uscc import Checked
+
+# --- limits ------------------------------------------------------------------------
+
+MAX_UNCOMPRESSED_BYTES: Final = 2 * 1024**3
+"""Refuse a workbook whose members expand to more than this in total."""
+MAX_COMPRESSION_RATIO: Final = 1000
+"""Refuse a member compressed more than this ratio ..."""
+RATIO_CHECK_MIN_BYTES: Final = 100 * 1024**2
+"""... when it expands to more than this."""
+
+_OLE_MAGIC: Final = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ZIP_MAGICS: Final = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
+_ENCRYPTED_MARK: Final = "EncryptedPackage".encode("utf-16-le")
+_SCAN_CHUNK: Final = 1 << 20
+ENCRYPTED: Final = "workbook is encrypted (password-protected); save an unprotected copy as .xlsx"
+
+
+class WorkbookError(Exception):
+    """The workbook cannot be read at all; ``str(error)`` is one line."""
+
+
+# --- sheets and columns (SPEC §3) ----------------------------------------------------
+
+Converter = Callable[[Cell, bool], object]
+"""A converter of ``cells``: (raw cell, required) -> value or ``Bad``."""
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    key: str
+    header: str
+    required: bool
+    convert: Converter
+
+
+@dataclass(frozen=True, slots=True)
+class SheetSpec:
+    key: str
+    header: str
+    columns: tuple[Column, ...]
+    record: type[Any]
+
+
+def _credit_code_converter(raw: Cell, required: bool) -> object:
+    return cells.to_credit_code(raw)
+
+
+CREDIT_CODE: Final = Column("credit_code", "统一社会信用代码", True, _credit_code_converter)
+
+SHEETS: Final[tuple[SheetSpec, ...]] = (
+    SheetSpec(
+        ENTERPRISES,
+        "企业信息",
+        (
+            CREDIT_CODE,
+            Column("name", "企业名称", True, cells.to_text),
+            Column("ecommerce_entity", "电子商务法人企业", True, cells.to_yes_no),
+            Column("settled_on", "落户日期", False, cells.to_date),
+            Column("micro_support", "享受微企扶持", False, cells.to_yes_no),
+            Column("hq_type", "机构类型", False, cells.to_hq_type),
+            Column("renowned", "国内外知名企业", False, cells.to_yes_no),
+            Column("city_key", "市重点培育", False, cells.to_yes_no),
+            Column("demo_level", "示范企业级别", False, cells.to_demo_level),
+            Column("spun_off", "特色传统企业分离设立", False, cells.to_yes_no),
+            Column("operating_since", "开始运营日期", False, cells.to_date),
+        ),
+        Enterprise,
+    ),
+    SheetSpec(
+        LEASES,
+        "办公租赁",
+        (
+            CREDIT_CODE,
+            Column("building", "楼宇名称", False, cells.to_text),
+            Column("planned_building", "规划商务楼宇", True, cells.to_yes_no),
+            Column("area_m2", "租用面积", True, cells.to_positive),
+            Column("period_start", "租期起", True, cells.to_date),
+            Column("period_end", "租期止", True, cells.to_date),
+            Column("rent_paid", "实付租金", True, cells.to_amount),
+        ),
+        Lease,
+    ),
+    SheetSpec(
+        DATA_LINES,
+        "数据专线",
+        (
+            CREDIT_CODE,
+            Column("year", "年度", True, cells.to_year),
+            Column("fee_paid", "实付租赁费", True, cells.to_amount),
+        ),
+        DataLine,
+    ),
+    SheetSpec(
+        SALES,
+        "年销售额",
+        (
+            CREDIT_CODE,
+            Column("year", "年度", True, cells.to_year),
+            Column("sales", "年销售额", True, cells.to_amount),
+        ),
+        Sale,
+    ),
+    SheetSpec(
+        LOANS,
+        "贷款",
+        (
+            CREDIT_CODE,
+            Column("loan_id", "贷款编号", True, cells.to_text),
+            Column("key_project", "重点建设项目", True, cells.to_yes_no),
+            Column("principal", "贷款本金", True, cells.to_amount),
+            Column("drawdown_date", "放款日期", True, cells.to_date),
+            Column("maturity_date", "到期日期", True, cells.to_date),
+            Column("interest_paid", "当年实付利息", False, cells.to_amount),
+        ),
+        Loan,
+    ),
+)
+_COLUMNS: Final[dict[str, dict[str, Column]]] = {
+    spec.key: {column.key: column for column in spec.columns} for spec in SHEETS
+}
+SHEET_ORDER: Final[dict[str, int]] = {spec.key: i for i, spec in enumerate(SHEETS)}
+OTHER_SHEETS: Final = tuple(spec.key for spec in SHEETS if spec.key != ENTERPRISES)
+
+
+def _name_key(text: str) -> str:
+    """Sheet names and headers: surrounding spaces ignored, English case-insensitive."""
+    return text.strip().lower()
+
+
+def _lookup(names: Iterable[tuple[str, str, str]]) -> dict[str, str]:
+    table: dict[str, str] = {}
+    for target, key, header in names:
+        table[_name_key(key)] = target
+        table[_name_key(header)] = target
+    return table
+
+
+_SHEET_BY_NAME: Final = _lookup((s.key, s.key, s.header) for s in SHEETS)
+
+
+def _label(key: str, header: str) -> str:
+    return f"{key} ({header})"
+
+
+def _letter(position: int) -> str:
+    """Excel column letters for a 0-based position (0 -> A, 26 -> AA)."""
+    letters = ""
+    position += 1
+    while position:
+        position, rest = divmod(position - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
+
+
+ROWS_LISTED: Final = 5
+"""At most this many other rows are named in a duplicate message."""
+
+
+def _rows_text(rows: Sequence[int], own: int) -> str:
+    """'row 7' or 'rows 3, 7' or 'rows 3, 4, 5, 6, 7 and 12 more': the rows but ``own``."""
+    listed: list[int] = []
+    for row in rows:
+        if row != own:
+            listed.append(row)
+            if len(listed) == ROWS_LISTED:
+                break
+    more = len(rows) - 1 - len(listed)
+    numbers = ", ".join(map(str, listed)) + (f" and {more} more" if more else "")
+    return f"row {numbers}" if len(rows) == 2 else f"rows {numbers}"
+
+
+# --- fatal checks before calamine -------------------------------------------------------
+
+
+def _fail(source: Path | str, what: str) -> WorkbookError:
+    return WorkbookError(f"{source}: {what}")
+
+
+def _check_path(path: Path) -> bytes:
+    """Check the file exists and is a file; return its first bytes."""
+    if not path.exists():
+        raise _fail(path, "file not found")
+    if path.is_dir():
+        raise _fail(path, "is a directory, not an .xlsx workbook")
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(4096)
+    except OSError as error:
+        raise _fail(path, f"cannot be opened: {error.strerror or error}") from None
+    if not head:
+        raise _fail(path, "file is empty (0 bytes), not an .xlsx workbook")
+    return head
+
+
+def _has_bytes(path: Path, needle: bytes) -> bool:
+    """Whether ``needle`` occurs in the file (read in chunks)."""
+    tail = b""
+    with path.open("rb") as handle:
+        while chunk := handle.read(_SCAN_CHUNK):
+            if needle in tail + chunk:
+                return True
+            tail = chunk[-len(needle) :]
+    return False
+
+
+def _refuse_non_zip(path: Path, head: bytes) -> None:
+    if head.startswith(_OLE_MAGIC):
+        if _has_bytes(path, _ENCRYPTED_MARK):
+            raise _fail(path, ENCRYPTED)
+        raise _fail(
+            path,
+            "is an old Excel 97-2003 .xls workbook; open it in Excel and save it as .xlsx",
+        )
+    if b"\x00" not in head:
+        raise _fail(path, "is not an .xlsx workbook (it is a text file such as CSV)")
+    raise _fail(path, "is not an .xlsx workbook (unrecognised content)")
+
+
+def _check_members(path: Path, infos: Sequence[zipfile.ZipInfo]) -> None:
+    names = {info.filename for info in infos}
+    if "[Content_Types].xml" not in names:
+        if "mimetype" in names or "content.xml" in names:
+            raise _fail(path, "is an OpenDocument .ods spreadsheet; save it as .xlsx")
+        raise _fail(path, "is a zip archive but not an .xlsx workbook")
+    if "xl/workbook.bin" in names:
+        raise _fail(path, "is a binary .xlsb workbook; save it as .xlsx")
+
+
+def _check_sizes(path: Path, infos: Sequence[zipfile.ZipInfo]) -> None:
+    total = sum(info.file_size for info in infos)
+    if total > MAX_UNCOMPRESSED_BYTES:
+        raise _fail(
+            path,
+            f"refused: it expands to {total} bytes, more than the limit of "
+            f"{MAX_UNCOMPRESSED_BYTES} (possible zip bomb)",
+        )
+    for info in infos:
+        if info.file_size <= RATIO_CHECK_MIN_BYTES:
+            continue
+        ratio = info.file_size / max(info.compress_size, 1)
+        if ratio > MAX_COMPRESSION_RATIO:
+            raise _fail(
+                path,
+                f"refused: member {info.filename!r} expands {int(ratio)} times (possible zip bomb)",
+            )
+
+
+def check_file(path: Path) -> None:
+    """Raise ``WorkbookError`` unless ``path`` looks like a safe .xlsx file."""
+    head = _check_path(path)
+    if not head.startswith(_ZIP_MAGICS):
+        _refuse_non_zip(path, head)
+    try:
+        with zipfile.ZipFile(path) as archive:
+            infos = archive.infolist()
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError):
+        raise _fail(path, "is damaged: not a readable zip archive (truncated or corrupt .xlsx)") from None
+    _check_members(path, infos)
+    _check_sizes(path, infos)
+
+
+# --- reading sheets ---------------------------------------------------------------------
+
+Rows = Sequence[Sequence[Cell]]
+
+
+@dataclass(frozen=True, slots=True)
+class RawSheet:
+    spec: SheetSpec
+    name: str
+    rows: Rows
+
+
+def _first_line(error: BaseException) -> str:
+    text = str(error).strip().splitlines()
+    return text[0] if text else type(error).__name__
+
+
+def _match_sheets(source: Path | str, names: Sequence[str]) -> tuple[dict[str, str], list[str]]:
+    """Map sheet key -> actual name; also return the names that match nothing."""
+    found: dict[str, str] = {}
+    unknown: list[str] = []
+    for name in names:
+        key = _SHEET_BY_NAME.get(_name_key(name))
+        if key is None:
+            unknown.append(name)
+        elif key in found:
+            header = SHEETS[SHEET_ORDER[key]].header
+            raise _fail(
+                source,
+                f"sheets {found[key]!r} and {name!r} are both the {_label(key, header)} sheet; keep only one",
+            )
+        else:
+            found[key] = name
+    if ENTERPRISES not in found:
+        listed = ", ".join(repr(n) for n in names) or "none"
+        raise _fail(source, f"no {_label(ENTERPRISES, SHEETS[0].header)} sheet; sheets found: {listed}")
+    return found, unknown
+
+
+def _load(path: Path) -> tuple[list[RawSheet], list[str]]:
+    """Open with calamine; return the known sheets in SPEC order and the others."""
+    try:
+        with CalamineWorkbook.from_path(str(path)) as book:
+            found, unknown = _match_sheets(path, book.sheet_names)
+            sheets = [
+                RawSheet(
+                    spec,
+                    found[spec.key],
+                    book.get_sheet_by_name(found[spec.key]).to_python(skip_empty_area=False),
+                )
+                for spec in SHEETS
+                if spec.key in found
+            ]
+    except PasswordError:
+        raise _fail(path, ENCRYPTED) from None
+    except WorkbookError:
+        raise
+    except BaseException as error:
+        if not _is_reader_failure(error):
+            raise
+        raise _fail(path, f"cannot be read as an .xlsx workbook: {_first_line(error)}") from None
+    return sheets, unknown
+
+
+def _is_reader_failure(error: BaseException) -> bool:
+    """An error of calamine on a malformed file.  Besides its own exceptions,
+    a Rust panic surfaces as ``PanicException``, which is not an ``Exception``."""
+    if isinstance(error, (CalamineError, ValueError, TypeError, OverflowError, OSError)):
+        return True
+    return type(error).__name__ == "PanicException"
+
+
+# --- header row -------------------------------------------------------------------------
+
+
+def _is_blank_row(row: Sequence[Cell]) -> bool:
+    return all(isinstance(value, str) and not value.strip() for value in row)
+
+
+@dataclass(frozen=True, slots=True)
+class Layout:
+    """Where a sheet's columns are, and what is wrong with its header."""
+
+    header_index: int  # 0-based index of the header row, -1 when none
+    positions: tuple[tuple[int, Column], ...]  # usable columns, left to right
+    missing: tuple[Column, ...]
+    duplicates: tuple[tuple[Column, tuple[int, ...]], ...]
+    unknown: tuple[tuple[int, str], ...]
+
+    position: dict[str, int] = field(default_factory=dict)  # column key -> position
+
+    def __post_init__(self) -> None:
+        self.position.update((column.key, position) for position, column in self.positions)
+
+
+def _header_index(rows: Rows) -> int:
+    for index, row in enumerate(rows):
+        if not _is_blank_row(row):
+            return index
+    return -1
+
+
+def _layout(spec: SheetSpec, rows: Rows) -> Layout:
+    index = _header_index(rows)
+    by_name = _lookup((c.key, c.key, c.header) for c in spec.columns)
+    columns = _COLUMNS[spec.key]
+    found: dict[str, list[int]] = defaultdict(list)
+    unknown: list[tuple[int, str]] = []
+    for position, cell in enumerate(rows[index] if index >= 0 else ()):
+        text = cell if isinstance(cell, str) else cells.shown(cell)
+        if not text.strip():
+            continue
+        key = by_name.get(_name_key(text))
+        if key is None:
+            unknown.append((position, text.strip()))
+        else:
+            found[key].append(position)
+    return Layout(
+        header_index=index,
+        positions=tuple(sorted((p[0], columns[k]) for k, p in found.items() if len(p) == 1)),
+        missing=tuple(c for c in spec.columns if c.required and c.key not in found),
+        duplicates=tuple((columns[k], tuple(p)) for k, p in found.items() if len(p) > 1),
+        unknown=tuple(unknown),
+    )
+
+
+def _duplicate_text(column: Column, positions: Sequence[int]) -> str:
+    letters = ", ".join(_letter(p) for p in positions)
+    return f"column {_label(column.key, column.header)} appears more than once (columns {letters})"
+
+
+def _missing_text(missing: Sequence[Column]) -> str:
+    labels = ", ".join(_label(c.key, c.header) for c in missing)
+    noun = "column" if len(missing) == 1 else "columns"
+    return f"missing required {noun} {labels}"
+
+
+def _enterprise_layout(source: Path | str, sheet: RawSheet) -> Layout:
+    layout = _layout(sheet.spec, sheet.rows)
+    if layout.header_index < 0:
+        raise _fail(source, f"sheet {sheet.name!r} is empty (no header row)")
+    if layout.missing:
+        header_row = layout.header_index + 1
+        raise _fail(
+            source, f"sheet {sheet.name!r} is {_missing_text(layout.missing)}; its header row is row {header_row}"
+        )
+    if layout.duplicates:
+        column, positions = layout.duplicates[0]
+        raise _fail(source, f"sheet {sheet.name!r}: {_duplicate_text(column, positions)}")
+    return layout
+
+
+def _sheet_error(spec: SheetSpec, column: Column, what: str) -> InputIssue:
+    return InputIssue(
+        sheet=spec.key,
+        row=None,
+        column=column.key,
+        header=column.header,
+        value=None,
+        severity="error",
+        message=f"{what}; no row of this sheet is used",
+    )
+
+
+def _sheet_issues(spec: SheetSpec, layout: Layout) -> list[InputIssue]:
+    """Sheet-level issues: errors (the sheet is not used) and the unknown-column notice."""
+    header_row = layout.header_index + 1
+    issues = [
+        _sheet_error(spec, c, f"required column {_label(c.key, c.header)} is missing from header row {header_row}")
+        for c in layout.missing
+    ]
+    issues.extend(_sheet_error(spec, c, _duplicate_text(c, p)) for c, p in layout.duplicates)
+    if layout.unknown:
+        names = ", ".join(f"{text} ({_letter(p)})" for p, text in layout.unknown)
+        issues.append(
+            InputIssue(
+                sheet=spec.key,
+                row=None,
+                column=None,
+                header=None,
+                value=None,
+                severity="notice",
+                message=f"unknown columns ignored: {names}",
+            )
+        )
+    return issues
+
+
+# --- rows ---------------------------------------------------------------------------------
+#
+# A sheet is converted column by column: one list comprehension per column is
+# much faster than a Python loop per cell, and issues are rare.
+
+MSG_UNKNOWN_ENTERPRISE: Final = "credit code not in enterprises"
+
+CodeCache = dict[str, "Checked | Bad"]
+
+
+def _credit_code(raw: Cell, cache: CodeCache) -> Checked | Bad:
+    """``cells.to_credit_code``, remembered for text cells (codes repeat a lot)."""
+    if not isinstance(raw, str):
+        return cells.to_credit_code(raw)
+    checked = cache.get(raw)
+    if checked is None:
+        checked = cache[raw] = cells.to_credit_code(raw)
+    return checked
+
+
+@dataclass(slots=True)
+class Parsed:
+    """A sheet's non-blank data rows, converted (working state while reading)."""
+
+    spec: SheetSpec
+    layout: Layout
+    numbers: list[int]  # Excel row number of each row
+    rows: list[Sequence[Cell]]  # the raw cells of each row
+    codes: list[str | None]  # normalized credit code of each row, when readable
+    columns: dict[str, list[object]]  # key -> converted value (or Bad) per row
+    issues: dict[int, list[InputIssue]] = field(default_factory=dict)  # by row index
+
+    def add(
+        self,
+        index: int,
+        column: Column,
+        message: str,
+        severity: Severity = "error",
+        *,
+        first: bool = False,
+    ) -> None:
+        """Record an issue on a cell of row ``index`` (``first``: before the others)."""
+        position = self.layout.position[column.key]
+        issue = InputIssue(
+            sheet=self.spec.key,
+            row=self.numbers[index],
+            column=column.key,
+            header=column.header,
+            value=cells.seen(self.rows[index][position]),
+            severity=severity,
+            message=message,
+            credit_code=self.codes[index],
+        )
+        issues = self.issues.setdefault(index, [])
+        if first:
+            issues.insert(0, issue)
+        else:
+            issues.append(issue)
+
+    def ok(self, index: int) -> bool:
+        issues = self.issues.get(index)
+        return not issues or all(i.severity != "error" for i in issues)
+
+    def shown(self, index: int, key: str) -> str:
+        return cells.shown(self.rows[index][self.layout.position[key]])
+
+
+def _data_rows(rows: Rows, layout: Layout) -> tuple[list[int], list[Sequence[Cell]]]:
+    """The non-blank rows under the header, with their Excel row numbers."""
+    width = max(layout.position.values()) + 1
+    code_position = layout.position[CREDIT_CODE.key]
+    numbers: list[int] = []
+    data: list[Sequence[Cell]] = []
+    for index in range(layout.header_index + 1, len(rows)):
+        row = rows[index]
+        code = row[code_position] if code_position < len(row) else ""
+        # Fast path: a row with a credit code is not blank.
+        if isinstance(code, str) and not code.strip() and _is_blank_row(row):
+            continue
+        if len(row) < width:  # calamine rows are rectangular; be safe anyway
+            row = [*row, *([""] * (width - len(row)))]
+        numbers.append(index + 1)
+        data.append(row)
+    return numbers, data
+
+
+def _parse(spec: SheetSpec, rows: Rows, layout: Layout) -> Parsed:
+    numbers, data = _data_rows(rows, layout)
+    code_position = layout.position[CREDIT_CODE.key]
+    cache: CodeCache = {}
+    checked = [_credit_code(row[code_position], cache) for row in data]
+    codes = [c.code if isinstance(c, Checked) else None for c in checked]
+    parsed = Parsed(spec, layout, numbers, data, codes, {})
+    for index, result in enumerate(checked):
+        if isinstance(result, Bad):
+            parsed.add(index, CREDIT_CODE, result.message)
+        elif result.warning is not None and spec.key == ENTERPRISES:
+            parsed.add(index, CREDIT_CODE, result.warning, "warning")
+    for position, column in layout.positions:
+        if column is CREDIT_CODE:
+            continue
+        convert, required = column.convert, column.required
+        values = [convert(row[position], required) for row in data]
+        parsed.columns[column.key] = values
+        for index in [i for i, v in enumerate(values) if isinstance(v, Bad)]:
+            parsed.add(index, column, cast(Bad, values[index]).message)
+    return parsed
+
+
+# --- checks across cells and rows -----------------------------------------------------------
+
+
+def _check_order(parsed: Parsed, first: str, second: str, *, strict: bool) -> None:
+    """Column ``second`` must be on or after (``strict``: after) column ``first``."""
+    column = _COLUMNS[parsed.spec.key][second]
+    if first not in parsed.columns or second not in parsed.columns:
+        return
+    relation = "after" if strict else "on or after"
+    pairs = zip(parsed.columns[first], parsed.columns[second], strict=True)
+    for index, (start, end) in enumerate(pairs):
+        if not (isinstance(start, date) and isinstance(end, date)):
+            continue
+        if end < start or (strict and end == start):
+            parsed.add(
+                index,
+                column,
+                f"expected a date {relation} {first} ({start.isoformat()}), got {parsed.shown(index, second)}",
+            )
+
+
+def _groups(keys: Iterable[Hashable | None]) -> Iterator[list[int]]:
+    """Indexes sharing a key (not None) with at least one other index."""
+    found: dict[Hashable, list[int]] = defaultdict(list)
+    for index, key in enumerate(keys):
+        if key is not None:
+            found[key].append(index)
+    return (group for group in found.values() if len(group) > 1)
+
+
+def _check_duplicate_years(parsed: Parsed) -> None:
+    years = parsed.columns.get("year")
+    if years is None:
+        return
+    column = _COLUMNS[parsed.spec.key]["year"]
+    keys = (
+        (code, year) if code is not None and isinstance(year, int) else None
+        for code, year in zip(parsed.codes, years, strict=True)
+    )
+    for group in _groups(keys):
+        rows = [parsed.numbers[i] for i in group]
+        for index, own in zip(group, rows, strict=True):
+            also = _rows_text(rows, own)
+            parsed.add(index, column, f"duplicate year {years[index]} for this enterprise (also on {also})")
+
+
+def _check_duplicate_codes(parsed: Parsed) -> None:
+    for group in _groups(parsed.codes):
+        rows = [parsed.numbers[i] for i in group]
+        for index, own in zip(group, rows, strict=True):
+            also = _rows_text(rows, own)
+            parsed.add(
+                index, CREDIT_CODE, f"duplicate credit code (also on {also}); every row with this code is dropped"
+            )
+
+
+def _cross_checks(parsed: Parsed) -> None:
+    key = parsed.spec.key
+    if key == ENTERPRISES:
+        _check_duplicate_codes(parsed)
+    elif key == LEASES:
+        _check_order(parsed, "period_start", "period_end", strict=False)
+    elif key == LOANS:
+        _check_order(parsed, "drawdown_date", "maturity_date", strict=True)
+    elif key == SALES:
+        _check_duplicate_years(parsed)
+
+
+# --- joining the sheets ---------------------------------------------------------------------
+
+
+def _maker(record: type[Any], keys: Sequence[str]) -> Callable[[tuple[object, ...]], Any]:
+    """A fast constructor of ``record`` from (converted cells in ``keys`` order,
+    credit code, row number): positional arguments picked by one itemgetter,
+    defaults filled in for the optional columns that are absent."""
+    slots = [*keys, "credit_code", "row"]
+    defaults: list[object] = []
+    picks: list[int] = []
+    for spec in fields(record):
+        if spec.name in slots:
+            picks.append(slots.index(spec.name))
+        elif spec.default is not MISSING:
+            picks.append(len(slots) + len(defaults))
+            defaults.append(spec.default)
+        else:  # a required field without a required column: a bug in SHEETS
+            raise AssertionError(f"{record.__name__}.{spec.name} has no column")
+    pick = itemgetter(*picks)
+    tail = tuple(defaults)
+
+    def make(values: tuple[object, ...]) -> Any:
+        return record(*pick(values + tail))
+
+    return make
+
+
+def _made(parsed: Parsed) -> Iterator[tuple[str, Any]]:
+    """The record (credit code, record) of each row without errors."""
+    make = _maker(parsed.spec.record, list(parsed.columns))
+    codes, numbers, issues = parsed.codes, parsed.numbers, parsed.issues
+    rows = zip(*parsed.columns.values(), strict=True)
+    for index, row in enumerate(rows):
+        code = codes[index]
+        if code is None or (index in issues and not parsed.ok(index)):
+            continue
+        yield code, make((*row, code, numbers[index]))
+
+
+@dataclass(slots=True)
+class _Join:
+    """Mutable state while the sheets are joined to the enterprises."""
+
+    enterprises: dict[str, Enterprise] = field(default_factory=dict)
+    dropped: dict[str, int] = field(default_factory=dict)  # code -> first Excel row
+    records: dict[tuple[str, str], list[Any]] = field(default_factory=dict)
+    blocking: dict[tuple[str, str], list[InputIssue]] = field(default_factory=dict)
+    unused: dict[str, dict[str, int]] = field(default_factory=dict)  # code -> counts
+    unusable: dict[str, list[InputIssue]] = field(default_factory=dict)  # sheet key
+    issues: list[InputIssue] = field(default_factory=list)
+
+
+def _take_enterprises(join: _Join, parsed: Parsed) -> None:
+    for code, enterprise in _made(parsed):
+        join.enterprises[code] = enterprise
+    for index, maybe in enumerate(parsed.codes):
+        if maybe is not None and maybe not in join.enterprises:
+            join.dropped.setdefault(maybe, parsed.numbers[index])
+    for issues in parsed.issues.values():
+        join.issues.extend(issues)
+
+
+def _take_records(join: _Join, parsed: Parsed) -> None:
+    key = parsed.spec.key
+    for code, record in _made(parsed):
+        if code in join.enterprises:
+            join.records.setdefault((code, key), []).append(record)
+    _not_joined(join, parsed)
+    for index, issues in parsed.issues.items():
+        maybe = parsed.codes[index]
+        if maybe is not None and maybe in join.enterprises:
+            errors = [i for i in issues if i.severity == "error"]
+            join.blocking.setdefault((maybe, key), []).extend(errors)
+        join.issues.extend(issues)
+
+
+def _not_joined(join: _Join, parsed: Parsed) -> None:
+    """Count the rows of dropped enterprises; flag the rows of unknown ones."""
+    key = parsed.spec.key
+    for index, maybe in enumerate(parsed.codes):
+        if maybe is None or maybe in join.enterprises:
+            continue
+        if maybe in join.dropped:
+            counts = join.unused.setdefault(maybe, {})
+            counts[key] = counts.get(key, 0) + 1
+        else:
+            parsed.add(index, CREDIT_CODE, MSG_UNKNOWN_ENTERPRISE, first=True)
+
+
+def _dropped_notices(join: _Join) -> Iterator[InputIssue]:
+    for code, row in join.dropped.items():
+        counts = join.unused.get(code)
+        if not counts:
+            continue
+        total = sum(counts.values())
+        detail = ", ".join(f"{k}: {counts[k]}" for k in OTHER_SHEETS if k in counts)
+        noun = "row" if total == 1 else "rows"
+        yield InputIssue(
+            sheet=ENTERPRISES,
+            row=row,
+            column=CREDIT_CODE.key,
+            header=CREDIT_CODE.header,
+            value=code,
+            severity="notice",
+            message=f"enterprise dropped: {total} {noun} for it in other sheets not used ({detail})",
+            credit_code=code,
+        )
+
+
+def _blocking(join: _Join, code: str) -> tuple[tuple[str, tuple[InputIssue, ...]], ...]:
+    out = []
+    for key in OTHER_SHEETS:
+        issues = join.unusable.get(key) or join.blocking.get((code, key))
+        if issues:
+            out.append((key, tuple(issues)))
+    return tuple(out)
+
+
+def _records(join: _Join) -> tuple[Records, ...]:
+    def mine(code: str, key: str) -> tuple[Any, ...]:
+        return tuple(join.records.get((code, key), ()))
+
+    return tuple(
+        Records(
+            enterprise=enterprise,
+            leases=mine(code, LEASES),
+            data_lines=mine(code, DATA_LINES),
+            sales=mine(code, SALES),
+            loans=mine(code, LOANS),
+            blocking=_blocking(join, code),
+        )
+        for code, enterprise in join.enterprises.items()
+    )
+
+
+def _unknown_sheet(name: str) -> InputIssue:
+    known = ", ".join(_label(s.key, s.header) for s in SHEETS)
+    return InputIssue(
+        sheet=name,
+        row=None,
+        column=None,
+        header=None,
+        value=None,
+        severity="notice",
+        message=f"sheet not used: its name is not one of {known}",
+    )
+
+
+def _issue_order(issue: InputIssue) -> tuple[int, int]:
+    return SHEET_ORDER.get(issue.sheet, len(SHEETS)), issue.row or 0
+
+
+# --- the reader -------------------------------------------------------------------------
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while millions of acyclic objects
+    are made: each collection would scan them all again."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def read_workbook(path: Path) -> Batch:
+    """Read the input workbook; raise ``WorkbookError`` when it cannot be read."""
+    path = Path(path)
+    check_file(path)
+    with _gc_paused():
+        sheets, unknown_sheets = _load(path)
+        return _read(path, sheets, unknown_sheets)
+
+
+def read_sheets(sheets: Mapping[str, Rows], source: str = "<sheets>") -> Batch:
+    """Read sheets already in memory exactly as ``read_workbook`` reads a file.
+
+    ``sheets`` maps sheet names to rows of cells as python-calamine gives them
+    (``rows[0]`` is Excel row 1, ``''`` for a blank cell).  ``source`` stands
+    for the file name in a ``WorkbookError``.
+    """
+    found, unknown_sheets = _match_sheets(source, list(sheets))
+    raw = [RawSheet(spec, found[spec.key], sheets[found[spec.key]]) for spec in SHEETS if spec.key in found]
+    with _gc_paused():
+        return _read(source, raw, unknown_sheets)
+
+
+def _read(source: Path | str, sheets: Sequence[RawSheet], unknown_sheets: Sequence[str]) -> Batch:
+    join = _Join()
+    rows_read = 0
+    for sheet in sheets:
+        spec = sheet.spec
+        if spec.key == ENTERPRISES:
+            layout = _enterprise_layout(source, sheet)
+        else:
+            layout = _layout(spec, sheet.rows)
+            if layout.header_index < 0:
+                continue  # an empty sheet: no records of that kind
+        sheet_issues = _sheet_issues(spec, layout)
+        join.issues.extend(sheet_issues)
+        errors = [i for i in sheet_issues if i.severity == "error"]
+        if errors:
+            join.unusable[spec.key] = errors
+            continue
+        parsed = _parse(spec, sheet.rows, layout)
+        rows_read += len(parsed.numbers)
+        _cross_checks(parsed)
+        if spec.key == ENTERPRISES:
+            _take_enterprises(join, parsed)
+        else:
+            _take_records(join, parsed)
+    join.issues.extend(_dropped_notices(join))
+    join.issues.extend(_unknown_sheet(name) for name in unknown_sheets)
+    join.issues.sort(key=_issue_order)
+    return Batch(
+        records=_records(join),
+        issues=tuple(join.issues),
+        sheets_found=tuple((s.spec.key, s.name) for s in sheets),
+        rows_read=rows_read,
+    )
