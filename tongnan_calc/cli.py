@@ -12,6 +12,7 @@ import typer
 from rich.console import Console
 
 from tongnan_calc import __version__
+from tongnan_calc.cli_ledger import app as ledger_app
 from tongnan_calc.cli_rules import app as rules_app
 from tongnan_calc.messages import Lang
 from tongnan_calc.outputs import OutputError, check_output, write_text_atomic
@@ -25,6 +26,7 @@ app = typer.Typer(
     add_completion=True,
 )
 app.add_typer(rules_app, name="rules")
+app.add_typer(ledger_app, name="ledger")
 
 
 class Language(str, Enum):

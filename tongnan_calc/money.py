@@ -43,3 +43,10 @@ def show(value: Fraction | Decimal | int) -> str:
         return text.rstrip("0").rstrip(".") if "." in text else text
     q = Decimal(exact.numerator) / Decimal(exact.denominator)
     return f"{q.quantize(Decimal('1e-10')):f}…"
+
+
+def canonical(value: Decimal) -> Decimal:
+    """A decimal without trailing zeros, so that equal values print alike (``50000000.0`` -> ``50000000``)."""
+    if value == value.to_integral_value():
+        return value.quantize(Decimal(1))
+    return value.normalize()

@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 from decimal import Decimal
 
-from tongnan_calc.money import fmt
+from tongnan_calc.money import canonical, fmt
 
 
 def seal(
@@ -33,7 +33,7 @@ def seal(
             input_sha256,
             credit_code,
             measure,
-            "" if tier is None else f"{tier:f}",
+            "" if tier is None else f"{canonical(tier):f}",
             fmt(amount),
         )
     )
