@@ -96,3 +96,39 @@ def diff(
         return
     for change in changes:
         console.print(change.text(), markup=False)
+
+
+@app.command("test")
+def test(
+    paths: Annotated[list[Path], typer.Argument(help="Scenario files (.yaml) or folders of them.")],
+    file: Annotated[Optional[Path], typer.Option("--rules", help="Rule file (default: the shipped one).")] = None,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="List passing cases too.")] = False,
+) -> None:
+    """Run scenario tests written in YAML: records inline, the year, rule overrides, expected lines.
+
+    Example: tongnan-calc rules test tests/scenarios/
+
+    Exit 0 when every case passes, 1 when some fail, 2 when a file cannot be read.
+    """
+    from tongnan_calc.scenarios import ScenarioError, run_files
+
+    rules_path = file or DEFAULT_RULES
+    try:
+        load_rules(rules_path)
+        outcomes = run_files(paths, rules_path)
+    except RuleError as exc:
+        raise _fail([str(p) for p in exc.problems]) from None
+    except ScenarioError as exc:
+        raise _fail(str(exc).splitlines()) from None
+    console = _console()
+    failed = [o for o in outcomes if not o.passed]
+    for outcome in outcomes:
+        where = f"{outcome.case.file}:{outcome.case.line}"
+        if not outcome.passed:
+            console.print(Text(f"FAIL {where} {outcome.case.name}", style="bold red"))
+            for failure in outcome.failures:
+                console.print(Text(f"  {failure}"))
+        elif verbose:
+            console.print(Text(f"ok   {where} {outcome.case.name}", style="green"))
+    console.print(f"{len(outcomes) - len(failed)} passed, {len(failed)} failed")
+    raise typer.Exit(1 if failed else 0)

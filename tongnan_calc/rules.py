@@ -137,7 +137,7 @@ def parse_rules(raw: bytes, shown: str) -> Rules:
     from tongnan_calc.rules_schema import build
 
     problems = Problems()
-    root = _compose(raw, problems)
+    root = compose_yaml(raw, problems)
     rules = None
     if root is not None and not problems:
         rules = build(root, problems, sha256=hashlib.sha256(raw).hexdigest(), path=shown)
@@ -146,7 +146,7 @@ def parse_rules(raw: bytes, shown: str) -> Rules:
     return rules
 
 
-def _compose(raw: bytes, problems: Problems) -> yaml.Node | None:
+def compose_yaml(raw: bytes, problems: Problems) -> yaml.Node | None:
     if len(raw) > MAX_RULES_BYTES:
         problems.add(1, f"the file is {len(raw):,} bytes; a rule file is at most {MAX_RULES_BYTES:,}")
         return None
@@ -195,6 +195,7 @@ __all__ = [
     "RuleError",
     "RuleProblem",
     "Rules",
+    "compose_yaml",
     "iter_params",
     "load_rules",
     "parse_rules",
