@@ -60,4 +60,3 @@ def result_json(result: RunResult, lang: Lang = "zh", *, include_ineligible: boo
 
 def dumps(result: RunResult, lang: Lang = "zh") -> str:
     return json.dumps(result_json(result, lang), ensure_ascii=False, indent=2) + "\n"
-
