@@ -88,6 +88,10 @@ CATALOG: dict[str, tuple[str, str]] = {
         "贷款{loans}放款日无基准利率（LPR已取代基准利率），待分析员决定",
         "no benchmark rate in force on the drawdown date of loan(s) {loans} (the LPR replaced it): an analyst decides",
     ),
+    "loan_before_first_table": (
+        "贷款{loans}放款日早于规则文件中最早的基准利率表，待分析员补充该日适用的基准利率",
+        "loan(s) {loans} were drawn before the first benchmark table of the rule file: an analyst adds the rate in force then",
+    ),
     "loan_cap_reached": (
         "已达每个企业贴息上限{cap}元（二（六））",
         "the enterprise cap of {cap} is reached (二（六）)",

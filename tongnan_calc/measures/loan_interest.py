@@ -46,7 +46,8 @@ def compute(rec: Records, year: int, rules: Rules) -> Line:
     share = frac(uses.get("share_of_benchmark", year_end(year)))
     day_count: int = uses.get("day_count", year_end(year))
     cap = frac(uses.get("enterprise_cap", year_end(year)))
-    total, undecided, bearing = Fraction(0), [], 0
+    total, bearing = Fraction(0), 0
+    undecided: dict[str, list[str]] = {}
     for loan in loans:
         days = overlap_days(loan.drawdown_date, loan.maturity_date, *year_bounds(year))
         if days == 0:
@@ -54,15 +55,16 @@ def compute(rec: Records, year: int, rules: Rules) -> Line:
             continue
         bearing += 1
         rate = _benchmark(uses, loan)
-        if rate is None:
-            undecided.append(loan.loan_id)
+        if isinstance(rate, str):
+            undecided.setdefault(rate, []).append(loan.loan_id)
             continue
         total += _subsidy(uses, loan, days, rate, share, day_count)
     if bearing == 0:
         return ineligible(rec, rules, MEASURE, Msg.of("loan_no_days", year=year), uses)
     if undecided:
         uses.step("computed so far for the other loans", total)
-        reason = Msg.of("loan_no_benchmark", loans=", ".join(undecided))
+        key = "loan_before_first_table" if "loan_before_first_table" in undecided else "loan_no_benchmark"
+        reason = Msg.of(key, loans=", ".join(loan_id for ids in undecided.values() for loan_id in ids))
         return make_line(rec, rules, MEASURE, Status.PENDING, reason, uses)
     paid = sum((frac(p.amount) for p in rec.prior if p.measure == MEASURE), Fraction(0))
     remaining = max(Fraction(0), cap - paid)
@@ -75,16 +77,23 @@ def compute(rec: Records, year: int, rules: Rules) -> Line:
     return payable(rec, rules, MEASURE, min(total, remaining), Msg.of("loan_payable", loans=bearing), uses)
 
 
-def _benchmark(uses: Uses, loan: Loan) -> Fraction | None:
-    """The benchmark rate (a fraction a year) for the loan's term band on its drawdown date."""
+def _benchmark(uses: Uses, loan: Loan) -> Fraction | str:
+    """The benchmark rate (a fraction a year) for the loan's term band on its drawdown date.
+
+    When there is none, the message key saying why: the rule file's table starts
+    later (an analyst adds the earlier table) or the benchmark was withdrawn (the
+    LPR replaced it: an analyst decides which rate to use).
+    """
     months = months_rounded_up(loan.drawdown_date, loan.maturity_date)
+    on = loan.drawdown_date.isoformat()
     try:
         bands: tuple[Band, ...] | None = uses.get("benchmark_rates", loan.drawdown_date, "table")
     except NoValueInForce:
-        bands = None
+        uses.step(f"loan {loan.loan_id}", f"drawn {on}, before the first benchmark table of the rule file")
+        return "loan_before_first_table"
     if bands is None:
-        uses.step(f"loan {loan.loan_id}", f"no benchmark rate in force on {loan.drawdown_date.isoformat()}")
-        return None
+        uses.step(f"loan {loan.loan_id}", f"no benchmark rate in force on {on} (withdrawn)")
+        return "loan_no_benchmark"
     band = next(b for b in bands if b.max_months is None or months <= b.max_months)
     upper = "longer" if band.max_months is None else f"≤ {band.max_months} months"
     uses.step(f"loan {loan.loan_id} term", f"{months} months, band {upper}: {show(band.rate_percent)}%")
