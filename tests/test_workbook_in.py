@@ -254,10 +254,10 @@ def test_unknown_columns_are_listed_once_per_sheet(tmp_path: Path) -> None:
 
 
 def test_unknown_sheet_is_a_notice(tmp_path: Path) -> None:
-    batch = read(tmp_path, {"enterprises": ents(A), "说明": [["填表说明"]]})
+    batch = read(tmp_path, {"enterprises": ents(A), "备忘": [["填表说明"]]})
     assert batch.issues == (
         issue(
-            "说明",
+            "备忘",
             None,
             None,
             None,
@@ -267,6 +267,13 @@ def test_unknown_sheet_is_a_notice(tmp_path: Path) -> None:
             severity="notice",
         ),
     )
+
+
+@pytest.mark.parametrize("name", ["说明", "instructions", " Instructions "])
+def test_the_templates_instructions_sheet_is_read_past_silently(tmp_path: Path, name: str) -> None:
+    batch = read(tmp_path, {"enterprises": ents(A), name: [["sheet", "column"], ["enterprises", "name"]]})
+    assert batch.issues == ()
+    assert len(batch.records) == 1
 
 
 def test_empty_other_sheet_means_no_records(tmp_path: Path) -> None:

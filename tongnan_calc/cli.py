@@ -21,6 +21,7 @@ from tongnan_calc.runner import FatalError, run, run_compare
 app = typer.Typer(
     name="tongnan-calc",
     help="Eligibility and payouts under the Tongnan District e-commerce policy (潼南区电子商务政策).",
+    epilog="Example: tongnan-calc run examples/example.xlsx --year 2016 --out payout-2016.xlsx",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     add_completion=True,
@@ -136,13 +137,16 @@ def compare_command(
         for path in (out, Path(json_out) if json_out not in (None, "-") else None):
             if path is not None:
                 check_output(path, force=force)
-        _, _, comparison = run_compare(workbook, year, baseline, reform, resolve_ledger(ledger, no_ledger))
+        before, _, comparison = run_compare(workbook, year, baseline, reform, resolve_ledger(ledger, no_ledger))
     except (FatalError, OutputError) as exc:
         raise fail(str(exc)) from None
     from tongnan_calc.report.compare_out import comparison_dumps, print_comparison, write_comparison_workbook
+    from tongnan_calc.report.terminal import print_issues, print_ledger
 
     console = Console(stderr=json_out == "-", highlight=False)
     print_comparison(console, comparison, language)
+    print_issues(console, before.batch.issues, language)
+    print_ledger(console, before, language)
     if out is not None:
         write_comparison_workbook(comparison, out, language)
         console.print(f"workbook: {out}")
@@ -151,6 +155,7 @@ def compare_command(
     elif json_out is not None:
         write_text_atomic(Path(json_out), comparison_dumps(comparison, language))
         console.print(f"JSON: {json_out}")
+    raise typer.Exit(1 if before.batch.has_errors else 0)
 
 
 def version_callback(value: bool) -> None:
@@ -182,3 +187,14 @@ def main() -> None:
             raise
         print(f"error: internal error: {type(exc).__name__}: {exc} (set TONGNAN_DEBUG=1 for details)", file=sys.stderr)
         sys.exit(2)
+
+
+from tongnan_calc.cli_clerk_input import check_command, template_command  # noqa: E402
+
+app.command("template")(template_command)
+app.command("check")(check_command)
+
+from tongnan_calc.cli_clerk_info import duties_command, explain_command  # noqa: E402
+
+app.command("explain")(explain_command)
+app.command("duties")(duties_command)

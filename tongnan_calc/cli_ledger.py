@@ -35,6 +35,7 @@ from tongnan_calc.outputs import OutputError, check_output
 app = typer.Typer(
     name="ledger",
     help="The payout ledger: what was paid in earlier years (one-time rewards, periods, lifetime caps).",
+    epilog="Example: tongnan-calc ledger record payout-2016.xlsx",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
 )

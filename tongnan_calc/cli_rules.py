@@ -15,7 +15,12 @@ from tongnan_calc.rules import DEFAULT_RULES, RuleError, load_rules
 from tongnan_calc.rules_schema import MEASURE_IDS
 from tongnan_calc.rules_tools import diff_rules, params_on
 
-app = typer.Typer(name="rules", help="Check, show, diff and test a rule file (for analysts).", no_args_is_help=True)
+app = typer.Typer(
+    name="rules",
+    help="Check, show, diff and test a rule file (for analysts).",
+    epilog="Example: tongnan-calc rules check rules.yaml",
+    no_args_is_help=True,
+)
 
 
 def _console() -> Console:

@@ -801,6 +801,10 @@ def _records(join: _Join) -> tuple[Records, ...]:
     )
 
 
+# The instructions sheet of `tongnan-calc template`: read past without a notice.
+INSTRUCTION_SHEETS = frozenset({"说明", "instructions"})
+
+
 def _unknown_sheet(name: str) -> InputIssue:
     known = ", ".join(_label(s.key, s.header) for s in SHEETS)
     return InputIssue(
@@ -881,7 +885,7 @@ def _read(source: Path | str, sheets: Sequence[RawSheet], unknown_sheets: Sequen
         else:
             _take_records(join, parsed)
     join.issues.extend(_dropped_notices(join))
-    join.issues.extend(_unknown_sheet(name) for name in unknown_sheets)
+    join.issues.extend(_unknown_sheet(name) for name in unknown_sheets if _name_key(name) not in INSTRUCTION_SHEETS)
     join.issues.sort(key=_issue_order)
     return Batch(
         records=_records(join),

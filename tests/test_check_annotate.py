@@ -1,0 +1,491 @@
+"""`tongnan-calc check`: every input issue with a fix-it hint, grouped by sheet; `--annotate`
+writes a copy of the workbook with exactly the bad cells marked and leaves the original alone."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+from typer.testing import CliRunner
+
+from tongnan_calc import cells
+from tongnan_calc.annotate import ERROR_COLOR, WARNING_COLOR, annotate_copy, hint
+from tongnan_calc.cli import app
+from tongnan_calc.model import InputIssue
+from tongnan_calc.uscc import check_char
+from tongnan_calc.workbook_in import read_workbook
+
+A = "91500223MA5U7K3L2W"
+B = "91500223MA60B4XQ8A"
+C = "92500223MA5YP6HC1K"
+WRONG_CHECK = "91500223MA5U7K3L2" + "X"  # readable, but its check character should be W
+NOT_IN_ENTERPRISES = "91500000MA5U7AAA1" + check_char("91500000MA5U7AAA1")
+DIGITS_ONLY = "915002230000000020"  # a valid code of digits only: typed as a number, Excel loses it
+
+
+def invoke(*args: str | Path) -> tuple[int, str, str]:
+    result = CliRunner(env={"COLUMNS": "200"}).invoke(app, [str(a) for a in args])
+    return result.exit_code, result.stdout, result.stderr
+
+
+def write(path: Path, sheets: dict[str, list[list[object]]]) -> Path:
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    for title, rows in sheets.items():
+        sheet = book.create_sheet(title)
+        for r, row in enumerate(rows, start=1):
+            for c, value in enumerate(row, start=1):
+                if value is not None:
+                    sheet.cell(row=r, column=c, value=value)
+    book.save(path)
+    return path
+
+
+def bad_workbook(path: Path) -> Path:
+    """Five kinds of bad cell and one warning, on sheets whose columns are not in SPEC order.
+
+    企业信息: C3 bad yes/no, D4 impossible date, B5 wrong check character (warning);
+    leases (header on row 2, under a blank row 1): F3 negative rent;
+    年销售额: A2 credit code typed as a number; data_lines: A2 credit code not in 企业信息.
+    """
+    return write(
+        path,
+        {
+            "企业信息": [
+                ["企业名称", "统一社会信用代码", "电子商务法人企业", "落户日期"],
+                ["潼南甲电子商务有限公司", A, "是", date(2016, 3, 1)],
+                ["潼南乙电子商务有限公司", B, "maybe", None],
+                ["潼南丙电子商务有限公司", C, "是", "2016/2/30"],
+                ["潼南丁电子商务有限公司", WRONG_CHECK, "否", None],
+            ],
+            "leases": [
+                [],
+                ["credit_code", "planned_building", "area_m2", "period_start", "period_end", "rent_paid"],
+                [A, "Y", 500, date(2016, 3, 1), date(2016, 12, 31), -5000],
+            ],
+            "年销售额": [
+                ["统一社会信用代码", "年度", "年销售额"],
+                [int(DIGITS_ONLY), 2016, 60_000_000],
+            ],
+            "data_lines": [
+                ["credit_code", "year", "fee_paid"],
+                [NOT_IN_ENTERPRISES, 2016, 1000],
+            ],
+        },
+    )
+
+
+# The marked cells: (sheet, cell) -> (fill colour, comment text).
+MARKS = {
+    ("企业信息", "C3"): (
+        ERROR_COLOR,
+        "error: expected yes/no (是/否, Y/N, yes/no, true/false, 1/0), got 'maybe'\n→ 填写“是”或“否” / enter yes or no (是/否)",
+    ),
+    ("企业信息", "D4"): (
+        ERROR_COLOR,
+        "error: expected a real calendar date, got '2016/2/30'\n"
+        "→ 填写日期，如 2015-03-01 或 2015年3月1日 / enter a date such as 2015-03-01",
+    ),
+    ("企业信息", "B5"): (
+        WARNING_COLOR,
+        "warning: expected check character 'W', got 'X': the code may be mistyped (the row is still used)\n"
+        "→ 核对代码是否录入有误；早期代码可能如此，可不改 / check for a typing mistake; some early codes fail this",
+    ),
+    ("leases", "F3"): (
+        ERROR_COLOR,
+        "error: expected an amount of 0 or more, got -5000\n"
+        "→ 金额不能为负，填写实际支付的数 / an amount cannot be negative: enter what was paid",
+    ),
+    ("年销售额", "A2"): (
+        ERROR_COLOR,
+        "error: credit code typed as a number: Excel has lost digits; enter it as text\n"
+        "→ 将单元格设为文本格式，重新输入18位代码 / format the cell as text and type the 18-character code again",
+    ),
+    ("data_lines", "A2"): (
+        ERROR_COLOR,
+        "error: credit code not in enterprises\n"
+        "→ 先在企业信息表中加上该企业，或更正代码 / add the enterprise to 企业信息 (enterprises) or correct the code",
+    ),
+}
+
+
+def marked_cells(path: Path) -> dict[tuple[str, str], tuple[str, str]]:
+    """Every cell with a fill or a comment: (sheet, cell) -> (fill colour, comment text)."""
+    found = {}
+    for sheet in openpyxl.load_workbook(path).worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                if cell.comment is not None or cell.fill.fill_type is not None:
+                    colour = str(cell.fill.fgColor.rgb)[-6:] if cell.fill.fill_type else ""
+                    found[sheet.title, cell.coordinate] = (colour, cell.comment.text if cell.comment else "")
+    return found
+
+
+def values(path: Path) -> dict[tuple[str, str], Any]:
+    return {
+        (sheet.title, cell.coordinate): cell.value
+        for sheet in openpyxl.load_workbook(path).worksheets
+        for row in sheet.iter_rows()
+        for cell in row
+    }
+
+
+# --- the check ----------------------------------------------------------------------------------
+
+# Exactly what `check --lang en` prints for ``bad_workbook`` (lines without their trailing spaces).
+EXPECTED_TABLES = """\
+企业信息 (enterprises)
+┏━━━━━┳━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━┳━━━━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┓
+┃ row ┃ column                            ┃ severity ┃ value                ┃ message                                                     ┃ how to fix                                                 ┃
+┡━━━━━╇━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━╇━━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┩
+│   3 │ ecommerce_entity 电子商务法人企业 │ error    │ 'maybe'              │ expected yes/no (是/否, Y/N, yes/no, true/false, 1/0), got  │ 填写“是”或“否” / enter yes or no (是/否)                   │
+│     │                                   │          │                      │ 'maybe'                                                     │                                                            │
+│   4 │ settled_on 落户日期               │ error    │ '2016/2/30'          │ expected a real calendar date, got '2016/2/30'              │ 填写日期，如 2015-03-01 或 2015年3月1日 / enter a date     │
+│     │                                   │          │                      │                                                             │ such as 2015-03-01                                         │
+│   5 │ credit_code 统一社会信用代码      │ warning  │ '91500223MA5U7K3L2X' │ expected check character 'W', got 'X': the code may be      │ 核对代码是否录入有误；早期代码可能如此，可不改 / check for │
+│     │                                   │          │                      │ mistyped (the row is still used)                            │ a typing mistake; some early codes fail this               │
+└─────┴───────────────────────────────────┴──────────┴──────────────────────┴─────────────────────────────────────────────────────────────┴────────────────────────────────────────────────────────────┘
+leases
+┏━━━━━┳━━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━┳━━━━━━━┳━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┓
+┃ row ┃ column             ┃ severity ┃ value ┃ message                                    ┃ how to fix                                                                         ┃
+┡━━━━━╇━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━╇━━━━━━━╇━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┩
+│   3 │ rent_paid 实付租金 │ error    │ -5000 │ expected an amount of 0 or more, got -5000 │ 金额不能为负，填写实际支付的数 / an amount cannot be negative: enter what was paid │
+└─────┴────────────────────┴──────────┴───────┴────────────────────────────────────────────┴────────────────────────────────────────────────────────────────────────────────────┘
+data_lines
+┏━━━━━┳━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━┳━━━━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┓
+┃ row ┃ column                       ┃ severity ┃ value                ┃ message                        ┃ how to fix                                                                                   ┃
+┡━━━━━╇━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━╇━━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┩
+│   2 │ credit_code 统一社会信用代码 │ error    │ '91500000MA5U7AAA1H' │ credit code not in enterprises │ 先在企业信息表中加上该企业，或更正代码 / add the enterprise to 企业信息 (enterprises) or     │
+│     │                              │          │                      │                                │ correct the code                                                                             │
+└─────┴──────────────────────────────┴──────────┴──────────────────────┴────────────────────────────────┴──────────────────────────────────────────────────────────────────────────────────────────────┘
+年销售额 (sales)
+┏━━━━━┳━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━┳━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┓
+┃ row ┃ column                       ┃ severity ┃ value         ┃ message                                                          ┃ how to fix                                                        ┃
+┡━━━━━╇━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━╇━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┩
+│   2 │ credit_code 统一社会信用代码 │ error    │ 9.1500223e+17 │ credit code typed as a number: Excel has lost digits; enter it   │ 将单元格设为文本格式，重新输入18位代码 / format the cell as text  │
+│     │                              │          │               │ as text                                                          │ and type the 18-character code again                              │
+└─────┴──────────────────────────────┴──────────┴───────────────┴──────────────────────────────────────────────────────────────────┴───────────────────────────────────────────────────────────────────┘
+"""
+
+
+def table_lines(stdout: str) -> list[str]:
+    return [line.rstrip() for line in stdout.splitlines()]
+
+
+def test_check_lists_every_issue_by_sheet_with_hints(tmp_path: Path) -> None:
+    workbook = bad_workbook(tmp_path / "in.xlsx")
+
+    code, stdout, stderr = invoke("check", workbook, "--lang", "en")
+
+    assert (code, stderr) == (1, "")
+    assert table_lines(stdout) == [
+        *EXPECTED_TABLES.splitlines(),
+        f"{workbook}: 2 enterprises, 7 rows read; 5 errors, 1 warning, 0 notices; fix the errors before the run",
+    ]
+
+
+def test_check_in_chinese(tmp_path: Path) -> None:
+    workbook = bad_workbook(tmp_path / "in.xlsx")
+
+    code, stdout, stderr = invoke("check", workbook)
+
+    assert (code, stderr) == (1, "")
+    lines = table_lines(stdout)
+    assert lines[0] == "企业信息 (enterprises)"
+    assert [cell.strip() for cell in lines[2].split("┃")[1:-1]] == [
+        "行",
+        "列",
+        "严重程度",
+        "所填内容",
+        "问题",
+        "怎么改",
+    ]
+    assert lines[-1] == f"{workbook}：读取 2 家企业、7 行数据；5 个错误，1 个警告，0 个提示；请更正错误后再运行计算"
+
+
+def test_check_of_a_clean_workbook_exits_0(tmp_path: Path) -> None:
+    workbook = write(
+        tmp_path / "clean.xlsx",
+        {"enterprises": [["credit_code", "name", "ecommerce_entity"], [A, "潼南甲电子商务有限公司", "yes"]]},
+    )
+
+    assert invoke("check", workbook, "--lang", "en") == (
+        0,
+        f"{workbook}: 1 enterprise, 1 row read; 0 errors, 0 warnings, 0 notices; no errors: ready to run\n",
+        "",
+    )
+
+
+def test_check_of_an_unreadable_workbook_is_one_line_and_exit_2(tmp_path: Path) -> None:
+    text = tmp_path / "in.xlsx"
+    text.write_text("credit_code,name\n", encoding="utf-8")
+
+    assert invoke("check", text) == (
+        2,
+        "",
+        f"error: {text}: is not an .xlsx workbook (it is a text file such as CSV)\n",
+    )
+    assert invoke("check", tmp_path / "none.xlsx") == (2, "", f"error: {tmp_path / 'none.xlsx'}: file not found\n")
+
+
+# --- the annotated copy -------------------------------------------------------------------------
+
+
+def test_annotate_marks_exactly_the_bad_cells_and_leaves_the_original_alone(tmp_path: Path) -> None:
+    workbook = bad_workbook(tmp_path / "in.xlsx")
+    before = workbook.read_bytes()
+    out = tmp_path / "checked.xlsx"
+
+    code, stdout, stderr = invoke("check", workbook, "--lang", "en", "--annotate", out)
+
+    assert (code, stderr) == (1, "")
+    assert table_lines(stdout)[-1] == f"annotated copy {out}: 6 cells marked"
+    assert workbook.read_bytes() == before
+    assert marked_cells(workbook) == {}
+    assert marked_cells(out) == MARKS
+    assert values(out) == values(workbook)  # a copy: every value as it was
+
+
+def test_annotate_refuses_an_existing_output_without_force(tmp_path: Path) -> None:
+    workbook = bad_workbook(tmp_path / "in.xlsx")
+    out = tmp_path / "checked.xlsx"
+    out.write_bytes(b"keep me")
+
+    assert invoke("check", workbook, "--annotate", out) == (2, "", f"error: {out} exists: use --force to replace it\n")
+    assert out.read_bytes() == b"keep me"
+
+    code, _, stderr = invoke("check", workbook, "--annotate", out, "--force")
+    assert (code, stderr) == (1, "")
+    assert marked_cells(out) == MARKS
+
+
+def test_annotate_never_writes_over_the_workbook_itself(tmp_path: Path) -> None:
+    workbook = bad_workbook(tmp_path / "in.xlsx")
+    before = workbook.read_bytes()
+
+    code, stdout, stderr = invoke("check", workbook, "--annotate", workbook, "--force")
+
+    assert (code, stdout) == (2, "")
+    assert stderr == f"error: {workbook} is the workbook being checked: give another file name for the copy\n"
+    assert workbook.read_bytes() == before
+
+
+def test_annotate_of_an_unreadable_workbook_writes_nothing(tmp_path: Path) -> None:
+    out = tmp_path / "checked.xlsx"
+    code, _, _ = invoke("check", tmp_path / "none.xlsx", "--annotate", out)
+    assert code == 2
+    assert not out.exists()
+
+
+def test_annotate_a_clean_workbook_marks_nothing(tmp_path: Path) -> None:
+    workbook = write(
+        tmp_path / "clean.xlsx",
+        {"enterprises": [["credit_code", "name", "ecommerce_entity"], [A, "潼南甲电子商务有限公司", "yes"]]},
+    )
+    out = tmp_path / "checked.xlsx"
+
+    code, stdout, _ = invoke("check", workbook, "--annotate", out)
+
+    assert code == 0
+    assert table_lines(stdout)[-1] == f"已写出标注副本 {out}：标出 0 个单元格"
+    assert marked_cells(out) == {}
+
+
+def test_sheet_level_issues_go_on_the_header_cells(tmp_path: Path) -> None:
+    """A missing column: on the first header cell; a repeated column: on its first header cell.
+    Notices (an unknown column, a sheet not used) mark nothing."""
+    workbook = write(
+        tmp_path / "in.xlsx",
+        {
+            "enterprises": [
+                ["credit_code", "name", "ecommerce_entity", "备注"],
+                [A, "潼南甲电子商务有限公司", "是", "x"],
+            ],
+            "备忘": [["填表说明"]],
+            "贷款": [
+                [],
+                [],
+                ["统一社会信用代码", "贷款编号", "重点建设项目", "放款日期", "到期日期"],
+                [A, "L1", "是", date(2016, 1, 1), date(2017, 1, 1)],
+            ],
+            "sales": [["year", "credit_code", "sales", "年度"], [2016, A, 100, 2016]],
+        },
+    )
+    batch = read_workbook(workbook)
+    assert [(i.sheet, i.row, i.column, i.severity) for i in batch.issues] == [
+        ("enterprises", None, None, "notice"),
+        ("sales", None, "year", "error"),
+        ("loans", None, "principal", "error"),
+        ("备忘", None, None, "notice"),
+    ]
+    out = tmp_path / "checked.xlsx"
+
+    assert annotate_copy(workbook, batch.issues, out) == 2
+
+    assert marked_cells(out) == {
+        ("sales", "A1"): (
+            ERROR_COLOR,
+            "error: column year (年度) appears more than once (columns A, D); no row of this sheet is used\n"
+            "→ 删除重复的列，只保留一列 / delete the repeated column, keep one",
+        ),
+        ("贷款", "A3"): (
+            ERROR_COLOR,
+            "error: required column principal (贷款本金) is missing from header row 3; no row of this sheet is used\n"
+            "→ 在表头行加上“贷款本金”列（或英文键 principal） / add the column principal (贷款本金) to the header row",
+        ),
+    }
+
+
+def test_several_issues_on_one_cell_share_one_comment_and_the_worst_colour(tmp_path: Path) -> None:
+    workbook = write(
+        tmp_path / "in.xlsx",
+        {"enterprises": [["credit_code", "name", "ecommerce_entity"], [A, "甲", "是"], [A, "乙", "是"]]},
+    )
+    warning = InputIssue(
+        "enterprises", 2, "credit_code", "统一社会信用代码", None, "warning", "expected check character 'W', got 'X': x"
+    )
+    batch = read_workbook(workbook)
+    out = tmp_path / "checked.xlsx"
+
+    assert annotate_copy(workbook, (warning, *batch.issues), out) == 2
+
+    marked = marked_cells(out)
+    assert marked["enterprises", "A2"] == (
+        ERROR_COLOR,
+        "warning: expected check character 'W', got 'X': x\n"
+        "→ 核对代码是否录入有误；早期代码可能如此，可不改 / check for a typing mistake; some early codes fail this\n\n"
+        "error: duplicate credit code (also on row 3); every row with this code is dropped\n"
+        "→ 每家企业只保留一行 / keep one row per enterprise",
+    )
+    assert marked["enterprises", "A3"][0] == ERROR_COLOR
+
+
+def test_an_existing_comment_is_kept_below_the_marks(tmp_path: Path) -> None:
+    workbook = bad_workbook(tmp_path / "in.xlsx")
+    book = openpyxl.load_workbook(workbook)
+    book["leases"]["F3"].comment = openpyxl.comments.Comment("已核实", "clerk")
+    book.save(workbook)
+    out = tmp_path / "checked.xlsx"
+
+    annotate_copy(workbook, read_workbook(workbook).issues, out)
+
+    assert marked_cells(out)["leases", "F3"][1] == MARKS["leases", "F3"][1] + "\n\n---\n已核实"
+
+
+# --- hints ----------------------------------------------------------------------------------------
+
+
+def issue(message: str, column: str | None = "x", header: str | None = None) -> InputIssue:
+    return InputIssue("leases", 2, column, header, None, "error", message)
+
+
+@pytest.mark.parametrize(
+    ("message", "expected"),
+    [
+        (
+            cells.bad(cells.EXPECT_DATE, "2015-3").message,
+            "填写日期，如 2015-03-01 或 2015年3月1日 / enter a date such as 2015-03-01",
+        ),
+        (
+            cells.bad(cells.EXPECT_REAL_DATE, "2015-2-30").message,
+            "填写日期，如 2015-03-01 或 2015年3月1日 / enter a date such as 2015-03-01",
+        ),
+        (
+            cells.bad(cells.EXPECT_DATE_RANGE, "1800-1-1").message,
+            "填写日期，如 2015-03-01 或 2015年3月1日 / enter a date such as 2015-03-01",
+        ),
+        (
+            cells.bad(cells.EXPECT_DATE_NO_TIME, "x").message,
+            "去掉时间，只填日期 / remove the time of day, keep the date",
+        ),
+        (
+            "expected a date on or after period_start (2016-03-01), got '2016-01-01'",
+            "结束日期须晚于开始日期，核对两个日期 / the end must come after the start: check both dates",
+        ),
+        (cells.bad(cells.EXPECT_YES_NO, "maybe").message, "填写“是”或“否” / enter yes or no (是/否)"),
+        (cells.bad(cells.EXPECT_AMOUNT, "abc").message, "填写金额数字，如 1234.50 / enter an amount such as 1234.50"),
+        (
+            cells.bad(cells.EXPECT_NON_NEGATIVE, -1.0).message,
+            "金额不能为负，填写实际支付的数 / an amount cannot be negative: enter what was paid",
+        ),
+        (
+            cells.bad(cells.EXPECT_POSITIVE, 0.0).message,
+            "填写大于 0 的面积（平方米） / enter an area greater than 0 (m²)",
+        ),
+        (cells.bad(cells.EXPECT_YEAR, "x").message, "填写四位年份，如 2016 / enter a four-digit year such as 2016"),
+        (
+            cells.bad(cells.EXPECT_YEAR_RANGE, 15.0).message,
+            "填写四位年份，如 2016 / enter a four-digit year such as 2016",
+        ),
+        (cells.bad(cells.EXPECT_TEXT, "").message, "此项必填 / this cell is required"),
+        (
+            cells.bad(cells.EXPECT_HQ_TYPE, "x").message,
+            "从下拉列表选择机构类型，或留空 / choose a type from the list, or leave it blank",
+        ),
+        (
+            cells.bad(cells.EXPECT_DEMO_LEVEL, "x").message,
+            "填写“国家级”或“市级”，或留空 / enter national (国家级) or municipal (市级), or leave it blank",
+        ),
+        (
+            cells.CREDIT_CODE_AS_NUMBER,
+            "将单元格设为文本格式，重新输入18位代码 / format the cell as text and type the 18-character code again",
+        ),
+        (
+            "expected a unified social credit code of 18 characters, got 17: '91500223MA5U7K3L2'",
+            "核对18位统一社会信用代码（不含 I、O、Z、S、V） / check the 18-character credit code (no I, O, Z, S or V)",
+        ),
+        (
+            cells.bad(cells.EXPECT_CREDIT_CODE, "").message,
+            "核对18位统一社会信用代码（不含 I、O、Z、S、V） / check the 18-character credit code (no I, O, Z, S or V)",
+        ),
+        (
+            "duplicate credit code (also on row 3); every row with this code is dropped",
+            "每家企业只保留一行 / keep one row per enterprise",
+        ),
+        (
+            "duplicate year 2016 for this enterprise (also on row 3)",
+            "同一企业同一年度只留一行，填合计数 / keep one row per enterprise and year, with the total",
+        ),
+        (
+            "credit code not in enterprises",
+            "先在企业信息表中加上该企业，或更正代码 / add the enterprise to 企业信息 (enterprises) or correct the code",
+        ),
+        ("something new", ""),
+    ],
+)
+def test_hint_per_kind_of_message(message: str, expected: str) -> None:
+    assert hint(issue(message)) == expected
+
+
+def test_hint_for_a_missing_column_names_it() -> None:
+    missing = issue(
+        "required column area_m2 (租用面积) is missing from header row 1; no row of this sheet is used",
+        "area_m2",
+        "租用面积",
+    )
+    assert (
+        hint(missing)
+        == "在表头行加上“租用面积”列（或英文键 area_m2） / add the column area_m2 (租用面积) to the header row"
+    )
+
+
+def test_every_message_of_the_example_has_a_hint() -> None:
+    example = Path(__file__).resolve().parent.parent / "examples" / "example.xlsx"
+    assert all(hint(i) for i in read_workbook(example).issues)
+
+
+def test_annotate_the_shipped_example(tmp_path: Path) -> None:
+    """企业信息 has 企业名称 first, so its credit codes are in column B."""
+    example = Path(__file__).resolve().parent.parent / "examples" / "example.xlsx"
+    out = tmp_path / "example-checked.xlsx"
+
+    assert annotate_copy(example, read_workbook(example).issues, out) == 3
+
+    assert {where: colour for where, (colour, _) in marked_cells(out).items()} == {
+        ("企业信息", "B19"): WARNING_COLOR,
+        ("leases", "D15"): ERROR_COLOR,
+        ("data_lines", "A10"): ERROR_COLOR,
+    }
