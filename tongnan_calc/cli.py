@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import sys
-from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -12,9 +11,11 @@ import typer
 from rich.console import Console
 
 from tongnan_calc import __version__
+from tongnan_calc.cli_clerk_info import duties_command, explain_command
+from tongnan_calc.cli_clerk_input import check_command, template_command
+from tongnan_calc.cli_common import ForceOption, LangOption, Language, RulesOption, fail, resolve_ledger, to_lang
 from tongnan_calc.cli_ledger import app as ledger_app
 from tongnan_calc.cli_rules import app as rules_app
-from tongnan_calc.messages import Lang
 from tongnan_calc.outputs import OutputError, check_output, write_text_atomic
 from tongnan_calc.runner import FatalError, run, run_compare
 
@@ -28,37 +29,10 @@ app = typer.Typer(
 )
 app.add_typer(rules_app, name="rules")
 app.add_typer(ledger_app, name="ledger")
-
-
-class Language(str, Enum):
-    zh = "zh"
-    en = "en"
-
-
-LangOption = Annotated[Language, typer.Option("--lang", help="Language of the report: zh (default) or en.")]
-RulesOption = Annotated[
-    Optional[Path], typer.Option("--rules", help="Rule file (default: the rules.yaml shipped with the tool).")
-]
-
-
-def fail(message: str, code: int = 2) -> typer.Exit:
-    """Print one line per problem on stderr and leave with ``code``."""
-    err = Console(stderr=True, highlight=False, soft_wrap=True)
-    for line in message.splitlines() or [message]:
-        err.print(f"error: {line}", markup=False)
-    return typer.Exit(code)
-
-
-def resolve_ledger(ledger: Path | None, no_ledger: bool) -> Path | None:
-    """--ledger FILE, else the default ledger when it exists, else none (the run says so)."""
-    if no_ledger:
-        return None
-    if ledger is not None:
-        return ledger
-    from tongnan_calc.ledger import default_ledger_path
-
-    default = default_ledger_path()
-    return default if default.exists() else None
+app.command("template")(template_command)
+app.command("check")(check_command)
+app.command("explain")(explain_command)
+app.command("duties")(duties_command)
 
 
 @app.command("run")
@@ -78,7 +52,7 @@ def run_command(
     json_out: Annotated[Optional[str], typer.Option("--json", help="Write JSON here; '-' for stdout.")] = None,
     lang: LangOption = Language.zh,
     show_all: Annotated[bool, typer.Option("--all", help="Show ineligible lines in the terminal too.")] = False,
-    force: Annotated[bool, typer.Option("--force", help="Replace existing output files.")] = False,
+    force: ForceOption = False,
 ) -> None:
     """Compute every entitlement of a batch for year Y.
 
@@ -87,7 +61,7 @@ def run_command(
     Exit codes: 0 done with no input error; 1 done, but some input had errors
     (all listed); 2 nothing computed.
     """
-    language: Lang = "en" if lang is Language.en else "zh"
+    language = to_lang(lang)
     try:
         for path in (out, Path(json_out) if json_out not in (None, "-") else None):
             if path is not None:
@@ -126,13 +100,13 @@ def compare_command(
     out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Write a workbook of the differences.")] = None,
     json_out: Annotated[Optional[str], typer.Option("--json", help="Write JSON here; '-' for stdout.")] = None,
     lang: LangOption = Language.zh,
-    force: Annotated[bool, typer.Option("--force", help="Replace existing output files.")] = False,
+    force: ForceOption = False,
 ) -> None:
     """Budget impact of a rule revision on real data: totals under each and who gains or loses.
 
     Example: tongnan-calc compare examples/example.xlsx --year 2016 --baseline rules.yaml --reform rules-new.yaml
     """
-    language: Lang = "en" if lang is Language.en else "zh"
+    language = to_lang(lang)
     try:
         for path in (out, Path(json_out) if json_out not in (None, "-") else None):
             if path is not None:
@@ -188,13 +162,3 @@ def main() -> None:
         print(f"error: internal error: {type(exc).__name__}: {exc} (set TONGNAN_DEBUG=1 for details)", file=sys.stderr)
         sys.exit(2)
 
-
-from tongnan_calc.cli_clerk_input import check_command, template_command  # noqa: E402
-
-app.command("template")(template_command)
-app.command("check")(check_command)
-
-from tongnan_calc.cli_clerk_info import duties_command, explain_command  # noqa: E402
-
-app.command("explain")(explain_command)
-app.command("duties")(duties_command)

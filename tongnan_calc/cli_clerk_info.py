@@ -6,7 +6,6 @@ registers these functions as commands.
 
 from __future__ import annotations
 
-from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -17,6 +16,7 @@ from rich.table import Table
 from rich.text import Text
 
 from tongnan_calc import runner, uscc
+from tongnan_calc.cli_common import LangOption, Language, RulesOption, fail, resolve_ledger, to_lang
 from tongnan_calc.duties import KEY_TASKS, PART_TWO, UNIT_EN, UnknownUnit, all_tasks, find_unit, units_named
 from tongnan_calc.explain import explain_run, issues_of
 from tongnan_calc.messages import Lang
@@ -24,30 +24,8 @@ from tongnan_calc.model import ENTERPRISES
 from tongnan_calc.rules import Rules
 
 
-class Language(str, Enum):
-    zh = "zh"
-    en = "en"
-
-
-def _lang(lang: Language) -> Lang:
-    return "en" if lang is Language.en else "zh"
-
-
-def _fail(message: str, code: int = 2) -> typer.Exit:
-    err = Console(stderr=True, highlight=False, soft_wrap=True)
-    for line in message.splitlines() or [message]:
-        err.print(f"error: {line}", markup=False)
-    return typer.Exit(code)
-
-
 def _complete_unit(incomplete: str) -> list[str]:
     return [u for u in units_named() if incomplete in u or incomplete.casefold() in UNIT_EN.get(u, "").casefold()]
-
-
-LangOption = Annotated[Language, typer.Option("--lang", help="Language of the report: zh (default) or en.")]
-RulesOption = Annotated[
-    Optional[Path], typer.Option("--rules", help="Rule file (default: the rules.yaml shipped with the tool).")
-]
 
 
 # --- explain --------------------------------------------------------------------------------
@@ -82,22 +60,20 @@ def explain_command(
     enterprise; 2 nothing explained (the credit code is not in the workbook,
     unreadable workbook, invalid rule file).
     """
-    from tongnan_calc.cli import resolve_ledger
-
     code = uscc.normalize(credit_code)
     try:
         rule_set = runner.load(rules)
         inputs = runner.read_inputs(workbook, runner.checked_year(year, rule_set), resolve_ledger(ledger, no_ledger))
     except runner.FatalError as exc:
-        raise _fail(str(exc)) from None
+        raise fail(str(exc)) from None
     result = runner.compute(inputs, year, rule_set)
-    explanation = explain_run(result, inputs.prior, code, _lang(lang))
+    explanation = explain_run(result, inputs.prior, code, to_lang(lang))
     if explanation is None:
         dropped = [i for i in issues_of(result.batch.issues, code) if i.sheet == ENTERPRISES and i.severity == "error"]
         if dropped:
             why = "; ".join(f"{i.where()}: {i.message}" for i in dropped)
-            raise _fail(f"credit code {code} is in enterprises of {workbook} but its row was not read: {why}")
-        raise _fail(f"credit code {code} is not in enterprises of {workbook}")
+            raise fail(f"credit code {code} is in enterprises of {workbook} but its row was not read: {why}")
+        raise fail(f"credit code {code} is not in enterprises of {workbook}")
     from tongnan_calc.report.explain_out import print_explanation
 
     print_explanation(Console(highlight=False), explanation)
@@ -164,11 +140,11 @@ def duties_command(
 
     Exit codes: 0 shown; 2 unknown unit or invalid rule file.
     """
-    language = _lang(lang)
+    language = to_lang(lang)
     try:
         rule_set = runner.load(rules)
     except runner.FatalError as exc:
-        raise _fail(str(exc)) from None
+        raise fail(str(exc)) from None
     responsible = {m: spec.responsible for m, spec in rule_set.measures.items()}
     units = _all_units(responsible)
     console = Console(highlight=False)
@@ -178,7 +154,7 @@ def duties_command(
     try:
         name = find_unit(unit, units)
     except UnknownUnit as exc:
-        raise _fail(str(exc)) from None
+        raise fail(str(exc)) from None
     _print_unit(console, name, rule_set, language)
 
 

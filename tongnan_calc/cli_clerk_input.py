@@ -9,7 +9,6 @@ marked.  Parse, call one function, render.  A refused operation prints one line
 from __future__ import annotations
 
 from collections.abc import Sequence
-from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -18,25 +17,10 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from tongnan_calc.cli_common import ForceOption, LangOption, Language, fail, to_lang
 from tongnan_calc.messages import Lang
 from tongnan_calc.model import Batch, InputIssue
 from tongnan_calc.outputs import OutputError, check_output
-
-
-class Language(str, Enum):
-    zh = "zh"
-    en = "en"
-
-
-def _lang(lang: Language) -> Lang:
-    return "en" if lang is Language.en else "zh"
-
-
-def _fail(message: str, code: int = 2) -> typer.Exit:
-    """Print ``error: <message>`` (one line) on stderr and leave with ``code``."""
-    err = Console(stderr=True, highlight=False, soft_wrap=True)
-    err.print(f"error: {' '.join(message.splitlines())}", markup=False, soft_wrap=True)
-    return typer.Exit(code)
 
 
 def _out() -> Console:
@@ -114,10 +98,6 @@ def issue_tables(batch: Batch, lang: Lang) -> list[Table]:
     return tables
 
 
-LangOption = Annotated[Language, typer.Option("--lang", help="Language: zh (default) or en.")]
-ForceOption = Annotated[bool, typer.Option("--force", help="Replace an existing output file.")]
-
-
 def template_command(
     out: Annotated[Path, typer.Argument(help="The workbook to write (.xlsx).")],
     lang: LangOption = Language.zh,
@@ -131,11 +111,11 @@ def template_command(
 
     Example: tongnan-calc template --lang zh input-2016.xlsx
     """
-    language = _lang(lang)
+    language = to_lang(lang)
     try:
         check_output(out, force=force)
     except OutputError as exc:
-        raise _fail(str(exc)) from None
+        raise fail(str(exc)) from None
     from tongnan_calc.template import write_template
 
     write_template(out, language)
@@ -166,7 +146,7 @@ def check_command(
     """
     from tongnan_calc.workbook_in import WorkbookError, read_workbook
 
-    language = _lang(lang)
+    language = to_lang(lang)
     try:
         if annotate is not None:
             if annotate.resolve() == workbook.resolve():
@@ -174,7 +154,7 @@ def check_command(
             check_output(annotate, force=force)
         batch = read_workbook(workbook)
     except (WorkbookError, OutputError) as exc:
-        raise _fail(str(exc)) from None
+        raise fail(str(exc)) from None
     console = _out()
     for table in issue_tables(batch, language):
         console.print(table)
@@ -196,6 +176,6 @@ def check_command(
         try:
             marked = annotate_copy(workbook, batch.issues, annotate)
         except AnnotateError as exc:
-            raise _fail(str(exc)) from None
+            raise fail(str(exc)) from None
         console.print(_word("annotated", language, out=annotate, cells=marked), markup=False, soft_wrap=True)
     raise typer.Exit(1 if batch.has_errors else 0)

@@ -11,6 +11,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from tongnan_calc.cli_common import fail
 from tongnan_calc.rules import DEFAULT_RULES, RuleError, load_rules
 from tongnan_calc.rules_schema import MEASURE_IDS
 from tongnan_calc.rules_tools import diff_rules, params_on
@@ -27,13 +28,6 @@ def _console() -> Console:
     return Console(highlight=False, soft_wrap=True)
 
 
-def _fail(lines: list[str]) -> typer.Exit:
-    err = Console(stderr=True, highlight=False, soft_wrap=True)
-    for line in lines:
-        err.print(f"error: {line}", markup=False)
-    return typer.Exit(2)
-
-
 @app.command("check")
 def check(
     file: Annotated[Optional[Path], typer.Argument(help="Rule file (default: the shipped rules.yaml).")] = None,
@@ -48,7 +42,7 @@ def check(
     try:
         rules = load_rules(path)
     except RuleError as exc:
-        raise _fail([str(p) for p in exc.problems]) from None
+        raise fail("\n".join(str(p) for p in exc.problems)) from None
     count = sum(len(m.params) for m in rules.measures.values())
     _console().print(f"{path}: ok — version {rules.version}, {len(rules.measures)} measures, {count} parameters")
 
@@ -67,11 +61,11 @@ def show(
         rules = load_rules(file or DEFAULT_RULES)
         day = date.fromisoformat(on) if on else date.today()
     except RuleError as exc:
-        raise _fail([str(p) for p in exc.problems]) from None
+        raise fail("\n".join(str(p) for p in exc.problems)) from None
     except ValueError:
-        raise _fail([f"--on {on!r} is not a date: write YYYY-MM-DD"]) from None
+        raise fail(f"--on {on!r} is not a date: write YYYY-MM-DD") from None
     if measure is not None and measure not in MEASURE_IDS:
-        raise _fail([f"--measure {measure!r} is not one of: {', '.join(MEASURE_IDS)}"])
+        raise fail(f"--measure {measure!r} is not one of: {', '.join(MEASURE_IDS)}")
     table = Table(title=f"{rules.path} (version {rules.version}) on {day.isoformat()}")
     for head in ("measure", "parameter", "value", "unit", "clause", "in force from"):
         table.add_column(head, overflow="fold")
@@ -93,7 +87,7 @@ def diff(
     try:
         before, after = load_rules(old), load_rules(new)
     except RuleError as exc:
-        raise _fail([str(p) for p in exc.problems]) from None
+        raise fail("\n".join(str(p) for p in exc.problems)) from None
     changes = diff_rules(before, after)
     console = _console()
     if not changes:
@@ -122,9 +116,9 @@ def test(
         load_rules(rules_path)
         outcomes = run_files(paths, rules_path)
     except RuleError as exc:
-        raise _fail([str(p) for p in exc.problems]) from None
+        raise fail("\n".join(str(p) for p in exc.problems)) from None
     except ScenarioError as exc:
-        raise _fail(str(exc).splitlines()) from None
+        raise fail(str(exc)) from None
     console = _console()
     failed = [o for o in outcomes if not o.passed]
     for outcome in outcomes:

@@ -1,0 +1,48 @@
+"""What every command shares: the language option, the rule-file option, one-line errors, the ledger default."""
+
+from __future__ import annotations
+
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+
+from tongnan_calc.messages import Lang
+
+
+class Language(str, Enum):
+    zh = "zh"
+    en = "en"
+
+
+def to_lang(lang: Language) -> Lang:
+    return "en" if lang is Language.en else "zh"
+
+
+LangOption = Annotated[Language, typer.Option("--lang", help="Language of the output: zh (default) or en.")]
+RulesOption = Annotated[
+    Optional[Path], typer.Option("--rules", help="Rule file (default: the rules.yaml shipped with the tool).")
+]
+ForceOption = Annotated[bool, typer.Option("--force", help="Replace existing output files.")]
+
+
+def fail(message: str, code: int = 2) -> typer.Exit:
+    """Print ``error: <line>`` on stderr for each line of ``message`` and leave with ``code``."""
+    err = Console(stderr=True, highlight=False, soft_wrap=True)
+    for line in message.splitlines() or [message]:
+        err.print(f"error: {line}", markup=False)
+    return typer.Exit(code)
+
+
+def resolve_ledger(ledger: Path | None, no_ledger: bool) -> Path | None:
+    """--ledger FILE, else the default ledger when it exists, else none (the run says so)."""
+    if no_ledger:
+        return None
+    if ledger is not None:
+        return ledger
+    from tongnan_calc.ledger import default_ledger_path
+
+    default = default_ledger_path()
+    return default if default.exists() else None
