@@ -17,7 +17,7 @@ from tongnan_calc.cli_common import ForceOption, LangOption, Language, RulesOpti
 from tongnan_calc.cli_ledger import app as ledger_app
 from tongnan_calc.cli_rules import app as rules_app
 from tongnan_calc.outputs import OutputError, check_output, write_text_atomic
-from tongnan_calc.runner import FatalError, run, run_compare
+from tongnan_calc.runner import FatalError, run_compare
 
 app = typer.Typer(
     name="tongnan-calc",
@@ -61,31 +61,47 @@ def run_command(
     Exit codes: 0 done with no input error; 1 done, but some input had errors
     (all listed); 2 nothing computed.
     """
+    from tongnan_calc.engine import gc_paused
+    from tongnan_calc.outputs import atomic_path
+    from tongnan_calc.report.terminal import phases, print_result
+    from tongnan_calc.runner import checked_year, compute, load, read_inputs
+
     language = to_lang(lang)
+    step = phases(sys.stderr.isatty())  # progress on stderr, only for a person watching
     try:
         for path in (out, Path(json_out) if json_out not in (None, "-") else None):
             if path is not None:
                 check_output(path, force=force)
-        result = run(workbook, year, rules, resolve_ledger(ledger, no_ledger))
+        # runner.run, step by step: the rule file, the workbook and the ledger, the computation
+        with step("reading the rule file"):
+            rule_set = load(rules)
+        with step(f"reading {workbook.name} and the ledger"):
+            inputs = read_inputs(workbook, checked_year(year, rule_set), resolve_ledger(ledger, no_ledger))
+        with step(f"computing {len(inputs.batch.records):,} enterprises"):
+            result = compute(inputs, year, rule_set)
     except (FatalError, OutputError) as exc:
         raise fail(str(exc)) from None
-    from tongnan_calc.report.terminal import print_result
 
     console = Console(stderr=json_out == "-", highlight=False)
-    print_result(console, result, language, show_all=show_all)
-    if out is not None:
-        from tongnan_calc.report.xlsx import write_payout_workbook
+    with gc_paused():  # the outputs walk every line; the collector would walk them again and again
+        print_result(console, result, language, show_all=show_all)
+        if out is not None:
+            from tongnan_calc.report.xlsx import write_payout_workbook
 
-        write_payout_workbook(result, out, language)
-        console.print(f"payout workbook: {out}")
-    if json_out is not None:
-        from tongnan_calc.report.json_out import dumps
+            with step(f"writing the payout workbook ({len(result.lines):,} lines)"):
+                write_payout_workbook(result, out, language)
+            console.print(f"payout workbook: {out}")
+        if json_out is not None:
+            from tongnan_calc.report.json_out import write_json
 
-        if json_out == "-":
-            sys.stdout.write(dumps(result, language))
-        else:
-            write_text_atomic(Path(json_out), dumps(result, language))
-            console.print(f"JSON: {json_out}")
+            with step(f"writing JSON ({len(result.lines):,} lines)"):
+                if json_out == "-":
+                    write_json(result, sys.stdout, language)
+                else:  # streamed: a province's JSON is hundreds of megabytes
+                    with atomic_path(Path(json_out)) as temporary, temporary.open("w", encoding="utf-8") as handle:
+                        write_json(result, handle, language)
+            if json_out != "-":
+                console.print(f"JSON: {json_out}")
     raise typer.Exit(1 if result.batch.has_errors else 0)
 
 
@@ -161,4 +177,3 @@ def main() -> None:
             raise
         print(f"error: internal error: {type(exc).__name__}: {exc} (set TONGNAN_DEBUG=1 for details)", file=sys.stderr)
         sys.exit(2)
-

@@ -7,7 +7,9 @@ and the totals are added up.  Nothing here reads or writes a file.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import gc
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
@@ -55,10 +57,26 @@ def compute(
     check_year(year, rules)
     prior = prior or {}
     lines: list[Line] = []
-    for rec in records:
-        found = prior.get(rec.enterprise.credit_code, ())
-        lines.extend(compute_enterprise(replace(rec, prior=found) if found else rec, year, rules))
+    with gc_paused():
+        for rec in records:
+            found = prior.get(rec.enterprise.credit_code, ())
+            lines.extend(compute_enterprise(replace(rec, prior=found) if found else rec, year, rules))
     return lines
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while a batch makes its lines (restored after).
+
+    Lines and records hold no cycles; with the collector on, each collection walks
+    every line made so far, and at 100,000 enterprises that was half the time."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,12 @@ CENT = Decimal("0.01")
 
 def frac(value: Decimal | int | Fraction) -> Fraction:
     """The exact rational value of a decimal amount or rate."""
-    return value if isinstance(value, Fraction) else Fraction(value)
+    if isinstance(value, Fraction):
+        return value
+    if isinstance(value, Decimal) and value.is_finite():
+        # Fraction(int, int) takes the fast path; Fraction(Decimal) goes through the numbers ABCs.
+        return Fraction(*value.as_integer_ratio())
+    return Fraction(value)
 
 
 def round_money(value: Fraction | Decimal) -> Decimal:
@@ -32,6 +37,11 @@ def fmt(amount: Decimal | None) -> str:
 
 def show(value: Fraction | Decimal | int) -> str:
     """An exact value for a human: the decimal itself when it terminates, else 10 places and '…'."""
+    if type(value) is int:
+        return str(value)
+    if isinstance(value, Decimal) and value.is_finite():
+        # The same text as the general case below (which rounds to the context's precision too).
+        return f"{value.normalize():f}" if value else "0"
     exact = frac(value)
     den = exact.denominator
     while den % 2 == 0:

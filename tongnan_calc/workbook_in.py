@@ -12,6 +12,7 @@ import gc
 import zipfile
 from collections import defaultdict
 from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import MISSING, dataclass, field, fields
 from datetime import date
@@ -340,29 +341,51 @@ def _match_sheets(source: Path | str, names: Sequence[str]) -> tuple[dict[str, s
     return found, unknown
 
 
-def _load(path: Path) -> tuple[list[RawSheet], list[str]]:
-    """Open with calamine; return the known sheets in SPEC order and the others."""
+def _failure(path: Path, error: BaseException) -> BaseException:
+    """The ``WorkbookError`` for an error of calamine; any other error unchanged."""
+    if isinstance(error, PasswordError):
+        return _fail(path, ENCRYPTED)
+    if isinstance(error, WorkbookError) or not _is_reader_failure(error):
+        return error
+    return _fail(path, f"cannot be read as an .xlsx workbook: {_first_line(error)}")
+
+
+@contextmanager
+def _reader_errors(path: Path) -> Iterator[None]:
     try:
-        with CalamineWorkbook.from_path(str(path)) as book:
-            found, unknown = _match_sheets(path, book.sheet_names)
-            sheets = [
-                RawSheet(
-                    spec,
-                    found[spec.key],
-                    book.get_sheet_by_name(found[spec.key]).to_python(skip_empty_area=False),
-                )
-                for spec in SHEETS
-                if spec.key in found
-            ]
-    except PasswordError:
-        raise _fail(path, ENCRYPTED) from None
-    except WorkbookError:
-        raise
+        yield
     except BaseException as error:
-        if not _is_reader_failure(error):
+        found = _failure(path, error)
+        if found is error:
             raise
-        raise _fail(path, f"cannot be read as an .xlsx workbook: {_first_line(error)}") from None
-    return sheets, unknown
+        raise found from None
+
+
+def _sheet_rows(book: CalamineWorkbook, name: str) -> Rows:
+    rows: Rows = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+    return rows
+
+
+def _prefetched(path: Path, book: CalamineWorkbook, wanted: Sequence[tuple[SheetSpec, str]]) -> Iterator[RawSheet]:
+    """The known sheets in SPEC order, each read while the one before it is converted.
+
+    calamine parses a sheet's XML without holding the GIL, so on a machine with two
+    cores the next sheet is parsed in a thread while this one is converted; and only
+    the sheets being worked on are held in memory."""
+    if not wanted:
+        return
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="tongnan-read") as pool:
+        pending: Future[Rows] = pool.submit(_sheet_rows, book, wanted[0][1])
+        try:
+            for index, (spec, name) in enumerate(wanted):
+                with _reader_errors(path):
+                    rows = pending.result()
+                if index + 1 < len(wanted):
+                    pending = pool.submit(_sheet_rows, book, wanted[index + 1][1])
+                yield RawSheet(spec, name, rows)
+                del rows
+        finally:
+            pending.cancel()
 
 
 def _is_reader_failure(error: BaseException) -> bool:
@@ -575,10 +598,12 @@ def _data_rows(rows: Rows, layout: Layout) -> tuple[list[int], list[Sequence[Cel
     return numbers, data
 
 
-def _parse(spec: SheetSpec, rows: Rows, layout: Layout) -> Parsed:
+def _parse(spec: SheetSpec, rows: Rows, layout: Layout, cache: CodeCache | None = None) -> Parsed:
+    """Convert a sheet column by column; ``cache``: credit codes already checked (in other sheets)."""
     numbers, data = _data_rows(rows, layout)
     code_position = layout.position[CREDIT_CODE.key]
-    cache: CodeCache = {}
+    if cache is None:
+        cache = {}
     checked = [_credit_code(row[code_position], cache) for row in data]
     codes = [c.code if isinstance(c, Checked) else None for c in checked]
     parsed = Parsed(spec, layout, numbers, data, codes, {})
@@ -716,6 +741,7 @@ class _Join:
     unused: dict[str, dict[str, int]] = field(default_factory=dict)  # code -> counts
     unusable: dict[str, list[InputIssue]] = field(default_factory=dict)  # sheet key
     issues: list[InputIssue] = field(default_factory=list)
+    codes: CodeCache = field(default_factory=dict)  # credit code text -> checked, across the sheets
 
 
 def _take_enterprises(join: _Join, parsed: Parsed) -> None:
@@ -843,8 +869,13 @@ def read_workbook(path: Path) -> Batch:
     path = Path(path)
     check_file(path)
     with _gc_paused():
-        sheets, unknown_sheets = _load(path)
-        return _read(path, sheets, unknown_sheets)
+        with _reader_errors(path):
+            book = CalamineWorkbook.from_path(str(path))
+            names = book.sheet_names
+        with book:
+            found, unknown_sheets = _match_sheets(path, names)
+            wanted = [(spec, found[spec.key]) for spec in SHEETS if spec.key in found]
+            return _read(path, _prefetched(path, book, wanted), unknown_sheets, [(s.key, n) for s, n in wanted])
 
 
 def read_sheets(sheets: Mapping[str, Rows], source: str = "<sheets>") -> Batch:
@@ -857,39 +888,48 @@ def read_sheets(sheets: Mapping[str, Rows], source: str = "<sheets>") -> Batch:
     found, unknown_sheets = _match_sheets(source, list(sheets))
     raw = [RawSheet(spec, found[spec.key], sheets[found[spec.key]]) for spec in SHEETS if spec.key in found]
     with _gc_paused():
-        return _read(source, raw, unknown_sheets)
+        return _read(source, raw, unknown_sheets, [(r.spec.key, r.name) for r in raw])
 
 
-def _read(source: Path | str, sheets: Sequence[RawSheet], unknown_sheets: Sequence[str]) -> Batch:
+def _take_sheet(join: _Join, source: Path | str, sheet: RawSheet) -> int:
+    """Convert one sheet into ``join``; return the number of data rows read."""
+    spec = sheet.spec
+    if spec.key == ENTERPRISES:
+        layout = _enterprise_layout(source, sheet)
+    else:
+        layout = _layout(spec, sheet.rows)
+        if layout.header_index < 0:
+            return 0  # an empty sheet: no records of that kind
+    sheet_issues = _sheet_issues(spec, layout)
+    join.issues.extend(sheet_issues)
+    errors = [i for i in sheet_issues if i.severity == "error"]
+    if errors:
+        join.unusable[spec.key] = errors
+        return 0
+    parsed = _parse(spec, sheet.rows, layout, join.codes)
+    _cross_checks(parsed)
+    if spec.key == ENTERPRISES:
+        _take_enterprises(join, parsed)
+    else:
+        _take_records(join, parsed)
+    return len(parsed.numbers)
+
+
+def _read(
+    source: Path | str,
+    sheets: Iterable[RawSheet],
+    unknown_sheets: Sequence[str],
+    names: Sequence[tuple[str, str]],
+) -> Batch:
+    """Convert and join the sheets (taken one at a time; a sheet's raw cells are not kept)."""
     join = _Join()
-    rows_read = 0
-    for sheet in sheets:
-        spec = sheet.spec
-        if spec.key == ENTERPRISES:
-            layout = _enterprise_layout(source, sheet)
-        else:
-            layout = _layout(spec, sheet.rows)
-            if layout.header_index < 0:
-                continue  # an empty sheet: no records of that kind
-        sheet_issues = _sheet_issues(spec, layout)
-        join.issues.extend(sheet_issues)
-        errors = [i for i in sheet_issues if i.severity == "error"]
-        if errors:
-            join.unusable[spec.key] = errors
-            continue
-        parsed = _parse(spec, sheet.rows, layout)
-        rows_read += len(parsed.numbers)
-        _cross_checks(parsed)
-        if spec.key == ENTERPRISES:
-            _take_enterprises(join, parsed)
-        else:
-            _take_records(join, parsed)
+    rows_read = sum(_take_sheet(join, source, sheet) for sheet in sheets)
     join.issues.extend(_dropped_notices(join))
     join.issues.extend(_unknown_sheet(name) for name in unknown_sheets if _name_key(name) not in INSTRUCTION_SHEETS)
     join.issues.sort(key=_issue_order)
     return Batch(
         records=_records(join),
         issues=tuple(join.issues),
-        sheets_found=tuple((s.spec.key, s.name) for s in sheets),
+        sheets_found=tuple(names),
         rows_read=rows_read,
     )

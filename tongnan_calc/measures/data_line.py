@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from tongnan_calc.measures.common import Uses, blocked, common_conditions, ineligible, payable, year_end
-from tongnan_calc.model import DATA_LINES, Line, Msg, Records
+from tongnan_calc.measures.common import Uses, blocked, common_conditions, once, payable, template, year_end
+from tongnan_calc.model import DATA_LINES, Basis, Line, Msg, Records, Status
 from tongnan_calc.money import frac
 from tongnan_calc.rules import Rules
 
@@ -26,19 +26,23 @@ def compute(rec: Records, year: int, rules: Rules) -> Line:
         return early
     start_year = rules.start.year
     starts = {d.year for d in rec.data_lines if d.fee_paid > 0 and d.year >= start_year}
-    starts.update(p.year for p in rec.prior if p.measure == MEASURE)
+    if rec.prior:
+        starts.update(p.year for p in rec.prior if p.measure == MEASURE)
     if not starts:
-        return ineligible(rec, rules, MEASURE, Msg.of("data_line_no_fee"))
-    uses = Uses(rules, MEASURE)
+        return template(rules, MEASURE, Status.INELIGIBLE, "data_line_no_fee").of(rec)
     first = min(starts)
-    period: int = uses.get("period_years", year_end(year))
+    period, basis = once(rules, (MEASURE, year, first), lambda: _period(rules, year, first))
     last = first + period - 1
-    uses.step("subsidy period", f"{first} to {last}")
     if not first <= year <= last:
-        return ineligible(rec, rules, MEASURE, Msg.of("data_line_outside_period", first=first, last=last), uses)
+        return template(
+            rules, MEASURE, Status.INELIGIBLE, "data_line_outside_period", basis, first=first, last=last
+        ).of(rec)
     fee = sum((frac(d.fee_paid) for d in rec.data_lines if d.year == year), Fraction(0))
     if fee <= 0:
-        return ineligible(rec, rules, MEASURE, Msg.of("data_line_no_fee_in_year", year=year), uses)
+        return template(rules, MEASURE, Status.INELIGIBLE, "data_line_no_fee_in_year", basis, year=year).of(rec)
+    uses = Uses(rules, MEASURE)
+    uses.get("period_years", year_end(year))
+    uses.step("subsidy period", f"{first} to {last}")
     rate = frac(uses.get("rate", year_end(year)))
     cap = frac(uses.get("annual_cap", year_end(year)))
     uses.step("fees paid this year (F)", fee)
@@ -47,3 +51,11 @@ def compute(rec: Records, year: int, rules: Rules) -> Line:
     if amount < rate * fee:
         uses.step("annual cap applied", cap)
     return payable(rec, rules, MEASURE, amount, Msg.of("data_line_payable", first=first, last=last), uses)
+
+
+def _period(rules: Rules, year: int, first: int) -> tuple[int, Basis]:
+    """The period in years, and the basis of the lines that stop at it (first year ``first``)."""
+    uses = Uses(rules, MEASURE)
+    period: int = uses.get("period_years", year_end(year))
+    uses.step("subsidy period", f"{first} to {first + period - 1}")
+    return period, uses.basis()

@@ -8,17 +8,23 @@ SPEC §4 ``demo_priority``: a ``flag`` when demo_level is one of ``levels``.
 
 from __future__ import annotations
 
-from tongnan_calc.measures.common import Uses, ineligible, make_line, year_end
-from tongnan_calc.model import Line, Msg, Records, Status
+from tongnan_calc.measures.common import Uses, once, template, year_end
+from tongnan_calc.model import Basis, Line, Records, Status
 from tongnan_calc.rules import Rules
 
 MEASURE = "demo_priority"
 
 
 def compute(rec: Records, year: int, rules: Rules) -> Line:
-    uses = Uses(rules, MEASURE)
-    levels: tuple[str, ...] = uses.get("levels", year_end(year))
+    levels, basis = once(rules, (MEASURE, year), lambda: _basis(rules, year))
     level = rec.enterprise.demo_level
     if level in levels:
-        return make_line(rec, rules, MEASURE, Status.FLAG, Msg.of("demo_priority_flag", level=level), uses)
-    return ineligible(rec, rules, MEASURE, Msg.of("not_demo", levels="/".join(levels)), uses)
+        return template(rules, MEASURE, Status.FLAG, "demo_priority_flag", basis, level=level).of(rec)
+    return template(rules, MEASURE, Status.INELIGIBLE, "not_demo", basis, levels="/".join(levels)).of(rec)
+
+
+def _basis(rules: Rules, year: int) -> tuple[tuple[str, ...], Basis]:
+    """The levels in force on 31 December Y, and the basis every line of the year shares."""
+    uses = Uses(rules, MEASURE)
+    levels: tuple[str, ...] = uses.get("levels", year_end(year))
+    return levels, uses.basis()

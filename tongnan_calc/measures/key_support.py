@@ -10,8 +10,8 @@ of ``hq_types`` and the enterprise is renowned, or when the city cultivates it.
 
 from __future__ import annotations
 
-from tongnan_calc.measures.common import Uses, ineligible, make_line, year_end
-from tongnan_calc.model import Line, Msg, Records, Status
+from tongnan_calc.measures.common import Uses, once, template, year_end
+from tongnan_calc.model import Basis, Line, Records, Status
 from tongnan_calc.rules import Rules
 
 MEASURE = "key_support"
@@ -19,12 +19,18 @@ MEASURE = "key_support"
 
 def compute(rec: Records, year: int, rules: Rules) -> Line:
     ent = rec.enterprise
+    hq_types, basis = once(rules, (MEASURE, year), lambda: _basis(rules, year))
+    if ent.city_key:
+        return template(rules, MEASURE, Status.FLAG, "key_support_city", basis).of(rec)
+    if ent.hq_type in hq_types and ent.renowned:
+        return template(rules, MEASURE, Status.FLAG, "key_support_hq", basis, hq=ent.hq_type).of(rec)
+    if ent.hq_type in hq_types:
+        return template(rules, MEASURE, Status.INELIGIBLE, "key_support_not_renowned", basis).of(rec)
+    return template(rules, MEASURE, Status.INELIGIBLE, "key_support_none", basis).of(rec)
+
+
+def _basis(rules: Rules, year: int) -> tuple[tuple[str, ...], Basis]:
+    """The hq_types in force on 31 December Y, and the basis every line of the year shares."""
     uses = Uses(rules, MEASURE)
     hq_types: tuple[str, ...] = uses.get("hq_types", year_end(year))
-    if ent.city_key:
-        return make_line(rec, rules, MEASURE, Status.FLAG, Msg.of("key_support_city"), uses)
-    if ent.hq_type in hq_types and ent.renowned:
-        return make_line(rec, rules, MEASURE, Status.FLAG, Msg.of("key_support_hq", hq=ent.hq_type), uses)
-    if ent.hq_type in hq_types:
-        return ineligible(rec, rules, MEASURE, Msg.of("key_support_not_renowned"), uses)
-    return ineligible(rec, rules, MEASURE, Msg.of("key_support_none"), uses)
+    return hq_types, uses.basis()

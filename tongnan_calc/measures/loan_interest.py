@@ -21,10 +21,12 @@ from tongnan_calc.measures.common import (
     blocked,
     ineligible,
     make_line,
+    once,
     payable,
+    template,
     year_end,
 )
-from tongnan_calc.model import LOANS, Line, Loan, Msg, Records, Status
+from tongnan_calc.model import LOANS, Basis, Line, Loan, Msg, Records, Status
 from tongnan_calc.money import frac, show
 from tongnan_calc.rules import NoValueInForce, Rules
 from tongnan_calc.rules_schema import Band
@@ -33,10 +35,11 @@ MEASURE = "loan_interest"
 
 
 def compute(rec: Records, year: int, rules: Rules) -> Line:
-    uses = Uses(rules, MEASURE)
-    levels: tuple[str, ...] = uses.get("levels", year_end(year))
+    levels, basis = once(rules, (MEASURE, year), lambda: _levels(rules, year))
     if rec.enterprise.demo_level not in levels:
-        return ineligible(rec, rules, MEASURE, Msg.of("not_demo", levels="/".join(levels)), uses)
+        return template(rules, MEASURE, Status.INELIGIBLE, "not_demo", basis, levels="/".join(levels)).of(rec)
+    uses = Uses(rules, MEASURE)
+    uses.get("levels", year_end(year))
     block = blocked(rec, rules, MEASURE, LOANS)
     if block is not None:
         return block
@@ -75,6 +78,13 @@ def compute(rec: Records, year: int, rules: Rules) -> Line:
     if total > remaining:
         uses.step("enterprise cap applied: cap less earlier payouts", remaining)
     return payable(rec, rules, MEASURE, min(total, remaining), Msg.of("loan_payable", loans=bearing), uses)
+
+
+def _levels(rules: Rules, year: int) -> tuple[tuple[str, ...], Basis]:
+    """The levels in force on 31 December Y, and the basis of the lines that stop there."""
+    uses = Uses(rules, MEASURE)
+    levels: tuple[str, ...] = uses.get("levels", year_end(year))
+    return levels, uses.basis()
 
 
 def _benchmark(uses: Uses, loan: Loan) -> Fraction | str:

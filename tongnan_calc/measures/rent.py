@@ -62,24 +62,41 @@ def compute(rec: Records, year: int, rules: Rules) -> Line:
     for name in ("rates", "area_cap_m2"):
         cuts.update(rules.param(MEASURE, name).changes())
     points = sorted(d for d in cuts if lo <= d <= hi)
+    # each lease's exact rent per day and area, worked out once for all its intervals
+    exact = {id(lease): (frac(lease.rent_paid) / _days(lease), frac(lease.area_m2)) for lease in leases}
     total = Fraction(0)
     for start, stop in pairwise(points):
-        total += _interval(uses, leases, start, stop, first_anniversary)
+        total += _interval(uses, leases, start, stop, first_anniversary, exact)
     return payable(rec, rules, MEASURE, total, Msg.of("rent_payable", start=lo, end=hi - ONE_DAY), uses)
 
 
-def _interval(uses: Uses, leases: list[Lease], start: date, stop: date, first_anniversary: date) -> Fraction:
-    """The subsidy for the days [start, stop), on which nothing changes."""
+def _interval(
+    uses: Uses,
+    leases: list[Lease],
+    start: date,
+    stop: date,
+    first_anniversary: date,
+    exact: dict[int, tuple[Fraction, Fraction]] | None = None,
+) -> Fraction:
+    """The subsidy for the days [start, stop), on which nothing changes.
+
+    ``exact``: each lease's (rent per day, area) by ``id(lease)``, when already known."""
     active = [lease for lease in leases if lease.period_start <= start and lease.period_end >= stop - ONE_DAY]
     if not active:
         return Fraction(0)
+    if exact is None:
+        exact = {id(lease): (frac(lease.rent_paid) / _days(lease), frac(lease.area_m2)) for lease in active}
     days = (stop - start).days
     rates = uses.get("rates", start)
     rate = frac(rates[0] if start < first_anniversary else rates[1])
     cap = frac(uses.get("area_cap_m2", start))
-    area = sum((frac(lease.area_m2) for lease in active), Fraction(0))
-    factor = min(Fraction(1), cap / area)
-    rent = sum((frac(lease.rent_paid) * days / _days(lease) for lease in active), Fraction(0))
+    if len(active) == 1:
+        daily, area = exact[id(active[0])]
+        rent = daily * days
+    else:
+        area = sum((exact[id(lease)][1] for lease in active), Fraction(0))
+        rent = sum((exact[id(lease)][0] for lease in active), Fraction(0)) * days
+    factor = Fraction(1) if area <= cap else cap / area
     amount = rent * factor * rate
     rows = ",".join(str(lease.row) for lease in active)
     uses.step(

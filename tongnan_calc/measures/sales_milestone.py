@@ -20,7 +20,9 @@ from tongnan_calc.measures.common import (
     common_conditions,
     ineligible,
     make_line,
+    once,
     payable,
+    template,
     year_end,
 )
 from tongnan_calc.model import SALES, Line, Msg, Records, Status
@@ -37,16 +39,17 @@ def compute(rec: Records, year: int, rules: Rules) -> Line:
         return early
     this_year = [s for s in rec.sales if s.year == year]
     if not this_year:
-        return ineligible(rec, rules, MEASURE, Msg.of("sales_none", year=year))
+        return template(rules, MEASURE, Status.INELIGIBLE, "sales_none", year=year).of(rec)
     sales = this_year[0].sales
     uses = Uses(rules, MEASURE)
-    tiers: tuple[Tier, ...] = uses.get("tiers", year_end(year), _show_tiers(rules, year))
+    shown = once(rules, (MEASURE, "tiers shown", year), lambda: _show_tiers(rules, year))
+    tiers: tuple[Tier, ...] = uses.get("tiers", year_end(year), shown)
     mode: str = uses.get("mode", year_end(year))
     uses.step(f"sales {year}", sales)
     earlier = max((s.sales for s in rec.sales if s.year < year), default=None)
     if earlier is not None:
         uses.step("highest sales in an earlier year", earlier)
-    prior = [p for p in rec.prior if p.measure == MEASURE]
+    prior = [p for p in rec.prior if p.measure == MEASURE] if rec.prior else []
     paid_tier = max((p.tier for p in prior if p.tier is not None), default=None)
     if paid_tier is not None:
         uses.step("highest tier already paid", paid_tier)

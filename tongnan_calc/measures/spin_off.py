@@ -12,8 +12,8 @@ from __future__ import annotations
 from fractions import Fraction
 
 from tongnan_calc.dates import add_years
-from tongnan_calc.measures.common import Uses, common_conditions, ineligible, payable, year_end
-from tongnan_calc.model import Line, Msg, Records
+from tongnan_calc.measures.common import Uses, common_conditions, ineligible, payable, template, year_end
+from tongnan_calc.model import Line, Msg, Records, Status
 from tongnan_calc.money import frac
 from tongnan_calc.rules import Rules
 
@@ -26,9 +26,9 @@ def compute(rec: Records, year: int, rules: Rules) -> Line:
         return early
     ent = rec.enterprise
     if not ent.spun_off:
-        return ineligible(rec, rules, MEASURE, Msg.of("spin_off_not_spun_off"))
+        return template(rules, MEASURE, Status.INELIGIBLE, "spin_off_not_spun_off").of(rec)
     if ent.operating_since is None:
-        return ineligible(rec, rules, MEASURE, Msg.of("spin_off_no_operating_date"))
+        return template(rules, MEASURE, Status.INELIGIBLE, "spin_off_no_operating_date").of(rec)
     uses = Uses(rules, MEASURE)
     years: int = uses.get("min_operating_years", year_end(year))
     qualifies_on = add_years(ent.operating_since, years)

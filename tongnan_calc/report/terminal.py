@@ -1,8 +1,16 @@
-"""The terminal report of a run (SPEC §7): entitlements, totals by measure, input issues."""
+"""The terminal report of a run (SPEC §7): entitlements, totals by measure, input issues.
+
+At province scale a table of every line would be hundreds of thousands of rows
+(minutes of rendering that nobody reads): the entitlement and issue tables stop
+at ``MAX_TABLE_ROWS`` rows and say how many more the payout workbook and the
+JSON hold.  The totals always cover every line.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 
 from rich.console import Console
 from rich.table import Table
@@ -11,6 +19,9 @@ from rich.text import Text
 from tongnan_calc.messages import Lang, render
 from tongnan_calc.model import InputIssue, Status
 from tongnan_calc.runner import RunResult
+
+MAX_TABLE_ROWS = 200
+"""At most this many rows in the entitlement table and in the issue table."""
 
 STATUS_STYLE = {
     Status.PAYABLE: "green",
@@ -45,6 +56,16 @@ WORDS = {
         "另有 {count} 条不符合条件的记录未显示（--all 显示全部）",
         "{count} ineligible lines not shown (--all shows them)",
     ),
+    "more_lines": (
+        "表中只列出前 {shown} 条，另有 {count} 条未列出：完整明细见兑付工作簿（--out）或 JSON（--json）",
+        "only the first {shown} lines are listed; {count} more are in the payout workbook (--out) "
+        "and the JSON (--json)",
+    ),
+    "more_issues": (
+        "表中只列出前 {shown} 个输入问题，另有 {count} 个未列出：完整列表见兑付工作簿（--out）或 JSON（--json）",
+        "only the first {shown} input issues are listed; {count} more are in the payout workbook (--out) "
+        "and the JSON (--json)",
+    ),
 }
 
 
@@ -54,12 +75,13 @@ def word(key: str, lang: Lang, **args: object) -> str:
 
 def print_result(console: Console, result: RunResult, lang: Lang = "zh", *, show_all: bool = False) -> None:
     shown = [line for line in result.lines if show_all or line.status is not Status.INELIGIBLE]
+    listed = shown[:MAX_TABLE_ROWS]
     table = Table(title=word("title", lang, year=result.year), show_lines=False)
     for key in ("enterprise", "measure", "clause", "status"):
         table.add_column(word(key, lang))
     table.add_column(word("amount", lang), justify="right")
     table.add_column(word("reason", lang), overflow="fold")
-    for line in shown:
+    for line in listed:
         style = STATUS_STYLE[line.status]
         table.add_row(
             Text(f"{line.name}\n{line.credit_code}"),
@@ -70,6 +92,8 @@ def print_result(console: Console, result: RunResult, lang: Lang = "zh", *, show
             Text(render(line.reason, lang)),
         )
     console.print(table)
+    if len(shown) > len(listed):
+        console.print(word("more_lines", lang, shown=len(listed), count=len(shown) - len(listed)), style="yellow")
     hidden = len(result.lines) - len(shown)
     if hidden:
         console.print(word("hidden", lang, count=hidden), style="dim")
@@ -103,7 +127,7 @@ def print_issues(console: Console, issues: Sequence[InputIssue], lang: Lang) -> 
     table = Table(title=word("issues", lang))
     for key in ("where", "severity", "value", "message"):
         table.add_column(word(key, lang), overflow="fold")
-    for issue in issues:
+    for issue in issues[:MAX_TABLE_ROWS]:
         style = "red" if issue.severity == "error" else "yellow" if issue.severity == "warning" else "dim"
         table.add_row(
             Text(issue.where()),
@@ -112,6 +136,9 @@ def print_issues(console: Console, issues: Sequence[InputIssue], lang: Lang) -> 
             Text(issue.message),
         )
     console.print(table)
+    if len(issues) > MAX_TABLE_ROWS:
+        more = len(issues) - MAX_TABLE_ROWS
+        console.print(word("more_issues", lang, shown=MAX_TABLE_ROWS, count=more), style="yellow")
 
 
 def print_ledger(console: Console, result: RunResult, lang: Lang) -> None:
@@ -119,3 +146,23 @@ def print_ledger(console: Console, result: RunResult, lang: Lang) -> None:
         console.print(Text(word("no_ledger", lang), style="bold red"))
     else:
         console.print(word("ledger", lang, path=result.ledger.path, count=result.ledger.prior_read))
+
+
+Phases = Callable[[str], AbstractContextManager[None]]
+
+
+def phases(enabled: bool) -> Phases:
+    """What a long run is doing, on stderr: a spinner with the current step, then one line per step
+    with its time.  Only when ``enabled`` (stderr is a terminal); otherwise nothing is shown."""
+    if not enabled:
+        return lambda text: nullcontext()
+    console = Console(stderr=True, highlight=False)
+
+    @contextmanager
+    def phase(text: str) -> Iterator[None]:
+        began = time.perf_counter()
+        with console.status(text + " …"):
+            yield
+        console.print(f"[dim]✓ {text} ({time.perf_counter() - began:.1f} s)[/dim]")
+
+    return phase

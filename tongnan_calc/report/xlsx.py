@@ -3,8 +3,17 @@
 Sheets: summary (SUM formulas over the payable sheet, by measure and by
 responsible unit), payable, pending, flags, blocked, ineligible lines, input
 issues, provenance.  Money cells are numbers formatted ``#,##0.00``; every text
-cell is written as a string, so input text never becomes a formula.  The file is
-written to a temporary name beside the target and renamed into place.
+cell is written as a string (``write_string``), so input text never becomes a
+formula.  The file is written to a temporary name beside the target and renamed
+into place.
+
+The payout workbook is written with xlsxwriter in constant-memory mode: at
+province scale (hundreds of thousands of lines) it writes the same rows about
+1.5 times as fast as openpyxl's write-only mode, and in little memory.  Every
+payable, pending, flag and blocked line is written; ineligible lines are written
+up to ``MAX_INELIGIBLE_ROWS`` (the summary says how many were left out; the JSON
+output lists them all).  ``Sheet`` (openpyxl write-only) serves the comparison
+workbook.
 """
 
 from __future__ import annotations
@@ -14,6 +23,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import xlsxwriter  # type: ignore[import-untyped, unused-ignore]
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -22,7 +32,7 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from tongnan_calc import __version__
 from tongnan_calc.messages import Lang, render
-from tongnan_calc.model import InputIssue, Line, Status
+from tongnan_calc.model import Basis, InputIssue, Line, Msg, Status
 from tongnan_calc.money import fmt
 from tongnan_calc.outputs import atomic_path
 from tongnan_calc.payout_layout import (
@@ -43,6 +53,10 @@ from tongnan_calc.payout_layout import (
 from tongnan_calc.runner import RunResult
 from tongnan_calc.seal import seal
 
+WRITER = "xlsxwriter"
+"""The library that writes the payout workbook (the benchmark's write floor uses the same)."""
+MAX_INELIGIBLE_ROWS = 10_000
+"""At most this many ineligible lines on the ineligible sheet (all of them are in the JSON)."""
 MONEY_FORMAT = "#,##0.00"
 HEADER_FONT = Font(bold=True)
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
@@ -104,71 +118,148 @@ class Sheet:
         self.rows += 1
 
 
+class _Out:
+    """One worksheet of the payout workbook (xlsxwriter), with typed cell writers: text is always text."""
+
+    def __init__(self, book: _Book, title: str) -> None:
+        self.book = book
+        self.ws = book.xl.add_worksheet(title)
+        self.rows = 0
+
+    def widths(self, widths: Iterable[float]) -> None:
+        for index, width in enumerate(widths):
+            self.ws.set_column(index, index, width)
+
+    def header(self, columns: Sequence[Column], lang: Lang) -> None:
+        self.widths(column.width for column in columns)
+        self.ws.freeze_panes(1, 0)
+        self.bold_row([column.zh if lang == "zh" else column.en for column in columns])
+
+    def bold_row(self, values: Sequence[str | None]) -> None:
+        for col, value in enumerate(values):
+            if value:
+                self.ws.write_string(self.rows, col, value, self.book.bold)
+        self.rows += 1
+
+    def row(self, values: Sequence[object]) -> None:
+        """Cells of a row: ``str`` as text, ``Decimal`` as money, ``int`` as a number, ``_Formula``; ``None`` blank."""
+        ws, r, book = self.ws, self.rows, self.book
+        for col, value in enumerate(values):
+            if value is None or value == "":
+                continue
+            if isinstance(value, str):
+                ws.write_string(r, col, value)
+            elif isinstance(value, Decimal):
+                ws.write_number(r, col, float(value), book.money)
+            elif isinstance(value, _Formula):
+                # no cached value: the spreadsheet computes it (an empty <v> also forces a recalculation)
+                ws.write_formula(r, col, value.text, book.money if value.money else None, "")
+            elif isinstance(value, _Bold):
+                ws.write_string(r, col, value.text, book.bold)
+            else:
+                ws.write_number(r, col, value)
+        self.rows += 1
+
+
+class _Formula:
+    __slots__ = ("money", "text")
+
+    def __init__(self, text: str, money: bool = True) -> None:
+        self.text, self.money = text, money
+
+
+class _Bold:
+    __slots__ = ("text",)
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+
+class _Book:
+    def __init__(self, path: Path) -> None:
+        self.xl = xlsxwriter.Workbook(
+            str(path),
+            {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False},
+        )
+        self.money = self.xl.add_format({"num_format": MONEY_FORMAT})
+        self.bold = self.xl.add_format({"bold": True, "bg_color": "#DDEBF7", "pattern": 1})
+
+
 def write_payout_workbook(result: RunResult, out: Path, lang: Lang = "zh") -> None:
     """Write the payout workbook atomically to ``out``."""
-    book = Workbook(write_only=True)
     grouped: dict[Status, list[Line]] = {status: [] for status in Status}
     for line in result.lines:
         grouped[line.status].append(line)
-    summary = Sheet(book, sheet_name(SUMMARY, lang))
-    payable_name = sheet_name(PAYABLE, lang)
-    for status in (Status.PAYABLE, Status.PENDING, Status.FLAG, Status.BLOCKED, Status.INELIGIBLE):
-        _lines_sheet(book, sheet_name(SHEET_FOR_STATUS[status], lang), grouped[status], result, lang)
-    _issues_sheet(book, sheet_name(ISSUES, lang), result.batch.issues, lang)
-    _provenance_sheet(book, sheet_name(PROVENANCE, lang), result, lang)
-    _summary(summary, result, payable_name, len(grouped[Status.PAYABLE]), lang)
     with atomic_path(out) as temporary:
-        book.save(temporary)
+        book = _Book(temporary)
+        summary = _Out(book, sheet_name(SUMMARY, lang))
+        for status in (Status.PAYABLE, Status.PENDING, Status.FLAG, Status.BLOCKED, Status.INELIGIBLE):
+            lines = grouped[status]
+            if status is Status.INELIGIBLE:
+                lines = lines[:MAX_INELIGIBLE_ROWS]
+            _lines_sheet(book, sheet_name(SHEET_FOR_STATUS[status], lang), lines, result, lang)
+        _issues_sheet(book, sheet_name(ISSUES, lang), result.batch.issues, lang)
+        _provenance_sheet(book, sheet_name(PROVENANCE, lang), result, lang)
+        ineligible = len(grouped[Status.INELIGIBLE])
+        _summary(summary, result, sheet_name(PAYABLE, lang), len(grouped[Status.PAYABLE]), lang, ineligible)
+        book.xl.close()
 
 
-def _line_cells(sheet: Sheet, line: Line, result: RunResult, lang: Lang) -> list[WriteOnlyCell]:
-    check = ""
-    if line.status is Status.PAYABLE and line.amount is not None:
-        check = seal(
-            year=result.year,
-            rules_sha256=result.rules.sha256,
-            input_sha256=result.input_sha256,
-            credit_code=line.credit_code,
-            measure=line.measure,
-            tier=line.tier,
-            amount=line.amount,
-        )
-    return [
-        sheet.text(line.credit_code),
-        sheet.text(line.name),
-        sheet.text(line.measure),
-        sheet.text(line.clause),
-        sheet.money(line.tier),
-        sheet.money(line.amount),
-        sheet.text("、".join(line.responsible)),
-        sheet.text(render(line.reason, lang)),
-        sheet.text("\n".join(line.basis.lines())),
-        sheet.text(check),
-    ]
+def _seal(line: Line, result: RunResult) -> str:
+    if line.status is not Status.PAYABLE or line.amount is None:
+        return ""
+    return seal(
+        year=result.year,
+        rules_sha256=result.rules.sha256,
+        input_sha256=result.input_sha256,
+        credit_code=line.credit_code,
+        measure=line.measure,
+        tier=line.tier,
+        amount=line.amount,
+    )
 
 
-def _lines_sheet(book: Workbook, title: str, lines: list[Line], result: RunResult, lang: Lang) -> None:
-    sheet = Sheet(book, title)
+def _lines_sheet(book: _Book, title: str, lines: list[Line], result: RunResult, lang: Lang) -> None:
+    sheet = _Out(book, title)
     sheet.header(LINE_COLUMNS, lang)
-    for line in lines:
-        sheet.append(_line_cells(sheet, line, result, lang))
+    ws, money = sheet.ws, book.money
+    reasons: dict[int, tuple[Msg, str]] = {}  # rendered once per reason object
+    bases: dict[int, tuple[Basis, str]] = {}  # likewise for the bases ineligible lines share
+    for r, line in enumerate(lines, start=1):
+        ws.write_string(r, 0, line.credit_code)
+        if line.name:
+            ws.write_string(r, 1, line.name)
+        ws.write_string(r, 2, line.measure)
+        ws.write_string(r, 3, line.clause)
+        if line.tier is not None:
+            ws.write_number(r, 4, float(line.tier), money)
+        if line.amount is not None:
+            ws.write_number(r, 5, float(line.amount), money)
+        if line.responsible:
+            ws.write_string(r, 6, "、".join(line.responsible))
+        found = reasons.get(id(line.reason))
+        if found is None or found[0] is not line.reason:
+            found = reasons[id(line.reason)] = (line.reason, render(line.reason, lang))
+        if found[1]:
+            ws.write_string(r, 7, found[1])
+        known = bases.get(id(line.basis))
+        if known is None or known[0] is not line.basis:
+            known = (line.basis, "\n".join(line.basis.lines()))
+            if line.amount is None:
+                bases[id(line.basis)] = known
+        if known[1]:
+            ws.write_string(r, 8, known[1])
+        check = _seal(line, result)
+        if check:
+            ws.write_string(r, 9, check)
+    sheet.rows = len(lines) + 1
 
 
-def _issues_sheet(book: Workbook, title: str, issues: Sequence[InputIssue], lang: Lang) -> None:
-    sheet = Sheet(book, title)
+def _issues_sheet(book: _Book, title: str, issues: Sequence[InputIssue], lang: Lang) -> None:
+    sheet = _Out(book, title)
     sheet.header(ISSUE_COLUMNS, lang)
     for issue in issues:
-        sheet.append(
-            [
-                sheet.text(issue.sheet),
-                sheet.number(issue.row),
-                sheet.text(issue.column),
-                sheet.text(issue.header),
-                sheet.text(issue.value),
-                sheet.text(issue.severity),
-                sheet.text(issue.message),
-            ]
-        )
+        sheet.row([issue.sheet, issue.row, issue.column, issue.header, issue.value, issue.severity, issue.message])
 
 
 def provenance_values(result: RunResult) -> dict[str, str]:
@@ -189,8 +280,8 @@ def provenance_values(result: RunResult) -> dict[str, str]:
     }
 
 
-def _provenance_sheet(book: Workbook, title: str, result: RunResult, lang: Lang) -> None:
-    sheet = Sheet(book, title)
+def _provenance_sheet(book: _Book, title: str, result: RunResult, lang: Lang) -> None:
+    sheet = _Out(book, title)
     columns = (
         Column("key", "key", "key", 22),
         Column("item", "项目", "item", 24),
@@ -200,25 +291,24 @@ def _provenance_sheet(book: Workbook, title: str, result: RunResult, lang: Lang)
     values = provenance_values(result)
     for key, zh, en in PROVENANCE_ROWS:
         shown = values[key] if values[key] or key != "ledger" else ("未使用台账" if lang == "zh" else "none")
-        sheet.append([sheet.text(key), sheet.text(zh if lang == "zh" else en), sheet.text(shown)])
+        sheet.row([key, zh if lang == "zh" else en, shown])
 
 
-def _summary(sheet: Sheet, result: RunResult, payable: str, count: int, lang: Lang) -> None:
+def _summary(sheet: _Out, result: RunResult, payable: str, count: int, lang: Lang, ineligible: int) -> None:
     """Totals by measure (SUMIF over the payable sheet) and by responsible unit (SUM of those)."""
     zh = lang == "zh"
-    for index, width in enumerate((18, 10, 44, 36, 12, 18, 18), start=1):
-        sheet.ws.column_dimensions[get_column_letter(index)].width = width
+    sheet.widths((18, 10, 44, 36, 12, 18, 18))
     title = (
         f"潼南区电子商务政策 {result.year}年度 兑付汇总" if zh else f"Tongnan e-commerce policy payouts {result.year}"
     )
-    sheet.append([sheet.bold(title)])
-    sheet.append([sheet.text(f"规则版本 {result.rules.version}" if zh else f"rules version {result.rules.version}")])
+    sheet.row([_Bold(title)])
+    sheet.row([f"规则版本 {result.rules.version}" if zh else f"rules version {result.rules.version}"])
     heads = (
         ("措施", "条款", "名称", "责任单位", "应付行数", "应付金额（元）", "核对：计算值")
         if zh
         else ("measure", "clause", "title", "responsible units", "payable lines", "payable (yuan)", "check: computed")
     )
-    sheet.append([sheet.bold(h) for h in heads])
+    sheet.row([_Bold(h) for h in heads])
     last = max(count + 1, 2)
     measure_range = f"'{payable}'!$C$2:$C${last}"
     amount_range = f"'{payable}'!$F$2:$F${last}"
@@ -227,39 +317,39 @@ def _summary(sheet: Sheet, result: RunResult, payable: str, count: int, lang: La
     for measure_id, spec in result.rules.measures.items():
         row = sheet.rows + 1
         rows_of[measure_id] = row
-        sheet.append(
+        sheet.row(
             [
-                sheet.text(measure_id),
-                sheet.text(spec.clause),
-                sheet.text(spec.title),
-                sheet.text("、".join(spec.responsible)),
-                sheet.formula(f'=COUNTIF({measure_range},"{measure_id}")', money=False),
-                sheet.formula(f'=SUMIF({measure_range},"{measure_id}",{amount_range})'),
-                sheet.money(result.totals.by_measure[measure_id]),
+                measure_id,
+                spec.clause,
+                spec.title,
+                "、".join(spec.responsible),
+                _Formula(f'=COUNTIF({measure_range},"{measure_id}")', False),
+                _Formula(f'=SUMIF({measure_range},"{measure_id}",{amount_range})'),
+                result.totals.by_measure[measure_id],
             ]
         )
     last_row = sheet.rows
-    sheet.append(
+    sheet.row(
         [
-            sheet.bold("合计" if zh else "total"),
+            _Bold("合计" if zh else "total"),
             None,
             None,
             None,
-            sheet.formula(f"=SUM(E{first_row}:E{last_row})", money=False),
-            sheet.formula(f"=SUM(F{first_row}:F{last_row})"),
-            sheet.money(result.totals.payable),
+            _Formula(f"=SUM(E{first_row}:E{last_row})", False),
+            _Formula(f"=SUM(F{first_row}:F{last_row})"),
+            result.totals.payable,
         ]
     )
-    sheet.append([])
-    sheet.append(
+    sheet.row([])
+    sheet.row(
         [
-            sheet.bold("责任单位" if zh else "responsible unit"),
+            _Bold("责任单位" if zh else "responsible unit"),
             None,
-            sheet.bold("说明" if zh else "note"),
+            _Bold("说明" if zh else "note"),
             None,
             None,
-            sheet.bold("应付金额（元）" if zh else "payable (yuan)"),
-            sheet.bold("核对：计算值" if zh else "check: computed"),
+            _Bold("应付金额（元）" if zh else "payable (yuan)"),
+            _Bold("核对：计算值" if zh else "check: computed"),
         ]
     )
     note = (
@@ -270,18 +360,18 @@ def _summary(sheet: Sheet, result: RunResult, payable: str, count: int, lang: La
     for unit, measures in _units(result).items():
         cells = ",".join(f"F{rows_of[m]}" for m in measures)
         computed = sum((result.totals.by_measure[m] for m in measures), Decimal("0.00"))
-        sheet.append(
+        sheet.row(
             [
-                sheet.text(unit),
+                unit,
                 None,
-                sheet.text(note),
+                note,
                 None,
                 None,
-                sheet.formula(f"=SUM({cells})"),
-                sheet.money(computed),
+                _Formula(f"=SUM({cells})"),
+                computed,
             ]
         )
-    sheet.append([])
+    sheet.row([])
     counts = result.totals.counts
     labels = {
         Status.PENDING: "待定行数" if zh else "pending lines",
@@ -290,9 +380,20 @@ def _summary(sheet: Sheet, result: RunResult, payable: str, count: int, lang: La
         Status.INELIGIBLE: "不符合条件行数" if zh else "ineligible lines",
     }
     for status, label in labels.items():
-        sheet.append([sheet.text(label), sheet.number(counts[status])])
+        sheet.row([label, counts[status]])
     errors = sum(1 for issue in result.batch.issues if issue.severity == "error")
-    sheet.append([sheet.text("输入错误数" if zh else "input errors"), sheet.number(errors)])
+    sheet.row(["输入错误数" if zh else "input errors", errors])
+    if ineligible > MAX_INELIGIBLE_ROWS:
+        sheet.row(
+            [
+                "注" if zh else "note",
+                f"不符合条件的 {ineligible} 行中，“{sheet_name(INELIGIBLE, lang)}”表只列出前 {MAX_INELIGIBLE_ROWS} 行；"
+                "完整列表见 JSON 输出（--json）"
+                if zh
+                else f"the {sheet_name(INELIGIBLE, lang)} sheet lists the first {MAX_INELIGIBLE_ROWS} of "
+                f"{ineligible} ineligible lines; the JSON output (--json) lists them all",
+            ]
+        )
 
 
 def _units(result: RunResult) -> dict[str, list[str]]:
