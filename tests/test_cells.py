@@ -195,7 +195,7 @@ def test_yes_no_blank_optional_is_no() -> None:
         (0.0, "0"),
         (-0.0, "0"),
         (12345, "12345"),
-        (1e20, "1E+20"),
+        (999999999999999.0, "999999999999999"),
         ("1234.50", "1234.50"),
         ("1,234.50", "1234.50"),
         ("1,234,567", "1234567"),
@@ -251,6 +251,9 @@ AMOUNT = "expected an amount such as 1,234.50"
         ("-¥5", "expected an amount of 0 or more, got '-¥5'"),
         ("¥-5", "expected an amount of 0 or more, got '¥-5'"),
         ("−5", "expected an amount of 0 or more, got '−5'"),
+        (1e20, "expected a number below 1,000,000,000,000,000, got 1e+20"),
+        (1e308, "expected a number below 1,000,000,000,000,000, got 1e+308"),
+        ("1,000,000,000,000,000", "expected a number below 1,000,000,000,000,000, got '1,000,000,000,000,000'"),
     ],
 )
 def test_amount_rejected(raw: Cell, message: str) -> None:

@@ -435,7 +435,13 @@ def test_several_bad_cells_in_a_row_each_reported_in_column_order(tmp_path: Path
 def test_required_blank_and_formula_without_value(tmp_path: Path) -> None:
     batch = read(tmp_path, {"enterprises": [ENT_HEAD, [A, "=B3", "是"], [B, "乙", None]]})
     assert [(i.row, i.column, i.value, i.message) for i in batch.issues] == [
-        (2, "name", None, "expected text, got blank"),
+        (
+            2,
+            "name",
+            None,
+            "a formula without a computed value (the file was not saved by Excel): open and save it in Excel, "
+            "or type the value",
+        ),
         (3, "ecommerce_entity", None, "expected yes/no (是/否, Y/N, yes/no, true/false, 1/0), got blank"),
     ]
 

@@ -29,7 +29,7 @@ from openpyxl.styles import PatternFill
 
 from tongnan_calc import cells
 from tongnan_calc.model import InputIssue
-from tongnan_calc.outputs import atomic_path
+from tongnan_calc.outputs import save_atomic
 from tongnan_calc.workbook_in import MSG_UNKNOWN_ENTERPRISE, SHEETS
 
 ERROR_COLOR: Final = "FFC7CE"
@@ -314,6 +314,5 @@ def annotate_copy(workbook: Path, issues: Sequence[InputIssue], out: Path) -> in
         worst = "error" if any(i.severity == "error" for i in here) else "warning"
         cell.fill = FILLS[worst]
         cell.comment = _comment(comment_text(here), cell.comment)
-    with atomic_path(out) as temporary:
-        book.save(temporary)
+    save_atomic(out, book.save)
     return len(found)

@@ -40,6 +40,9 @@ EXPECT_YES_NO: Final = "yes/no (是/否, Y/N, yes/no, true/false, 1/0)"
 EXPECT_AMOUNT: Final = "an amount such as 1,234.50"
 EXPECT_NON_NEGATIVE: Final = "an amount of 0 or more"
 EXPECT_POSITIVE: Final = "a number greater than 0"
+# Past this, a cell holds a slip of the keyboard (or 1e308), never an amount or an area.
+MAX_NUMBER: Final = Decimal(10) ** 15
+EXPECT_AT_MOST: Final = "a number below 1,000,000,000,000,000"
 EXPECT_YEAR: Final = "a year such as 2015"
 EXPECT_YEAR_RANGE: Final = "a year between 1900 and 2200"
 EXPECT_TEXT: Final = "text"
@@ -250,6 +253,8 @@ def to_amount(raw: Cell, required: bool = True) -> Decimal | Bad | None:
         return bad(EXPECT_AMOUNT, raw)
     if value < _ZERO:
         return bad(EXPECT_NON_NEGATIVE, raw)
+    if value >= MAX_NUMBER:
+        return bad(EXPECT_AT_MOST, raw)
     return value
 
 
@@ -262,6 +267,8 @@ def to_positive(raw: Cell, required: bool = True) -> Decimal | Bad | None:
         return bad(EXPECT_POSITIVE, raw)
     if value <= _ZERO:
         return bad(EXPECT_POSITIVE, raw)
+    if value >= MAX_NUMBER:
+        return bad(EXPECT_AT_MOST, raw)
     return value
 
 

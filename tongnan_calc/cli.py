@@ -166,14 +166,19 @@ def main_callback(
 def main() -> None:
     """Console-script entry: no traceback reaches a user unless TONGNAN_DEBUG is set."""
     try:
-        app()
-    except SystemExit:
-        raise
-    except KeyboardInterrupt:
+        code = app(standalone_mode=False)
+    except (typer.Abort, KeyboardInterrupt):
         print("error: interrupted", file=sys.stderr)
         sys.exit(130)
+    except typer.Exit as exc:
+        sys.exit(exc.exit_code)
     except Exception as exc:
+        show, exit_code = getattr(exc, "show", None), getattr(exc, "exit_code", None)
+        if callable(show) and isinstance(exit_code, int):  # a usage error: click's own message
+            show()
+            sys.exit(exit_code)
         if os.environ.get("TONGNAN_DEBUG"):
             raise
         print(f"error: internal error: {type(exc).__name__}: {exc} (set TONGNAN_DEBUG=1 for details)", file=sys.stderr)
         sys.exit(2)
+    sys.exit(code if isinstance(code, int) else 0)

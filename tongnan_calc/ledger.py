@@ -43,7 +43,7 @@ from tongnan_calc.cells import Bad, Cell
 from tongnan_calc.measures import MEASURES
 from tongnan_calc.model import InputIssue, PriorPayout
 from tongnan_calc.money import CENT, canonical, fmt
-from tongnan_calc.outputs import atomic_path
+from tongnan_calc.outputs import save_atomic
 from tongnan_calc.seal import seal
 
 # --- where the ledger lives ----------------------------------------------------------
@@ -255,6 +255,8 @@ def _sqlite_errors(path: Path) -> Iterator[None]:
         raise LedgerError(_damaged(path, exc)) from None
     except sqlite3.Error as exc:
         raise LedgerError(_damaged(path, exc)) from None
+    except UnicodeDecodeError as exc:  # SQLite's own message, from a damaged schema, is not UTF-8
+        raise LedgerError(f"ledger {path} is damaged or unreadable ({exc.reason}); it was left unchanged") from None
 
 
 @contextmanager
@@ -1373,8 +1375,7 @@ def _write_xlsx_atomically(
     for title, headings, rows in sheets:
         _fill_sheet(book.create_sheet(title), headings, rows)
     try:
-        with atomic_path(out) as temporary:
-            book.save(temporary)
+        save_atomic(out, book.save)
     except OSError as exc:
         raise LedgerError(f"cannot write {out}: {exc.strerror or exc}") from None
 
@@ -1391,11 +1392,16 @@ def _fill_sheet(ws: Any, headings: Sequence[Heading], rows: Sequence[Sequence[Xl
     ws.freeze_panes = "A2"
 
 
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
 def _put(ws: Any, row: int, col: int, value: XlsxValue, number_format: str | None) -> None:
     """Write one cell: text always as text (never a formula), numbers with their format."""
     if value is None:
         return
     cell = ws.cell(row=row, column=col)
+    if isinstance(value, str):  # control characters (pasted text) escaped as Excel writes them
+        value = _CONTROL.sub(lambda m: f"_x{ord(m.group()):04X}_", value)
     cell.value = value
     if isinstance(value, str):
         cell.data_type = "s"

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import io
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import IO
 
 
 class OutputError(Exception):
@@ -44,3 +46,15 @@ def write_text_atomic(out: Path, text: str) -> None:
     """Write a text file (UTF-8) so that a reader sees the old file or the new one, never half."""
     with atomic_path(out) as temporary:
         temporary.write_text(text, encoding="utf-8")
+
+
+def save_atomic(out: Path, save: Callable[[IO[bytes]], object]) -> None:
+    """Have a writer save into memory, then put the bytes in place atomically.
+
+    A writer that fails on a full disk half-way through its own zip file leaves
+    that file to be closed again when collected, which prints a second error;
+    saving into memory keeps every disk error in one place, here."""
+    buffer = io.BytesIO()
+    save(buffer)
+    with atomic_path(out) as temporary:
+        temporary.write_bytes(buffer.getbuffer())

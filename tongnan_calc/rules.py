@@ -123,7 +123,8 @@ def load_rules(path: Path = DEFAULT_RULES) -> Rules:
     """Read and validate a rule file; raise RuleError with every problem found."""
     shown = str(path)
     try:
-        raw = path.read_bytes()
+        with path.open("rb") as handle:  # never more than the limit: a huge file or /dev/zero is refused
+            raw = handle.read(MAX_RULES_BYTES + 1)
     except FileNotFoundError:
         raise RuleError([RuleProblem(shown, 0, "no such rule file")]) from None
     except IsADirectoryError:
@@ -148,7 +149,7 @@ def parse_rules(raw: bytes, shown: str) -> Rules:
 
 def compose_yaml(raw: bytes, problems: Problems) -> yaml.Node | None:
     if len(raw) > MAX_RULES_BYTES:
-        problems.add(1, f"the file is {len(raw):,} bytes; a rule file is at most {MAX_RULES_BYTES:,}")
+        problems.add(1, f"the file is more than {MAX_RULES_BYTES:,} bytes, the most a rule file may have")
         return None
     try:
         text = raw.decode("utf-8")
@@ -162,6 +163,8 @@ def compose_yaml(raw: bytes, problems: Problems) -> yaml.Node | None:
             problems.add(number, "a tab character: indent with spaces")
     if problems:
         return None
+    if not _within_nesting(text, problems):
+        return None
     try:
         for event in yaml.parse(text, Loader=yaml.SafeLoader):
             if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
@@ -170,15 +173,42 @@ def compose_yaml(raw: bytes, problems: Problems) -> yaml.Node | None:
                     "anchors and aliases (& and *) are not allowed: write each value out",
                 )
                 return None
-        return yaml.compose(text, Loader=yaml.SafeLoader)
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.reader.ReaderError as exc:
+        line = text[: exc.position].count("\n") + 1
+        problems.add(
+            line, f"not valid YAML: unacceptable character #x{exc.character:04x}: special characters are not allowed"
+        )
+        return None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else 1
         problems.add(line, f"not valid YAML: {exc.problem or exc.context}")
         return None
     except yaml.YAMLError as exc:
-        problems.add(1, f"not valid YAML: {exc}")
+        problems.add(1, f"not valid YAML: {' '.join(str(exc).split())}")
         return None
+    if root is None:
+        problems.add(1, "the file is empty: expected a mapping of schema, version, policy, measures")
+    return root
+
+
+MAX_NESTING = 32
+
+
+def _within_nesting(text: str, problems: Problems) -> bool:
+    """Refuse flow collections nested absurdly deep before YAML recurses into them."""
+    depth = 0
+    for number, content in enumerate(text.splitlines(), start=1):
+        for char in content.split("#", 1)[0]:
+            if char in "[{":
+                depth += 1
+                if depth > MAX_NESTING:
+                    problems.add(number, f"lists or mappings nested more than {MAX_NESTING} deep")
+                    return False
+            elif char in "]}":
+                depth = max(0, depth - 1)
+    return True
 
 
 def iter_params(rules: Rules) -> Iterator[Dated[Any]]:

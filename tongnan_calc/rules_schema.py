@@ -11,7 +11,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
 
@@ -71,6 +71,7 @@ NULL_TAG = "tag:yaml.org,2002:null"
 TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
 
 _constructor = yaml.constructor.SafeConstructor()
+T = TypeVar("T", int, Decimal)
 
 
 class Bad:
@@ -120,7 +121,11 @@ def text(node: yaml.Node, problems: Problems, where: str) -> str | Bad:
 
 def day(node: yaml.Node, problems: Problems, where: str) -> date | Bad:
     if isinstance(node, yaml.ScalarNode) and node.tag == TIMESTAMP_TAG:
-        value = _constructor.construct_yaml_timestamp(node)
+        try:
+            value = _constructor.construct_yaml_timestamp(node)
+        except ValueError:
+            problems.add(line(node), f"{where}: {str(node.value)!r} is not a real calendar date")
+            return BAD
         if isinstance(value, date) and not isinstance(value, datetime):
             return value
     problems.add(line(node), f"{where}: expected a date such as 2015-01-01, got {_seen(node)}")
@@ -221,26 +226,53 @@ def _rate(node: yaml.Node, problems: Problems, where: str) -> Decimal | Bad:
     return value
 
 
+# Upper bounds: a value past them is a typing slip, never a policy (and would overflow dates or money).
+MAX_YUAN = Decimal(10) ** 12
+MAX_AREA_M2 = Decimal(10) ** 7
+MAX_YEARS = 100
+MAX_DAY_COUNT = 366
+MAX_MONTHS = 1200
+
+
 def _amount(node: yaml.Node, problems: Problems, where: str) -> Decimal | Bad:
     value = number(node, problems, where)
     if not isinstance(value, Bad) and value < 0:
         problems.add(line(node), f"{where}: {value} is negative")
         return BAD
-    return value
+    return _at_most(value, MAX_YUAN, node, problems, where)
 
 
-def _positive(node: yaml.Node, problems: Problems, where: str) -> Decimal | Bad:
+def _positive(node: yaml.Node, problems: Problems, where: str, limit: Decimal = MAX_YUAN) -> Decimal | Bad:
     value = number(node, problems, where)
     if not isinstance(value, Bad) and value <= 0:
         problems.add(line(node), f"{where}: {value} must be above 0")
         return BAD
-    return value
+    return _at_most(value, limit, node, problems, where)
 
 
-def _positive_int(node: yaml.Node, problems: Problems, where: str) -> int | Bad:
+def _area(node: yaml.Node, problems: Problems, where: str) -> Decimal | Bad:
+    return _positive(node, problems, where, MAX_AREA_M2)
+
+
+def _positive_int(node: yaml.Node, problems: Problems, where: str, limit: int = MAX_MONTHS) -> int | Bad:
     value = whole(node, problems, where)
     if not isinstance(value, Bad) and value <= 0:
         problems.add(line(node), f"{where}: {value} must be above 0")
+        return BAD
+    return _at_most(value, limit, node, problems, where)
+
+
+def _years(node: yaml.Node, problems: Problems, where: str) -> int | Bad:
+    return _positive_int(node, problems, where, MAX_YEARS)
+
+
+def _days(node: yaml.Node, problems: Problems, where: str) -> int | Bad:
+    return _positive_int(node, problems, where, MAX_DAY_COUNT)
+
+
+def _at_most(value: T | Bad, limit: T, node: yaml.Node, problems: Problems, where: str) -> T | Bad:
+    if not isinstance(value, Bad) and value > limit:
+        problems.add(line(node), f"{where}: {value} is more than {limit:,}: check the value and its unit")
         return BAD
     return value
 
@@ -353,16 +385,16 @@ YUAN = Kind("yuan", _amount)
 
 PARAMS: Mapping[str, Mapping[str, Kind]] = {
     "key_support": {"hq_types": Kind("choices", _hq_types)},
-    "rent": {"rates": Kind("fractions [year 1, year 2]", _rate_pair), "area_cap_m2": Kind("m²", _positive)},
-    "spin_off": {"amount": YUAN, "min_operating_years": Kind("years", _positive_int)},
-    "data_line": {"rate": RATE, "annual_cap": YUAN, "period_years": Kind("years", _positive_int)},
+    "rent": {"rates": Kind("fractions [year 1, year 2]", _rate_pair), "area_cap_m2": Kind("m²", _area)},
+    "spin_off": {"amount": YUAN, "min_operating_years": Kind("years", _years)},
+    "data_line": {"rate": RATE, "annual_cap": YUAN, "period_years": Kind("years", _years)},
     "sales_milestone": {"mode": Kind("choice", _mode), "tiers": Kind("yuan", _tiers)},
     "demo_priority": {"levels": Kind("choices", _levels)},
     "loan_interest": {
         "levels": Kind("choices", _levels),
         "share_of_benchmark": RATE,
         "enterprise_cap": YUAN,
-        "day_count": Kind("days", _positive_int),
+        "day_count": Kind("days", _days),
         "benchmark_rates": Kind("% a year by term band", _bands),
     },
 }

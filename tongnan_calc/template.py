@@ -32,7 +32,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from tongnan_calc import cells
 from tongnan_calc.messages import Lang
 from tongnan_calc.model import DATA_LINES, ENTERPRISES, LEASES, LOANS, SALES
-from tongnan_calc.outputs import atomic_path
+from tongnan_calc.outputs import save_atomic
 from tongnan_calc.rules_schema import MEASURE_CLAUSES
 from tongnan_calc.uscc import check_char
 from tongnan_calc.workbook_in import CREDIT_CODE, SHEETS, Column, SheetSpec
@@ -624,8 +624,7 @@ def build_template(lang: Lang) -> Workbook:
 def write_template(out: Path, lang: Lang) -> None:
     """Write the blank input workbook in ``lang`` atomically to ``out``."""
     book = build_template(lang)
-    with atomic_path(out) as temporary:
-        book.save(temporary)
+    save_atomic(out, book.save)
 
 
 def template_sheet_names(lang: Lang) -> Mapping[str, str]:

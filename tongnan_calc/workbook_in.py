@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gc
 import zipfile
+import zlib
 from collections import defaultdict
 from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -41,6 +42,7 @@ from tongnan_calc.model import (
     Severity,
 )
 from tongnan_calc.uscc import Checked
+from tongnan_calc.xlsx_scan import ScanError, SheetScan, scan_workbook
 
 # --- limits ------------------------------------------------------------------------
 
@@ -312,6 +314,7 @@ class RawSheet:
     spec: SheetSpec
     name: str
     rows: Rows
+    uncached: frozenset[tuple[int, int]] = frozenset()  # (row, column) of formulas without a value
 
 
 def _first_line(error: BaseException) -> str:
@@ -362,11 +365,32 @@ def _reader_errors(path: Path) -> Iterator[None]:
 
 
 def _sheet_rows(book: CalamineWorkbook, name: str) -> Rows:
-    rows: Rows = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+    sheet = book.get_sheet_by_name(name)
+    rows: list[list[Cell]] = sheet.to_python(skip_empty_area=False)
+    _fill_merged(rows, sheet.merged_cell_ranges or ())
     return rows
 
 
-def _prefetched(path: Path, book: CalamineWorkbook, wanted: Sequence[tuple[SheetSpec, str]]) -> Iterator[RawSheet]:
+def _fill_merged(rows: list[list[Cell]], merged: Sequence[tuple[tuple[int, int], tuple[int, int]]]) -> None:
+    """A cell merged down over several rows shows its value on each: read it so.
+
+    (A credit code merged over two lease rows belongs to both; read as blank, the
+    second row would be dropped and the rent computed from the first alone.)"""
+    for (top, column), (bottom, _) in merged:
+        if bottom <= top or top >= len(rows) or column >= len(rows[top]):
+            continue
+        value = rows[top][column]
+        for row in rows[top + 1 : bottom + 1]:
+            if column < len(row) and row[column] == "":
+                row[column] = value
+
+
+def _prefetched(
+    path: Path,
+    book: CalamineWorkbook,
+    wanted: Sequence[tuple[SheetSpec, str]],
+    scans: Mapping[str, SheetScan],
+) -> Iterator[RawSheet]:
     """The known sheets in SPEC order, each read while the one before it is converted.
 
     calamine parses a sheet's XML without holding the GIL, so on a machine with two
@@ -382,7 +406,8 @@ def _prefetched(path: Path, book: CalamineWorkbook, wanted: Sequence[tuple[Sheet
                     rows = pending.result()
                 if index + 1 < len(wanted):
                     pending = pool.submit(_sheet_rows, book, wanted[index + 1][1])
-                yield RawSheet(spec, name, rows)
+                scan = scans.get(name)
+                yield RawSheet(spec, name, rows, scan.uncached_formulas if scan else frozenset())
                 del rows
         finally:
             pending.cancel()
@@ -875,7 +900,20 @@ def read_workbook(path: Path) -> Batch:
         with book:
             found, unknown_sheets = _match_sheets(path, names)
             wanted = [(spec, found[spec.key]) for spec in SHEETS if spec.key in found]
-            return _read(path, _prefetched(path, book, wanted), unknown_sheets, [(s.key, n) for s, n in wanted])
+            scans = _scan(path, {name for _, name in wanted})
+            sheets = _prefetched(path, book, wanted, scans)
+            return _read(path, sheets, unknown_sheets, [(s.key, n) for s, n in wanted])
+
+
+def _scan(path: Path, names: set[str]) -> dict[str, SheetScan]:
+    """The sheets' size and formulas without a value, before calamine allocates them."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            return scan_workbook(archive, names)
+    except ScanError as exc:
+        raise _fail(path, f"refused: {exc}") from None
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, zlib.error):
+        raise _fail(path, "is damaged: not a readable zip archive (truncated or corrupt .xlsx)") from None
 
 
 def read_sheets(sheets: Mapping[str, Rows], source: str = "<sheets>") -> Batch:
@@ -889,6 +927,23 @@ def read_sheets(sheets: Mapping[str, Rows], source: str = "<sheets>") -> Batch:
     raw = [RawSheet(spec, found[spec.key], sheets[found[spec.key]]) for spec in SHEETS if spec.key in found]
     with _gc_paused():
         return _read(source, raw, unknown_sheets, [(r.spec.key, r.name) for r in raw])
+
+
+MSG_UNCACHED: Final = (
+    "a formula without a computed value (the file was not saved by Excel): open and save it in Excel, or type the value"
+)
+
+
+def _flag_uncached(parsed: Parsed, found: frozenset[tuple[int, int]]) -> None:
+    """A formula cell calamine reads as blank is an error on its cell, never a blank."""
+    index_of = {number: index for index, number in enumerate(parsed.numbers)}
+    columns = dict(parsed.layout.positions)
+    for row, column in sorted(found):
+        index, known = index_of.get(row), columns.get(column - 1)
+        if index is not None and known is not None:
+            others = [i for i in parsed.issues.get(index, ()) if i.column != known.key]
+            parsed.issues[index] = others  # "got blank" was calamine's reading, not the cell's
+            parsed.add(index, known, MSG_UNCACHED)
 
 
 def _take_sheet(join: _Join, source: Path | str, sheet: RawSheet) -> int:
@@ -907,6 +962,8 @@ def _take_sheet(join: _Join, source: Path | str, sheet: RawSheet) -> int:
         join.unusable[spec.key] = errors
         return 0
     parsed = _parse(spec, sheet.rows, layout, join.codes)
+    if sheet.uncached:
+        _flag_uncached(parsed, sheet.uncached)
     _cross_checks(parsed)
     if spec.key == ENTERPRISES:
         _take_enterprises(join, parsed)

@@ -13,7 +13,7 @@ from rich.table import Table
 from tongnan_calc.compare import Comparison, Side, paid
 from tongnan_calc.messages import Lang, render
 from tongnan_calc.money import fmt
-from tongnan_calc.outputs import atomic_path
+from tongnan_calc.outputs import save_atomic
 from tongnan_calc.payout_layout import Column
 from tongnan_calc.report.xlsx import Sheet
 
@@ -143,5 +143,4 @@ def write_comparison_workbook(comparison: Comparison, out: Path, lang: Lang = "z
                 detail.text(render(c.reform.reason, lang)),
             ]
         )
-    with atomic_path(out) as temporary:
-        book.save(temporary)
+    save_atomic(out, book.save)
