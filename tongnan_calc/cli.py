@@ -16,7 +16,7 @@ from tongnan_calc.cli_clerk_input import check_command, template_command
 from tongnan_calc.cli_common import ForceOption, LangOption, Language, RulesOption, fail, resolve_ledger, to_lang
 from tongnan_calc.cli_ledger import app as ledger_app
 from tongnan_calc.cli_rules import app as rules_app
-from tongnan_calc.outputs import OutputError, check_output, write_text_atomic
+from tongnan_calc.outputs import OutputError, check_outputs, write_text_atomic
 from tongnan_calc.runner import FatalError, run_compare
 
 app = typer.Typer(
@@ -69,9 +69,8 @@ def run_command(
     language = to_lang(lang)
     step = phases(sys.stderr.isatty())  # progress on stderr, only for a person watching
     try:
-        for path in (out, Path(json_out) if json_out not in (None, "-") else None):
-            if path is not None:
-                check_output(path, force=force)
+        json_path = Path(json_out) if json_out not in (None, "-") else None
+        check_outputs([out, json_path], [workbook, rules, resolve_ledger(ledger, no_ledger)], force=force)
         # runner.run, step by step: the rule file, the workbook and the ledger, the computation
         with step("reading the rule file"):
             rule_set = load(rules)
@@ -124,9 +123,8 @@ def compare_command(
     """
     language = to_lang(lang)
     try:
-        for path in (out, Path(json_out) if json_out not in (None, "-") else None):
-            if path is not None:
-                check_output(path, force=force)
+        json_path = Path(json_out) if json_out not in (None, "-") else None
+        check_outputs([out, json_path], [workbook, baseline, reform, resolve_ledger(ledger, no_ledger)], force=force)
         before, _, comparison = run_compare(workbook, year, baseline, reform, resolve_ledger(ledger, no_ledger))
     except (FatalError, OutputError) as exc:
         raise fail(str(exc)) from None

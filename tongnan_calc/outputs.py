@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import os
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
@@ -26,6 +26,22 @@ def check_output(path: Path, *, force: bool) -> None:
         raise OutputError(f"cannot write {path}: folder {folder} does not exist")
     if not os.access(folder, os.W_OK):
         raise OutputError(f"cannot write {path}: no permission to write in {folder}")
+
+
+def check_outputs(outputs: Sequence[Path | None], inputs: Sequence[Path | None], *, force: bool) -> None:
+    """Each output checked, and none of them an input of the same command or another output."""
+    given = [path for path in outputs if path is not None]
+    for path in given:
+        check_output(path, force=force)
+    seen: dict[Path, Path] = {}
+    for path in given:
+        key = path.resolve()
+        if key in seen:
+            raise OutputError(f"{path} is given as two outputs: give each its own file")
+        seen[key] = path
+    for source in inputs:
+        if source is not None and source.resolve() in seen:
+            raise OutputError(f"{seen[source.resolve()]} is an input of this command: give another file name")
 
 
 @contextmanager
