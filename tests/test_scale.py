@@ -33,20 +33,58 @@ def result() -> RunResult:
     return run(EXAMPLE, 2016)
 
 
+def _standard(result: RunResult, lang: Lang = "zh", *, compact: bool) -> str:
+    return json.dumps(json_out.result_json(result, lang), **json_out.dump_options(compact)) + "\n"
+
+
+@pytest.mark.parametrize("compact", [False, True])
 @pytest.mark.parametrize("lang", ["zh", "en"])
-def test_streamed_json_is_byte_for_byte_the_standard_dump(result: RunResult, lang: Lang) -> None:
-    expected = json.dumps(json_out.result_json(result, lang), ensure_ascii=False, indent=2) + "\n"
-    assert json_out.dumps(result, lang) == expected
+def test_streamed_json_is_byte_for_byte_the_standard_dump(result: RunResult, lang: Lang, compact: bool) -> None:
+    expected = _standard(result, lang, compact=compact)
+    assert json_out.dumps(result, lang, compact=compact) == expected
     handle = io.StringIO()
-    json_out.write_json(result, handle, lang)
+    json_out.write_json(result, handle, lang, compact=compact)
     assert handle.getvalue() == expected
+    if not compact:  # a small batch is indented by default
+        assert (
+            json_out.dumps(result, lang)
+            == expected
+            == json.dumps(json.loads(expected), indent=2, ensure_ascii=False) + "\n"
+        )
 
 
-def test_json_of_an_empty_batch_and_of_many_lines(result: RunResult) -> None:
+@pytest.mark.parametrize("compact", [False, True])
+def test_json_of_an_empty_batch_and_of_many_lines(result: RunResult, compact: bool) -> None:
     empty = dataclasses.replace(result, lines=(), batch=dataclasses.replace(result.batch, issues=()))
-    assert json_out.dumps(empty) == json.dumps(json_out.result_json(empty), ensure_ascii=False, indent=2) + "\n"
+    assert json_out.dumps(empty, compact=compact) == _standard(empty, compact=compact)
     many = dataclasses.replace(result, lines=result.lines * 700)  # more than one chunk of lines
-    assert json_out.dumps(many) == json.dumps(json_out.result_json(many), ensure_ascii=False, indent=2) + "\n"
+    assert json_out.dumps(many, compact=compact) == _standard(many, compact=compact)
+
+
+def test_a_large_batch_is_compact_and_lists_every_line(result: RunResult, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(json_out, "COMPACT_ABOVE", len(result.lines) - 1)
+    text = json_out.dumps(result)
+    assert "\n" not in text[:-1] and text == _standard(result, compact=True)
+    data = json.loads(text)
+    assert len(data["entitlements"]) == len(result.lines)
+    assert [(e["credit_code"], e["measure"]) for e in data["entitlements"]] == [
+        (line.credit_code, line.measure) for line in result.lines
+    ]
+    monkeypatch.setattr(json_out, "COMPACT_ABOVE", len(result.lines))
+    assert json_out.dumps(result).startswith('{\n  "year": ')
+
+
+def test_ineligible_lines_are_listed_without_their_basis(result: RunResult) -> None:
+    """SPEC §7's fields on every line; the basis on every line that is not ineligible."""
+    data = json.loads(json_out.dumps(result, "en"))
+    fields = {"credit_code", "name", "measure", "clause", "status", "amount", "tier", "reason"}
+    by_status = {e["status"] for e in data["entitlements"]}
+    assert {"payable", "ineligible"} <= by_status
+    for entry, line in zip(data["entitlements"], result.lines, strict=True):
+        if entry["status"] == "ineligible":
+            assert set(entry) == fields and entry["reason"]
+        else:
+            assert set(entry) == fields | {"basis"} and entry["basis"] == line.basis.lines()
 
 
 def test_lines_made_from_a_template_equal_the_constructed_ones(result: RunResult) -> None:

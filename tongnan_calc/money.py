@@ -44,8 +44,9 @@ def show(value: Fraction | Decimal | int) -> str:
         return f"{value.normalize():f}" if value else "0"
     exact = frac(value)
     den = exact.denominator
-    while den % 2 == 0:
-        den //= 2
+    if den == 1:
+        return str(exact.numerator)
+    den >>= (den & -den).bit_length() - 1  # without its factors 2
     while den % 5 == 0:
         den //= 5
     if den == 1:

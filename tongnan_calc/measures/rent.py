@@ -25,6 +25,7 @@ from tongnan_calc.money import frac, show
 from tongnan_calc.rules import Rules
 
 MEASURE = "rent"
+_ONE = Fraction(1)
 
 
 def compute(rec: Records, year: int, rules: Rules) -> Line:
@@ -96,8 +97,11 @@ def _interval(
     else:
         area = sum((exact[id(lease)][1] for lease in active), Fraction(0))
         rent = sum((exact[id(lease)][0] for lease in active), Fraction(0)) * days
-    factor = Fraction(1) if area <= cap else cap / area
-    amount = rent * factor * rate
+    if area <= cap:
+        factor, amount = _ONE, rent * rate
+    else:
+        factor = cap / area
+        amount = rent * factor * rate
     rows = ",".join(str(lease.row) for lease in active)
     uses.step(
         f"{start.isoformat()} to {(stop - ONE_DAY).isoformat()} ({days} days)",

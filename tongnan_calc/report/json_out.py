@@ -2,13 +2,16 @@
 
 ``result_json`` is the document as Python values.  ``write_json`` (and
 ``dumps``, which collects it) writes the same document as
-``json.dumps(result_json(...), ensure_ascii=False, indent=2)`` would, byte for
-byte, but fast enough for hundreds of thousands of lines: the standard library
-falls back to its pure-Python encoder whenever ``indent`` is set, so the
-entitlements and input issues are laid out here, one C-encoded string at a time,
-and streamed in chunks instead of being built as one string.  Ineligible lines
-repeat a few reasons and bases over and over: the text of everything after the
-enterprise's code and name is kept for the objects it was made from.
+``json.dumps(result_json(...), **dump_options(compact))`` would, byte for byte:
+indented (``indent=2``) for an ordinary batch, compact (no whitespace) when the
+batch has more than ``COMPACT_ABOVE`` lines.  It is fast enough for hundreds of
+thousands of lines: the standard library falls back to its pure-Python encoder
+whenever ``indent`` is set, so the entitlements and input issues are laid out
+here, one C-encoded string at a time, and streamed in chunks instead of being
+built as one string.  Every line is listed; ineligible lines carry no ``basis``
+(their reason says why), the others do.  Ineligible lines repeat a few reasons
+over and over: the text of everything after the enterprise's code and name is
+kept for the objects it was made from.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from json.encoder import encode_basestring
 from typing import Any, TextIO
 
 from tongnan_calc.messages import Lang, render
-from tongnan_calc.model import Basis, InputIssue, Line, Msg, Status
+from tongnan_calc.model import InputIssue, Line, Msg, Status
 from tongnan_calc.money import fmt
 from tongnan_calc.runner import RunResult
 
@@ -34,7 +37,7 @@ def line_json(line: Line, lang: Lang) -> dict[str, Any]:
         "amount": None if line.amount is None else fmt(line.amount),
         "tier": None if line.tier is None else fmt(line.tier),
         "reason": render(line.reason, lang),
-        "basis": line.basis.lines(),
+        **({} if line.status is Status.INELIGIBLE else {"basis": line.basis.lines()}),
     }
 
 
@@ -81,20 +84,33 @@ def _totals(result: RunResult) -> dict[str, Any]:
     }
 
 
-def dumps(result: RunResult, lang: Lang = "zh") -> str:
-    return "".join(chunks(result, lang))
+def dumps(result: RunResult, lang: Lang = "zh", *, compact: bool | None = None) -> str:
+    return "".join(chunks(result, lang, compact=compact))
 
 
-def write_json(result: RunResult, handle: TextIO, lang: Lang = "zh") -> None:
+def write_json(result: RunResult, handle: TextIO, lang: Lang = "zh", *, compact: bool | None = None) -> None:
     """Stream the JSON document to an open text file."""
-    for chunk in chunks(result, lang):
+    for chunk in chunks(result, lang, compact=compact):
         handle.write(chunk)
 
 
 # --- the fast layout ----------------------------------------------------------------------
 
 _CHUNK_ITEMS = 2000
-_SEP = ",\n"
+COMPACT_ABOVE = 20_000
+"""Above this many lines the document is written compact (no indentation): a province's JSON
+is a file for programs, a third of the size and written faster."""
+
+
+def is_compact(result: RunResult) -> bool:
+    return len(result.lines) > COMPACT_ABOVE
+
+
+def dump_options(compact: bool) -> dict[str, Any]:
+    """The ``json.dumps`` options whose output ``chunks`` reproduces byte for byte."""
+    if compact:
+        return {"ensure_ascii": False, "separators": (",", ":")}
+    return {"ensure_ascii": False, "indent": 2}
 
 
 def _value(value: object) -> str:
@@ -106,49 +122,92 @@ def _value(value: object) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-def _strings(values: Iterable[str], indent: str) -> str:
-    items = [encode_basestring(v) for v in values]
-    if not items:
-        return "[]"
-    inner = indent + "  "
-    return "[\n" + inner + (",\n" + inner).join(items) + "\n" + indent + "]"
+class _Style:
+    """Indented (``indent=2``) or compact (``separators=(",", ":")``) layout."""
+
+    def __init__(self, compact: bool) -> None:
+        self.compact = compact
+        self.colon = ":" if compact else ": "
+
+    def nl(self, depth: int) -> str:
+        """What comes before an item or a closing bracket at ``depth``."""
+        return "" if self.compact else "\n" + "  " * depth
+
+    def obj(self, pairs: Iterable[tuple[str, str]], depth: int) -> str:
+        """An object at ``depth`` from its members' keys and value texts (never empty here)."""
+        inner = self.nl(depth + 1)
+        return (
+            "{"
+            + ",".join(f"{inner}{encode_basestring(key)}{self.colon}{text}" for key, text in pairs)
+            + self.nl(depth)
+            + "}"
+        )
+
+    def strings(self, values: Iterable[str], depth: int) -> str:
+        items = [encode_basestring(v) for v in values]
+        if not items:
+            return "[]"
+        inner = self.nl(depth + 1)
+        return "[" + inner + ("," + inner).join(items) + self.nl(depth) + "]"
+
+    def members(self, document: dict[str, Any]) -> str:
+        """The members of a small dict, as they appear at the top level of the document (no braces)."""
+        text = json.dumps(document, **dump_options(self.compact))
+        return text[1:-1] if self.compact else text[1:-2]  # without "{" and "\n}" (or "}")
 
 
 class _LineText:
     """The text of one entitlement object; the part after ``name`` is shared by equal lines."""
 
-    def __init__(self, lang: Lang) -> None:
+    def __init__(self, lang: Lang, style: _Style) -> None:
         self.lang = lang
+        self.style = style
         self.tails: dict[tuple[str, str, Status, int, int], str] = {}
+        self.plain: dict[tuple[str, str, Msg], str] = {}
         self.reasons: dict[int, tuple[Msg, str]] = {}
+        inner = style.nl(3)
+        self.head = "{" + inner + '"credit_code"' + style.colon
+        self.between = "," + inner + '"name"' + style.colon
 
     def reason(self, msg: Msg) -> str:
         found = self.reasons.get(id(msg))
         if found is None or found[0] is not msg:
+            if len(self.reasons) > 50_000:
+                self.reasons.clear()
             found = self.reasons[id(msg)] = (msg, encode_basestring(render(msg, self.lang)))
         return found[1]
 
     def tail(self, line: Line) -> str:
-        basis: Basis = line.basis
-        text = (
-            f'      "measure": {encode_basestring(line.measure)},\n'
-            f'      "clause": {encode_basestring(line.clause)},\n'
-            f'      "status": {encode_basestring(line.status.value)},\n'
-            f'      "amount": {"null" if line.amount is None else encode_basestring(fmt(line.amount))},\n'
-            f'      "tier": {"null" if line.tier is None else encode_basestring(fmt(line.tier))},\n'
-            f'      "reason": {self.reason(line.reason)},\n'
-            f'      "basis": {_strings(basis.lines(), "      ")}\n'
-            "    }"
+        """``,"measure": ...}``: everything after the name (ineligible lines without their basis)."""
+        style = self.style
+        pairs = [
+            ("measure", encode_basestring(line.measure)),
+            ("clause", encode_basestring(line.clause)),
+            ("status", encode_basestring(line.status.value)),
+            ("amount", "null" if line.amount is None else encode_basestring(fmt(line.amount))),
+            ("tier", "null" if line.tier is None else encode_basestring(fmt(line.tier))),
+            ("reason", self.reason(line.reason)),
+        ]
+        if line.status is not Status.INELIGIBLE:
+            pairs.append(("basis", style.strings(line.basis.lines(), 3)))
+        inner = style.nl(3)
+        return (
+            "".join(f",{inner}{encode_basestring(key)}{style.colon}{text}" for key, text in pairs) + style.nl(2) + "}"
         )
-        return text
 
     def __call__(self, line: Line) -> str:
-        head = (
-            f'    {{\n      "credit_code": {encode_basestring(line.credit_code)},\n'
-            f'      "name": {encode_basestring(line.name)},\n'
-        )
+        head = self.head + encode_basestring(line.credit_code) + self.between + encode_basestring(line.name)
         if line.amount is not None or line.tier is not None:
             return head + self.tail(line)
+        if line.status is Status.INELIGIBLE:
+            # no basis: alike lines share the text after the name, whichever reason object they hold
+            plain_key = (line.measure, line.clause, line.reason)
+            tail = self.plain.get(plain_key)
+            if tail is None:
+                if len(self.plain) > 50_000:
+                    self.plain.clear()
+                tail = self.plain[plain_key] = self.tail(line)
+            return head + tail
         # Lines without an amount share their reason and basis objects when they are alike
         # (the measures keep one of each): the ids are stable while ``result`` holds them.
         key = (line.measure, line.clause, line.status, id(line.reason), id(line.basis))
@@ -160,42 +219,45 @@ class _LineText:
         return head + tail
 
 
-def _issue_text(issue: InputIssue) -> str:
-    return (
-        f'    {{\n      "sheet": {encode_basestring(issue.sheet)},\n'
-        f'      "row": {"null" if issue.row is None else int(issue.row)},\n'
-        f'      "column": {_value(issue.column)},\n'
-        f'      "header": {_value(issue.header)},\n'
-        f'      "value": {_value(issue.value)},\n'
-        f'      "severity": {encode_basestring(issue.severity)},\n'
-        f'      "message": {encode_basestring(issue.message)},\n'
-        f'      "credit_code": {_value(issue.credit_code)}\n'
-        "    }"
-    )
+def _issue_text(style: _Style) -> Callable[[InputIssue], str]:
+    def text(issue: InputIssue) -> str:
+        return style.obj(
+            (
+                ("sheet", encode_basestring(issue.sheet)),
+                ("row", "null" if issue.row is None else str(int(issue.row))),
+                ("column", _value(issue.column)),
+                ("header", _value(issue.header)),
+                ("value", _value(issue.value)),
+                ("severity", encode_basestring(issue.severity)),
+                ("message", encode_basestring(issue.message)),
+                ("credit_code", _value(issue.credit_code)),
+            ),
+            2,
+        )
+
+    return text
 
 
-def _array(key: str, items: list[Any], text: Callable[[Any], str], last: bool) -> Iterator[str]:
-    """``  "key": [...]`` at the top level, in chunks of a few thousand items."""
-    end = "\n" if last else ",\n"
+def _array(style: _Style, key: str, items: list[Any], text: Callable[[Any], str]) -> Iterator[str]:
+    """``,"key": [...]`` at the top level, in chunks of a few thousand items."""
+    start_text = "," + style.nl(1) + encode_basestring(key) + style.colon
     if not items:
-        yield f"  {encode_basestring(key)}: []{end}"
+        yield start_text + "[]"
         return
-    yield f"  {encode_basestring(key)}: [\n"
+    inner = style.nl(2)
+    sep = "," + inner
+    yield start_text + "[" + inner
     for start in range(0, len(items), _CHUNK_ITEMS):
-        part = _SEP.join(map(text, items[start : start + _CHUNK_ITEMS]))
-        yield part if start + _CHUNK_ITEMS >= len(items) else part + _SEP
-    yield f"\n  ]{end}"
+        part = sep.join(map(text, items[start : start + _CHUNK_ITEMS]))
+        yield part if start + _CHUNK_ITEMS >= len(items) else part + sep
+    yield style.nl(1) + "]"
 
 
-def _members(document: dict[str, Any]) -> str:
-    """Top-level members of a small dict, as ``indent=2`` lays them out inside the document."""
-    text = json.dumps(document, ensure_ascii=False, indent=2)
-    return text[2:-2]  # without the outer "{\n" and "\n}"
-
-
-def chunks(result: RunResult, lang: Lang = "zh") -> Iterator[str]:
-    """The JSON document in pieces; joined, they equal the ``indent=2`` dump of ``result_json``."""
-    yield "{\n" + _members(_head(result)) + ",\n"
-    yield from _array("entitlements", list(result.lines), _LineText(lang), last=False)
-    yield from _array("input_issues", list(result.batch.issues), _issue_text, last=False)
-    yield _members({"totals": _totals(result)}) + "\n}\n"
+def chunks(result: RunResult, lang: Lang = "zh", *, compact: bool | None = None) -> Iterator[str]:
+    """The JSON document in pieces; joined, they equal ``json.dumps(result_json(...), **dump_options(compact))``
+    and a newline.  ``compact``: by default, when the batch has more than ``COMPACT_ABOVE`` lines."""
+    style = _Style(is_compact(result) if compact is None else compact)
+    yield "{" + style.members(_head(result))
+    yield from _array(style, "entitlements", list(result.lines), _LineText(lang, style))
+    yield from _array(style, "input_issues", list(result.batch.issues), _issue_text(style))
+    yield "," + style.members({"totals": _totals(result)}) + style.nl(0) + "}\n"
