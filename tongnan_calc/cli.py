@@ -163,13 +163,21 @@ def main_callback(
 
 def main() -> None:
     """Console-script entry: no traceback reaches a user unless TONGNAN_DEBUG is set."""
+    if not os.environ.get("TONGNAN_DEBUG"):
+        # a writer's file left open by a failed save is closed at exit: say nothing more then
+        sys.unraisablehook = lambda _: None
     try:
         code = app(standalone_mode=False)
     except (typer.Abort, KeyboardInterrupt):
-        print("error: interrupted", file=sys.stderr)
-        sys.exit(130)
+        code = 130
     except typer.Exit as exc:
-        sys.exit(exc.exit_code)
+        code = exc.exit_code
+    except SystemExit as exc:  # typer's own answer to Ctrl-C is a silent exit 130
+        code = exc.code if isinstance(exc.code, int) else 2
+    except OSError as exc:  # a full disk, a file vanished under us: one line, no traceback
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"error: {where}{exc.strerror or exc}", file=sys.stderr)
+        sys.exit(2)
     except Exception as exc:
         show, exit_code = getattr(exc, "show", None), getattr(exc, "exit_code", None)
         if callable(show) and isinstance(exit_code, int):  # a usage error: click's own message
@@ -179,4 +187,6 @@ def main() -> None:
             raise
         print(f"error: internal error: {type(exc).__name__}: {exc} (set TONGNAN_DEBUG=1 for details)", file=sys.stderr)
         sys.exit(2)
+    if code == 130:
+        print("error: interrupted", file=sys.stderr)
     sys.exit(code if isinstance(code, int) else 0)

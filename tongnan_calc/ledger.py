@@ -1352,6 +1352,8 @@ def export(ledger: Path, out: Path) -> int:
         raise LedgerError(f"cannot write {out}: folder {out.parent} does not exist")
     if out.is_dir():
         raise LedgerError(f"cannot write {out}: it is a folder")
+    if out.resolve() == ledger.resolve():
+        raise LedgerError(f"{out} is the ledger itself, an input of this command: give another file name")
     with _reading(ledger) as conn:
         entries = _entries(conn)
     sheets = (
