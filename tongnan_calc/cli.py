@@ -13,7 +13,19 @@ from rich.console import Console
 from tongnan_calc import __version__
 from tongnan_calc.cli_clerk_info import duties_command, explain_command
 from tongnan_calc.cli_clerk_input import check_command, template_command
-from tongnan_calc.cli_common import ForceOption, LangOption, Language, RulesOption, fail, resolve_ledger, to_lang
+from tongnan_calc.cli_common import (
+    ForceOption,
+    LangOption,
+    Language,
+    LedgerOption,
+    NoLedgerOption,
+    RulesOption,
+    WorkbookArgument,
+    YearOption,
+    fail,
+    resolve_ledger,
+    to_lang,
+)
 from tongnan_calc.cli_ledger import app as ledger_app
 from tongnan_calc.cli_rules import app as rules_app
 from tongnan_calc.outputs import OutputError, check_outputs, write_text_atomic
@@ -37,17 +49,11 @@ app.command("duties")(duties_command)
 
 @app.command("run")
 def run_command(
-    workbook: Annotated[Path, typer.Argument(help="Input workbook (.xlsx) with the sheets of SPEC §3.")],
-    year: Annotated[int, typer.Option("--year", "-y", help="Calculation year Y.")],
+    workbook: WorkbookArgument,
+    year: YearOption,
     rules: RulesOption = None,
-    ledger: Annotated[
-        Optional[Path],
-        typer.Option(
-            "--ledger",
-            help="Payout ledger of prior payouts (default: $TONGNAN_LEDGER or ./tongnan-ledger.sqlite if it exists).",
-        ),
-    ] = None,
-    no_ledger: Annotated[bool, typer.Option("--no-ledger", help="Read no ledger, even the default one.")] = False,
+    ledger: LedgerOption = None,
+    no_ledger: NoLedgerOption = False,
     out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Write the payout workbook (.xlsx) here.")] = None,
     json_out: Annotated[Optional[str], typer.Option("--json", help="Write JSON here; '-' for stdout.")] = None,
     lang: LangOption = Language.zh,
@@ -106,12 +112,12 @@ def run_command(
 
 @app.command("compare")
 def compare_command(
-    workbook: Annotated[Path, typer.Argument(help="Input workbook (.xlsx).")],
-    year: Annotated[int, typer.Option("--year", "-y", help="Calculation year Y.")],
+    workbook: WorkbookArgument,
+    year: YearOption,
     baseline: Annotated[Path, typer.Option("--baseline", help="Rule file in force (the baseline).")],
     reform: Annotated[Path, typer.Option("--reform", help="Revised rule file (the reform).")],
-    ledger: Annotated[Optional[Path], typer.Option("--ledger", help="Payout ledger of prior payouts.")] = None,
-    no_ledger: Annotated[bool, typer.Option("--no-ledger", help="Read no ledger, even the default one.")] = False,
+    ledger: LedgerOption = None,
+    no_ledger: NoLedgerOption = False,
     out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Write a workbook of the differences.")] = None,
     json_out: Annotated[Optional[str], typer.Option("--json", help="Write JSON here; '-' for stdout.")] = None,
     lang: LangOption = Language.zh,

@@ -6,7 +6,6 @@ registers these functions as commands.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
@@ -16,7 +15,18 @@ from rich.table import Table
 from rich.text import Text
 
 from tongnan_calc import runner, uscc
-from tongnan_calc.cli_common import LangOption, Language, RulesOption, fail, resolve_ledger, to_lang
+from tongnan_calc.cli_common import (
+    LangOption,
+    Language,
+    LedgerOption,
+    NoLedgerOption,
+    RulesOption,
+    WorkbookArgument,
+    YearOption,
+    fail,
+    resolve_ledger,
+    to_lang,
+)
 from tongnan_calc.duties import KEY_TASKS, PART_TWO, UNIT_EN, UnknownUnit, all_tasks, find_unit, units_named
 from tongnan_calc.explain import explain_run, issues_of
 from tongnan_calc.messages import Lang
@@ -33,17 +43,11 @@ def _complete_unit(incomplete: str) -> list[str]:
 
 def explain_command(
     credit_code: Annotated[str, typer.Argument(help="The enterprise's unified social credit code (统一社会信用代码).")],
-    workbook: Annotated[Path, typer.Argument(help="Input workbook (.xlsx) with the sheets of SPEC §3.")],
-    year: Annotated[int, typer.Option("--year", "-y", help="Calculation year Y.")],
+    workbook: WorkbookArgument,
+    year: YearOption,
     rules: RulesOption = None,
-    ledger: Annotated[
-        Optional[Path],
-        typer.Option(
-            "--ledger",
-            help="Payout ledger of prior payouts (default: $TONGNAN_LEDGER or ./tongnan-ledger.sqlite if it exists).",
-        ),
-    ] = None,
-    no_ledger: Annotated[bool, typer.Option("--no-ledger", help="Read no ledger, even the default one.")] = False,
+    ledger: LedgerOption = None,
+    no_ledger: NoLedgerOption = False,
     lang: LangOption = Language.zh,
 ) -> None:
     """Explain the whole computation of year Y for one enterprise, measure by measure.

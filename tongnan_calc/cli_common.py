@@ -26,6 +26,16 @@ RulesOption = Annotated[
     Optional[Path], typer.Option("--rules", help="Rule file (default: the rules.yaml shipped with the tool).")
 ]
 ForceOption = Annotated[bool, typer.Option("--force", help="Replace existing output files.")]
+WorkbookArgument = Annotated[Path, typer.Argument(help="Input workbook (.xlsx) with the sheets of SPEC §3.")]
+YearOption = Annotated[int, typer.Option("--year", "-y", help="Calculation year Y.")]
+LedgerOption = Annotated[
+    Optional[Path],
+    typer.Option(
+        "--ledger",
+        help="Payout ledger of prior payouts (default: $TONGNAN_LEDGER or ./tongnan-ledger.sqlite if it exists).",
+    ),
+]
+NoLedgerOption = Annotated[bool, typer.Option("--no-ledger", help="Read no ledger, even the default one.")]
 
 
 def fail(message: str, code: int = 2) -> typer.Exit:
