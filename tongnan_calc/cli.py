@@ -69,7 +69,7 @@ def run_command(
     """
     from tongnan_calc.engine import gc_paused
     from tongnan_calc.outputs import atomic_path
-    from tongnan_calc.report.terminal import phases, print_result
+    from tongnan_calc.report.terminal import phases, print_result, progress_bar
     from tongnan_calc.runner import checked_year, compute, load, read_inputs
 
     language = to_lang(lang)
@@ -82,8 +82,9 @@ def run_command(
             rule_set = load(rules)
         with step(f"reading {workbook.name} and the ledger"):
             inputs = read_inputs(workbook, checked_year(year, rule_set), resolve_ledger(ledger, no_ledger))
-        with step(f"computing {len(inputs.batch.records):,} enterprises"):
-            result = compute(inputs, year, rule_set)
+        count = len(inputs.batch.records)
+        with progress_bar(sys.stderr.isatty(), f"computing {count:,} enterprises", count) as advance:
+            result = compute(inputs, year, rule_set, advance)
     except (FatalError, OutputError) as exc:
         raise fail(str(exc)) from None
 

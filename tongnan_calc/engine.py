@@ -8,7 +8,7 @@ and the totals are added up.  Nothing here reads or writes a file.
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from decimal import Decimal
@@ -47,20 +47,33 @@ def compute_enterprise(rec: Records, year: int, rules: Rules) -> list[Line]:
     ]
 
 
+PROGRESS_EVERY = 1000
+
+
 def compute(
     records: Iterable[Records],
     year: int,
     rules: Rules,
     prior: Mapping[str, tuple[PriorPayout, ...]] | None = None,
+    progress: Callable[[int], None] | None = None,
 ) -> list[Line]:
-    """Every line for every enterprise, in input order then measure order."""
+    """Every line for every enterprise, in input order then measure order.
+
+    ``progress``, when given, is told how many enterprises are done, every
+    ``PROGRESS_EVERY`` enterprises and at the end (for a progress bar)."""
     check_year(year, rules)
     prior = prior or {}
     lines: list[Line] = []
+    done = 0
     with gc_paused():
         for rec in records:
             found = prior.get(rec.enterprise.credit_code, ())
             lines.extend(compute_enterprise(replace(rec, prior=found) if found else rec, year, rules))
+            done += 1
+            if progress is not None and done % PROGRESS_EVERY == 0:
+                progress(done)
+    if progress is not None:
+        progress(done)
     return lines
 
 

@@ -8,6 +8,7 @@ stops a run is a ``FatalError`` with one line for the user (exit code 2).
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -86,8 +87,8 @@ def checked_year(year: int, rules: Rules) -> int:
     return year
 
 
-def compute(inputs: Inputs, year: int, rules: Rules) -> RunResult:
-    lines = tuple(engine.compute(inputs.batch.records, year, rules, inputs.prior))
+def compute(inputs: Inputs, year: int, rules: Rules, progress: Callable[[int], None] | None = None) -> RunResult:
+    lines = tuple(engine.compute(inputs.batch.records, year, rules, inputs.prior, progress))
     return RunResult(
         year=year,
         rules=rules,

@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 
 from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 from rich.text import Text
 
@@ -166,3 +167,28 @@ def phases(enabled: bool) -> Phases:
         console.print(f"[dim]✓ {text} ({time.perf_counter() - began:.1f} s)[/dim]")
 
     return phase
+
+
+# A bar, not only a spinner, when there is this much to do.
+BAR_FROM = 2000
+
+
+@contextmanager
+def progress_bar(enabled: bool, text: str, total: int) -> Iterator[Callable[[int], None]]:
+    """A rich progress bar on stderr for ``total`` items; a no-op callback when not ``enabled``
+    (stderr not a terminal) or when there are fewer than ``BAR_FROM`` items."""
+    if not enabled or total < BAR_FROM:
+        yield lambda done: None
+        return
+    began = time.perf_counter()
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=Console(stderr=True, highlight=False),
+        transient=True,
+    ) as bar:
+        task = bar.add_task(text, total=total)
+        yield lambda done: bar.update(task, completed=done)
+    Console(stderr=True, highlight=False).print(f"[dim]✓ {text} ({time.perf_counter() - began:.1f} s)[/dim]")
