@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
@@ -370,3 +371,113 @@ def to_credit_code(raw: Cell) -> uscc.Checked | Bad:
     if checked.error is not None:
         return Bad(checked.error)
     return checked
+
+
+# --- whole columns ---------------------------------------------------------------------------
+#
+# The reader converts a sheet a column at a time.  ``column_converter`` gives, for
+# a converter above, a function converting a whole column to exactly what the
+# converter gives cell by cell: the usual cells (a date cell, a number in range,
+# a text seen before) are converted inline in one list comprehension, and every
+# other cell goes through the converter itself.
+
+ColumnConverter = Callable[[Iterable[Cell], bool], list[object]]
+
+
+class _Memo(dict[str, object]):
+    """Text cell -> converted value, converted the first time it is seen."""
+
+    __slots__ = ("convert", "required")
+
+    def __init__(self, convert: Callable[[Cell, bool], object], required: bool) -> None:
+        super().__init__()
+        self.convert = convert
+        self.required = required
+
+    def __missing__(self, raw: str) -> object:
+        value = self[raw] = self.convert(raw, self.required)
+        return value
+
+
+def _text_column(values: Iterable[Cell], required: bool) -> list[object]:
+    if required:
+        return [text if type(raw) is str and (text := raw.strip()) else to_text(raw, required) for raw in values]
+    return [raw.strip() if type(raw) is str else to_text(raw, required) for raw in values]
+
+
+def _memo_column(convert: Callable[[Cell, bool], object]) -> ColumnConverter:
+    """Text cells (yes/no, choices) converted once per distinct text."""
+
+    def column(values: Iterable[Cell], required: bool) -> list[object]:
+        memo = _Memo(convert, required)
+        return [memo[raw] if type(raw) is str else convert(raw, required) for raw in values]
+
+    return column
+
+
+def _date_column(values: Iterable[Cell], required: bool) -> list[object]:
+    memo = _Memo(to_date, required)
+    low, high = _DATE_MIN, _DATE_MAX
+    return [
+        raw if type(raw) is date and low <= raw <= high else memo[raw] if type(raw) is str else to_date(raw, required)
+        for raw in values
+    ]
+
+
+# Past 2**53 a whole float is not converted through ``int``; far below that bound.
+_FLOAT_MAX: Final = float(MAX_NUMBER)
+
+
+def _amount_column(values: Iterable[Cell], required: bool) -> list[object]:
+    # 0 <= x < 10**15 as a float is the same test on the Decimal of its repr
+    # (rounding is monotonic and both bounds are floats); -0.0 becomes 0.
+    high = _FLOAT_MAX
+    return [
+        (Decimal(int(raw)) if raw.is_integer() else Decimal(repr(raw)))
+        if type(raw) is float and 0.0 <= raw < high
+        else to_amount(raw, required)
+        for raw in values
+    ]
+
+
+def _positive_column(values: Iterable[Cell], required: bool) -> list[object]:
+    high = _FLOAT_MAX
+    return [
+        (Decimal(int(raw)) if raw.is_integer() else Decimal(repr(raw)))
+        if type(raw) is float and 0.0 < raw < high
+        else to_positive(raw, required)
+        for raw in values
+    ]
+
+
+# Whole-number years in range, as float or int cells (a bool is neither: True == 1 is not a year).
+_YEARS: Final[dict[object, int]] = {float(year): year for year in range(YEAR_MIN, YEAR_MAX + 1)}
+
+
+def _year_column(values: Iterable[Cell], required: bool) -> list[object]:
+    years = _YEARS
+    return [years.get(raw) or to_year(raw, required) for raw in values]
+
+
+_COLUMN_CONVERTERS: Final[dict[object, ColumnConverter]] = {
+    to_text: _text_column,
+    to_yes_no: _memo_column(to_yes_no),
+    to_hq_type: _memo_column(to_hq_type),
+    to_demo_level: _memo_column(to_demo_level),
+    to_date: _date_column,
+    to_amount: _amount_column,
+    to_positive: _positive_column,
+    to_year: _year_column,
+}
+
+
+def column_converter(convert: Callable[[Cell, bool], object]) -> ColumnConverter:
+    """A function converting a column of cells as ``convert`` converts each cell."""
+    found = _COLUMN_CONVERTERS.get(convert)
+    if found is not None:
+        return found
+
+    def column(values: Iterable[Cell], required: bool) -> list[object]:
+        return [convert(raw, required) for raw in values]
+
+    return column

@@ -17,6 +17,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import MISSING, dataclass, field, fields
 from datetime import date
+from itertools import compress, repeat
 from operator import itemgetter
 from pathlib import Path
 from typing import Any, Final, cast
@@ -42,7 +43,7 @@ from tongnan_calc.model import (
     Severity,
 )
 from tongnan_calc.uscc import Checked
-from tongnan_calc.xlsx_scan import ScanError, SheetScan, scan_workbook
+from tongnan_calc.xlsx_scan import ScanError, SheetScan, scan_sheet, sheet_members
 
 # --- limits ------------------------------------------------------------------------
 
@@ -389,24 +390,27 @@ def _prefetched(
     path: Path,
     book: CalamineWorkbook,
     wanted: Sequence[tuple[SheetSpec, str]],
-    scans: Mapping[str, SheetScan],
+    scans: _Scans,
 ) -> Iterator[RawSheet]:
     """The known sheets in SPEC order, each read while the one before it is converted.
 
     calamine parses a sheet's XML without holding the GIL, so on a machine with two
-    cores the next sheet is parsed in a thread while this one is converted; and only
-    the sheets being worked on are held in memory."""
+    cores the next sheet is parsed in a thread while this one is converted (and the
+    first one while the other sheets are scanned); and only the sheets being worked
+    on are held in memory."""
     if not wanted:
         return
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="tongnan-read") as pool:
+        scans.through(wanted[0][1])  # a sheet is scanned before calamine allocates it
         pending: Future[Rows] = pool.submit(_sheet_rows, book, wanted[0][1])
         try:
+            scans.through(None)
             for index, (spec, name) in enumerate(wanted):
                 with _reader_errors(path):
                     rows = pending.result()
                 if index + 1 < len(wanted):
                     pending = pool.submit(_sheet_rows, book, wanted[index + 1][1])
-                scan = scans.get(name)
+                scan = scans.found.get(name)
                 yield RawSheet(spec, name, rows, scan.uncached_formulas if scan else frozenset())
                 del rows
         finally:
@@ -608,9 +612,18 @@ def _data_rows(rows: Rows, layout: Layout) -> tuple[list[int], list[Sequence[Cel
     """The non-blank rows under the header, with their Excel row numbers."""
     width = max(layout.position.values()) + 1
     code_position = layout.position[CREDIT_CODE.key]
+    start = layout.header_index + 1
+    data = list(rows[start:])
+    # Fast path: rows as calamine gives them (rectangular), each with a credit code as text.
+    if not data or (
+        min(map(len, data)) >= width
+        and set(map(type, codes := list(map(itemgetter(code_position), data)))) == {str}
+        and all(map(str.strip, codes))
+    ):
+        return list(range(start + 1, len(rows) + 1)), data
     numbers: list[int] = []
-    data: list[Sequence[Cell]] = []
-    for index in range(layout.header_index + 1, len(rows)):
+    data = []
+    for index in range(start, len(rows)):
         row = rows[index]
         code = row[code_position] if code_position < len(row) else ""
         # Fast path: a row with a credit code is not blank.
@@ -629,10 +642,13 @@ def _parse(spec: SheetSpec, rows: Rows, layout: Layout, cache: CodeCache | None 
     code_position = layout.position[CREDIT_CODE.key]
     if cache is None:
         cache = {}
-    checked = [_credit_code(row[code_position], cache) for row in data]
+    known = cache.get
+    checked = [known(raw) or _credit_code(raw, cache) for raw in map(itemgetter(code_position), data)]
     codes = [c.code if isinstance(c, Checked) else None for c in checked]
     parsed = Parsed(spec, layout, numbers, data, codes, {})
-    for index, result in enumerate(checked):
+    # Issues on credit codes are rare: look for them (warnings: enterprises only) when there are some.
+    look = spec.key == ENTERPRISES or Bad in set(map(type, checked))
+    for index, result in enumerate(checked if look else ()):
         if isinstance(result, Bad):
             parsed.add(index, CREDIT_CODE, result.message)
         elif result.warning is not None and spec.key == ENTERPRISES:
@@ -640,11 +656,12 @@ def _parse(spec: SheetSpec, rows: Rows, layout: Layout, cache: CodeCache | None 
     for position, column in layout.positions:
         if column is CREDIT_CODE:
             continue
-        convert, required = column.convert, column.required
-        values = [convert(row[position], required) for row in data]
+        convert = cells.column_converter(column.convert)
+        values = convert(map(itemgetter(position), data), column.required)
         parsed.columns[column.key] = values
-        for index in [i for i, v in enumerate(values) if isinstance(v, Bad)]:
-            parsed.add(index, column, cast(Bad, values[index]).message)
+        if Bad in set(map(type, values)):  # rare: look for them only when there are some
+            for index in [i for i, v in enumerate(values) if isinstance(v, Bad)]:
+                parsed.add(index, column, cast(Bad, values[index]).message)
     return parsed
 
 
@@ -671,6 +688,9 @@ def _check_order(parsed: Parsed, first: str, second: str, *, strict: bool) -> No
 
 def _groups(keys: Iterable[Hashable | None]) -> Iterator[list[int]]:
     """Indexes sharing a key (not None) with at least one other index."""
+    keys = list(keys)
+    if len(set(keys)) == len(keys):  # the usual case: every key differs (at most one None)
+        return iter(())
     found: dict[Hashable, list[int]] = defaultdict(list)
     for index, key in enumerate(keys):
         if key is not None:
@@ -683,10 +703,14 @@ def _check_duplicate_years(parsed: Parsed) -> None:
     if years is None:
         return
     column = _COLUMNS[parsed.spec.key]["year"]
-    keys = (
-        (code, year) if code is not None and isinstance(year, int) else None
-        for code, year in zip(parsed.codes, years, strict=True)
-    )
+    keys: Iterable[Hashable | None]
+    if None not in parsed.codes and set(map(type, years)) <= {int}:
+        keys = list(zip(parsed.codes, years, strict=True))  # the usual case, without a test per row
+    else:
+        keys = (
+            (code, year) if code is not None and isinstance(year, int) else None
+            for code, year in zip(parsed.codes, years, strict=True)
+        )
     for group in _groups(keys):
         rows = [parsed.numbers[i] for i in group]
         for index, own in zip(group, rows, strict=True):
@@ -719,40 +743,35 @@ def _cross_checks(parsed: Parsed) -> None:
 # --- joining the sheets ---------------------------------------------------------------------
 
 
-def _maker(record: type[Any], keys: Sequence[str]) -> Callable[[tuple[object, ...]], Any]:
-    """A fast constructor of ``record`` from (converted cells in ``keys`` order,
-    credit code, row number): positional arguments picked by one itemgetter,
-    defaults filled in for the optional columns that are absent."""
-    slots = [*keys, "credit_code", "row"]
-    defaults: list[object] = []
-    picks: list[int] = []
+def _arguments(parsed: Parsed) -> list[Iterable[object]]:
+    """The record's positional arguments, one iterable per field: the converted
+    columns, the credit codes and row numbers, defaults for absent optional columns."""
+    given: dict[str, Iterable[object]] = {**parsed.columns, "credit_code": parsed.codes, "row": parsed.numbers}
+    record = parsed.spec.record
+    out: list[Iterable[object]] = []
     for spec in fields(record):
-        if spec.name in slots:
-            picks.append(slots.index(spec.name))
+        if spec.name in given:
+            out.append(given[spec.name])
         elif spec.default is not MISSING:
-            picks.append(len(slots) + len(defaults))
-            defaults.append(spec.default)
+            out.append(repeat(spec.default))
         else:  # a required field without a required column: a bug in SHEETS
             raise AssertionError(f"{record.__name__}.{spec.name} has no column")
-    pick = itemgetter(*picks)
-    tail = tuple(defaults)
-
-    def make(values: tuple[object, ...]) -> Any:
-        return record(*pick(values + tail))
-
-    return make
+    return out
 
 
 def _made(parsed: Parsed) -> Iterator[tuple[str, Any]]:
     """The record (credit code, record) of each row without errors."""
-    make = _maker(parsed.spec.record, list(parsed.columns))
-    codes, numbers, issues = parsed.codes, parsed.numbers, parsed.issues
-    rows = zip(*parsed.columns.values(), strict=True)
-    for index, row in enumerate(rows):
-        code = codes[index]
-        if code is None or (index in issues and not parsed.ok(index)):
-            continue
-        yield code, make((*row, code, numbers[index]))
+    codes, issues = parsed.codes, parsed.issues
+    skip = {index for index in issues if codes[index] is None or not parsed.ok(index)}
+    if None in codes:
+        skip.update(index for index, code in enumerate(codes) if code is None)
+    arguments: list[Iterable[object]] = _arguments(parsed)
+    if skip:
+        keep = [index not in skip for index in range(len(codes))]
+        arguments = [compress(values, keep) for values in arguments]
+        codes = list(compress(codes, keep))
+    # Positional construction, straight from the columns (no tuple per row).
+    return zip(cast("list[str]", codes), map(parsed.spec.record, *arguments), strict=True)
 
 
 @dataclass(slots=True)
@@ -761,29 +780,37 @@ class _Join:
 
     enterprises: dict[str, Enterprise] = field(default_factory=dict)
     dropped: dict[str, int] = field(default_factory=dict)  # code -> first Excel row
-    records: dict[tuple[str, str], list[Any]] = field(default_factory=dict)
+    records: dict[str, dict[str, list[Any]]] = field(default_factory=dict)  # sheet key -> code -> records
     blocking: dict[tuple[str, str], list[InputIssue]] = field(default_factory=dict)
     unused: dict[str, dict[str, int]] = field(default_factory=dict)  # code -> counts
     unusable: dict[str, list[InputIssue]] = field(default_factory=dict)  # sheet key
     issues: list[InputIssue] = field(default_factory=list)
     codes: CodeCache = field(default_factory=dict)  # credit code text -> checked, across the sheets
+    blocked: set[str] = field(default_factory=set)  # the codes in ``blocking``
 
 
 def _take_enterprises(join: _Join, parsed: Parsed) -> None:
     for code, enterprise in _made(parsed):
         join.enterprises[code] = enterprise
-    for index, maybe in enumerate(parsed.codes):
-        if maybe is not None and maybe not in join.enterprises:
-            join.dropped.setdefault(maybe, parsed.numbers[index])
+    if _unjoined(join, parsed.codes):
+        for index, maybe in enumerate(parsed.codes):
+            if maybe is not None and maybe not in join.enterprises:
+                join.dropped.setdefault(maybe, parsed.numbers[index])
     for issues in parsed.issues.values():
         join.issues.extend(issues)
 
 
 def _take_records(join: _Join, parsed: Parsed) -> None:
     key = parsed.spec.key
+    enterprises = join.enterprises
+    mine = join.records.setdefault(key, {})
     for code, record in _made(parsed):
-        if code in join.enterprises:
-            join.records.setdefault((code, key), []).append(record)
+        if code in enterprises:
+            found = mine.get(code)
+            if found is None:
+                mine[code] = [record]
+            else:
+                found.append(record)
     _not_joined(join, parsed)
     for index, issues in parsed.issues.items():
         maybe = parsed.codes[index]
@@ -793,9 +820,18 @@ def _take_records(join: _Join, parsed: Parsed) -> None:
         join.issues.extend(issues)
 
 
+def _unjoined(join: _Join, codes: list[str | None]) -> bool:
+    """Whether some readable code is not an enterprise's (kept)."""
+    unknown = set(codes).difference(join.enterprises)
+    unknown.discard(None)
+    return bool(unknown)
+
+
 def _not_joined(join: _Join, parsed: Parsed) -> None:
     """Count the rows of dropped enterprises; flag the rows of unknown ones."""
     key = parsed.spec.key
+    if not _unjoined(join, parsed.codes):
+        return
     for index, maybe in enumerate(parsed.codes):
         if maybe is None or maybe in join.enterprises:
             continue
@@ -827,6 +863,8 @@ def _dropped_notices(join: _Join) -> Iterator[InputIssue]:
 
 
 def _blocking(join: _Join, code: str) -> tuple[tuple[str, tuple[InputIssue, ...]], ...]:
+    if not join.unusable and code not in join.blocked:
+        return ()
     out = []
     for key in OTHER_SHEETS:
         issues = join.unusable.get(key) or join.blocking.get((code, key))
@@ -836,16 +874,16 @@ def _blocking(join: _Join, code: str) -> tuple[tuple[str, tuple[InputIssue, ...]
 
 
 def _records(join: _Join) -> tuple[Records, ...]:
-    def mine(code: str, key: str) -> tuple[Any, ...]:
-        return tuple(join.records.get((code, key), ()))
-
+    empty: dict[str, list[Any]] = {}
+    leases, data_lines, sales, loans = (join.records.get(key, empty) for key in (LEASES, DATA_LINES, SALES, LOANS))
+    join.blocked = {code for code, _ in join.blocking}
     return tuple(
         Records(
             enterprise=enterprise,
-            leases=mine(code, LEASES),
-            data_lines=mine(code, DATA_LINES),
-            sales=mine(code, SALES),
-            loans=mine(code, LOANS),
+            leases=tuple(leases.get(code, ())),
+            data_lines=tuple(data_lines.get(code, ())),
+            sales=tuple(sales.get(code, ())),
+            loans=tuple(loans.get(code, ())),
             blocking=_blocking(join, code),
         )
         for code, enterprise in join.enterprises.items()
@@ -900,20 +938,59 @@ def read_workbook(path: Path) -> Batch:
         with book:
             found, unknown_sheets = _match_sheets(path, names)
             wanted = [(spec, found[spec.key]) for spec in SHEETS if spec.key in found]
-            scans = _scan(path, {name for _, name in wanted})
-            sheets = _prefetched(path, book, wanted, scans)
-            return _read(path, sheets, unknown_sheets, [(s.key, n) for s, n in wanted])
+            scans = _Scans(path, {name for _, name in wanted})
+            try:
+                sheets = _prefetched(path, book, wanted, scans)
+                return _read(path, sheets, unknown_sheets, [(s.key, n) for s, n in wanted])
+            finally:
+                scans.close()
 
 
-def _scan(path: Path, names: set[str]) -> dict[str, SheetScan]:
-    """The sheets' size and formulas without a value, before calamine allocates them."""
+@contextmanager
+def _scan_errors(path: Path) -> Iterator[None]:
     try:
-        with zipfile.ZipFile(path) as archive:
-            return scan_workbook(archive, names)
+        yield
     except ScanError as exc:
         raise _fail(path, f"refused: {exc}") from None
     except (zipfile.BadZipFile, OSError, EOFError, ValueError, zlib.error):
         raise _fail(path, "is damaged: not a readable zip archive (truncated or corrupt .xlsx)") from None
+
+
+class _Scans:
+    """The sheets' size and formulas without a value (``xlsx_scan``), before calamine
+    allocates them: the sheets of ``names`` scanned in workbook order, as
+    ``scan_workbook`` does, but on demand, so that calamine can parse the first
+    sheet while the others are scanned."""
+
+    def __init__(self, path: Path, names: set[str]) -> None:
+        self.path = path
+        self.found: dict[str, SheetScan] = {}
+        with _scan_errors(path):
+            self.archive = zipfile.ZipFile(path)
+        try:
+            with _scan_errors(path):
+                members = sheet_members(self.archive)
+                self.todo = [(n, m) for n, m in members.items() if n in names and self._exists(m)]
+        except BaseException:
+            self.archive.close()
+            raise
+
+    def _exists(self, member: str) -> bool:
+        try:
+            self.archive.getinfo(member)
+        except KeyError:
+            return False
+        return True
+
+    def through(self, name: str | None) -> None:
+        """Scan the sheets up to ``name`` (all of them: ``None``)."""
+        with _scan_errors(self.path):
+            while self.todo and name not in self.found:
+                sheet, member = self.todo.pop(0)
+                self.found[sheet] = scan_sheet(self.archive, member, sheet)
+
+    def close(self) -> None:
+        self.archive.close()
 
 
 def read_sheets(sheets: Mapping[str, Rows], source: str = "<sheets>") -> Batch:
