@@ -23,7 +23,6 @@ No typer or rich here: ``cli_ledger`` is the shell.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 import sqlite3
@@ -44,7 +43,7 @@ from tongnan_calc.measures import MEASURES
 from tongnan_calc.model import InputIssue, PriorPayout
 from tongnan_calc.money import CENT, canonical, fmt
 from tongnan_calc.outputs import save_atomic
-from tongnan_calc.seal import seal
+from tongnan_calc.seal import file_sha256, seal
 
 # --- where the ledger lives ----------------------------------------------------------
 
@@ -650,14 +649,6 @@ def _insert_payouts(conn: sqlite3.Connection, source: _Source, payouts: Sequence
     )
 
 
-def _file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 # --- workbooks ---------------------------------------------------------------------------------
 
 
@@ -936,7 +927,7 @@ def import_history(ledger: Path, workbook: Path, *, allow_errors: bool = False) 
             with _reading(ledger) as conn:
                 _flag_conflicts(_plan(conn, history.payouts), history.issues)
         return _import_report(ledger, workbook, history, _Plan(), imported=False)
-    source = _Source("import", str(workbook), _file_sha256(workbook))
+    source = _Source("import", str(workbook), file_sha256(workbook))
     with _writing(ledger) as conn:
         plan = _plan(conn, history.payouts)
         _flag_conflicts(plan, history.issues)
@@ -1188,7 +1179,7 @@ def record_payout(ledger: Path, workbook: Path) -> RecordReport:
     source = _Source(
         "record",
         str(workbook),
-        _file_sha256(workbook),
+        file_sha256(workbook),
         prov.year,
         prov.rules_version,
         prov.rules_sha256,

@@ -7,7 +7,6 @@ stops a run is a ``FatalError`` with one line for the user (exit code 2).
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -17,6 +16,7 @@ from tongnan_calc import engine
 from tongnan_calc.compare import Comparison, compare_lines
 from tongnan_calc.model import Batch, Line, PriorPayout
 from tongnan_calc.rules import DEFAULT_RULES, RuleError, Rules, load_rules
+from tongnan_calc.seal import file_sha256
 
 
 class FatalError(Exception):
@@ -40,14 +40,6 @@ class RunResult:
     input_sha256: str
     ledger: LedgerUse | None
     generated_at: datetime
-
-
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def load(rules_path: Path | None) -> Rules:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 from decimal import Decimal
+from pathlib import Path
 
 from tongnan_calc.money import canonical, fmt
 
@@ -38,3 +39,12 @@ def seal(
         )
     )
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:20]
+
+
+def file_sha256(path: Path) -> str:
+    """The SHA-256 of a file, read in blocks (inputs, rule files and workbooks are named by it)."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
