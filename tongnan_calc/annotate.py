@@ -30,6 +30,7 @@ from openpyxl.styles import PatternFill
 from tongnan_calc import cells
 from tongnan_calc.model import InputIssue
 from tongnan_calc.outputs import save_atomic
+from tongnan_calc.say import UserError
 from tongnan_calc.workbook_in import MSG_UNKNOWN_ENTERPRISE, SHEETS
 
 ERROR_COLOR: Final = "FFC7CE"
@@ -45,7 +46,7 @@ LINE_HEIGHT: Final = 15  # points
 CHARS_PER_LINE: Final = 40  # a rough measure of how many characters fit on one comment line
 
 
-class AnnotateError(Exception):
+class AnnotateError(UserError):
     """The annotated copy cannot be written; one line for the user."""
 
 

@@ -10,6 +10,7 @@ import typer
 from rich.console import Console
 
 from tongnan_calc.messages import Lang
+from tongnan_calc.say import Say, as_say
 
 
 class Language(str, Enum):
@@ -38,11 +39,18 @@ LedgerOption = Annotated[
 NoLedgerOption = Annotated[bool, typer.Option("--no-ledger", help="Read no ledger, even the default one.")]
 
 
-def fail(message: str, code: int = 2) -> typer.Exit:
-    """Print ``error: <line>`` on stderr for each line of ``message`` and leave with ``code``."""
+ERROR_PREFIX: dict[Lang, str] = {"zh": "错误：", "en": "error: "}
+
+
+def fail(message: Say | str, code: int = 2, lang: Lang = "en") -> typer.Exit:
+    """Print ``error: <line>`` (``错误：<line>`` in Chinese) on stderr for each line and leave with ``code``.
+
+    A ``Say`` is shown in ``lang``; a bare string is shown as it is.
+    """
+    text = as_say(message).in_lang(lang)
     err = Console(stderr=True, highlight=False, soft_wrap=True)
-    for line in message.splitlines() or [message]:
-        err.print(f"error: {line}", markup=False)
+    for line in text.splitlines() or [text]:
+        err.print(f"{ERROR_PREFIX[lang]}{line}", markup=False)
     return typer.Exit(code)
 
 

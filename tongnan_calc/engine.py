@@ -17,9 +17,10 @@ from tongnan_calc.measures import MEASURES
 from tongnan_calc.measures.common import micro_support_exclusion
 from tongnan_calc.model import Line, PriorPayout, Records, Status
 from tongnan_calc.rules import Rules
+from tongnan_calc.say import UserError
 
 
-class YearError(Exception):
+class YearError(UserError):
     """The calculation year cannot be computed under this rule file."""
 
 

@@ -43,6 +43,7 @@ from tongnan_calc.measures import MEASURES
 from tongnan_calc.model import InputIssue, PriorPayout
 from tongnan_calc.money import CENT, canonical, fmt
 from tongnan_calc.outputs import save_atomic
+from tongnan_calc.say import Say, UserError, as_say
 from tongnan_calc.seal import file_sha256, seal
 
 # --- where the ledger lives ----------------------------------------------------------
@@ -76,11 +77,12 @@ LOCKED: Final = "ledger is locked by another writer: try again"
 EntryKind = Literal["payout", "reversal"]
 
 
-class LedgerError(Exception):
+class LedgerError(UserError):
     """A ledger operation that cannot be done; the message is one line for the user."""
 
-    def __init__(self, message: str) -> None:
-        super().__init__(" ".join(message.split("\n")))
+    def __init__(self, message: Say | str) -> None:
+        text = as_say(message)
+        super().__init__(Say(" ".join(text.zh.split("\n")), " ".join(text.en.split("\n"))))
 
 
 # --- results ---------------------------------------------------------------------------

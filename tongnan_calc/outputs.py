@@ -10,8 +10,10 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
 
+from tongnan_calc.say import UserError
 
-class OutputError(Exception):
+
+class OutputError(UserError):
     """An output path that cannot or must not be written; one line for the user."""
 
 

@@ -16,6 +16,8 @@ from typing import Any, Generic, TypeVar
 
 import yaml
 
+from tongnan_calc.say import UserError
+
 T = TypeVar("T")
 
 MAX_RULES_BYTES = 1024 * 1024
@@ -48,7 +50,7 @@ class RuleProblem:
         return f"{self.file}:{self.line}: {self.message}"
 
 
-class RuleError(Exception):
+class RuleError(UserError):
     """A rule file that cannot be read exactly; carries every problem found."""
 
     def __init__(self, problems: list[RuleProblem]) -> None:

@@ -16,10 +16,11 @@ from tongnan_calc import engine
 from tongnan_calc.compare import Comparison, compare_lines
 from tongnan_calc.model import Batch, Line, PriorPayout
 from tongnan_calc.rules import DEFAULT_RULES, RuleError, Rules, load_rules
+from tongnan_calc.say import UserError
 from tongnan_calc.seal import file_sha256
 
 
-class FatalError(Exception):
+class FatalError(UserError):
     """Nothing can be computed; the message is one line for the user."""
 
 

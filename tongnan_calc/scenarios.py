@@ -40,6 +40,7 @@ from tongnan_calc.model import ENTERPRISES, Line, PriorPayout, Status
 from tongnan_calc.money import fmt
 from tongnan_calc.rules import DEFAULT_RULES, Problems, RuleError, RuleProblem, Rules, compose_yaml
 from tongnan_calc.rules_schema import MEASURE_IDS, build
+from tongnan_calc.say import UserError
 
 RECORD_SHEETS = ("leases", "data_lines", "sales", "loans")
 CASE_KEYS = frozenset({"name", "year", "rules", "enterprise", "prior", "expect", "expect_issues", *RECORD_SHEETS})
@@ -48,7 +49,7 @@ DEFAULT_CODE = "91500223MA60000002"  # a valid GB 32100-2015 code, used when a c
 _constructor = yaml.constructor.SafeConstructor()
 
 
-class ScenarioError(Exception):
+class ScenarioError(UserError):
     """A scenario file that cannot be read: one ``file:line: message`` per problem."""
 
 

@@ -42,6 +42,7 @@ from tongnan_calc.model import (
     Sale,
     Severity,
 )
+from tongnan_calc.say import UserError
 from tongnan_calc.uscc import Checked
 from tongnan_calc.xlsx_scan import ScanError, SheetScan, scan_sheet, sheet_members
 
@@ -61,7 +62,7 @@ _SCAN_CHUNK: Final = 1 << 20
 ENCRYPTED: Final = "workbook is encrypted (password-protected); save an unprotected copy as .xlsx"
 
 
-class WorkbookError(Exception):
+class WorkbookError(UserError):
     """The workbook cannot be read at all; ``str(error)`` is one line."""
 
 

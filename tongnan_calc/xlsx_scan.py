@@ -18,6 +18,8 @@ import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from tongnan_calc.say import UserError
+
 MAX_ROWS = 1_048_576  # Excel's own limit
 MAX_COLUMNS = 16_384
 MAX_CELLS = 200_000_000  # rows × columns of the grid calamine would allocate
@@ -36,7 +38,7 @@ _UNCACHED = re.compile(
 )
 
 
-class ScanError(Exception):
+class ScanError(UserError):
     """The workbook would make the reader allocate an absurd grid."""
 
 
