@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 from rich.console import Console
@@ -29,7 +29,12 @@ from tongnan_calc.cli_common import (
 from tongnan_calc.cli_ledger import app as ledger_app
 from tongnan_calc.cli_rules import app as rules_app
 from tongnan_calc.outputs import OutputError, check_outputs, write_text_atomic
-from tongnan_calc.runner import FatalError, run_compare
+from tongnan_calc.runner import FatalError, RunResult, run_compare
+
+if TYPE_CHECKING:  # imported when used: `tongnan-calc --help` stays quick
+    from tongnan_calc.messages import Lang
+    from tongnan_calc.report.terminal import Phases
+    from tongnan_calc.report.xlsx import PayoutWriter
 
 app = typer.Typer(
     name="tongnan-calc",
@@ -68,12 +73,13 @@ def run_command(
     (all listed); 2 nothing computed.
     """
     from tongnan_calc.engine import gc_paused
-    from tongnan_calc.outputs import atomic_path
+    from tongnan_calc.measures import MEASURES
     from tongnan_calc.report.terminal import phases, print_result, progress_bar
     from tongnan_calc.runner import checked_year, compute, load, read_inputs
 
     language = to_lang(lang)
     step = phases(sys.stderr.isatty())  # progress on stderr, only for a person watching
+    writer = None  # the payout workbook, written while the lines are computed
     try:
         json_path = Path(json_out) if json_out not in (None, "-") else None
         check_outputs([out, json_path], [workbook, rules, resolve_ledger(ledger, no_ledger)], force=force)
@@ -83,32 +89,59 @@ def run_command(
         with step(f"reading {workbook.name} and the ledger"):
             inputs = read_inputs(workbook, checked_year(year, rule_set), resolve_ledger(ledger, no_ledger))
         count = len(inputs.batch.records)
+        if out is not None:
+            from tongnan_calc.report.xlsx import PayoutWriter, SealKey, use_writer_process
+
+            key = SealKey(year, rule_set.sha256, inputs.sha256)
+            parallel = use_writer_process(count * len(MEASURES))
+            writer = PayoutWriter(out, language, key, in_process=not parallel)
         with progress_bar(sys.stderr.isatty(), f"computing {count:,} enterprises", count) as advance:
-            result = compute(inputs, year, rule_set, advance)
+            result = compute(inputs, year, rule_set, advance, writer.add if writer is not None else None)
     except (FatalError, OutputError) as exc:
+        if writer is not None:
+            writer.abort()
         raise fail(str(exc)) from None
+    except BaseException:
+        if writer is not None:
+            writer.abort()
+        raise
 
     console = Console(stderr=json_out == "-", highlight=False)
-    with gc_paused():  # the outputs walk every line; the collector would walk them again and again
-        print_result(console, result, language, show_all=show_all)
-        if out is not None:
-            from tongnan_calc.report.xlsx import write_payout_workbook
-
-            with step(f"writing the payout workbook ({len(result.lines):,} lines)"):
-                write_payout_workbook(result, out, language)
-            console.print(f"payout workbook: {out}")
-        if json_out is not None:
-            from tongnan_calc.report.json_out import write_json
-
-            with step(f"writing JSON ({len(result.lines):,} lines)"):
-                if json_out == "-":
-                    write_json(result, sys.stdout, language)
-                else:  # streamed: a province's JSON is hundreds of megabytes
-                    with atomic_path(Path(json_out)) as temporary, temporary.open("w", encoding="utf-8") as handle:
-                        write_json(result, handle, language)
-            if json_out != "-":
-                console.print(f"JSON: {json_out}")
+    try:
+        with gc_paused():  # the outputs walk every line; the collector would walk them again and again
+            print_result(console, result, language, show_all=show_all)
+            _write_outputs(result, writer, json_out, language, step)
+    except BaseException:
+        if writer is not None:
+            writer.abort()
+        raise
+    if out is not None:
+        console.print(f"payout workbook: {out}")
+    if json_out is not None and json_out != "-":
+        console.print(f"JSON: {json_out}")
     raise typer.Exit(1 if result.batch.has_errors else 0)
+
+
+def _write_outputs(
+    result: RunResult, writer: PayoutWriter | None, json_out: str | None, language: Lang, step: Phases
+) -> None:
+    """The payout workbook (its writer has had the lines already) and the JSON; a writer process works meanwhile."""
+    from tongnan_calc.outputs import atomic_path
+
+    if writer is not None:
+        writer.finish(result)
+    if json_out is not None:
+        from tongnan_calc.report.json_out import write_json
+
+        with step(f"writing JSON ({len(result.lines):,} lines)"):
+            if json_out == "-":
+                write_json(result, sys.stdout, language)
+            else:  # streamed: a province's JSON is hundreds of megabytes
+                with atomic_path(Path(json_out)) as temporary, temporary.open("w", encoding="utf-8") as handle:
+                    write_json(result, handle, language)
+    if writer is not None:
+        with step(f"writing the payout workbook ({len(result.lines):,} lines)"):
+            writer.close()
 
 
 @app.command("compare")

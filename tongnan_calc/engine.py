@@ -8,7 +8,7 @@ and the totals are added up.  Nothing here reads or writes a file.
 from __future__ import annotations
 
 import gc
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from decimal import Decimal
@@ -57,22 +57,31 @@ def compute(
     rules: Rules,
     prior: Mapping[str, tuple[PriorPayout, ...]] | None = None,
     progress: Callable[[int], None] | None = None,
+    sink: Callable[[Sequence[Line]], None] | None = None,
 ) -> list[Line]:
     """Every line for every enterprise, in input order then measure order.
 
     ``progress``, when given, is told how many enterprises are done, every
-    ``PROGRESS_EVERY`` enterprises and at the end (for a progress bar)."""
+    ``PROGRESS_EVERY`` enterprises and at the end (for a progress bar).
+    ``sink``, when given, receives the new lines at the same moments (a writer
+    that works while the next enterprises are computed)."""
     check_year(year, rules)
     prior = prior or {}
     lines: list[Line] = []
-    done = 0
+    done = sent = 0
     with gc_paused():
         for rec in records:
             found = prior.get(rec.enterprise.credit_code, ())
             lines.extend(compute_enterprise(replace(rec, prior=found) if found else rec, year, rules))
             done += 1
-            if progress is not None and done % PROGRESS_EVERY == 0:
-                progress(done)
+            if done % PROGRESS_EVERY == 0:
+                if sink is not None:
+                    sink(lines[sent:])
+                    sent = len(lines)
+                if progress is not None:
+                    progress(done)
+        if sink is not None and sent < len(lines):
+            sink(lines[sent:])
     if progress is not None:
         progress(done)
     return lines

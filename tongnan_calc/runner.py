@@ -7,7 +7,7 @@ stops a run is a ``FatalError`` with one line for the user (exit code 2).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -80,8 +80,14 @@ def checked_year(year: int, rules: Rules) -> int:
     return year
 
 
-def compute(inputs: Inputs, year: int, rules: Rules, progress: Callable[[int], None] | None = None) -> RunResult:
-    lines = tuple(engine.compute(inputs.batch.records, year, rules, inputs.prior, progress))
+def compute(
+    inputs: Inputs,
+    year: int,
+    rules: Rules,
+    progress: Callable[[int], None] | None = None,
+    sink: Callable[[Sequence[Line]], None] | None = None,
+) -> RunResult:
+    lines = tuple(engine.compute(inputs.batch.records, year, rules, inputs.prior, progress, sink))
     return RunResult(
         year=year,
         rules=rules,

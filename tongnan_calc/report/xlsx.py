@@ -18,12 +18,14 @@ workbook.
 
 from __future__ import annotations
 
+import contextlib
+import os
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-import xlsxwriter  # type: ignore[import-untyped, unused-ignore]
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -50,6 +52,7 @@ from tongnan_calc.payout_layout import (
     TOOL_NAME,
     Column,
 )
+from tongnan_calc.report.xlsx_book import MONEY_FORMAT, Bold, Book, BookProcess, Formula
 from tongnan_calc.runner import RunResult
 from tongnan_calc.seal import seal
 
@@ -57,7 +60,6 @@ WRITER = "xlsxwriter"
 """The library that writes the payout workbook (the benchmark's write floor uses the same)."""
 MAX_INELIGIBLE_ROWS = 10_000
 """At most this many ineligible lines on the ineligible sheet (all of them are in the JSON)."""
-MONEY_FORMAT = "#,##0.00"
 HEADER_FONT = Font(bold=True)
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 WRAP = Alignment(wrap_text=True, vertical="top")
@@ -118,148 +120,172 @@ class Sheet:
         self.rows += 1
 
 
-class _Out:
-    """One worksheet of the payout workbook (xlsxwriter), with typed cell writers: text is always text."""
+class PayoutWriter:
+    """Writes the payout workbook while the lines are being computed.
 
-    def __init__(self, book: _Book, title: str) -> None:
-        self.book = book
-        self.ws = book.xl.add_worksheet(title)
-        self.rows = 0
+    ``add`` takes lines as they come (in line order); ``finish`` writes the input
+    issues, the provenance and the summary once the run is complete, and
+    ``close`` waits until the file is in place.  With ``in_process=False`` the
+    xlsxwriter work is done by a second process (``xlsx_book.BookProcess``)."""
 
-    def widths(self, widths: Iterable[float]) -> None:
-        for index, width in enumerate(widths):
-            self.ws.set_column(index, index, width)
-
-    def header(self, columns: Sequence[Column], lang: Lang) -> None:
-        self.widths(column.width for column in columns)
-        self.ws.freeze_panes(1, 0)
-        self.bold_row([column.zh if lang == "zh" else column.en for column in columns])
-
-    def bold_row(self, values: Sequence[str | None]) -> None:
-        for col, value in enumerate(values):
-            if value:
-                self.ws.write_string(self.rows, col, value, self.book.bold)
-        self.rows += 1
-
-    def row(self, values: Sequence[object]) -> None:
-        """Cells of a row: ``str`` as text, ``Decimal`` as money, ``int`` as a number, ``_Formula``; ``None`` blank."""
-        ws, r, book = self.ws, self.rows, self.book
-        for col, value in enumerate(values):
-            if value is None or value == "":
-                continue
-            if isinstance(value, str):
-                ws.write_string(r, col, value)
-            elif isinstance(value, Decimal):
-                ws.write_number(r, col, float(value), book.money)
-            elif isinstance(value, _Formula):
-                # no cached value: the spreadsheet computes it (an empty <v> also forces a recalculation)
-                ws.write_formula(r, col, value.text, book.money if value.money else None, "")
-            elif isinstance(value, _Bold):
-                ws.write_string(r, col, value.text, book.bold)
-            else:
-                ws.write_number(r, col, value)
-        self.rows += 1
-
-
-class _Formula:
-    __slots__ = ("money", "text")
-
-    def __init__(self, text: str, money: bool = True) -> None:
-        self.text, self.money = text, money
-
-
-class _Bold:
-    __slots__ = ("text",)
-
-    def __init__(self, text: str) -> None:
-        self.text = text
-
-
-class _Book:
-    def __init__(self, path: Path) -> None:
-        self.xl = xlsxwriter.Workbook(
-            str(path),
-            {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False},
-        )
-        self.money = self.xl.add_format({"num_format": MONEY_FORMAT})
-        self.bold = self.xl.add_format({"bold": True, "bg_color": "#DDEBF7", "pattern": 1})
-
-
-def write_payout_workbook(result: RunResult, out: Path, lang: Lang = "zh") -> None:
-    """Write the payout workbook atomically to ``out``."""
-    grouped: dict[Status, list[Line]] = {status: [] for status in Status}
-    for line in result.lines:
-        grouped[line.status].append(line)
-    with atomic_path(out) as temporary:
-        book = _Book(temporary)
-        summary = _Out(book, sheet_name(SUMMARY, lang))
+    def __init__(self, out: Path, lang: Lang, seal_key: SealKey, *, in_process: bool = True) -> None:
+        self.lang = lang
+        self.key = seal_key
+        self._files = contextlib.ExitStack()  # the temporary file, renamed onto ``out`` by ``close``
+        temporary = self._files.enter_context(atomic_path(out))
+        try:
+            self.book: Book | BookProcess = Book(temporary) if in_process else BookProcess(temporary)
+        except BaseException:
+            self._discard()
+            raise
+        self._sheets = 0
+        self.summary = self._sheet(sheet_name(SUMMARY, lang))
+        self.sheet_of: dict[Status, int] = {}
         for status in (Status.PAYABLE, Status.PENDING, Status.FLAG, Status.BLOCKED, Status.INELIGIBLE):
-            lines = grouped[status]
-            if status is Status.INELIGIBLE:
-                lines = lines[:MAX_INELIGIBLE_ROWS]
-            _lines_sheet(book, sheet_name(SHEET_FOR_STATUS[status], lang), lines, result, lang)
-        _issues_sheet(book, sheet_name(ISSUES, lang), result.batch.issues, lang)
-        _provenance_sheet(book, sheet_name(PROVENANCE, lang), result, lang)
-        ineligible = len(grouped[Status.INELIGIBLE])
-        _summary(summary, result, sheet_name(PAYABLE, lang), len(grouped[Status.PAYABLE]), lang, ineligible)
-        book.xl.close()
+            self.sheet_of[status] = self._sheet(sheet_name(SHEET_FOR_STATUS[status], lang), LINE_COLUMNS)
+        self.counts = dict.fromkeys(Status, 0)
+        self._reasons: dict[int, tuple[Msg, str]] = {}  # rendered once per reason object
+        self._bases: dict[int, tuple[Basis, str]] = {}  # likewise for the bases ineligible lines share
+        self._open = True
 
+    def _sheet(self, title: str, columns: Sequence[Column] | None = None) -> int:
+        index = self._sheets
+        self._sheets += 1
+        self.book.apply(("sheet", title))
+        if columns is not None:
+            self.header(index, columns)
+        return index
 
-def _seal(line: Line, result: RunResult) -> str:
-    if line.status is not Status.PAYABLE or line.amount is None:
-        return ""
-    return seal(
-        year=result.year,
-        rules_sha256=result.rules.sha256,
-        input_sha256=result.input_sha256,
-        credit_code=line.credit_code,
-        measure=line.measure,
-        tier=line.tier,
-        amount=line.amount,
-    )
+    def header(self, sheet: int, columns: Sequence[Column]) -> None:
+        heads = [column.zh if self.lang == "zh" else column.en for column in columns]
+        self.book.apply(("header", sheet, [column.width for column in columns], heads))
 
+    def rows(self, sheet: int, rows: list[list[object]]) -> None:
+        self.book.apply(("rows", sheet, rows))
 
-def _lines_sheet(book: _Book, title: str, lines: list[Line], result: RunResult, lang: Lang) -> None:
-    sheet = _Out(book, title)
-    sheet.header(LINE_COLUMNS, lang)
-    ws, money = sheet.ws, book.money
-    reasons: dict[int, tuple[Msg, str]] = {}  # rendered once per reason object
-    bases: dict[int, tuple[Basis, str]] = {}  # likewise for the bases ineligible lines share
-    for r, line in enumerate(lines, start=1):
-        ws.write_string(r, 0, line.credit_code)
-        if line.name:
-            ws.write_string(r, 1, line.name)
-        ws.write_string(r, 2, line.measure)
-        ws.write_string(r, 3, line.clause)
-        if line.tier is not None:
-            ws.write_number(r, 4, float(line.tier), money)
-        if line.amount is not None:
-            ws.write_number(r, 5, float(line.amount), money)
-        if line.responsible:
-            ws.write_string(r, 6, "、".join(line.responsible))
-        found = reasons.get(id(line.reason))
+    def add(self, lines: Sequence[Line]) -> None:
+        """Lines in line order; ineligible ones beyond ``MAX_INELIGIBLE_ROWS`` are counted, not written."""
+        grouped: dict[Status, list[tuple[object, ...]]] = {}
+        counts, cap = self.counts, MAX_INELIGIBLE_ROWS
+        for line in lines:
+            status = line.status
+            counts[status] += 1
+            if status is Status.INELIGIBLE and counts[status] > cap:
+                continue
+            rows = grouped.get(status)
+            if rows is None:
+                rows = grouped[status] = []
+            rows.append(self._line_row(line))
+        for status, rows in grouped.items():
+            self.book.apply(("lines", self.sheet_of[status], rows))
+
+    def _line_row(self, line: Line) -> tuple[object, ...]:
+        found = self._reasons.get(id(line.reason))
         if found is None or found[0] is not line.reason:
-            found = reasons[id(line.reason)] = (line.reason, render(line.reason, lang))
-        if found[1]:
-            ws.write_string(r, 7, found[1])
-        known = bases.get(id(line.basis))
+            found = self._reasons[id(line.reason)] = (line.reason, render(line.reason, self.lang))
+        known = self._bases.get(id(line.basis))
         if known is None or known[0] is not line.basis:
             known = (line.basis, "\n".join(line.basis.lines()))
             if line.amount is None:
-                bases[id(line.basis)] = known
-        if known[1]:
-            ws.write_string(r, 8, known[1])
-        check = _seal(line, result)
-        if check:
-            ws.write_string(r, 9, check)
-    sheet.rows = len(lines) + 1
+                self._bases[id(line.basis)] = known
+        return (
+            line.credit_code,
+            line.name,
+            line.measure,
+            line.clause,
+            None if line.tier is None else float(line.tier),
+            None if line.amount is None else float(line.amount),
+            "、".join(line.responsible) if line.responsible else "",
+            found[1],
+            known[1],
+            self.key.check(line),
+        )
+
+    def finish(self, result: RunResult) -> None:
+        """The input issues, the provenance and the summary: the run is complete."""
+        lang = self.lang
+        _issues_sheet(self, self._sheet(sheet_name(ISSUES, lang), ISSUE_COLUMNS), result.batch.issues)
+        _provenance_sheet(self, result)
+        _summary(self, result, sheet_name(PAYABLE, lang), self.counts[Status.PAYABLE], self.counts[Status.INELIGIBLE])
+
+    def close(self) -> None:
+        """Wait for the workbook and put it in place (atomically)."""
+        self._open = False
+        try:
+            self.book.close()
+        except BaseException:
+            self._discard()
+            raise
+        self._files.close()
+
+    def abort(self) -> None:
+        """No workbook: stop the writer and remove the temporary file."""
+        if self._open:
+            self._open = False
+            if isinstance(self.book, BookProcess):
+                self.book.abort()
+            self._discard()
+
+    def _discard(self) -> None:
+        """Remove the temporary file without putting it in place."""
+        aborted = RuntimeError("no workbook")
+        with contextlib.suppress(OSError):
+            self._files.__exit__(RuntimeError, aborted, None)
 
 
-def _issues_sheet(book: _Book, title: str, issues: Sequence[InputIssue], lang: Lang) -> None:
-    sheet = _Out(book, title)
-    sheet.header(ISSUE_COLUMNS, lang)
-    for issue in issues:
-        sheet.row([issue.sheet, issue.row, issue.column, issue.header, issue.value, issue.severity, issue.message])
+@dataclass(frozen=True)
+class SealKey:
+    """What a payable line's check value (校验码) covers besides the line itself."""
+
+    year: int
+    rules_sha256: str
+    input_sha256: str
+
+    def check(self, line: Line) -> str:
+        if line.status is not Status.PAYABLE or line.amount is None:
+            return ""
+        return seal(
+            year=self.year,
+            rules_sha256=self.rules_sha256,
+            input_sha256=self.input_sha256,
+            credit_code=line.credit_code,
+            measure=line.measure,
+            tier=line.tier,
+            amount=line.amount,
+        )
+
+
+PARALLEL_FROM = 5_000
+"""Lines from which the workbook is written by a second process (below, the process start costs more)."""
+
+
+def use_writer_process(expected_lines: int) -> bool:
+    """A second process for a large workbook; ``TONGNAN_WRITER_PROCESS=0|1`` forces the choice."""
+    forced = os.environ.get("TONGNAN_WRITER_PROCESS")
+    if forced in ("0", "1"):
+        return forced == "1"
+    return expected_lines >= PARALLEL_FROM and (os.cpu_count() or 1) > 1
+
+
+def write_payout_workbook(result: RunResult, out: Path, lang: Lang = "zh", *, in_process: bool = True) -> None:
+    """Write the payout workbook of a finished run atomically to ``out``."""
+    key = SealKey(result.year, result.rules.sha256, result.input_sha256)
+    writer = PayoutWriter(out, lang, key, in_process=in_process)
+    try:
+        writer.add(result.lines)
+        writer.finish(result)
+    except BaseException:
+        writer.abort()
+        raise
+    writer.close()
+
+
+def _issues_sheet(writer: PayoutWriter, sheet: int, issues: Sequence[InputIssue]) -> None:
+    rows: list[list[object]] = [
+        [issue.sheet, issue.row, issue.column, issue.header, issue.value, issue.severity, issue.message]
+        for issue in issues
+    ]
+    writer.rows(sheet, rows)
 
 
 def provenance_values(result: RunResult) -> dict[str, str]:
@@ -280,35 +306,53 @@ def provenance_values(result: RunResult) -> dict[str, str]:
     }
 
 
-def _provenance_sheet(book: _Book, title: str, result: RunResult, lang: Lang) -> None:
-    sheet = _Out(book, title)
+def _provenance_sheet(writer: PayoutWriter, result: RunResult) -> None:
+    lang = writer.lang
     columns = (
         Column("key", "key", "key", 22),
         Column("item", "项目", "item", 24),
         Column("value", "内容", "value", 70),
     )
-    sheet.header(columns, lang)
+    sheet = writer._sheet(sheet_name(PROVENANCE, lang), columns)
     values = provenance_values(result)
+    rows: list[list[object]] = []
     for key, zh, en in PROVENANCE_ROWS:
         shown = values[key] if values[key] or key != "ledger" else ("未使用台账" if lang == "zh" else "none")
-        sheet.row([key, zh if lang == "zh" else en, shown])
+        rows.append([key, zh if lang == "zh" else en, shown])
+    writer.rows(sheet, rows)
 
 
-def _summary(sheet: _Out, result: RunResult, payable: str, count: int, lang: Lang, ineligible: int) -> None:
+class _Rows:
+    """Rows being laid out, numbered as they will be on the sheet (``rows`` so far)."""
+
+    def __init__(self) -> None:
+        self.cells: list[list[object]] = []
+
+    @property
+    def rows(self) -> int:
+        return len(self.cells)
+
+    def row(self, values: list[object]) -> None:
+        self.cells.append(values)
+
+
+def _summary(writer: PayoutWriter, result: RunResult, payable: str, count: int, ineligible: int) -> None:
     """Totals by measure (SUMIF over the payable sheet) and by responsible unit (SUM of those)."""
+    lang = writer.lang
     zh = lang == "zh"
-    sheet.widths((18, 10, 44, 36, 12, 18, 18))
+    writer.book.apply(("widths", writer.summary, (18, 10, 44, 36, 12, 18, 18)))
+    sheet = _Rows()
     title = (
         f"潼南区电子商务政策 {result.year}年度 兑付汇总" if zh else f"Tongnan e-commerce policy payouts {result.year}"
     )
-    sheet.row([_Bold(title)])
+    sheet.row([Bold(title)])
     sheet.row([f"规则版本 {result.rules.version}" if zh else f"rules version {result.rules.version}"])
     heads = (
         ("措施", "条款", "名称", "责任单位", "应付行数", "应付金额（元）", "核对：计算值")
         if zh
         else ("measure", "clause", "title", "responsible units", "payable lines", "payable (yuan)", "check: computed")
     )
-    sheet.row([_Bold(h) for h in heads])
+    sheet.row([Bold(h) for h in heads])
     last = max(count + 1, 2)
     measure_range = f"'{payable}'!$C$2:$C${last}"
     amount_range = f"'{payable}'!$F$2:$F${last}"
@@ -323,33 +367,33 @@ def _summary(sheet: _Out, result: RunResult, payable: str, count: int, lang: Lan
                 spec.clause,
                 spec.title,
                 "、".join(spec.responsible),
-                _Formula(f'=COUNTIF({measure_range},"{measure_id}")', False),
-                _Formula(f'=SUMIF({measure_range},"{measure_id}",{amount_range})'),
+                Formula(f'=COUNTIF({measure_range},"{measure_id}")', False),
+                Formula(f'=SUMIF({measure_range},"{measure_id}",{amount_range})'),
                 result.totals.by_measure[measure_id],
             ]
         )
     last_row = sheet.rows
     sheet.row(
         [
-            _Bold("合计" if zh else "total"),
+            Bold("合计" if zh else "total"),
             None,
             None,
             None,
-            _Formula(f"=SUM(E{first_row}:E{last_row})", False),
-            _Formula(f"=SUM(F{first_row}:F{last_row})"),
+            Formula(f"=SUM(E{first_row}:E{last_row})", False),
+            Formula(f"=SUM(F{first_row}:F{last_row})"),
             result.totals.payable,
         ]
     )
     sheet.row([])
     sheet.row(
         [
-            _Bold("责任单位" if zh else "responsible unit"),
+            Bold("责任单位" if zh else "responsible unit"),
             None,
-            _Bold("说明" if zh else "note"),
+            Bold("说明" if zh else "note"),
             None,
             None,
-            _Bold("应付金额（元）" if zh else "payable (yuan)"),
-            _Bold("核对：计算值" if zh else "check: computed"),
+            Bold("应付金额（元）" if zh else "payable (yuan)"),
+            Bold("核对：计算值" if zh else "check: computed"),
         ]
     )
     note = (
@@ -367,7 +411,7 @@ def _summary(sheet: _Out, result: RunResult, payable: str, count: int, lang: Lan
                 note,
                 None,
                 None,
-                _Formula(f"=SUM({cells})"),
+                Formula(f"=SUM({cells})"),
                 computed,
             ]
         )
@@ -394,6 +438,7 @@ def _summary(sheet: _Out, result: RunResult, payable: str, count: int, lang: Lan
                 f"{ineligible} ineligible lines; the JSON output (--json) lists them all",
             ]
         )
+    writer.rows(writer.summary, sheet.cells)
 
 
 def _units(result: RunResult) -> dict[str, list[str]]:

@@ -1,0 +1,155 @@
+"""The payout workbook written while the lines are computed, in this process or by a second one.
+
+Both ways must give the same file (every part of the zip but its creation time),
+a failure in the writer process must reach the user as the same one-line error,
+and a run that stops half-way must leave neither a workbook nor a temporary file.
+"""
+
+from __future__ import annotations
+
+import os
+import zipfile
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from tongnan_calc import engine
+from tongnan_calc.cli import app
+from tongnan_calc.model import Line, Status
+from tongnan_calc.report import xlsx
+from tongnan_calc.report.xlsx import PayoutWriter, SealKey, use_writer_process, write_payout_workbook
+from tongnan_calc.runner import RunResult, load, read_inputs, run
+
+EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "example.xlsx"
+
+
+@pytest.fixture(scope="module")
+def result() -> RunResult:
+    return run(EXAMPLE, 2016)
+
+
+def parts(path: Path) -> dict[str, bytes]:
+    """Every part of the workbook's zip except the creation time."""
+    with zipfile.ZipFile(path) as archive:
+        return {name: archive.read(name) for name in archive.namelist() if name != "docProps/core.xml"}
+
+
+def test_a_writer_process_writes_the_same_workbook(result: RunResult, tmp_path: Path) -> None:
+    here, there = tmp_path / "here.xlsx", tmp_path / "there.xlsx"
+    write_payout_workbook(result, here, "zh", in_process=True)
+    write_payout_workbook(result, there, "zh", in_process=False)
+    assert parts(here) == parts(there)
+    assert len(parts(here)) >= 12  # 8 sheets, styles, workbook, content types, relations
+
+
+def test_lines_fed_in_pieces_give_the_same_workbook(result: RunResult, tmp_path: Path) -> None:
+    whole, pieces = tmp_path / "whole.xlsx", tmp_path / "pieces.xlsx"
+    write_payout_workbook(result, whole, "en")
+    key = SealKey(result.year, result.rules.sha256, result.input_sha256)
+    writer = PayoutWriter(pieces, "en", key, in_process=False)
+    for start in range(0, len(result.lines), 7):
+        writer.add(result.lines[start : start + 7])
+    writer.finish(result)
+    writer.close()
+    assert parts(whole) == parts(pieces)
+
+
+def test_the_ineligible_cap_holds_across_pieces(
+    result: RunResult, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(xlsx, "MAX_INELIGIBLE_ROWS", 3)
+    out = tmp_path / "capped.xlsx"
+    key = SealKey(result.year, result.rules.sha256, result.input_sha256)
+    writer = PayoutWriter(out, "en", key, in_process=True)
+    for line in result.lines:
+        writer.add([line])
+    writer.finish(result)
+    writer.close()
+    ineligible = sum(1 for line in result.lines if line.status is Status.INELIGIBLE)
+    assert ineligible > 3
+    assert writer.counts[Status.INELIGIBLE] == ineligible
+    with zipfile.ZipFile(out) as archive:
+        sheet = archive.read(
+            "xl/worksheets/sheet6.xml"
+        ).decode()  # summary, payable, pending, flags, blocked, ineligible
+    assert sheet.count("<row ") == 1 + 3
+
+
+def test_the_engine_hands_every_line_to_the_sink_in_order(result: RunResult, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(engine, "PROGRESS_EVERY", 3)
+    rules = load(None)
+    inputs = read_inputs(EXAMPLE, 2016, None)
+    received: list[list[Line]] = []
+    lines = engine.compute(inputs.batch.records, 2016, rules, inputs.prior, sink=lambda new: received.append(list(new)))
+    assert len(received) == -(-len(inputs.batch.records) // 3)  # a piece every 3 enterprises, and the rest
+    assert [line for piece in received for line in piece] == lines
+    assert lines == list(replace(result, lines=tuple(lines)).lines)
+
+
+@pytest.mark.parametrize("in_process", [True, False])
+def test_a_disk_error_is_the_os_error_either_way(result: RunResult, tmp_path: Path, in_process: bool) -> None:
+    folder = tmp_path / "gone"
+    folder.mkdir()
+    key = SealKey(result.year, result.rules.sha256, result.input_sha256)
+    writer = PayoutWriter(folder / "payout.xlsx", "zh", key, in_process=in_process)
+    writer.add(result.lines)
+    writer.finish(result)
+    for leftover in folder.iterdir():  # the temporary file vanishes, then its folder
+        leftover.unlink()
+    folder.rmdir()
+    with pytest.raises(FileNotFoundError) as caught:
+        writer.close()
+    assert caught.value.strerror == "No such file or directory"
+    assert str(folder) in str(caught.value.filename)
+    assert not folder.exists()
+
+
+def test_an_aborted_writer_leaves_nothing(result: RunResult, tmp_path: Path) -> None:
+    out = tmp_path / "payout.xlsx"
+    key = SealKey(result.year, result.rules.sha256, result.input_sha256)
+    writer = PayoutWriter(out, "zh", key, in_process=False)
+    writer.add(result.lines)
+    process = writer.book._process  # type: ignore[union-attr]
+    writer.abort()
+    assert not process.is_alive()
+    assert list(tmp_path.iterdir()) == []
+    writer.abort()  # twice is harmless
+
+
+@pytest.mark.parametrize("forced", ["0", "1"])
+def test_run_writes_the_same_workbook_either_way(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, forced: str) -> None:
+    monkeypatch.setenv("TONGNAN_WRITER_PROCESS", forced)
+    out = tmp_path / f"payout-{forced}.xlsx"
+    outcome = CliRunner().invoke(app, ["run", str(EXAMPLE), "--year", "2016", "--no-ledger", "--out", str(out)])
+    assert outcome.exit_code == 1, outcome.output  # the example has planted input errors
+    reference = tmp_path / "reference.xlsx"
+    write_payout_workbook(run(EXAMPLE, 2016), reference, "zh")
+    found, expected = parts(out), parts(reference)
+    provenance = "xl/worksheets/sheet8.xml"  # its generated_at differs
+    assert found.keys() == expected.keys()
+    assert {k: v for k, v in found.items() if k != provenance} == {k: v for k, v in expected.items() if k != provenance}
+    assert sorted(os.listdir(tmp_path)) == sorted([out.name, reference.name])
+
+
+def test_the_writer_process_is_for_large_workbooks(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("TONGNAN_WRITER_PROCESS", raising=False)
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    assert not use_writer_process(xlsx.PARALLEL_FROM - 1)
+    assert use_writer_process(xlsx.PARALLEL_FROM)
+    monkeypatch.setattr(os, "cpu_count", lambda: 1)
+    assert not use_writer_process(10**6)
+    monkeypatch.setenv("TONGNAN_WRITER_PROCESS", "1")
+    assert use_writer_process(1)
+    monkeypatch.setenv("TONGNAN_WRITER_PROCESS", "0")
+    assert not use_writer_process(10**6)
+
+
+def test_payable_lines_carry_their_check_value(result: RunResult) -> None:
+    key = SealKey(result.year, result.rules.sha256, result.input_sha256)
+    payable = [line for line in result.lines if line.status is Status.PAYABLE]
+    others = [line for line in result.lines if line.status is not Status.PAYABLE]
+    assert payable
+    assert all(len(key.check(line)) >= 8 for line in payable)
+    assert {key.check(line) for line in others} == {""}
