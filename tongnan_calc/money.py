@@ -23,11 +23,15 @@ def frac(value: Decimal | int | Fraction) -> Fraction:
 
 
 def round_money(value: Fraction | Decimal) -> Decimal:
-    """Round an exact non-negative amount half up to 0.01 yuan (the only rounding)."""
-    exact = frac(value)
-    sign = -1 if exact < 0 else 1
-    cents = (abs(exact) * 100 + Fraction(1, 2)).__floor__()
-    return (Decimal(sign * cents) / 100).quantize(CENT)
+    """Round an exact amount half up (away from zero) to 0.01 yuan (the only rounding).
+
+    In integers: for n/d >= 0 the cents are floor((100 n/d) + 1/2) = (200 n + d) // (2 d)."""
+    if type(value) is Fraction:
+        num, den = value.numerator, value.denominator
+    else:
+        num, den = frac(value).as_integer_ratio()
+    cents = (200 * abs(num) + den) // (2 * den)
+    return Decimal(-cents if num < 0 else cents).scaleb(-2)
 
 
 def fmt(amount: Decimal | None) -> str:

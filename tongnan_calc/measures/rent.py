@@ -15,11 +15,12 @@ are constant, so the work grows with the number of leases, not of days.
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 from fractions import Fraction
 from itertools import pairwise
 
 from tongnan_calc.dates import ONE_DAY, add_years, year_bounds
-from tongnan_calc.measures.common import Uses, blocked, common_conditions, ineligible, payable
+from tongnan_calc.measures.common import Uses, blocked, common_conditions, ineligible, once, payable
 from tongnan_calc.model import LEASES, Lease, Line, Msg, Records
 from tongnan_calc.money import frac, show
 from tongnan_calc.rules import Rules
@@ -63,8 +64,8 @@ def compute(rec: Records, year: int, rules: Rules) -> Line:
     for name in ("rates", "area_cap_m2"):
         cuts.update(rules.param(MEASURE, name).changes())
     points = sorted(d for d in cuts if lo <= d <= hi)
-    # each lease's exact rent per day and area, worked out once for all its intervals
-    exact = {id(lease): (frac(lease.rent_paid) / _days(lease), frac(lease.area_m2)) for lease in leases}
+    # each lease's exact rent per day and area (and the area's text), worked out once for all its intervals
+    exact = {id(lease): _exact(lease) for lease in leases}
     total = Fraction(0)
     for start, stop in pairwise(points):
         total += _interval(uses, leases, start, stop, first_anniversary, exact)
@@ -77,38 +78,49 @@ def _interval(
     start: date,
     stop: date,
     first_anniversary: date,
-    exact: dict[int, tuple[Fraction, Fraction]] | None = None,
+    exact: dict[int, tuple[Fraction, Fraction, str]] | None = None,
 ) -> Fraction:
     """The subsidy for the days [start, stop), on which nothing changes.
 
-    ``exact``: each lease's (rent per day, area) by ``id(lease)``, when already known."""
+    ``exact``: each lease's (rent per day, area, area shown) by ``id(lease)``, when already known."""
     active = [lease for lease in leases if lease.period_start <= start and lease.period_end >= stop - ONE_DAY]
     if not active:
         return Fraction(0)
     if exact is None:
-        exact = {id(lease): (frac(lease.rent_paid) / _days(lease), frac(lease.area_m2)) for lease in active}
+        exact = {id(lease): _exact(lease) for lease in active}
     days = (stop - start).days
     rates = uses.get("rates", start)
-    rate = frac(rates[0] if start < first_anniversary else rates[1])
-    cap = frac(uses.get("area_cap_m2", start))
+    rate, rate_shown = _value(uses, rates[0] if start < first_anniversary else rates[1])
+    cap, _ = _value(uses, uses.get("area_cap_m2", start))
     if len(active) == 1:
-        daily, area = exact[id(active[0])]
+        daily, area, area_shown = exact[id(active[0])]
         rent = daily * days
     else:
         area = sum((exact[id(lease)][1] for lease in active), Fraction(0))
+        area_shown = show(area)
         rent = sum((exact[id(lease)][0] for lease in active), Fraction(0)) * days
     if area <= cap:
-        factor, amount = _ONE, rent * rate
+        factor, factor_shown, amount = _ONE, "1", rent * rate
     else:
         factor = cap / area
-        amount = rent * factor * rate
+        factor_shown, amount = show(factor), rent * factor * rate
     rows = ",".join(str(lease.row) for lease in active)
     uses.step(
         f"{start.isoformat()} to {(stop - ONE_DAY).isoformat()} ({days} days)",
-        f"lease rows {rows}; rent {show(rent)}; area {show(area)} m², factor {show(factor)}; "
-        f"rate {show(rate)}; subsidy {show(amount)}",
+        f"lease rows {rows}; rent {show(rent)}; area {area_shown} m², factor {factor_shown}; "
+        f"rate {rate_shown}; subsidy {show(amount)}",
     )
     return amount
+
+
+def _exact(lease: Lease) -> tuple[Fraction, Fraction, str]:
+    """A lease's exact rent per day, its area, and the area as shown in the basis."""
+    return frac(lease.rent_paid) / _days(lease), frac(lease.area_m2), show(lease.area_m2)
+
+
+def _value(uses: Uses, value: Decimal) -> tuple[Fraction, str]:
+    """A rule-file value as an exact fraction and as shown, worked out once per rule file."""
+    return once(uses.rules, (MEASURE, "exact", value), lambda: (frac(value), show(value)))
 
 
 def _days(lease: Lease) -> int:
