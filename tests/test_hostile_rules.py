@@ -51,6 +51,14 @@ def refusals(workbook: Path, rules: Path) -> list[str]:
     assert run.stderr == check.stderr
     lines = run.stderr.splitlines()
     assert lines and all(line.startswith(f"error: {rules}:") for line in lines), run.stderr
+    # the same problems on the same lines in Chinese, the default
+    chinese = cli("rules", "check", rules)
+    assert (chinese.exit_code, chinese.stdout) == (2, ""), chinese.stderr
+    zh = chinese.stderr.splitlines()
+    assert all(line.startswith(f"错误：{rules}:") for line in zh), chinese.stderr
+    places = [line.removeprefix("error: ").split(": ", 1)[0] for line in lines]
+    assert [line.removeprefix("错误：").split(": ", 1)[0] for line in zh] == places
+    assert not set(zh) & {f"错误：{line.removeprefix('error: ')}" for line in lines}  # translated, not copied
     return [line.removeprefix("error: ") for line in lines]
 
 

@@ -229,11 +229,11 @@ def compose_yaml(raw: bytes, problems: Problems) -> yaml.Node | None:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else 1
         detail = exc.problem or exc.context
-        problems.add(line, Say(f"不是有效的 YAML：{detail}", f"not valid YAML: {detail}"))
+        problems.add(line, Say(f"不是有效的 YAML（解析器提示：{detail}）", f"not valid YAML: {detail}"))
         return None
     except yaml.YAMLError as exc:
         detail = " ".join(str(exc).split())
-        problems.add(1, Say(f"不是有效的 YAML：{detail}", f"not valid YAML: {detail}"))
+        problems.add(1, Say(f"不是有效的 YAML（解析器提示：{detail}）", f"not valid YAML: {detail}"))
         return None
     if root is None:
         problems.add(
