@@ -645,3 +645,55 @@ def test_the_chinese_is_a_translation_not_a_copy(old: str, new: str, needle: str
         assert HAN.search(problem.say.zh.replace(problem.say.en, "")), problem
         assert problem.say.zh != problem.say.en
         assert problem.text("zh").startswith(f"{problem.file}:{problem.line}: ")
+
+
+# --- docs/analysts.md quotes the real output of the rules commands ---------------------------------------
+
+DOCS = Path(__file__).resolve().parents[1] / "docs" / "analysts.md"
+SCENARIOS = Path(__file__).resolve().parent / "scenarios"
+
+
+def quoted_commands() -> list[tuple[str, list[str]]]:
+    """Each ```console block of docs/analysts.md that runs `tongnan-calc rules …`: the command and its lines."""
+    blocks = re.findall(r"```console\n\$ (tongnan-calc rules [^\n]*)\n(.*?)```", DOCS.read_text(encoding="utf-8"), re.S)
+    return [(command, output.splitlines()) for command, output in blocks]
+
+
+def test_the_analysts_guide_quotes_every_rules_command() -> None:
+    assert [command.split()[2] for command, _ in quoted_commands()] == [
+        "check",
+        "check",
+        "diff",
+        "show",
+        "test",
+        "test",
+        "test",
+    ]
+
+
+@pytest.mark.parametrize(("command", "expected"), quoted_commands(), ids=[c for c, _ in quoted_commands()])
+def test_the_analysts_guide_shows_real_output(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, command: str, expected: list[str]
+) -> None:
+    """The worked example of docs/analysts.md, run in a folder like the one it describes."""
+    doc = DOCS.read_text(encoding="utf-8")
+    write(tmp_path, "rules.yaml", SHIPPED)
+    write(
+        tmp_path,
+        "rules-2017.yaml",
+        edited(
+            'version: "2015.1"',
+            'version: "2017.1"',
+            edited(CAP, CAP + "        2017-01-01: 150000          # revision 2017.1: raised from 2017-01-01\n"),
+        ),
+    )
+    write(tmp_path, "rules-2017-mistake.yaml", edited(CAP, "      annual_cap:\n        2017-01-01: 150000\n"))
+    scenario = re.search(r"```yaml\n(# Scenario tests for revision 2017\.1.*?)```", doc, re.S)
+    assert scenario is not None
+    write(tmp_path, "data-line-2017.yaml", scenario.group(1))
+    (tmp_path / "tests").mkdir()
+    (tmp_path / "tests" / "scenarios").symlink_to(SCENARIOS)
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner(env={"COLUMNS": "200"}).invoke(app, command.split()[1:])
+    shown = (result.stdout + result.stderr).splitlines()
+    assert [line.rstrip() for line in shown] == [line.rstrip() for line in expected]
