@@ -62,7 +62,7 @@ def table_rows(output: str) -> list[list[str]]:
 
 
 def test_check_the_shipped_file() -> None:
-    result = cli("rules", "check")
+    result = cli("rules", "check", "--lang", "en")
     assert result.exit_code == 0
     # 16 parameters: key_support 1, rent 2, spin_off 2, data_line 3, sales_milestone 2, demo_priority 1,
     # loan_interest 5
@@ -72,7 +72,7 @@ def test_check_the_shipped_file() -> None:
 
 def test_check_a_clean_revision(tmp_path: Path) -> None:
     path = revision_2017(tmp_path)
-    result = cli("rules", "check", str(path))
+    result = cli("rules", "check", "--lang", "en", str(path))
     assert result.exit_code == 0
     assert result.stdout == f"{path}: ok — version 2017.1, 7 measures, 16 parameters\n"
 
@@ -85,7 +85,7 @@ def test_check_lists_every_problem_at_once(tmp_path: Path) -> None:
         ("        2015-01-01: 100000\n", "        2015-01-01: -100000\n"),
     )
     path = write(tmp_path, "broken.yaml", text)
-    result = cli("rules", "check", str(path))
+    result = cli("rules", "check", "--lang", "en", str(path))
     assert result.exit_code == 2
     assert result.stdout == ""
     assert result.stderr.splitlines() == [
@@ -103,7 +103,7 @@ def test_check_a_revision_dated_before_any_value(tmp_path: Path) -> None:
     # the analyst replaced the 2015 value instead of adding a dated one: 2015-2016 would have no cap
     text = edited((CAP, "      annual_cap:\n        2017-01-01: 150000\n"))
     path = write(tmp_path, "rules-2017.yaml", text)
-    result = cli("rules", "check", str(path))
+    result = cli("rules", "check", "--lang", "en", str(path))
     assert result.exit_code == 2
     assert result.stderr == (
         f"error: {path}:{line_of('        2017-01-01: 150000', text)}: data_line.annual_cap: no value in force from"
@@ -112,7 +112,7 @@ def test_check_a_revision_dated_before_any_value(tmp_path: Path) -> None:
 
 
 def test_check_a_missing_file(tmp_path: Path) -> None:
-    result = cli("rules", "check", str(tmp_path / "rules-2017.yml"))
+    result = cli("rules", "check", "--lang", "en", str(tmp_path / "rules-2017.yml"))
     assert result.exit_code == 2
     assert result.stderr == f"error: {tmp_path / 'rules-2017.yml'}:0: no such rule file\n"
 
@@ -121,7 +121,7 @@ def test_check_a_missing_file(tmp_path: Path) -> None:
 
 
 def test_show_one_measure_on_a_date() -> None:
-    result = cli("rules", "show", "--on", "2016-12-31", "--measure", "data_line")
+    result = cli("rules", "show", "--lang", "en", "--on", "2016-12-31", "--measure", "data_line")
     assert result.exit_code == 0
     assert f"{DEFAULT_RULES} (version 2015.1) on 2016-12-31" in result.stdout
     assert table_rows(result.stdout) == [
@@ -133,8 +133,8 @@ def test_show_one_measure_on_a_date() -> None:
 
 def test_show_the_revision_before_and_from_its_date(tmp_path: Path) -> None:
     path = revision_2017(tmp_path)
-    before = cli("rules", "show", "--rules", str(path), "--on", "2016-12-31", "--measure", "data_line")
-    after = cli("rules", "show", "--rules", str(path), "--on", "2017-01-01", "--measure", "data_line")
+    before = cli("rules", "show", "--lang", "en", "--rules", str(path), "--on", "2016-12-31", "--measure", "data_line")
+    after = cli("rules", "show", "--lang", "en", "--rules", str(path), "--on", "2017-01-01", "--measure", "data_line")
     assert before.exit_code == after.exit_code == 0
     assert ["data_line", "annual_cap", "100000", "yuan", "二（四）", "2015-01-01"] in table_rows(before.stdout)
     assert ["data_line", "annual_cap", "150000", "yuan", "二（四）", "2017-01-01"] in table_rows(after.stdout)
@@ -143,7 +143,7 @@ def test_show_the_revision_before_and_from_its_date(tmp_path: Path) -> None:
 
 def test_show_the_benchmark_rate_table_in_force() -> None:
     # on 2015-06-30 the table of 2015-06-28 is in force: 4.85 / 5.25 / 5.40
-    result = cli("rules", "show", "--on", "2015-06-30", "--measure", "loan_interest")
+    result = cli("rules", "show", "--lang", "en", "--on", "2015-06-30", "--measure", "loan_interest")
     assert result.exit_code == 0
     rows = {row[1]: row for row in table_rows(result.stdout)}
     assert rows["benchmark_rates"][2] == "[≤ 12 months: 4.85%, ≤ 60 months: 5.25%, longer: 5.4%]"
@@ -151,13 +151,13 @@ def test_show_the_benchmark_rate_table_in_force() -> None:
     assert rows["enterprise_cap"][2:] == ["500000", "yuan", "二（六）", "2015-01-01"]
     assert rows["share_of_benchmark"][2] == "0.5"
     # after 2019-08-20 no benchmark rate: shown as null, in force from that date
-    later = {row[1]: row for row in table_rows(cli("rules", "show", "--on", "2019-08-20").stdout)}
+    later = {row[1]: row for row in table_rows(cli("rules", "show", "--lang", "en", "--on", "2019-08-20").stdout)}
     assert later["benchmark_rates"][2] == "null"
     assert later["benchmark_rates"][5] == "2019-08-20"
 
 
 def test_show_every_measure() -> None:
-    result = cli("rules", "show", "--on", "2016-12-31")
+    result = cli("rules", "show", "--lang", "en", "--on", "2016-12-31")
     assert result.exit_code == 0
     rows = table_rows(result.stdout)
     assert len(rows) == 16
@@ -177,7 +177,7 @@ def test_show_every_measure() -> None:
 
 
 def test_show_before_the_first_value() -> None:
-    result = cli("rules", "show", "--on", "2012-07-05", "--measure", "loan_interest")
+    result = cli("rules", "show", "--lang", "en", "--on", "2012-07-05", "--measure", "loan_interest")
     assert result.exit_code == 0
     rows = {row[1]: row for row in table_rows(result.stdout)}
     assert rows["benchmark_rates"][2] == "(none in force)"
@@ -197,7 +197,7 @@ def test_show_before_the_first_value() -> None:
     ],
 )
 def test_show_refuses_bad_options(args: list[str], message: str) -> None:
-    result = cli("rules", "show", *args)
+    result = cli("rules", "show", "--lang", "en", *args)
     assert result.exit_code == 2
     assert result.stderr == message + "\n"
 
@@ -206,7 +206,7 @@ def test_show_refuses_bad_options(args: list[str], message: str) -> None:
 
 
 def test_diff_of_the_worked_example(tmp_path: Path) -> None:
-    result = cli("rules", "diff", str(DEFAULT_RULES), str(revision_2017(tmp_path)))
+    result = cli("rules", "diff", "--lang", "en", str(DEFAULT_RULES), str(revision_2017(tmp_path)))
     assert result.exit_code == 0
     assert result.stdout.splitlines() == [
         "version: 2015.1 → 2017.1",
@@ -229,7 +229,7 @@ def test_diff_lists_exactly_the_changes_of_a_larger_revision(tmp_path: Path) -> 
         ("          - {threshold: 50000000, amount: null}", "          - {threshold: 50000000, amount: 100000}"),
         ("        2019-08-20: null\n", ""),
     )
-    result = cli("rules", "diff", str(DEFAULT_RULES), str(write(tmp_path, "rules-2016.2.yaml", text)))
+    result = cli("rules", "diff", "--lang", "en", str(DEFAULT_RULES), str(write(tmp_path, "rules-2016.2.yaml", text)))
     assert result.exit_code == 0
     assert result.stdout.splitlines() == [
         "version: 2015.1 → 2016.2",
@@ -244,7 +244,7 @@ def test_diff_lists_exactly_the_changes_of_a_larger_revision(tmp_path: Path) -> 
 
 
 def test_diff_the_other_way_round(tmp_path: Path) -> None:
-    result = cli("rules", "diff", str(revision_2017(tmp_path)), str(DEFAULT_RULES))
+    result = cli("rules", "diff", "--lang", "en", str(revision_2017(tmp_path)), str(DEFAULT_RULES))
     assert result.stdout.splitlines() == [
         "version: 2017.1 → 2015.1",
         "data_line.annual_cap from 2017-01-01: removed (was 150000)",
@@ -252,7 +252,7 @@ def test_diff_the_other_way_round(tmp_path: Path) -> None:
 
 
 def test_diff_of_a_file_with_itself(tmp_path: Path) -> None:
-    result = cli("rules", "diff", str(DEFAULT_RULES), str(write(tmp_path, "copy.yaml", SHIPPED)))
+    result = cli("rules", "diff", "--lang", "en", str(DEFAULT_RULES), str(write(tmp_path, "copy.yaml", SHIPPED)))
     assert result.exit_code == 0
     assert result.stdout == "no differences\n"
 
@@ -260,7 +260,7 @@ def test_diff_of_a_file_with_itself(tmp_path: Path) -> None:
 def test_diff_refuses_a_broken_file(tmp_path: Path) -> None:
     text = edited(("        2015-01-01: 0.30\n", "        2015-01-01: 30\n"))
     path = write(tmp_path, "broken.yaml", text)
-    result = cli("rules", "diff", str(DEFAULT_RULES), str(path))
+    result = cli("rules", "diff", "--lang", "en", str(DEFAULT_RULES), str(path))
     assert result.exit_code == 2
     assert result.stderr == (
         f"error: {path}:{line_of('        2015-01-01: 30', text)}: data_line.rate from 2015-01-01:"
@@ -293,17 +293,17 @@ NEW_CAP = """\
 
 def test_test_exit_0_when_every_case_passes(tmp_path: Path) -> None:
     path = write(tmp_path, "ok.yaml", PASSING)
-    result = cli("rules", "test", str(path))
+    result = cli("rules", "test", "--lang", "en", str(path))
     assert result.exit_code == 0
     assert result.stdout == "1 passed, 0 failed\n"
-    verbose = cli("rules", "test", str(path), "-v")
+    verbose = cli("rules", "test", "--lang", "en", str(path), "-v")
     assert verbose.stdout.splitlines() == [f"ok   {path}:2 a fee of 10,000", "1 passed, 0 failed"]
 
 
 def test_test_exit_1_when_a_case_fails(tmp_path: Path) -> None:
     write(tmp_path, "ok.yaml", PASSING)
     write(tmp_path, "new_cap.yaml", NEW_CAP)
-    result = cli("rules", "test", str(tmp_path))  # a folder: every .yaml in it
+    result = cli("rules", "test", "--lang", "en", str(tmp_path))  # a folder: every .yaml in it
     assert result.exit_code == 1
     out = result.stdout.splitlines()
     assert out[0] == f"FAIL {tmp_path / 'new_cap.yaml'}:2 the new cap"
@@ -316,14 +316,14 @@ def test_test_exit_1_when_a_case_fails(tmp_path: Path) -> None:
 
 def test_test_against_a_revised_rule_file(tmp_path: Path) -> None:
     path = write(tmp_path, "new_cap.yaml", NEW_CAP)
-    result = cli("rules", "test", str(path), "--rules", str(revision_2017(tmp_path)))
+    result = cli("rules", "test", "--lang", "en", str(path), "--rules", str(revision_2017(tmp_path)))
     assert result.exit_code == 0
     assert result.stdout == "1 passed, 0 failed\n"
 
 
 def test_test_exit_2_when_a_scenario_file_is_malformed(tmp_path: Path) -> None:
     path = write(tmp_path, "bad.yaml", "- name: x\n  year: 2016\n  expect:\n    rent: paid\n")
-    result = cli("rules", "test", str(path))
+    result = cli("rules", "test", "--lang", "en", str(path))
     assert result.exit_code == 2
     assert result.stderr == (
         f"error: {path}:4: x: rent: expected a status (payable, pending, flag, ineligible, blocked)"
@@ -332,7 +332,7 @@ def test_test_exit_2_when_a_scenario_file_is_malformed(tmp_path: Path) -> None:
 
 
 def test_test_exit_2_when_a_scenario_file_is_missing(tmp_path: Path) -> None:
-    result = cli("rules", "test", str(tmp_path / "none.yaml"))
+    result = cli("rules", "test", "--lang", "en", str(tmp_path / "none.yaml"))
     assert result.exit_code == 2
     assert result.stderr == f"error: {tmp_path / 'none.yaml'}:0: cannot be read: No such file or directory\n"
 
@@ -340,7 +340,7 @@ def test_test_exit_2_when_a_scenario_file_is_missing(tmp_path: Path) -> None:
 def test_test_exit_2_when_the_rule_file_is_invalid(tmp_path: Path) -> None:
     text = edited(("        2015-01-01: 0.30\n", "        2015-01-01: 30\n"))
     rules = write(tmp_path, "broken.yaml", text)
-    result = cli("rules", "test", str(write(tmp_path, "ok.yaml", PASSING)), "--rules", str(rules))
+    result = cli("rules", "test", "--lang", "en", str(write(tmp_path, "ok.yaml", PASSING)), "--rules", str(rules))
     assert result.exit_code == 2
     assert result.stderr == (
         f"error: {rules}:{line_of('        2015-01-01: 30', text)}: data_line.rate from 2015-01-01:"
@@ -350,7 +350,7 @@ def test_test_exit_2_when_the_rule_file_is_invalid(tmp_path: Path) -> None:
 
 def test_test_exit_2_when_the_yaml_is_invalid(tmp_path: Path) -> None:
     path = write(tmp_path, "bad.yaml", "- name: x\n  year: 2016\n  expect: {rent: payable\n")
-    result = cli("rules", "test", str(path))
+    result = cli("rules", "test", "--lang", "en", str(path))
     assert result.exit_code == 2
     assert result.stderr.startswith(f"error: {path}:")
     assert "not valid YAML" in result.stderr

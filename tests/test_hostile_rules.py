@@ -42,8 +42,8 @@ def line_of(needle: str, text: str) -> int:
 
 def refusals(workbook: Path, rules: Path) -> list[str]:
     """The error lines of ``run --rules`` and of ``rules check``: both must be the same and exit 2."""
-    run = cli("run", workbook, "--year", 2016, "--rules", rules, "--no-ledger")
-    check = cli("rules", "check", rules)
+    run = cli("run", workbook, "--year", 2016, "--rules", rules, "--no-ledger", "--lang", "en")
+    check = cli("rules", "check", "--lang", "en", rules)
     for result in (run, check):
         assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
         assert (result.exit_code, result.stdout) == (2, ""), (result.stdout, result.stderr)
@@ -51,6 +51,14 @@ def refusals(workbook: Path, rules: Path) -> list[str]:
     assert run.stderr == check.stderr
     lines = run.stderr.splitlines()
     assert lines and all(line.startswith(f"error: {rules}:") for line in lines), run.stderr
+    # the same problems on the same lines in Chinese, the default
+    chinese = cli("rules", "check", rules)
+    assert (chinese.exit_code, chinese.stdout) == (2, ""), chinese.stderr
+    zh = chinese.stderr.splitlines()
+    assert all(line.startswith(f"错误：{rules}:") for line in zh), chinese.stderr
+    places = [line.removeprefix("error: ").split(": ", 1)[0] for line in lines]
+    assert [line.removeprefix("错误：").split(": ", 1)[0] for line in zh] == places
+    assert not set(zh) & {f"错误：{line.removeprefix('error: ')}" for line in lines}  # translated, not copied
     return [line.removeprefix("error: ") for line in lines]
 
 
@@ -96,7 +104,7 @@ def test_an_anchor_on_one_value_is_refused_too(tmp_path: Path, workbook: Path) -
 
 def test_alias_bomb_is_refused_fast_in_bounded_memory(tmp_path: Path) -> None:
     path = write(tmp_path, "laughs.yaml", LAUGHS)
-    child = cli_child("rules", "check", path, address_space=1 << 30, timeout=30)
+    child = cli_child("rules", "check", "--lang", "en", path, address_space=1 << 30, timeout=30)
     assert (child.returncode, child.stdout) == (2, ""), child.stderr
     assert child.stderr == f"error: {path}:1: anchors and aliases (& and *) are not allowed: write each value out\n"
     assert child.peak_rss < BOUNDED and child.seconds < 10, (child.peak_rss, child.seconds)
@@ -111,7 +119,9 @@ def test_a_10_mb_rule_file(tmp_path: Path, workbook: Path) -> None:
 def test_a_10_mb_rule_file_in_bounded_memory(tmp_path: Path, workbook: Path) -> None:
     content = SHIPPED.encode() + b"#" * (10 * MiB)
     path = write(tmp_path, "big.yaml", content)
-    child = cli_child("run", workbook, "--year", 2016, "--rules", path, "--no-ledger", address_space=1 << 30)
+    child = cli_child(
+        "run", workbook, "--year", 2016, "--rules", path, "--no-ledger", "--lang", "en", address_space=1 << 30
+    )
     assert child.returncode == 2
     assert child.stderr == f"error: {path}:1: {TOO_BIG}\n"
     assert child.peak_rss < BOUNDED
@@ -126,7 +136,7 @@ def test_a_huge_or_endless_rule_file_is_refused_without_reading_it_all(tmp_path:
         path = tmp_path / "huge.yaml"
         with path.open("wb") as handle:
             handle.truncate(3 << 30)
-    child = cli_child("rules", "check", path, address_space=1 << 30, timeout=30)
+    child = cli_child("rules", "check", "--lang", "en", path, address_space=1 << 30, timeout=30)
     assert (child.returncode, child.stdout, child.stderr) == (2, "", f"error: {path}:1: {TOO_BIG}\n")
     assert child.peak_rss < BOUNDED
 
@@ -321,7 +331,9 @@ def test_rule_files_refused_as_real_processes(tmp_path: Path, workbook: Path) ->
     paths = [write(tmp_path, name, text) for name, text in cases.items()]
     with ThreadPoolExecutor(max_workers=4) as pool:
         children = list(
-            pool.map(lambda p: cli_child("run", workbook, "--year", 2016, "--rules", p, "--no-ledger"), paths)
+            pool.map(
+                lambda p: cli_child("run", workbook, "--year", 2016, "--rules", p, "--no-ledger", "--lang", "en"), paths
+            )
         )
     for path, child in zip(paths, children, strict=True):
         expected = "".join(f"error: {line}\n" for line in refusals(workbook, path))
@@ -375,7 +387,7 @@ def test_deeply_nested_yaml_is_refused_with_file_and_line(tmp_path: Path, depth:
     """Once 'internal error: RecursionError' (500 levels), or minutes of PyYAML's quadratic
     scanning (1,000 levels took 2 s, 20,000 levels 36 s)."""
     path = write(tmp_path, "deep.yaml", "[" * depth + "]" * depth)
-    child = cli_child("rules", "check", path, address_space=1 << 30, timeout=30)
+    child = cli_child("rules", "check", "--lang", "en", path, address_space=1 << 30, timeout=30)
     assert (child.returncode, child.stdout) == (2, "")
     assert child.stderr == f"error: {path}:1: lists or mappings nested more than 32 deep\n"
     assert child.seconds < 10 and child.peak_rss < BOUNDED

@@ -108,7 +108,7 @@ def test_every_edge_of_spec_section_4_has_a_case() -> None:
 
 
 def test_the_whole_folder_runs_through_rules_test() -> None:
-    result = CliRunner(env={"COLUMNS": "200"}).invoke(app, ["rules", "test", str(SCENARIOS)])
+    result = CliRunner(env={"COLUMNS": "200"}).invoke(app, ["rules", "test", "--lang", "en", str(SCENARIOS)])
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines()[-1] == f"{len(CASES)} passed, 0 failed"
 
@@ -189,7 +189,7 @@ def test_override_of_a_parameter_the_rule_file_does_not_have(tmp_path: Path) -> 
         run_case(case)
     assert str(caught.value) == f"{path}:4: rate typo: the rule file has no 'data_line.annual_cap_yuan'"
     # and through the command: one error line, exit 2
-    result = CliRunner(env={"COLUMNS": "200"}).invoke(app, ["rules", "test", str(path)])
+    result = CliRunner(env={"COLUMNS": "200"}).invoke(app, ["rules", "test", "--lang", "en", str(path)])
     assert result.exit_code == 2
     assert result.stderr == f"error: {path}:4: rate typo: the rule file has no 'data_line.annual_cap_yuan'\n"
 
@@ -272,7 +272,7 @@ FAILING = """\
 
 def test_the_failure_names_the_case_the_measure_expected_and_actual_and_the_basis(tmp_path: Path) -> None:
     path = write(tmp_path, FAILING)
-    result = CliRunner(env={"COLUMNS": "200"}).invoke(app, ["rules", "test", str(path)])
+    result = CliRunner(env={"COLUMNS": "200"}).invoke(app, ["rules", "test", "--lang", "en", str(path)])
     assert result.exit_code == 1
     out = result.stdout.splitlines()
     assert out[0] == f"FAIL {path}:2 E01 rent with a slip of the pen"

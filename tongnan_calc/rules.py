@@ -16,7 +16,8 @@ from typing import Any, Generic, TypeVar
 
 import yaml
 
-from tongnan_calc.say import UserError
+from tongnan_calc.messages import Lang
+from tongnan_calc.say import Say, UserError, join_lines
 
 T = TypeVar("T")
 
@@ -25,41 +26,55 @@ DEFAULT_RULES = Path(__file__).with_name("rules.yaml")
 
 
 class Problems:
-    """Problems collected while reading a rule file: (line, message) pairs."""
+    """Problems collected while reading a rule file: (line, message) pairs, each message in both languages."""
 
     def __init__(self) -> None:
-        self.items: list[tuple[int, str]] = []
+        self.items: list[tuple[int, Say]] = []
 
-    def add(self, line: int, message: str) -> None:
+    def add(self, line: int, message: Say) -> None:
         self.items.append((line, message))
 
     def __bool__(self) -> bool:
         return bool(self.items)
 
-    def sorted(self) -> list[tuple[int, str]]:
-        return sorted(set(self.items))
+    def sorted(self) -> list[tuple[int, Say]]:
+        """By line, then by the English text (the order never depends on the language shown); no repeats."""
+        return sorted(set(self.items), key=lambda item: (item[0], item[1].en, item[1].zh))
 
 
 @dataclass(frozen=True)
 class RuleProblem:
+    """One problem of a rule file: ``str()`` is ``file:line: message`` in English."""
+
     file: str
     line: int
-    message: str
+    say: Say
+
+    @property
+    def message(self) -> str:
+        return self.say.en
+
+    def text(self, lang: Lang = "en") -> str:
+        return f"{self.file}:{self.line}: {self.say.in_lang(lang)}"
 
     def __str__(self) -> str:
-        return f"{self.file}:{self.line}: {self.message}"
+        return self.text("en")
 
 
 class RuleError(UserError):
-    """A rule file that cannot be read exactly; carries every problem found."""
+    """A rule file that cannot be read exactly; carries every problem found, one line each in ``say``."""
 
     def __init__(self, problems: list[RuleProblem]) -> None:
-        super().__init__("\n".join(str(p) for p in problems))
+        super().__init__(join_lines([Say(p.text("zh"), p.text("en")) for p in problems]))
         self.problems = problems
 
 
 class NoValueInForce(Exception):
-    """A parameter was asked for a date before its first value."""
+    """A parameter was asked for a date before its first value (``str()`` English, ``say`` both)."""
+
+    def __init__(self, message: Say) -> None:
+        super().__init__(message.en)
+        self.say = message
 
 
 @dataclass(frozen=True)
@@ -81,9 +96,12 @@ class Dated(Generic[T]):
                 break
             found = (value, start)
         if found is None:
+            where, first = f"{self.measure}.{self.name}", self.entries[0][0].isoformat()
             raise NoValueInForce(
-                f"{self.measure}.{self.name} has no value in force on {day.isoformat()}"
-                f" (the first is from {self.entries[0][0].isoformat()})"
+                Say(
+                    f"{where} 在 {day.isoformat()} 没有生效的值（最早的值自 {first} 起）",
+                    f"{where} has no value in force on {day.isoformat()} (the first is from {first})",
+                )
             )
         return found
 
@@ -128,11 +146,15 @@ def load_rules(path: Path = DEFAULT_RULES) -> Rules:
         with path.open("rb") as handle:  # never more than the limit: a huge file or /dev/zero is refused
             raw = handle.read(MAX_RULES_BYTES + 1)
     except FileNotFoundError:
-        raise RuleError([RuleProblem(shown, 0, "no such rule file")]) from None
+        raise RuleError([RuleProblem(shown, 0, Say("找不到规则文件", "no such rule file"))]) from None
     except IsADirectoryError:
-        raise RuleError([RuleProblem(shown, 0, "is a directory, not a rule file")]) from None
+        raise RuleError(
+            [RuleProblem(shown, 0, Say("这是一个文件夹，不是规则文件", "is a directory, not a rule file"))]
+        ) from None
     except OSError as exc:
-        raise RuleError([RuleProblem(shown, 0, f"cannot be read: {exc.strerror}")]) from None
+        raise RuleError(
+            [RuleProblem(shown, 0, Say(f"无法读取：{exc.strerror}", f"cannot be read: {exc.strerror}"))]
+        ) from None
     return parse_rules(raw, shown)
 
 
@@ -151,18 +173,31 @@ def parse_rules(raw: bytes, shown: str) -> Rules:
 
 def compose_yaml(raw: bytes, problems: Problems) -> yaml.Node | None:
     if len(raw) > MAX_RULES_BYTES:
-        problems.add(1, f"the file is more than {MAX_RULES_BYTES:,} bytes, the most a rule file may have")
+        problems.add(
+            1,
+            Say(
+                f"文件超过 {MAX_RULES_BYTES:,} 字节，这是规则文件的大小上限",
+                f"the file is more than {MAX_RULES_BYTES:,} bytes, the most a rule file may have",
+            ),
+        )
         return None
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        problems.add(line, f"byte 0x{raw[exc.start]:02x} is not UTF-8: save the file as UTF-8")
+        byte = f"0x{raw[exc.start]:02x}"
+        problems.add(
+            line,
+            Say(
+                f"字节 {byte} 不是 UTF-8 编码：请将文件另存为 UTF-8 编码",
+                f"byte {byte} is not UTF-8: save the file as UTF-8",
+            ),
+        )
         return None
     text = text.removeprefix("\ufeff")
     for number, content in enumerate(text.splitlines(), start=1):
         if "\t" in content:
-            problems.add(number, "a tab character: indent with spaces")
+            problems.add(number, Say("有制表符（Tab）：缩进请用空格", "a tab character: indent with spaces"))
     if problems:
         return None
     if not _within_nesting(text, problems):
@@ -172,26 +207,42 @@ def compose_yaml(raw: bytes, problems: Problems) -> yaml.Node | None:
             if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
                 problems.add(
                     event.start_mark.line + 1 if event.start_mark is not None else 1,
-                    "anchors and aliases (& and *) are not allowed: write each value out",
+                    Say(
+                        "不允许使用锚点和别名（& 和 *）：请把每个值完整写出",
+                        "anchors and aliases (& and *) are not allowed: write each value out",
+                    ),
                 )
                 return None
         root = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.reader.ReaderError as exc:
         line = text[: exc.position].count("\n") + 1
+        char = f"#x{exc.character:04x}"
         problems.add(
-            line, f"not valid YAML: unacceptable character #x{exc.character:04x}: special characters are not allowed"
+            line,
+            Say(
+                f"不是有效的 YAML：不可接受的字符 {char}：不允许使用特殊字符",
+                f"not valid YAML: unacceptable character {char}: special characters are not allowed",
+            ),
         )
         return None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else 1
-        problems.add(line, f"not valid YAML: {exc.problem or exc.context}")
+        detail = exc.problem or exc.context
+        problems.add(line, Say(f"不是有效的 YAML（解析器提示：{detail}）", f"not valid YAML: {detail}"))
         return None
     except yaml.YAMLError as exc:
-        problems.add(1, f"not valid YAML: {' '.join(str(exc).split())}")
+        detail = " ".join(str(exc).split())
+        problems.add(1, Say(f"不是有效的 YAML（解析器提示：{detail}）", f"not valid YAML: {detail}"))
         return None
     if root is None:
-        problems.add(1, "the file is empty: expected a mapping of schema, version, policy, measures")
+        problems.add(
+            1,
+            Say(
+                "文件是空的：应包含 schema、version、policy、measures 四项",
+                "the file is empty: expected a mapping of schema, version, policy, measures",
+            ),
+        )
     return root
 
 
@@ -206,7 +257,13 @@ def _within_nesting(text: str, problems: Problems) -> bool:
             if char in "[{":
                 depth += 1
                 if depth > MAX_NESTING:
-                    problems.add(number, f"lists or mappings nested more than {MAX_NESTING} deep")
+                    problems.add(
+                        number,
+                        Say(
+                            f"列表或映射嵌套超过 {MAX_NESTING} 层",
+                            f"lists or mappings nested more than {MAX_NESTING} deep",
+                        ),
+                    )
                     return False
             elif char in "]}":
                 depth = max(0, depth - 1)
