@@ -40,6 +40,7 @@ from tongnan_calc.ledger import (
     record_payout,
     reverse,
 )
+from tongnan_calc.ledger import store as ledger_store
 from tongnan_calc.messages import render
 from tongnan_calc.model import InputIssue, Line, PriorPayout, Records, Status
 from tongnan_calc.rules import Rules
@@ -678,8 +679,8 @@ def test_a_ledger_from_a_newer_schema_is_refused_and_left_unchanged(tmp_path: Pa
 
 def test_an_older_schema_is_migrated(tmp_path: Path, db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import_history(db, history(tmp_path, (CODE, 2015, "spin_off", None, 20000)))
-    monkeypatch.setattr(ledger, "SCHEMA_VERSION", 2)
-    monkeypatch.setattr(ledger, "MIGRATIONS", {1: ("CREATE TABLE notes (entry_id INTEGER, note TEXT)",)})
+    monkeypatch.setattr(ledger_store, "SCHEMA_VERSION", 2)
+    monkeypatch.setattr(ledger_store, "MIGRATIONS", {1: ("CREATE TABLE notes (entry_id INTEGER, note TEXT)",)})
 
     assert read_prior(db).entries == 1
 
@@ -726,7 +727,7 @@ def test_an_sqlite_database_of_another_program_is_refused(tmp_path: Path, db: Pa
 
 def test_a_ledger_locked_by_another_writer(tmp_path: Path, db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import_history(db, history(tmp_path, (CODE, 2015, "spin_off", None, 20000)))
-    monkeypatch.setattr(ledger, "BUSY_TIMEOUT_S", 0.2)
+    monkeypatch.setattr(ledger_store, "BUSY_TIMEOUT_S", 0.2)
     holder = sqlite3.connect(db, isolation_level=None)
     holder.execute("BEGIN IMMEDIATE")
     try:
@@ -754,14 +755,14 @@ def _python(code_text: str, *args: str) -> subprocess.Popen[str]:
 CRASH_MID_WRITE = """
 import os, sys
 from pathlib import Path
-from tongnan_calc import ledger
-original = ledger._insert_payouts
+from tongnan_calc.ledger import record
+original = record._insert_payouts
 def crash(conn, source, payouts):
     conn.execute("PRAGMA cache_size = 2")  # spill: the inserts reach the file, a hot journal is left
     original(conn, source, payouts)
     os._exit(3)  # killed after the inserts, before COMMIT
-ledger._insert_payouts = crash
-ledger.record_payout(Path(sys.argv[1]), Path(sys.argv[2]))
+record._insert_payouts = crash
+record.record_payout(Path(sys.argv[1]), Path(sys.argv[2]))
 """
 
 

@@ -110,13 +110,13 @@ def test_killed_while_writing_the_ledger_leaves_it_as_it_was(
 SLOW_INSERT = """
 import os, sys, time
 from pathlib import Path
-from tongnan_calc import ledger
-original = ledger._insert_payouts
+from tongnan_calc.ledger import record
+original = record._insert_payouts
 def slow(conn, source, payouts):
     original(conn, source, payouts)
     Path(os.environ["TONGNAN_TEST_READY"]).touch()  # the rows are inserted, not committed
     time.sleep(60)
-ledger._insert_payouts = slow
+record._insert_payouts = slow
 from tongnan_calc.cli import main
 sys.argv[0] = "tongnan-calc"
 main()
@@ -194,8 +194,8 @@ def holder(tmp_path: Path) -> Iterator[Callable[[Path, str, float], subprocess.P
 
 PATIENCE = """
 import sys
-from tongnan_calc import ledger
-ledger.BUSY_TIMEOUT_S = float(sys.argv.pop(1))
+from tongnan_calc.ledger import store
+store.BUSY_TIMEOUT_S = float(sys.argv.pop(1))
 from tongnan_calc.cli import main
 main()
 """
