@@ -471,7 +471,7 @@ def test_a_row_added_by_hand_is_refused(tmp_path: Path, db: Path) -> None:
 def test_a_workbook_with_every_row_deleted_records_nothing(tmp_path: Path, db: Path) -> None:
     workbook = write_payout(tmp_path / "payout.xlsx", [])
 
-    result = cli("record", workbook, "--ledger", db)
+    result = cli("record", workbook, "--ledger", db, "--lang", "en")
 
     assert (result.exit_code, result.stdout) == (0, f"nothing recorded: {workbook} has no payable rows\n")
 
@@ -493,7 +493,7 @@ def test_record_warns_of_a_one_time_reward_paid_again_and_of_a_run_without_ledge
     report = record_payout(db, workbook)
 
     assert report.added == 4
-    assert report.warnings == (
+    assert tuple(w.en for w in report.warnings) == (
         f"{workbook} was computed without a ledger: earlier payouts were not taken into account",
         f"row 2: {CODE} spin_off 2016 is a one-time reward already paid for 2015 (entry 1)",
         f"row 4: {CODE_C} sales_milestone tier 50000000 2016 is a one-time reward already paid for 2015"
@@ -504,6 +504,8 @@ def test_record_warns_of_a_one_time_reward_paid_again_and_of_a_run_without_ledge
         write_payout(tmp_path / "p2.xlsx", [(CODE, "spin_off", None, 1)], run=RunInfo(year=2017)),
         "--ledger",
         db,
+        "--lang",
+        "en",
     )
     assert (
         result.stderr == f"warning: row 2: {CODE} spin_off 2017 is a one-time reward already paid for 2015 (entry 1)\n"
@@ -913,7 +915,7 @@ def cli(*args: str | Path, env: dict[str, str] | None = None) -> Result:
 def test_cli_import(tmp_path: Path, db: Path) -> None:
     workbook = history(tmp_path, GOOD_AND_BAD[0], GOOD_AND_BAD[2])
 
-    result = cli("import", workbook, "--ledger", db)
+    result = cli("import", workbook, "--ledger", db, "--lang", "en")
 
     assert (result.exit_code, result.stderr) == (0, "")
     assert result.stdout == f"imported 2 of 2 rows from {workbook} (sheet payouts) into {db}\n"
@@ -922,7 +924,7 @@ def test_cli_import(tmp_path: Path, db: Path) -> None:
 def test_cli_import_with_errors_lists_them_and_imports_nothing(tmp_path: Path, db: Path) -> None:
     workbook = history(tmp_path, *GOOD_AND_BAD)
 
-    result = cli("import", workbook, "--ledger", db)
+    result = cli("import", workbook, "--ledger", db, "--lang", "en")
 
     assert (result.exit_code, result.stdout) == (1, "")
     assert result.stderr == (
@@ -935,7 +937,7 @@ def test_cli_import_with_errors_lists_them_and_imports_nothing(tmp_path: Path, d
 def test_cli_import_allow_errors_imports_the_good_rows_and_exits_1(tmp_path: Path, db: Path) -> None:
     workbook = history(tmp_path, *GOOD_AND_BAD)
 
-    result = cli("import", workbook, "--allow-errors", "--ledger", db)
+    result = cli("import", workbook, "--allow-errors", "--ledger", db, "--lang", "en")
 
     assert result.exit_code == 1
     assert result.stderr == "error: payouts row 3 year: expected a year such as 2015, got '20x5'\n"
@@ -945,7 +947,7 @@ def test_cli_import_allow_errors_imports_the_good_rows_and_exits_1(tmp_path: Pat
 
 
 def test_cli_import_of_a_missing_workbook(tmp_path: Path, db: Path) -> None:
-    result = cli("import", tmp_path / "none.xlsx", "--ledger", db)
+    result = cli("import", tmp_path / "none.xlsx", "--ledger", db, "--lang", "en")
 
     assert (result.exit_code, result.stdout) == (2, "")
     assert result.stderr == f"error: {tmp_path / 'none.xlsx'}: file not found\n"
@@ -954,8 +956,8 @@ def test_cli_import_of_a_missing_workbook(tmp_path: Path, db: Path) -> None:
 def test_cli_record_twice(tmp_path: Path, db: Path) -> None:
     workbook = write_payout(tmp_path / "payout.xlsx", LINES)
 
-    first = cli("record", workbook, "--ledger", db)
-    second = cli("record", workbook, "--ledger", db)
+    first = cli("record", workbook, "--ledger", db, "--lang", "en")
+    second = cli("record", workbook, "--ledger", db, "--lang", "en")
 
     assert (first.exit_code, first.stdout) == (
         0,
@@ -971,7 +973,7 @@ def test_cli_record_an_edited_workbook_is_one_error_line(tmp_path: Path, db: Pat
     workbook = write_payout(tmp_path / "payout.xlsx", LINES)
     edit_cell(workbook, "应付明细", 2, column_number("amount"), 2000)
 
-    result = cli("record", workbook, "--ledger", db)
+    result = cli("record", workbook, "--ledger", db, "--lang", "en")
 
     assert (result.exit_code, result.stdout) == (2, "")
     assert result.stderr == (
@@ -993,9 +995,11 @@ def test_cli_list(tmp_path: Path, db: Path) -> None:
     record_payout(db, write_payout(tmp_path / "payout.xlsx", LINES))
     reverse(db, 2, "rejected by the finance bureau")
 
-    everything = cli("list", "--ledger", db)
-    one = cli("list", "--code", CODE_C, "--year", "2016", "--measure", "sales_milestone", "--ledger", db)
-    none = cli("list", "--year", "2015", "--ledger", db)
+    everything = cli("list", "--ledger", db, "--lang", "en")
+    one = cli(
+        "list", "--code", CODE_C, "--year", "2016", "--measure", "sales_milestone", "--ledger", db, "--lang", "en"
+    )
+    none = cli("list", "--year", "2015", "--ledger", db, "--lang", "en")
 
     assert everything.exit_code == 0
     assert "reverses 2: rejected by the finance bureau" in everything.stdout
@@ -1008,7 +1012,7 @@ def test_cli_list(tmp_path: Path, db: Path) -> None:
 
 
 def test_cli_list_of_a_missing_ledger(db: Path) -> None:
-    result = cli("list", "--ledger", db)
+    result = cli("list", "--ledger", db, "--lang", "en")
 
     assert result.exit_code == 2
     assert result.stderr == (
@@ -1018,7 +1022,7 @@ def test_cli_list_of_a_missing_ledger(db: Path) -> None:
 
 def test_cli_list_unknown_measure(tmp_path: Path, db: Path) -> None:
     record_payout(db, write_payout(tmp_path / "payout.xlsx", LINES))
-    result = cli("list", "--measure", "bonus", "--ledger", db)
+    result = cli("list", "--measure", "bonus", "--ledger", db, "--lang", "en")
 
     assert result.exit_code == 2
     assert result.stderr == (
@@ -1030,9 +1034,9 @@ def test_cli_export(tmp_path: Path, db: Path) -> None:
     record_payout(db, write_payout(tmp_path / "payout.xlsx", LINES))
     out = tmp_path / "ledger.xlsx"
 
-    first = cli("export", out, "--ledger", db)
-    refused = cli("export", out, "--ledger", db)
-    forced = cli("export", out, "--force", "--ledger", db)
+    first = cli("export", out, "--ledger", db, "--lang", "en")
+    refused = cli("export", out, "--ledger", db, "--lang", "en")
+    forced = cli("export", out, "--force", "--ledger", db, "--lang", "en")
 
     assert (first.exit_code, first.stdout) == (0, f"exported 3 entries to {out}\n")
     assert (refused.exit_code, refused.stderr) == (2, f"error: {out} exists: use --force to replace it\n")
@@ -1042,8 +1046,8 @@ def test_cli_export(tmp_path: Path, db: Path) -> None:
 def test_cli_reverse(tmp_path: Path, db: Path) -> None:
     record_payout(db, write_payout(tmp_path / "payout.xlsx", LINES))
 
-    done = cli("reverse", "3", "--reason", "draft [workbook]", "--ledger", db)
-    again = cli("reverse", "3", "--reason", "again", "--ledger", db)
+    done = cli("reverse", "3", "--reason", "draft [workbook]", "--ledger", db, "--lang", "en")
+    again = cli("reverse", "3", "--reason", "again", "--ledger", db, "--lang", "en")
     no_reason = cli("reverse", "1", "--ledger", db)
 
     assert (done.exit_code, done.stdout) == (

@@ -18,12 +18,21 @@ No typer or rich here: ``cli_ledger`` is the shell.
 
 from __future__ import annotations
 
-from tongnan_calc.ledger.export import EXPORT_ENTRIES_SHEET, EXPORT_PAYOUTS_SHEET, MONEY_FORMAT, TIER_FORMAT, export
+from tongnan_calc.ledger.export import (
+    EXPORT_ENTRIES_SHEET,
+    EXPORT_PAYOUTS_SHEET,
+    EXPORT_SHEETS,
+    MONEY_FORMAT,
+    TIER_FORMAT,
+    export,
+)
 from tongnan_calc.ledger.history import (
     EXPECT_MEASURE,
     EXPORT_EXTRA_COLUMNS,
     HISTORY_COLUMNS,
     HISTORY_SHEET,
+    SEVERITY_ZH,
+    HistoryIssue,
     ImportReport,
     import_history,
 )
@@ -41,8 +50,10 @@ from tongnan_calc.ledger.store import (
     BUSY_TIMEOUT_S,
     DEFAULT_LEDGER_NAME,
     FLAG_MEASURES,
+    KIND_ZH,
     LEDGER_ENV,
     LOCKED,
+    LOCKED_SAY,
     MIGRATIONS,
     MONEY_MEASURES,
     SALES_MILESTONE,
@@ -72,11 +83,14 @@ __all__ = [
     "EXPORT_ENTRIES_SHEET",
     "EXPORT_EXTRA_COLUMNS",
     "EXPORT_PAYOUTS_SHEET",
+    "EXPORT_SHEETS",
     "FLAG_MEASURES",
     "HISTORY_COLUMNS",
     "HISTORY_SHEET",
+    "KIND_ZH",
     "LEDGER_ENV",
     "LOCKED",
+    "LOCKED_SAY",
     "MIGRATIONS",
     "MONEY_FORMAT",
     "MONEY_MEASURES",
@@ -86,10 +100,12 @@ __all__ = [
     "SALES_MILESTONE",
     "SCHEMA",
     "SCHEMA_VERSION",
+    "SEVERITY_ZH",
     "SQLITE_HEADER",
     "TIER_FORMAT",
     "Entry",
     "EntryKind",
+    "HistoryIssue",
     "ImportReport",
     "LedgerError",
     "LedgerSnapshot",

@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Final, Literal
+from typing import Final
 
 from tongnan_calc import cells
 from tongnan_calc.cells import Bad, Cell
@@ -19,6 +19,9 @@ from tongnan_calc.ledger.sheets import (
     _find_sheet,
     _header_text,
     _open_workbook,
+    bad_say,
+    cell_say,
+    shown_zh,
 )
 from tongnan_calc.ledger.store import (
     FLAG_MEASURES,
@@ -35,9 +38,34 @@ from tongnan_calc.ledger.store import (
     _writing,
     money_text,
 )
-from tongnan_calc.model import InputIssue
+from tongnan_calc.messages import Lang
+from tongnan_calc.model import InputIssue, Severity
 from tongnan_calc.money import CENT, canonical
+from tongnan_calc.say import Say
 from tongnan_calc.seal import file_sha256
+
+SEVERITY_ZH: Final[dict[str, str]] = {"error": "错误", "warning": "警告", "notice": "提示"}
+
+
+@dataclass(frozen=True)
+class HistoryIssue:
+    """An input issue of a history workbook (its ``message`` in English) and the message in Chinese."""
+
+    issue: InputIssue
+    zh: str
+
+    def line(self, lang: Lang) -> str:
+        """``error: payouts row 3 year: ...`` or ``错误：历史发放 第3行 年度(year)：...``."""
+        issue = self.issue
+        if lang == "en":
+            header = f" ({issue.header})" if issue.header and issue.header != issue.column else ""
+            return f"{issue.severity}: {issue.where()}{header}: {issue.message}"
+        parts = [HISTORY_SHEET[1]]
+        if issue.row is not None:
+            parts.append(f"第{issue.row}行")
+        if issue.column is not None:
+            parts.append(f"{_COLUMN_ZH.get(issue.column, issue.column)}({issue.column})")
+        return f"{SEVERITY_ZH[issue.severity]}：{' '.join(parts)}：{self.zh}"
 
 
 @dataclass(frozen=True)
@@ -55,8 +83,12 @@ class ImportReport:
     added: int
     already_recorded: int
     rejected: int  # rows with errors, never imported
-    issues: tuple[InputIssue, ...]
+    history_issues: tuple[HistoryIssue, ...]
     imported: bool
+
+    @property
+    def issues(self) -> tuple[InputIssue, ...]:
+        return tuple(h.issue for h in self.history_issues)
 
     @property
     def has_errors(self) -> bool:
@@ -86,12 +118,15 @@ HISTORY_COLUMNS: Final[tuple[_HistoryColumn, ...]] = (
 )
 # Columns that ``export`` writes besides the history columns: read back silently.
 EXPORT_EXTRA_COLUMNS: Final[tuple[_HistoryColumn, ...]] = (
-    _HistoryColumn("entry_id", "记录号", False),
+    _HistoryColumn("entry_id", "条目号", False, ("记录号",)),  # 记录号: the heading of earlier exports
     _HistoryColumn("source", "来源", False),
     _HistoryColumn("recorded_at", "记录时间", False),
 )
 
+_COLUMN_ZH: Final[dict[str, str]] = {c.key: c.zh for c in HISTORY_COLUMNS + EXPORT_EXTRA_COLUMNS}
+
 EXPECT_MEASURE: Final = f"a measure that pays money ({', '.join(MONEY_MEASURES)})"
+EXPECT_MEASURE_ZH: Final = f"发放资金的措施（{'、'.join(MONEY_MEASURES)}）"
 
 
 @dataclass
@@ -100,24 +135,28 @@ class _Issues:
 
     sheet: str
     headers: dict[str, str] = field(default_factory=dict)  # column key -> header seen
-    items: list[InputIssue] = field(default_factory=list)
+    items: list[HistoryIssue] = field(default_factory=list)
 
     def add(
         self,
         row: int | None,
         column: str | None,
         raw: Cell,
-        message: str,
+        message: Say,
         *,
-        severity: Literal["error", "warning", "notice"] = "error",
+        severity: Severity = "error",
         credit_code: str | None = None,
     ) -> None:
         header = None if column is None else self.headers.get(column)
         value = None if column is None else cells.seen(raw)
-        self.items.append(InputIssue(self.sheet, row, column, header, value, severity, message, credit_code))
+        issue = InputIssue(self.sheet, row, column, header, value, severity, message.en, credit_code)
+        self.items.append(HistoryIssue(issue, message.zh))
 
     def error_rows(self) -> set[int]:
-        return {i.row for i in self.items if i.severity == "error" and i.row is not None}
+        return {h.issue.row for h in self.items if h.issue.severity == "error" and h.issue.row is not None}
+
+    def has_errors(self) -> bool:
+        return any(h.issue.severity == "error" for h in self.items)
 
 
 def _history_columns(header: Sequence[Cell], issues: _Issues) -> dict[str, int]:
@@ -133,15 +172,26 @@ def _history_columns(header: Sequence[Cell], issues: _Issues) -> dict[str, int]:
         if column is None:
             unknown.append(text)
         elif column.key in found:
-            issues.add(1, column.key, raw, f"column {text} appears twice")
+            issues.add(1, column.key, raw, Say(f"列 {text} 出现了两次", f"column {text} appears twice"))
         else:
             found[column.key] = index
             issues.headers[column.key] = text
     if unknown:
-        issues.add(1, None, "", f"unknown columns ignored: {', '.join(unknown)}", severity="notice")
+        issues.add(
+            1,
+            None,
+            "",
+            Say(f"已忽略无法识别的列：{'、'.join(unknown)}", f"unknown columns ignored: {', '.join(unknown)}"),
+            severity="notice",
+        )
     for column in HISTORY_COLUMNS:
         if column.required and column.key not in found:
-            issues.add(None, column.key, "", f"missing column {column.key} ({column.zh})")
+            issues.add(
+                None,
+                column.key,
+                "",
+                Say(f"缺少列 {column.zh}（{column.key}）", f"missing column {column.key} ({column.zh})"),
+            )
     return found
 
 
@@ -150,10 +200,12 @@ def _history_measure(raw: Cell, row: int, issues: _Issues, code: str | None) -> 
     if text in MONEY_MEASURES:
         return text
     got = cells.shown(raw)
+    message = Say(
+        f"应为{EXPECT_MEASURE_ZH}，实际为{shown_zh(raw)}",
+        f"expected {EXPECT_MEASURE}, got {got}",
+    )
     if text in FLAG_MEASURES:
-        message = f"expected {EXPECT_MEASURE}, got {got}: a flag, never paid"
-    else:
-        message = f"expected {EXPECT_MEASURE}, got {got}"
+        message += Say("：这是标识类措施，从不发放资金", ": a flag, never paid")
     issues.add(row, "measure", raw, message, credit_code=code)
     return None
 
@@ -167,11 +219,11 @@ def _history_tier(
     if measure != SALES_MILESTONE:
         if cells.is_blank(raw):
             return True, None
-        issues.add(row, "tier", raw, cells.bad(EXPECT_NO_TIER, raw).message, credit_code=code)
+        issues.add(row, "tier", raw, bad_say(cells.bad(EXPECT_NO_TIER, raw), raw), credit_code=code)
         return False, None
     value = cells.to_amount(raw)
     if isinstance(value, Bad) or value is None or value <= 0:
-        issues.add(row, "tier", raw, cells.bad(EXPECT_TIER, raw).message, credit_code=code)
+        issues.add(row, "tier", raw, bad_say(cells.bad(EXPECT_TIER, raw), raw), credit_code=code)
         return False, None
     return True, canonical(value)
 
@@ -179,11 +231,11 @@ def _history_tier(
 def _history_amount(raw: Cell, row: int, issues: _Issues, code: str | None) -> Decimal | None:
     value = cells.to_amount(raw)
     if isinstance(value, Bad) or value is None:
-        message = value.message if isinstance(value, Bad) else cells.EXPECT_AMOUNT
+        message = bad_say(value, raw) if isinstance(value, Bad) else cell_say(cells.EXPECT_AMOUNT, raw)
         issues.add(row, "amount", raw, message, credit_code=code)
         return None
     if not _has_cents_only(value):
-        issues.add(row, "amount", raw, cells.bad(EXPECT_CENTS, raw).message, credit_code=code)
+        issues.add(row, "amount", raw, bad_say(cells.bad(EXPECT_CENTS, raw), raw), credit_code=code)
         return None
     return value.quantize(CENT)
 
@@ -191,10 +243,11 @@ def _history_amount(raw: Cell, row: int, issues: _Issues, code: str | None) -> D
 def _history_code(raw: Cell, row: int, issues: _Issues) -> str | None:
     checked = cells.to_credit_code(raw)
     if isinstance(checked, Bad):
-        issues.add(row, "credit_code", raw, checked.message)
+        issues.add(row, "credit_code", raw, bad_say(checked, raw))
         return None
     if checked.warning is not None:
-        issues.add(row, "credit_code", raw, checked.warning, severity="warning", credit_code=checked.code)
+        warning = cell_say(checked.warning, raw, getattr(checked, "warning_zh", None))
+        issues.add(row, "credit_code", raw, warning, severity="warning", credit_code=checked.code)
     return checked.code
 
 
@@ -205,7 +258,8 @@ def _history_row(values: Sequence[Cell], columns: Mapping[str, int], row: int, i
     code = _history_code(cell("credit_code"), row, issues)
     year = cells.to_year(cell("year"))
     if isinstance(year, Bad) or year is None:
-        issues.add(row, "year", cell("year"), getattr(year, "message", cells.EXPECT_YEAR), credit_code=code)
+        said = bad_say(year, cell("year")) if isinstance(year, Bad) else cell_say(cells.EXPECT_YEAR, cell("year"))
+        issues.add(row, "year", cell("year"), said, credit_code=code)
         year = None
     measure = _history_measure(cell("measure"), row, issues, code)
     tier_ok, tier = _history_tier(cell("tier"), measure, row, issues, code)
@@ -227,7 +281,10 @@ def _flag_duplicates(payouts: Sequence[_Payout], issues: _Issues) -> None:
                 this.row,
                 None,
                 "",
-                f"the same payout (credit code, year, measure, tier) as row {that.row}",
+                Say(
+                    f"与第{that.row}行是同一笔发放（统一社会信用代码、年度、措施、档次均相同）",
+                    f"the same payout (credit code, year, measure, tier) as row {that.row}",
+                ),
                 credit_code=this.credit_code,
             )
 
@@ -251,11 +308,16 @@ def _read_history(workbook: Path) -> _History:
     book = _open_workbook(workbook)
     sheet = _find_sheet(book, workbook, HISTORY_SHEET)
     if sheet is None:
-        raise LedgerError(f"{workbook} has no sheet {HISTORY_SHEET[0]} ({HISTORY_SHEET[1]})")
+        raise LedgerError(
+            Say(
+                f"{workbook} 中没有工作表 {HISTORY_SHEET[1]}（{HISTORY_SHEET[0]}）",
+                f"{workbook} has no sheet {HISTORY_SHEET[0]} ({HISTORY_SHEET[1]})",
+            )
+        )
     issues = _Issues(HISTORY_SHEET[0])
     columns = _history_columns(sheet.rows[0] if sheet.rows else (), issues)
     data = [(n, r) for n, r in enumerate(sheet.rows[1:], start=2) if not _blank_row(r)]
-    if any(i.severity == "error" for i in issues.items):
+    if issues.has_errors():
         return _History(sheet.name, len(data), (), issues, readable=False)
     payouts = [p for n, r in data if (p := _history_row(r, columns, n, issues)) is not None]
     _flag_duplicates(payouts, issues)
@@ -269,8 +331,11 @@ def _flag_conflicts(plan: _Plan, issues: _Issues) -> None:
             payout.row,
             "amount",
             money_text(payout.amount),
-            f"already in the ledger as entry {entry_id} with amount {money_text(amount)}:"
-            f" reverse entry {entry_id} first if it is wrong",
+            Say(
+                f"台账中已有这笔发放（条目 {entry_id}），金额为 {money_text(amount)}：如条目 {entry_id} 有误，请先冲销",
+                f"already in the ledger as entry {entry_id} with amount {money_text(amount)}:"
+                f" reverse entry {entry_id} first if it is wrong",
+            ),
             credit_code=payout.credit_code,
         )
 
@@ -300,7 +365,7 @@ def import_history(ledger: Path, workbook: Path, *, allow_errors: bool = False) 
 
 
 def _import_report(ledger: Path, workbook: Path, history: _History, plan: _Plan, *, imported: bool) -> ImportReport:
-    issues = tuple(sorted(history.issues.items, key=lambda i: (i.row or 0, i.severity != "notice")))
+    issues = tuple(sorted(history.issues.items, key=lambda h: (h.issue.row or 0, h.issue.severity != "notice")))
     return ImportReport(
         ledger=str(ledger),
         workbook=str(workbook),
@@ -309,6 +374,6 @@ def _import_report(ledger: Path, workbook: Path, history: _History, plan: _Plan,
         added=len(plan.add),
         already_recorded=len(plan.already),
         rejected=len(history.issues.error_rows()),
-        issues=issues,
+        history_issues=issues,
         imported=imported,
     )

@@ -31,9 +31,10 @@ from typing import Final, Literal
 
 from tongnan_calc import __version__, uscc
 from tongnan_calc.measures import MEASURES
+from tongnan_calc.messages import Lang
 from tongnan_calc.model import PriorPayout
 from tongnan_calc.money import CENT, canonical, fmt
-from tongnan_calc.say import Say, UserError, as_say
+from tongnan_calc.say import Say, UserError
 
 # --- where the ledger lives ----------------------------------------------------------
 
@@ -62,16 +63,16 @@ MONEY_MEASURES: Final[tuple[str, ...]] = tuple(
 FLAG_MEASURES: Final[tuple[str, ...]] = tuple(m for m in MEASURES if m not in MONEY_MEASURES)
 
 LOCKED: Final = "ledger is locked by another writer: try again"
+LOCKED_SAY: Final = Say("台账正由他人写入（已锁定）：请稍后重试", LOCKED)
 
 EntryKind = Literal["payout", "reversal"]
 
 
 class LedgerError(UserError):
-    """A ledger operation that cannot be done; the message is one line for the user."""
+    """A ledger operation that cannot be done; the message is one line for the user, in both languages."""
 
-    def __init__(self, message: Say | str) -> None:
-        text = as_say(message)
-        super().__init__(Say(" ".join(text.zh.split("\n")), " ".join(text.en.split("\n"))))
+    def __init__(self, message: Say) -> None:
+        super().__init__(Say(" ".join(message.zh.split("\n")), " ".join(message.en.split("\n"))))
 
 
 # --- results ---------------------------------------------------------------------------
@@ -102,26 +103,54 @@ class Entry:
     reverses: int | None = None  # a reversal: the payout it cancels
     reversed_by: int | None = None  # a payout: the reversal that cancelled it
     reason: str = ""
+    source_zh: str = ""  # ``source`` in Chinese, e.g. "记录 payout-2015.xlsx 第3行"
 
     @property
     def in_force(self) -> bool:
         """A payout that counts as paid (not reversed)."""
         return self.kind == "payout" and self.reversed_by is None
 
+    def source_in(self, lang: Lang) -> str:
+        return self.source_zh if lang == "zh" else self.source
+
+
+KIND_ZH: Final[dict[str, str]] = {"payout": "发放", "reversal": "冲销"}
+SOURCE_KIND_ZH: Final[dict[str, str]] = {"import": "导入", "record": "记录", "reverse": "冲销"}
+
 
 # --- messages --------------------------------------------------------------------------
 
 
-def _missing(path: Path) -> str:
-    return f"ledger {path} does not exist: create it with `tongnan-calc ledger import` or `ledger record`"
+def _missing(path: Path) -> Say:
+    return Say(
+        f"台账 {path} 不存在：请先用 `tongnan-calc ledger import` 或 `ledger record` 建立台账",
+        f"ledger {path} does not exist: create it with `tongnan-calc ledger import` or `ledger record`",
+    )
 
 
-def _not_a_ledger(path: Path, why: str) -> str:
-    return f"{path} is not a tongnan-calc ledger ({why}); it was left unchanged"
+# why a file is not a ledger
+EMPTY_FILE: Final = Say("空文件", "an empty file")
+NOT_SQLITE: Final = Say("不是 SQLite 数据库", "not an SQLite database")
+OTHER_PROGRAM: Final = Say("其他程序的 SQLite 数据库", "an SQLite database of another program")
+EMPTY_DATABASE: Final = Say("空的 SQLite 数据库", "an empty SQLite database")
 
 
-def _damaged(path: Path, exc: sqlite3.Error) -> str:
-    return f"ledger {path} is damaged or unreadable ({exc}); it was left unchanged"
+def _not_a_ledger(path: Path, why: Say) -> Say:
+    return Say(
+        f"{path} 不是 tongnan-calc 台账（{why.zh}），文件未作任何改动",
+        f"{path} is not a tongnan-calc ledger ({why.en}); it was left unchanged",
+    )
+
+
+def _damaged(path: Path, exc: object) -> Say:
+    return Say(
+        f"台账 {path} 已损坏或无法读取（{exc}），文件未作任何改动",
+        f"ledger {path} is damaged or unreadable ({exc}); it was left unchanged",
+    )
+
+
+def _cannot_open(path: Path, why: object) -> Say:
+    return Say(f"无法打开台账 {path}：{why}", f"cannot open ledger {path}: {why}")
 
 
 # --- decimal text ----------------------------------------------------------------------
@@ -155,23 +184,28 @@ def _precheck(path: Path, *, create: bool) -> bool:
         if not create:
             raise LedgerError(_missing(path)) from None
         if not path.parent.is_dir():
-            raise LedgerError(f"cannot create ledger {path}: folder {path.parent} does not exist") from None
+            raise LedgerError(
+                Say(
+                    f"无法创建台账 {path}：文件夹 {path.parent} 不存在",
+                    f"cannot create ledger {path}: folder {path.parent} does not exist",
+                )
+            ) from None
         return True
     except OSError as exc:
-        raise LedgerError(f"cannot open ledger {path}: {exc.strerror}") from None
+        raise LedgerError(_cannot_open(path, exc.strerror)) from None
     if not stat.S_ISREG(info.st_mode):
-        raise LedgerError(f"ledger {path} is not a file")
+        raise LedgerError(Say(f"台账 {path} 不是文件", f"ledger {path} is not a file"))
     if info.st_size == 0:
         if not create:
-            raise LedgerError(_not_a_ledger(path, "an empty file"))
+            raise LedgerError(_not_a_ledger(path, EMPTY_FILE))
         return True
     try:
         with path.open("rb") as handle:
             head = handle.read(len(SQLITE_HEADER))
     except OSError as exc:
-        raise LedgerError(f"cannot open ledger {path}: {exc.strerror}") from None
+        raise LedgerError(_cannot_open(path, exc.strerror)) from None
     if head != SQLITE_HEADER:
-        raise LedgerError(_not_a_ledger(path, "not an SQLite database"))
+        raise LedgerError(_not_a_ledger(path, NOT_SQLITE))
     return False
 
 
@@ -180,7 +214,7 @@ def _connect(path: Path, *, create: bool) -> sqlite3.Connection:
     try:
         conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_S, isolation_level=None)
     except sqlite3.Error as exc:
-        raise LedgerError(f"cannot open ledger {path}: {exc}") from None
+        raise LedgerError(_cannot_open(path, exc)) from None
     conn.execute("PRAGMA foreign_keys = ON")
     return conn
 
@@ -198,16 +232,21 @@ def _sqlite_errors(path: Path) -> Iterator[None]:
     except sqlite3.OperationalError as exc:
         text = str(exc).lower()
         if _is_locked(exc):
-            raise LedgerError(LOCKED) from None
+            raise LedgerError(LOCKED_SAY) from None
         if "readonly" in text:
-            raise LedgerError(f"ledger {path} cannot be written: the file or its folder is read-only") from None
+            raise LedgerError(
+                Say(
+                    f"台账 {path} 无法写入：文件或其所在文件夹为只读",
+                    f"ledger {path} cannot be written: the file or its folder is read-only",
+                )
+            ) from None
         if "unable to open" in text:
-            raise LedgerError(f"cannot open ledger {path}: {exc}") from None
+            raise LedgerError(_cannot_open(path, exc)) from None
         raise LedgerError(_damaged(path, exc)) from None
     except sqlite3.Error as exc:
         raise LedgerError(_damaged(path, exc)) from None
     except UnicodeDecodeError as exc:  # SQLite's own message, from a damaged schema, is not UTF-8
-        raise LedgerError(f"ledger {path} is damaged or unreadable ({exc.reason}); it was left unchanged") from None
+        raise LedgerError(_damaged(path, exc.reason)) from None
 
 
 @contextmanager
@@ -236,14 +275,18 @@ def _schema_state(conn: sqlite3.Connection, path: Path) -> int:
     if app_id == 0 and version == 0 and conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] == 0:
         return 0
     if app_id != APPLICATION_ID:
-        raise LedgerError(_not_a_ledger(path, "an SQLite database of another program"))
+        raise LedgerError(_not_a_ledger(path, OTHER_PROGRAM))
     if version > SCHEMA_VERSION:
         raise LedgerError(
-            f"ledger {path} has schema version {version}, newer than this tongnan-calc "
-            f"{__version__} understands ({SCHEMA_VERSION}): upgrade tongnan-calc"
+            Say(
+                f"台账 {path} 的结构版本为 {version}，高于本版 tongnan-calc {__version__}"
+                f" 所能识别的版本（{SCHEMA_VERSION}）：请升级 tongnan-calc",
+                f"ledger {path} has schema version {version}, newer than this tongnan-calc "
+                f"{__version__} understands ({SCHEMA_VERSION}): upgrade tongnan-calc",
+            )
         )
     if version < 1:
-        raise LedgerError(_not_a_ledger(path, f"unknown schema version {version}"))
+        raise LedgerError(_not_a_ledger(path, Say(f"未知的结构版本 {version}", f"unknown schema version {version}")))
     return version
 
 
@@ -255,12 +298,12 @@ def _prepare_for_write(conn: sqlite3.Connection, path: Path, *, fresh: bool) -> 
     version = _schema_state(conn, path)
     if version == 0:
         if not fresh:
-            raise LedgerError(_not_a_ledger(path, "an empty SQLite database"))
+            raise LedgerError(_not_a_ledger(path, EMPTY_DATABASE))
         _create_schema(conn)
         return
     check = conn.execute("PRAGMA quick_check").fetchone()
     if check is None or check[0] != "ok":
-        raise LedgerError(_damaged(path, sqlite3.DatabaseError(str(check and check[0]))))
+        raise LedgerError(_damaged(path, check and check[0]))
     if version < SCHEMA_VERSION:
         _migrate(conn, version)
 
@@ -289,7 +332,7 @@ def _reading(path: Path) -> Iterator[sqlite3.Connection]:
             with _transaction(conn, "BEGIN"):
                 version = _schema_state(conn, path)
             if version == 0:
-                raise LedgerError(_not_a_ledger(path, "an empty SQLite database"))
+                raise LedgerError(_not_a_ledger(path, EMPTY_DATABASE))
             if version < SCHEMA_VERSION:
                 with _transaction(conn, "BEGIN IMMEDIATE"):
                     _prepare_for_write(conn, path, fresh=False)
@@ -382,7 +425,9 @@ def _migrate(conn: sqlite3.Connection, version: int) -> None:
     while version < SCHEMA_VERSION:
         steps = MIGRATIONS.get(version)
         if steps is None:
-            raise LedgerError(f"no migration from ledger schema version {version}")
+            raise LedgerError(
+                Say(f"缺少从台账结构版本 {version} 升级的步骤", f"no migration from ledger schema version {version}")
+            )
         for statement in steps:
             conn.execute(statement)
         version += 1
@@ -404,23 +449,32 @@ _ENTRY_SELECT: Final = """
 """
 
 
+_WHAT_ZH: Final = {"tier": "档次", "amount": "金额"}
+
+
 def _decimal(text: object, what: str, entry_id: int) -> Decimal:
+    bad = Say(
+        f"台账条目 {entry_id} 的{_WHAT_ZH.get(what, what)}有误：{text!r}",
+        f"ledger entry {entry_id} has a bad {what} {text!r}",
+    )
     try:
         value = Decimal(str(text))
     except ArithmeticError:
-        raise LedgerError(f"ledger entry {entry_id} has a bad {what} {text!r}") from None
+        raise LedgerError(bad) from None
     if not value.is_finite():
-        raise LedgerError(f"ledger entry {entry_id} has a bad {what} {text!r}")
+        raise LedgerError(bad)
     return value
 
 
-def _source_text(kind: str, file_name: str | None, row: int | None) -> str:
-    parts = [kind]
+def _source_text(kind: str, file_name: str | None, row: int | None) -> Say:
+    zh, en = [SOURCE_KIND_ZH.get(kind, kind)], [kind]
     if file_name:
-        parts.append(file_name)
+        zh.append(file_name)
+        en.append(file_name)
     if row is not None:
-        parts.append(f"row {row}")
-    return " ".join(parts)
+        zh.append(f"第{row}行")
+        en.append(f"row {row}")
+    return Say(" ".join(zh), " ".join(en))
 
 
 def _opt_int(value: object) -> int | None:
@@ -432,6 +486,7 @@ def _entry(row: Sequence[object]) -> Entry:
     entry_id = int(str(row[0]))
     kind: EntryKind = "reversal" if row[1] == "reversal" else "payout"
     file_name = None if row[9] is None else str(row[9])
+    source = _source_text(str(row[8]), file_name, _opt_int(row[10]))
     return Entry(
         id=entry_id,
         kind=kind,
@@ -441,10 +496,11 @@ def _entry(row: Sequence[object]) -> Entry:
         tier=None if row[5] is None else _decimal(row[5], "tier", entry_id),
         amount=_decimal(row[6], "amount", entry_id),
         recorded_at=str(row[7]),
-        source=_source_text(str(row[8]), file_name, _opt_int(row[10])),
+        source=source.en,
         reverses=_opt_int(row[11]),
         reversed_by=_opt_int(row[12]),
         reason=str(row[13] or ""),
+        source_zh=source.zh,
     )
 
 
@@ -470,7 +526,12 @@ def read_prior(path: Path) -> LedgerSnapshot:
 def _check_measure(measure: str) -> str:
     key = measure.strip().lower()
     if key not in MEASURES:
-        raise LedgerError(f"unknown measure {measure!r}: expected one of {', '.join(MONEY_MEASURES)}")
+        raise LedgerError(
+            Say(
+                f"未知的措施 {measure!r}：应为 {'、'.join(MONEY_MEASURES)} 之一",
+                f"unknown measure {measure!r}: expected one of {', '.join(MONEY_MEASURES)}",
+            )
+        )
     return key
 
 
@@ -514,9 +575,13 @@ class _Payout:
     def key(self) -> tuple[str, int, str, str | None]:
         return (self.credit_code, self.year, self.measure, tier_text(self.tier))
 
-    def describe(self) -> str:
-        tier = "" if self.tier is None else f" tier {tier_text(self.tier)}"
-        return f"{self.credit_code} {self.measure}{tier} {self.year}"
+    def describe(self) -> Say:
+        zh = "" if self.tier is None else f" 档次 {tier_text(self.tier)}"
+        en = "" if self.tier is None else f" tier {tier_text(self.tier)}"
+        return Say(
+            f"{self.credit_code} {self.measure}{zh} {self.year}年",
+            f"{self.credit_code} {self.measure}{en} {self.year}",
+        )
 
 
 @dataclass(frozen=True)
@@ -608,16 +673,26 @@ def reverse(ledger: Path, entry_id: int, reason: str) -> Entry:
     """Cancel payout ``entry_id`` by a reversing entry (kept in history); returns the reversal."""
     reason = " ".join(reason.split())
     if not reason:
-        raise LedgerError("a reason is required to reverse an entry")
+        raise LedgerError(Say("冲销条目须写明原因（--reason）", "a reason is required to reverse an entry"))
     with _writing(ledger, create=False) as conn:
         found = _entries(conn, "e.id = ?", (entry_id,))
         if not found:
-            raise LedgerError(f"ledger {ledger} has no entry {entry_id}")
+            raise LedgerError(Say(f"台账 {ledger} 中没有条目 {entry_id}", f"ledger {ledger} has no entry {entry_id}"))
         original = found[0]
         if original.kind == "reversal":
-            raise LedgerError(f"entry {entry_id} is a reversal (of entry {original.reverses}): it cannot be reversed")
+            raise LedgerError(
+                Say(
+                    f"条目 {entry_id} 本身是冲销条目（冲销条目 {original.reverses}），不能再冲销",
+                    f"entry {entry_id} is a reversal (of entry {original.reverses}): it cannot be reversed",
+                )
+            )
         if original.reversed_by is not None:
-            raise LedgerError(f"entry {entry_id} was already reversed by entry {original.reversed_by}")
+            raise LedgerError(
+                Say(
+                    f"条目 {entry_id} 已被条目 {original.reversed_by} 冲销，不能重复冲销",
+                    f"entry {entry_id} was already reversed by entry {original.reversed_by}",
+                )
+            )
         now = _now()
         source_id = _insert_source(conn, _Source("reverse"), now)
         cursor = conn.execute(
