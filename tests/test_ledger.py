@@ -40,6 +40,7 @@ from tongnan_calc.ledger import (
     record_payout,
     reverse,
 )
+from tongnan_calc.ledger import store as ledger_store
 from tongnan_calc.messages import render
 from tongnan_calc.model import InputIssue, Line, PriorPayout, Records, Status
 from tongnan_calc.rules import Rules
@@ -470,7 +471,7 @@ def test_a_row_added_by_hand_is_refused(tmp_path: Path, db: Path) -> None:
 def test_a_workbook_with_every_row_deleted_records_nothing(tmp_path: Path, db: Path) -> None:
     workbook = write_payout(tmp_path / "payout.xlsx", [])
 
-    result = cli("record", workbook, "--ledger", db)
+    result = cli("record", workbook, "--ledger", db, "--lang", "en")
 
     assert (result.exit_code, result.stdout) == (0, f"nothing recorded: {workbook} has no payable rows\n")
 
@@ -492,7 +493,7 @@ def test_record_warns_of_a_one_time_reward_paid_again_and_of_a_run_without_ledge
     report = record_payout(db, workbook)
 
     assert report.added == 4
-    assert report.warnings == (
+    assert tuple(w.en for w in report.warnings) == (
         f"{workbook} was computed without a ledger: earlier payouts were not taken into account",
         f"row 2: {CODE} spin_off 2016 is a one-time reward already paid for 2015 (entry 1)",
         f"row 4: {CODE_C} sales_milestone tier 50000000 2016 is a one-time reward already paid for 2015"
@@ -503,6 +504,8 @@ def test_record_warns_of_a_one_time_reward_paid_again_and_of_a_run_without_ledge
         write_payout(tmp_path / "p2.xlsx", [(CODE, "spin_off", None, 1)], run=RunInfo(year=2017)),
         "--ledger",
         db,
+        "--lang",
+        "en",
     )
     assert (
         result.stderr == f"warning: row 2: {CODE} spin_off 2017 is a one-time reward already paid for 2015 (entry 1)\n"
@@ -678,8 +681,8 @@ def test_a_ledger_from_a_newer_schema_is_refused_and_left_unchanged(tmp_path: Pa
 
 def test_an_older_schema_is_migrated(tmp_path: Path, db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import_history(db, history(tmp_path, (CODE, 2015, "spin_off", None, 20000)))
-    monkeypatch.setattr(ledger, "SCHEMA_VERSION", 2)
-    monkeypatch.setattr(ledger, "MIGRATIONS", {1: ("CREATE TABLE notes (entry_id INTEGER, note TEXT)",)})
+    monkeypatch.setattr(ledger_store, "SCHEMA_VERSION", 2)
+    monkeypatch.setattr(ledger_store, "MIGRATIONS", {1: ("CREATE TABLE notes (entry_id INTEGER, note TEXT)",)})
 
     assert read_prior(db).entries == 1
 
@@ -726,7 +729,7 @@ def test_an_sqlite_database_of_another_program_is_refused(tmp_path: Path, db: Pa
 
 def test_a_ledger_locked_by_another_writer(tmp_path: Path, db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import_history(db, history(tmp_path, (CODE, 2015, "spin_off", None, 20000)))
-    monkeypatch.setattr(ledger, "BUSY_TIMEOUT_S", 0.2)
+    monkeypatch.setattr(ledger_store, "BUSY_TIMEOUT_S", 0.2)
     holder = sqlite3.connect(db, isolation_level=None)
     holder.execute("BEGIN IMMEDIATE")
     try:
@@ -754,14 +757,14 @@ def _python(code_text: str, *args: str) -> subprocess.Popen[str]:
 CRASH_MID_WRITE = """
 import os, sys
 from pathlib import Path
-from tongnan_calc import ledger
-original = ledger._insert_payouts
+from tongnan_calc.ledger import record
+original = record._insert_payouts
 def crash(conn, source, payouts):
     conn.execute("PRAGMA cache_size = 2")  # spill: the inserts reach the file, a hot journal is left
     original(conn, source, payouts)
     os._exit(3)  # killed after the inserts, before COMMIT
-ledger._insert_payouts = crash
-ledger.record_payout(Path(sys.argv[1]), Path(sys.argv[2]))
+record._insert_payouts = crash
+record.record_payout(Path(sys.argv[1]), Path(sys.argv[2]))
 """
 
 
@@ -912,7 +915,7 @@ def cli(*args: str | Path, env: dict[str, str] | None = None) -> Result:
 def test_cli_import(tmp_path: Path, db: Path) -> None:
     workbook = history(tmp_path, GOOD_AND_BAD[0], GOOD_AND_BAD[2])
 
-    result = cli("import", workbook, "--ledger", db)
+    result = cli("import", workbook, "--ledger", db, "--lang", "en")
 
     assert (result.exit_code, result.stderr) == (0, "")
     assert result.stdout == f"imported 2 of 2 rows from {workbook} (sheet payouts) into {db}\n"
@@ -921,7 +924,7 @@ def test_cli_import(tmp_path: Path, db: Path) -> None:
 def test_cli_import_with_errors_lists_them_and_imports_nothing(tmp_path: Path, db: Path) -> None:
     workbook = history(tmp_path, *GOOD_AND_BAD)
 
-    result = cli("import", workbook, "--ledger", db)
+    result = cli("import", workbook, "--ledger", db, "--lang", "en")
 
     assert (result.exit_code, result.stdout) == (1, "")
     assert result.stderr == (
@@ -934,7 +937,7 @@ def test_cli_import_with_errors_lists_them_and_imports_nothing(tmp_path: Path, d
 def test_cli_import_allow_errors_imports_the_good_rows_and_exits_1(tmp_path: Path, db: Path) -> None:
     workbook = history(tmp_path, *GOOD_AND_BAD)
 
-    result = cli("import", workbook, "--allow-errors", "--ledger", db)
+    result = cli("import", workbook, "--allow-errors", "--ledger", db, "--lang", "en")
 
     assert result.exit_code == 1
     assert result.stderr == "error: payouts row 3 year: expected a year such as 2015, got '20x5'\n"
@@ -944,7 +947,7 @@ def test_cli_import_allow_errors_imports_the_good_rows_and_exits_1(tmp_path: Pat
 
 
 def test_cli_import_of_a_missing_workbook(tmp_path: Path, db: Path) -> None:
-    result = cli("import", tmp_path / "none.xlsx", "--ledger", db)
+    result = cli("import", tmp_path / "none.xlsx", "--ledger", db, "--lang", "en")
 
     assert (result.exit_code, result.stdout) == (2, "")
     assert result.stderr == f"error: {tmp_path / 'none.xlsx'}: file not found\n"
@@ -953,8 +956,8 @@ def test_cli_import_of_a_missing_workbook(tmp_path: Path, db: Path) -> None:
 def test_cli_record_twice(tmp_path: Path, db: Path) -> None:
     workbook = write_payout(tmp_path / "payout.xlsx", LINES)
 
-    first = cli("record", workbook, "--ledger", db)
-    second = cli("record", workbook, "--ledger", db)
+    first = cli("record", workbook, "--ledger", db, "--lang", "en")
+    second = cli("record", workbook, "--ledger", db, "--lang", "en")
 
     assert (first.exit_code, first.stdout) == (
         0,
@@ -970,7 +973,7 @@ def test_cli_record_an_edited_workbook_is_one_error_line(tmp_path: Path, db: Pat
     workbook = write_payout(tmp_path / "payout.xlsx", LINES)
     edit_cell(workbook, "应付明细", 2, column_number("amount"), 2000)
 
-    result = cli("record", workbook, "--ledger", db)
+    result = cli("record", workbook, "--ledger", db, "--lang", "en")
 
     assert (result.exit_code, result.stdout) == (2, "")
     assert result.stderr == (
@@ -992,9 +995,11 @@ def test_cli_list(tmp_path: Path, db: Path) -> None:
     record_payout(db, write_payout(tmp_path / "payout.xlsx", LINES))
     reverse(db, 2, "rejected by the finance bureau")
 
-    everything = cli("list", "--ledger", db)
-    one = cli("list", "--code", CODE_C, "--year", "2016", "--measure", "sales_milestone", "--ledger", db)
-    none = cli("list", "--year", "2015", "--ledger", db)
+    everything = cli("list", "--ledger", db, "--lang", "en")
+    one = cli(
+        "list", "--code", CODE_C, "--year", "2016", "--measure", "sales_milestone", "--ledger", db, "--lang", "en"
+    )
+    none = cli("list", "--year", "2015", "--ledger", db, "--lang", "en")
 
     assert everything.exit_code == 0
     assert "reverses 2: rejected by the finance bureau" in everything.stdout
@@ -1007,7 +1012,7 @@ def test_cli_list(tmp_path: Path, db: Path) -> None:
 
 
 def test_cli_list_of_a_missing_ledger(db: Path) -> None:
-    result = cli("list", "--ledger", db)
+    result = cli("list", "--ledger", db, "--lang", "en")
 
     assert result.exit_code == 2
     assert result.stderr == (
@@ -1017,7 +1022,7 @@ def test_cli_list_of_a_missing_ledger(db: Path) -> None:
 
 def test_cli_list_unknown_measure(tmp_path: Path, db: Path) -> None:
     record_payout(db, write_payout(tmp_path / "payout.xlsx", LINES))
-    result = cli("list", "--measure", "bonus", "--ledger", db)
+    result = cli("list", "--measure", "bonus", "--ledger", db, "--lang", "en")
 
     assert result.exit_code == 2
     assert result.stderr == (
@@ -1029,9 +1034,9 @@ def test_cli_export(tmp_path: Path, db: Path) -> None:
     record_payout(db, write_payout(tmp_path / "payout.xlsx", LINES))
     out = tmp_path / "ledger.xlsx"
 
-    first = cli("export", out, "--ledger", db)
-    refused = cli("export", out, "--ledger", db)
-    forced = cli("export", out, "--force", "--ledger", db)
+    first = cli("export", out, "--ledger", db, "--lang", "en")
+    refused = cli("export", out, "--ledger", db, "--lang", "en")
+    forced = cli("export", out, "--force", "--ledger", db, "--lang", "en")
 
     assert (first.exit_code, first.stdout) == (0, f"exported 3 entries to {out}\n")
     assert (refused.exit_code, refused.stderr) == (2, f"error: {out} exists: use --force to replace it\n")
@@ -1041,8 +1046,8 @@ def test_cli_export(tmp_path: Path, db: Path) -> None:
 def test_cli_reverse(tmp_path: Path, db: Path) -> None:
     record_payout(db, write_payout(tmp_path / "payout.xlsx", LINES))
 
-    done = cli("reverse", "3", "--reason", "draft [workbook]", "--ledger", db)
-    again = cli("reverse", "3", "--reason", "again", "--ledger", db)
+    done = cli("reverse", "3", "--reason", "draft [workbook]", "--ledger", db, "--lang", "en")
+    again = cli("reverse", "3", "--reason", "again", "--ledger", db, "--lang", "en")
     no_reason = cli("reverse", "1", "--ledger", db)
 
     assert (done.exit_code, done.stdout) == (

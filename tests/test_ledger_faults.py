@@ -110,13 +110,13 @@ def test_killed_while_writing_the_ledger_leaves_it_as_it_was(
 SLOW_INSERT = """
 import os, sys, time
 from pathlib import Path
-from tongnan_calc import ledger
-original = ledger._insert_payouts
+from tongnan_calc.ledger import record
+original = record._insert_payouts
 def slow(conn, source, payouts):
     original(conn, source, payouts)
     Path(os.environ["TONGNAN_TEST_READY"]).touch()  # the rows are inserted, not committed
     time.sleep(60)
-ledger._insert_payouts = slow
+record._insert_payouts = slow
 from tongnan_calc.cli import main
 sys.argv[0] = "tongnan-calc"
 main()
@@ -194,8 +194,8 @@ def holder(tmp_path: Path) -> Iterator[Callable[[Path, str, float], subprocess.P
 
 PATIENCE = """
 import sys
-from tongnan_calc import ledger
-ledger.BUSY_TIMEOUT_S = float(sys.argv.pop(1))
+from tongnan_calc.ledger import store
+store.BUSY_TIMEOUT_S = float(sys.argv.pop(1))
 from tongnan_calc.cli import main
 main()
 """
@@ -219,7 +219,7 @@ def test_a_writer_locked_out_too_long_gives_up_with_one_clear_line(
     payout = write_payout(tmp_path / "payout.xlsx", [(code(1), "spin_off", None, 20000)])
     before = entries(ledger)
     holder(ledger, "IMMEDIATE", 30)
-    child = run_child([PATIENCE, "1.0", "ledger", "record", payout, "--ledger", ledger])
+    child = run_child([PATIENCE, "1.0", "ledger", "record", payout, "--ledger", ledger, "--lang", "en"])
     assert (child.returncode, child.stdout, child.stderr) == (2, "", LOCKED)
     assert 1.0 <= child.seconds < 8, child.seconds
     assert entries(ledger) == before
@@ -242,7 +242,20 @@ def test_a_run_locked_out_too_long_is_one_clear_line(
     workbook = write_batch(tmp_path / "batch.xlsx", with_x())
     holder(ledger, "EXCLUSIVE", 30)
     child = run_child(
-        [PATIENCE, "1.0", "run", workbook, "--year", 2016, "--ledger", ledger, "--out", tmp_path / "p.xlsx"]
+        [
+            PATIENCE,
+            "1.0",
+            "run",
+            workbook,
+            "--year",
+            2016,
+            "--ledger",
+            ledger,
+            "--out",
+            tmp_path / "p.xlsx",
+            "--lang",
+            "en",
+        ]
     )
     assert (child.returncode, child.stdout, child.stderr) == (2, "", LOCKED)
     assert not (tmp_path / "p.xlsx").exists()
@@ -257,13 +270,14 @@ def commands(tmp_path: Path) -> dict[str, Callable[[Path], list[object]]]:
     payout = write_payout(tmp_path / "payout.xlsx", [(code(1), "spin_off", None, 20000)])
     history = write_history(tmp_path / "more-history.xlsx", [(code(2), 2015, "spin_off", None, 20000)])
     export = tmp_path / "export.xlsx"
+    english = ["--lang", "en"]  # these tests pin the English messages; test_ledger_lang.py the Chinese
     return {
-        "run": lambda db: ["run", workbook, "--year", 2016, "--ledger", db, "--out", tmp_path / "p.xlsx"],
-        "list": lambda db: ["ledger", "list", "--ledger", db],
-        "export": lambda db: ["ledger", "export", export, "--ledger", db],
-        "record": lambda db: ["ledger", "record", payout, "--ledger", db],
-        "import": lambda db: ["ledger", "import", history, "--ledger", db],
-        "reverse": lambda db: ["ledger", "reverse", "1", "--reason", "recorded by mistake", "--ledger", db],
+        "run": lambda db: ["run", workbook, "--year", 2016, "--ledger", db, "--out", tmp_path / "p.xlsx", *english],
+        "list": lambda db: ["ledger", "list", "--ledger", db, *english],
+        "export": lambda db: ["ledger", "export", export, "--ledger", db, *english],
+        "record": lambda db: ["ledger", "record", payout, "--ledger", db, *english],
+        "import": lambda db: ["ledger", "import", history, "--ledger", db, *english],
+        "reverse": lambda db: ["ledger", "reverse", "1", "--reason", "recorded by mistake", "--ledger", db, *english],
     }
 
 
@@ -374,7 +388,7 @@ def test_a_zeroed_index_page_is_read_exactly_and_refused_for_writing(
     ledger.write_bytes(bytes(damaged))
     assert sql(ledger, "SELECT credit_code, year, measure, amount FROM entries ORDER BY id") == expected
 
-    listed = cli("ledger", "list", "--ledger", ledger)
+    listed = cli("ledger", "list", "--ledger", ledger, "--lang", "en")
     assert listed.exit_code == 0 and listed.stdout.endswith("401 entries; 401 payouts in force, 100,200.00 yuan\n")
     writers = {name: commands[name] for name in ("record", "import", "reverse")}
     refused_by_every_command(

@@ -120,7 +120,7 @@ COMMANDS: list[tuple[str, str, Command]] = [
     ),
     ("check-annotate", "annotated.xlsx", lambda s, o: ["check", s["workbook"], "--annotate", o]),
     ("template", "template.xlsx", lambda s, o: ["template", o]),
-    ("ledger-export", "export.xlsx", lambda s, o: ["ledger", "export", o, "--ledger", s["ledger"]]),
+    ("ledger-export", "export.xlsx", lambda s, o: ["ledger", "export", o, "--ledger", s["ledger"], "--lang", "en"]),
 ]
 IDS = [name for name, _, _ in COMMANDS]
 PARAMS = [pytest.param(file, command, id=name) for name, file, command in COMMANDS]
@@ -290,7 +290,7 @@ def test_a_ledger_export_is_never_written_over_its_ledger(setup: dict[str, Path]
     ledger = setup["out"] / "ledger.xlsx"
     ledger.write_bytes(setup["ledger"].read_bytes())
     before = ledger.read_bytes()
-    result = cli("ledger", "export", ledger, "--ledger", ledger, "--force")
+    result = cli("ledger", "export", ledger, "--ledger", ledger, "--force", "--lang", "en")
     assert ledger.read_bytes() == before
     assert result.exit_code == 2
     one_error_line(result.stderr)
@@ -313,7 +313,7 @@ def test_a_ledger_in_a_missing_folder_is_one_line(setup: dict[str, Path]) -> Non
     folder = setup["out"] / "no"
     ledger = folder / "ledger.sqlite"
     history = write_history(setup["out"] / "history.xlsx", [(B, 2015, "spin_off", None, 20000)])
-    result = cli("ledger", "import", history, "--ledger", ledger)
+    result = cli("ledger", "import", history, "--ledger", ledger, "--lang", "en")
     assert (result.exit_code, result.stdout) == (2, "")
     assert one_error_line(result.stderr) == f"cannot create ledger {ledger}: folder {folder} does not exist"
     assert not folder.exists()
@@ -370,11 +370,11 @@ def test_a_ledger_in_a_read_only_folder_is_read_but_never_written(setup: dict[st
     run = in_read_only_folder(read_only, "run", setup["workbook"], "--year", 2016, "--ledger", ledger, "--json", "-")
     assert run.returncode == 0, run.stderr
     assert '"prior_payouts_read": 1' in run.stdout
-    record = in_read_only_folder(read_only, "ledger", "record", payout, "--ledger", ledger)
+    record = in_read_only_folder(read_only, "ledger", "record", payout, "--ledger", ledger, "--lang", "en")
     assert (record.returncode, record.stdout) == (2, "")
     assert record.stderr == f"error: ledger {ledger} cannot be written: the file or its folder is read-only\n"
     fresh = read_only / "new.sqlite"
-    create = in_read_only_folder(read_only, "ledger", "record", payout, "--ledger", fresh)
+    create = in_read_only_folder(read_only, "ledger", "record", payout, "--ledger", fresh, "--lang", "en")
     assert (create.returncode, create.stdout) == (2, "")
     assert create.stderr.startswith(f"error: cannot open ledger {fresh}: ") and len(create.stderr.splitlines()) == 1
     assert ledger.read_bytes() == before

@@ -1,8 +1,9 @@
 """``tongnan-calc ledger ...``: the payout ledger's commands (SPEC §6).
 
-Parse, call one function of ``tongnan_calc.ledger``, render.  A refused
-operation prints one line ``error: <message>`` on stderr and exits 2; an
-import whose workbook has input errors lists them and exits 1.
+Parse, call one function of ``tongnan_calc.ledger``, render in the language of
+``--lang`` (Chinese by default).  A refused operation prints one line
+``错误：<message>`` (``error: <message>`` with ``--lang en``) on stderr and exits
+2; an import whose workbook has input errors lists them and exits 1.
 """
 
 from __future__ import annotations
@@ -17,8 +18,11 @@ from rich.console import Console, JustifyMethod
 from rich.table import Table
 from rich.text import Text
 
+from tongnan_calc.cli_common import LangOption, Language, fail, to_lang
 from tongnan_calc.ledger import (
+    KIND_ZH,
     Entry,
+    HistoryIssue,
     ImportReport,
     LedgerError,
     RecordReport,
@@ -29,8 +33,9 @@ from tongnan_calc.ledger import (
     record_payout,
     reverse,
 )
-from tongnan_calc.model import InputIssue
+from tongnan_calc.messages import Lang
 from tongnan_calc.outputs import OutputError, check_output
+from tongnan_calc.say import Say
 
 app = typer.Typer(
     name="ledger",
@@ -62,25 +67,14 @@ def _err() -> Console:
     return Console(stderr=True, highlight=False, soft_wrap=True)
 
 
-def _fail(message: str, code: int = 2) -> typer.Exit:
-    """Print ``error: <message>`` (one line) on stderr and leave with ``code``."""
-    _err().print(f"error: {' '.join(message.splitlines())}", markup=False)
-    return typer.Exit(code)
-
-
 def _yuan(amount: Decimal | None) -> str:
     return "" if amount is None else f"{amount:,}"
 
 
-def _issue_line(issue: InputIssue) -> str:
-    header = f" ({issue.header})" if issue.header and issue.header != issue.column else ""
-    return f"{issue.severity}: {issue.where()}{header}: {issue.message}"
-
-
-def _print_issues(issues: Sequence[InputIssue]) -> None:
+def _print_issues(issues: Sequence[HistoryIssue], lang: Lang) -> None:
     err = _err()
     for issue in issues:
-        err.print(_issue_line(issue), markup=False)
+        err.print(issue.line(lang), markup=False)
 
 
 def _count(count: int, word: str, plural: str | None = None) -> str:
@@ -91,16 +85,29 @@ def _rows(count: int) -> str:
     return _count(count, "row")
 
 
-def _import_summary(report: ImportReport) -> str:
-    text = (
+def _import_summary(report: ImportReport) -> Say:
+    zh = (
+        f"已将 {report.workbook}（工作表 {report.sheet}）{report.rows_read} 行中的 {report.added} 行"
+        f"导入台账 {report.ledger}"
+    )
+    en = (
         f"imported {report.added} of {_rows(report.rows_read)} from {report.workbook}"
         f" (sheet {report.sheet}) into {report.ledger}"
     )
     if report.already_recorded:
-        text += f"; {report.already_recorded} already recorded"
+        zh += f"；{report.already_recorded} 行此前已记录"
+        en += f"; {report.already_recorded} already recorded"
     if report.rejected:
-        text += f"; {_rows(report.rejected)} with errors not imported"
-    return text
+        zh += f"；{report.rejected} 行有错误，未导入"
+        en += f"; {_rows(report.rejected)} with errors not imported"
+    return Say(zh, en)
+
+
+def _nothing_imported(rejected: int) -> Say:
+    return Say(
+        f"未导入任何内容：{rejected} 行有错误；请改正，或用 --allow-errors 只导入无误的行",
+        f"nothing imported: {_rows(rejected)} with errors; fix them, or import the good rows with --allow-errors",
+    )
 
 
 @app.command("import")
@@ -111,6 +118,7 @@ def import_command(
         typer.Option("--allow-errors", help="Import the good rows even when some rows have errors."),
     ] = False,
     ledger: LedgerOption = None,
+    lang: LangOption = Language.zh,
 ) -> None:
     """Import payouts made before the tool existed.
 
@@ -121,42 +129,52 @@ def import_command(
 
     Example: tongnan-calc ledger import history.xlsx --ledger tongnan-ledger.sqlite
     """
+    language = to_lang(lang)
     try:
         report = import_history(_ledger(ledger), workbook, allow_errors=allow_errors)
     except LedgerError as exc:
-        raise _fail(str(exc)) from None
-    _print_issues(report.issues)
+        raise fail(exc.say, 2, language) from None
+    _print_issues(report.history_issues, language)
     if not report.imported:
-        bad = report.rejected
-        _err().print(
-            f"nothing imported: {_rows(bad)} with errors; fix them, or import the good rows with --allow-errors",
-            markup=False,
-        )
+        _err().print(_nothing_imported(report.rejected).in_lang(language), markup=False)
         raise typer.Exit(1)
-    _out().print(_import_summary(report), markup=False)
+    _out().print(_import_summary(report).in_lang(language), markup=False)
     raise typer.Exit(1 if report.has_errors else 0)
 
 
-def _record_summary(report: RecordReport) -> str:
+def _record_summary(report: RecordReport) -> Say:
     if report.rows_read == 0:
-        return f"nothing recorded: {report.workbook} has no payable rows"
-    if report.added == 0:
-        return (
-            f"nothing new: all {_rows(report.rows_read)} of {report.workbook} are already recorded in {report.ledger}"
+        return Say(
+            f"未记录任何发放：{report.workbook} 中没有应付明细行",
+            f"nothing recorded: {report.workbook} has no payable rows",
         )
-    text = (
+    if report.added == 0:
+        return Say(
+            f"没有新的发放：{report.workbook} 的全部 {report.rows_read} 行均已记入台账 {report.ledger}",
+            f"nothing new: all {_rows(report.rows_read)} of {report.workbook} are already recorded in {report.ledger}",
+        )
+    zh = (
+        f"已将 {report.workbook} 中 {report.year} 年度的 {report.added} 笔发放"
+        f"（{_yuan(report.amount_added)} 元）记入台账 {report.ledger}"
+    )
+    en = (
         f"recorded {_count(report.added, 'payout')} for {report.year} ({_yuan(report.amount_added)} yuan)"
         f" from {report.workbook} into {report.ledger}"
     )
     if report.already_recorded:
-        text += f"; {report.already_recorded} already recorded"
-    return text
+        zh += f"；{report.already_recorded} 笔此前已记录"
+        en += f"; {report.already_recorded} already recorded"
+    return Say(zh, en)
+
+
+WARNING_PREFIX: dict[Lang, str] = {"zh": "警告：", "en": "warning: "}
 
 
 @app.command("record")
 def record_command(
     workbook: Annotated[Path, typer.Argument(help="Approved payout workbook written by `tongnan-calc run --out`.")],
     ledger: LedgerOption = None,
+    lang: LangOption = Language.zh,
 ) -> None:
     """Record the payable lines of an approved payout workbook.
 
@@ -168,50 +186,63 @@ def record_command(
 
     Example: tongnan-calc ledger record payout-2016.xlsx --ledger tongnan-ledger.sqlite
     """
+    language = to_lang(lang)
     try:
         report = record_payout(_ledger(ledger), workbook)
     except LedgerError as exc:
-        raise _fail(str(exc)) from None
+        raise fail(exc.say, 2, language) from None
     err = _err()
     for warning in report.warnings:
-        err.print(f"warning: {warning}", markup=False)
-    _out().print(_record_summary(report), markup=False)
+        err.print(f"{WARNING_PREFIX[language]}{warning.in_lang(language)}", markup=False)
+    _out().print(_record_summary(report).in_lang(language), markup=False)
 
 
-def _entries_table(entries: Sequence[Entry]) -> Table:
+# (Chinese heading, English heading, justification)
+_TABLE_COLUMNS: tuple[tuple[str, str, JustifyMethod], ...] = (
+    ("条目号", "id", "right"),
+    ("类型", "kind", "left"),
+    ("统一社会信用代码", "credit code", "left"),
+    ("年度", "year", "right"),
+    ("措施", "measure", "left"),
+    ("档次", "tier", "right"),
+    ("金额", "amount", "right"),
+    ("备注", "note", "left"),
+)
+
+
+def _entries_table(entries: Sequence[Entry], lang: Lang) -> Table:
     table = Table(show_lines=False, header_style="bold")
-    columns: tuple[tuple[str, JustifyMethod], ...] = (
-        ("id", "right"),
-        ("kind", "left"),
-        ("credit code", "left"),
-        ("year", "right"),
-        ("measure", "left"),
-        ("tier", "right"),
-        ("amount", "right"),
-        ("note", "left"),
-    )
-    for heading, justify in columns:
-        table.add_column(heading, justify=justify)
+    for zh, en, justify in _TABLE_COLUMNS:
+        table.add_column(zh if lang == "zh" else en, justify=justify)
     for entry in entries:
         table.add_row(
             str(entry.id),
-            entry.kind,
+            KIND_ZH[entry.kind] if lang == "zh" else entry.kind,
             entry.credit_code,
             str(entry.year),
             entry.measure,
             _yuan(entry.tier),
             _yuan(entry.amount),
-            Text(_note(entry)),
+            Text(_note(entry).in_lang(lang)),
         )
     return table
 
 
-def _note(entry: Entry) -> str:
+def _note(entry: Entry) -> Say:
     if entry.reverses is not None:
-        return f"reverses {entry.reverses}: {entry.reason}"
+        return Say(f"冲销条目 {entry.reverses}：{entry.reason}", f"reverses {entry.reverses}: {entry.reason}")
     if entry.reversed_by is not None:
-        return f"reversed by {entry.reversed_by}"
-    return entry.source
+        return Say(f"已被条目 {entry.reversed_by} 冲销", f"reversed by {entry.reversed_by}")
+    return Say(entry.source_zh, entry.source)
+
+
+def _list_total(entries: Sequence[Entry]) -> Say:
+    in_force = [e for e in entries if e.in_force]
+    total = _yuan(sum((e.amount for e in in_force), Decimal("0.00")))
+    return Say(
+        f"共 {len(entries)} 个条目；有效发放 {len(in_force)} 笔，合计 {total} 元",
+        f"{_count(len(entries), 'entry', 'entries')}; {_count(len(in_force), 'payout')} in force, {total} yuan",
+    )
 
 
 @app.command("list")
@@ -220,26 +251,23 @@ def list_command(
     year: Annotated[Optional[int], typer.Option("--year", help="Only this payout year.")] = None,
     measure: Annotated[Optional[str], typer.Option("--measure", help="Only this measure id.")] = None,
     ledger: LedgerOption = None,
+    lang: LangOption = Language.zh,
 ) -> None:
     """List ledger entries (payouts and reversals), oldest first.
 
     Example: tongnan-calc ledger list --code 91500223MA5U7K3L2W --year 2016
     """
+    language = to_lang(lang)
     try:
         entries = list_entries(_ledger(ledger), credit_code=code, year=year, measure=measure)
     except LedgerError as exc:
-        raise _fail(str(exc)) from None
+        raise fail(exc.say, 2, language) from None
     out = _out()
     if not entries:
-        out.print("no entries", markup=False)
+        out.print(Say("没有条目", "no entries").in_lang(language), markup=False)
         return
-    out.print(_entries_table(entries))
-    in_force = [e for e in entries if e.in_force]
-    total = sum((e.amount for e in in_force), Decimal("0.00"))
-    out.print(
-        f"{_count(len(entries), 'entry', 'entries')}; {_count(len(in_force), 'payout')} in force, {_yuan(total)} yuan",
-        markup=False,
-    )
+    out.print(_entries_table(entries, language))
+    out.print(_list_total(entries).in_lang(language), markup=False)
 
 
 @app.command("export")
@@ -247,20 +275,25 @@ def export_command(
     out: Annotated[Path, typer.Argument(help="Workbook to write (.xlsx).")],
     ledger: LedgerOption = None,
     force: Annotated[bool, typer.Option("--force", help="Replace an existing file.")] = False,
+    lang: LangOption = Language.zh,
 ) -> None:
     """Export the ledger to a workbook.
 
     Sheet 历史发放 holds the payouts in force, in the layout `ledger import`
-    reads; sheet 全部记录 holds every entry, reversals included.
+    reads; sheet 全部记录 holds every entry, reversals included.  With --lang en
+    the sheets are payouts and entries and the headings are the column keys
+    (credit_code, year, ...): `ledger import` reads that file too.
 
     Example: tongnan-calc ledger export ledger-2016.xlsx --ledger tongnan-ledger.sqlite
     """
+    language = to_lang(lang)
     try:
         check_output(out, force=force)
-        count = export(_ledger(ledger), out)
+        count = export(_ledger(ledger), out, language)
     except (LedgerError, OutputError) as exc:
-        raise _fail(str(exc)) from None
-    _out().print(f"exported {_count(count, 'entry', 'entries')} to {out}", markup=False)
+        raise fail(exc.say, 2, language) from None
+    said = Say(f"已导出 {count} 个条目到 {out}", f"exported {_count(count, 'entry', 'entries')} to {out}")
+    _out().print(said.in_lang(language), markup=False)
 
 
 @app.command("reverse")
@@ -268,6 +301,7 @@ def reverse_command(
     entry_id: Annotated[int, typer.Argument(help="Id of the payout entry to reverse (see `ledger list`).")],
     reason: Annotated[str, typer.Option("--reason", help="Why the payout is reversed (kept in the ledger).")],
     ledger: LedgerOption = None,
+    lang: LangOption = Language.zh,
 ) -> None:
     """Reverse a payout recorded by mistake: a reversing entry is added, history is kept.
 
@@ -275,13 +309,17 @@ def reverse_command(
 
     Example: tongnan-calc ledger reverse 42 --reason "recorded from the draft workbook"
     """
+    language = to_lang(lang)
     try:
         entry = reverse(_ledger(ledger), entry_id, reason)
     except LedgerError as exc:
-        raise _fail(str(exc)) from None
+        raise fail(exc.say, 2, language) from None
     tier = "" if entry.tier is None else f" tier {_yuan(entry.tier)}"
-    _out().print(
+    tier_zh = "" if entry.tier is None else f" 档次 {_yuan(entry.tier)}"
+    said = Say(
+        f"条目 {entry.id} 冲销条目 {entry.reverses}：{entry.credit_code} {entry.measure}{tier_zh}"
+        f" {entry.year}年度，{_yuan(-entry.amount)} 元（{entry.reason}）",
         f"entry {entry.id} reverses entry {entry.reverses}: {entry.credit_code} {entry.measure}{tier}"
         f" {entry.year}, {_yuan(-entry.amount)} yuan ({entry.reason})",
-        markup=False,
     )
+    _out().print(said.in_lang(language), markup=False)

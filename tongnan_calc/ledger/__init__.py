@@ -1,0 +1,123 @@
+"""The payout ledger (SPEC §6): what was actually paid, in an embedded SQLite file.
+
+The run reads it for prior payouts (one-time rewards, the data-line period, the
+lifetime interest cap); clerks fill it by importing history paid before the tool
+existed (``import_history``) and by recording approved payout workbooks
+(``record_payout``).  Entries are never changed or deleted: a payout entered by
+mistake is cancelled by a reversing entry (``reverse``).
+
+- ``store``: the file (opening it safely, schema, migrations, transactions),
+  its entries, ``read_prior``, ``list_entries`` and ``reverse``;
+- ``sheets``: reading the sheets of a workbook (python-calamine);
+- ``history``: ``import_history``;
+- ``record``: ``record_payout`` (provenance, seal checks, conflicts);
+- ``export``: ``export`` (openpyxl).
+
+No typer or rich here: ``cli_ledger`` is the shell.
+"""
+
+from __future__ import annotations
+
+from tongnan_calc.ledger.export import (
+    EXPORT_ENTRIES_SHEET,
+    EXPORT_PAYOUTS_SHEET,
+    EXPORT_SHEETS,
+    MONEY_FORMAT,
+    TIER_FORMAT,
+    export,
+)
+from tongnan_calc.ledger.history import (
+    EXPECT_MEASURE,
+    EXPORT_EXTRA_COLUMNS,
+    HISTORY_COLUMNS,
+    HISTORY_SHEET,
+    SEVERITY_ZH,
+    HistoryIssue,
+    ImportReport,
+    import_history,
+)
+from tongnan_calc.ledger.record import (
+    NO_LEDGER,
+    PROVENANCE_NEEDED,
+    RECORD_COLUMNS,
+    Provenance,
+    RecordReport,
+    record_payout,
+)
+from tongnan_calc.ledger.sheets import EXPECT_CENTS, EXPECT_NO_TIER, EXPECT_TIER
+from tongnan_calc.ledger.store import (
+    APPLICATION_ID,
+    BUSY_TIMEOUT_S,
+    DEFAULT_LEDGER_NAME,
+    FLAG_MEASURES,
+    KIND_ZH,
+    LEDGER_ENV,
+    LOCKED,
+    LOCKED_SAY,
+    MIGRATIONS,
+    MONEY_MEASURES,
+    SALES_MILESTONE,
+    SCHEMA,
+    SCHEMA_VERSION,
+    SQLITE_HEADER,
+    Entry,
+    EntryKind,
+    LedgerError,
+    LedgerSnapshot,
+    default_ledger_path,
+    list_entries,
+    money_text,
+    read_prior,
+    reverse,
+    tier_text,
+)
+
+__all__ = [
+    "APPLICATION_ID",
+    "BUSY_TIMEOUT_S",
+    "DEFAULT_LEDGER_NAME",
+    "EXPECT_CENTS",
+    "EXPECT_MEASURE",
+    "EXPECT_NO_TIER",
+    "EXPECT_TIER",
+    "EXPORT_ENTRIES_SHEET",
+    "EXPORT_EXTRA_COLUMNS",
+    "EXPORT_PAYOUTS_SHEET",
+    "EXPORT_SHEETS",
+    "FLAG_MEASURES",
+    "HISTORY_COLUMNS",
+    "HISTORY_SHEET",
+    "KIND_ZH",
+    "LEDGER_ENV",
+    "LOCKED",
+    "LOCKED_SAY",
+    "MIGRATIONS",
+    "MONEY_FORMAT",
+    "MONEY_MEASURES",
+    "NO_LEDGER",
+    "PROVENANCE_NEEDED",
+    "RECORD_COLUMNS",
+    "SALES_MILESTONE",
+    "SCHEMA",
+    "SCHEMA_VERSION",
+    "SEVERITY_ZH",
+    "SQLITE_HEADER",
+    "TIER_FORMAT",
+    "Entry",
+    "EntryKind",
+    "HistoryIssue",
+    "ImportReport",
+    "LedgerError",
+    "LedgerSnapshot",
+    "Provenance",
+    "RecordReport",
+    "default_ledger_path",
+    "export",
+    "import_history",
+    "list_entries",
+    "money_text",
+    "read_prior",
+    "record_payout",
+    "reverse",
+    "tier_text",
+]

@@ -1,0 +1,172 @@
+"""Exporting the ledger to a workbook (openpyxl) that ``ledger import`` reads back."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, Final
+
+from tongnan_calc.ledger.history import HISTORY_SHEET
+from tongnan_calc.ledger.store import KIND_ZH, Entry, LedgerError, _entries, _reading
+from tongnan_calc.messages import Lang
+from tongnan_calc.outputs import save_atomic
+from tongnan_calc.say import Say
+
+# Sheet names and headings in Chinese (the default) or English (``lang="en"``); the
+# payouts sheet is re-importable with `ledger import` in both: its names are the
+# history sheet's and columns' Chinese names or keys.
+EXPORT_PAYOUTS_SHEET: Final = HISTORY_SHEET[1]  # 历史发放
+EXPORT_ENTRIES_SHEET: Final = "全部记录"
+EXPORT_SHEETS: Final[dict[Lang, tuple[str, str]]] = {
+    "zh": (EXPORT_PAYOUTS_SHEET, EXPORT_ENTRIES_SHEET),
+    "en": (HISTORY_SHEET[0], "entries"),
+}
+MONEY_FORMAT: Final = "#,##0.00"
+TIER_FORMAT: Final = "#,##0"
+
+# (Chinese heading, English heading, width, number format or None) — payouts in force, in the import layout
+_PAYOUT_HEADINGS: Final = (
+    ("统一社会信用代码", "credit_code", 22, None),
+    ("年度", "year", 8, None),
+    ("措施", "measure", 16, None),
+    ("档次", "tier", 16, TIER_FORMAT),
+    ("金额", "amount", 16, MONEY_FORMAT),
+    ("条目号", "entry_id", 8, None),
+    ("来源", "source", 40, None),
+    ("记录时间", "recorded_at", 22, None),
+)
+_ENTRY_HEADINGS: Final = (
+    ("条目号", "entry_id", 8, None),
+    ("类型", "kind", 10, None),
+    ("统一社会信用代码", "credit_code", 22, None),
+    ("年度", "year", 8, None),
+    ("措施", "measure", 16, None),
+    ("档次", "tier", 16, TIER_FORMAT),
+    ("金额", "amount", 16, MONEY_FORMAT),
+    ("冲销的条目号", "reverses", 12, None),
+    ("被冲销于条目号", "reversed_by", 14, None),
+    ("原因", "reason", 30, None),
+    ("来源", "source", 40, None),
+    ("记录时间", "recorded_at", 22, None),
+)
+
+XlsxValue = str | int | Decimal | None
+
+
+def _payout_row(entry: Entry, lang: Lang) -> tuple[XlsxValue, ...]:
+    return (
+        entry.credit_code,
+        entry.year,
+        entry.measure,
+        entry.tier,
+        entry.amount,
+        entry.id,
+        entry.source_in(lang),
+        entry.recorded_at,
+    )
+
+
+def _entry_row(entry: Entry, lang: Lang) -> tuple[XlsxValue, ...]:
+    return (
+        entry.id,
+        KIND_ZH[entry.kind] if lang == "zh" else entry.kind,
+        entry.credit_code,
+        entry.year,
+        entry.measure,
+        entry.tier,
+        entry.amount,
+        entry.reverses,
+        entry.reversed_by,
+        entry.reason,
+        entry.source_in(lang),
+        entry.recorded_at,
+    )
+
+
+def _cannot_write(out: Path, why: Say) -> LedgerError:
+    return LedgerError(Say(f"无法写入 {out}：{why.zh}", f"cannot write {out}: {why.en}"))
+
+
+def export(ledger: Path, out: Path, lang: Lang = "zh") -> int:
+    """Write the ledger to ``out`` (.xlsx); returns the number of entries written.
+
+    Sheet 历史发放 (``payouts`` in English) holds the payouts in force in the
+    history-import layout (so the file can be imported into another ledger);
+    sheet 全部记录 (``entries``) holds every entry, reversals included.  The file
+    is replaced atomically.
+    """
+    if out.suffix.lower() != ".xlsx":
+        raise _cannot_write(out, Say("文件名须以 .xlsx 结尾", "the file name must end in .xlsx"))
+    if not out.parent.is_dir():
+        raise _cannot_write(out, Say(f"文件夹 {out.parent} 不存在", f"folder {out.parent} does not exist"))
+    if out.is_dir():
+        raise _cannot_write(out, Say("这是一个文件夹", "it is a folder"))
+    if out.resolve() == ledger.resolve():
+        raise LedgerError(
+            Say(
+                f"{out} 就是台账本身（本命令的输入）：请换一个文件名",
+                f"{out} is the ledger itself, an input of this command: give another file name",
+            )
+        )
+    with _reading(ledger) as conn:
+        entries = _entries(conn)
+    payouts_sheet, entries_sheet = EXPORT_SHEETS[lang]
+    sheets = (
+        (payouts_sheet, _headings(_PAYOUT_HEADINGS, lang), [_payout_row(e, lang) for e in entries if e.in_force]),
+        (entries_sheet, _headings(_ENTRY_HEADINGS, lang), [_entry_row(e, lang) for e in entries]),
+    )
+    _write_xlsx_atomically(out, sheets)
+    return len(entries)
+
+
+Heading = tuple[str, int, str | None]
+
+
+def _headings(table: Sequence[tuple[str, str, int, str | None]], lang: Lang) -> tuple[Heading, ...]:
+    return tuple((zh if lang == "zh" else en, width, number_format) for zh, en, width, number_format in table)
+
+
+def _write_xlsx_atomically(
+    out: Path, sheets: Sequence[tuple[str, Sequence[Heading], Sequence[Sequence[XlsxValue]]]]
+) -> None:
+    from openpyxl import Workbook
+
+    book: Any = Workbook()  # openpyxl objects are typed loosely: its stubs are optional
+    book.remove(book.active)
+    for title, headings, rows in sheets:
+        _fill_sheet(book.create_sheet(title), headings, rows)
+    try:
+        save_atomic(out, book.save)
+    except OSError as exc:
+        raise _cannot_write(out, Say(f"{exc.strerror or exc}", f"{exc.strerror or exc}")) from None
+
+
+def _fill_sheet(ws: Any, headings: Sequence[Heading], rows: Sequence[Sequence[XlsxValue]]) -> None:
+    from openpyxl.utils import get_column_letter
+
+    for col, (heading, width, _) in enumerate(headings, start=1):
+        _put(ws, 1, col, heading, None)
+        ws.column_dimensions[get_column_letter(col)].width = width
+    for number, values in enumerate(rows, start=2):
+        for col, value in enumerate(values, start=1):
+            _put(ws, number, col, value, headings[col - 1][2])
+    ws.freeze_panes = "A2"
+
+
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def _put(ws: Any, row: int, col: int, value: XlsxValue, number_format: str | None) -> None:
+    """Write one cell: text always as text (never a formula), numbers with their format."""
+    if value is None:
+        return
+    cell = ws.cell(row=row, column=col)
+    if isinstance(value, str):  # control characters (pasted text) escaped as Excel writes them
+        value = _CONTROL.sub(lambda m: f"_x{ord(m.group()):04X}_", value)
+    cell.value = value
+    if isinstance(value, str):
+        cell.data_type = "s"
+    elif number_format is not None:
+        cell.number_format = number_format

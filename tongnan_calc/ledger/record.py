@@ -1,0 +1,415 @@
+"""Recording an approved payout workbook written by ``tongnan-calc run``: provenance, seals, conflicts."""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Final
+
+from python_calamine import CalamineWorkbook
+
+from tongnan_calc import cells, payout_layout, uscc
+from tongnan_calc.cells import Bad, Cell
+from tongnan_calc.ledger.sheets import (
+    EXPECT_CENTS,
+    EXPECT_NO_TIER,
+    EXPECT_TIER,
+    _blank_row,
+    _cell,
+    _find_sheet,
+    _header_text,
+    _open_workbook,
+    _Sheet,
+    bad_say,
+    cell_say,
+)
+from tongnan_calc.ledger.store import (
+    MONEY_MEASURES,
+    SALES_MILESTONE,
+    LedgerError,
+    _decimal,
+    _has_cents_only,
+    _insert_payouts,
+    _Payout,
+    _Plan,
+    _plan,
+    _Source,
+    _writing,
+    money_text,
+)
+from tongnan_calc.money import CENT, canonical
+from tongnan_calc.say import Say
+from tongnan_calc.seal import file_sha256, seal
+
+
+@dataclass(frozen=True)
+class RecordReport:
+    """The result of ``record_payout``: every row was recorded or already recorded."""
+
+    ledger: str
+    workbook: str
+    year: int
+    rules_version: str
+    rows_read: int
+    added: int
+    already_recorded: int
+    amount_added: Decimal
+    # recorded, but worth a look: a one-time reward paid twice, a run made without a ledger
+    warnings: tuple[Say, ...] = ()
+
+
+_SHA256 = re.compile(r"[0-9a-f]{64}")
+PROVENANCE_NEEDED: Final = ("tool", "year", "rules_version", "rules_sha256", "input_sha256")
+RECORD_COLUMNS: Final = ("credit_code", "measure", "tier", "amount", "seal")
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """What the provenance sheet (来源) of a payout workbook says about its run."""
+
+    year: int
+    rules_version: str
+    rules_sha256: str
+    input_sha256: str
+    tool_version: str = ""
+    ledger: str = ""  # the ledger the run read prior payouts from; "" when none
+
+
+# 来源 ledger values that mean "the run read no ledger" (see report.xlsx)
+NO_LEDGER: Final = frozenset({"", "未使用台账", "none"})
+
+
+def _not_ours(workbook: Path, why: Say) -> LedgerError:
+    return LedgerError(
+        Say(
+            f"{workbook} 不是 tongnan-calc run 生成的发放表：{why.zh}",
+            f"{workbook} is not a payout workbook written by tongnan-calc run: {why.en}",
+        )
+    )
+
+
+def _provenance_values(sheet: _Sheet) -> dict[str, Cell]:
+    values: dict[str, Cell] = {}
+    for row in sheet.rows:
+        key = _header_text(_cell(row, 0))
+        if key and key not in values:
+            values[key] = _cell(row, 2)
+    return values
+
+
+def _provenance_text(values: Mapping[str, Cell], key: str, workbook: Path) -> str:
+    zh = next(z for k, z, _ in payout_layout.PROVENANCE_ROWS if k == key)
+    raw = values.get(key, "")
+    if cells.is_blank(raw):
+        name = payout_layout.PROVENANCE[0]
+        raise _not_ours(workbook, Say(f"工作表 {name} 中缺少{zh}（{key}）", f"sheet {name} has no {key} ({zh})"))
+    return _header_text(raw)
+
+
+def _read_provenance(book: CalamineWorkbook, workbook: Path) -> Provenance:
+    sheet = _find_sheet(book, workbook, payout_layout.PROVENANCE)
+    name = payout_layout.PROVENANCE[0]
+    if sheet is None:
+        raise _not_ours(workbook, Say(f"缺少工作表 {name}", f"it has no sheet {name} (provenance)"))
+    values = _provenance_values(sheet)
+    text = {key: _provenance_text(values, key, workbook) for key in PROVENANCE_NEEDED}
+    if text["tool"] != payout_layout.TOOL_NAME:
+        tool = text["tool"]
+        raise _not_ours(workbook, Say(f"工作表 {name} 所列工具为 {tool!r}", f"sheet {name} names the tool {tool!r}"))
+    year = cells.to_year(values["year"])
+    if isinstance(year, Bad) or year is None:
+        message = year.message if isinstance(year, Bad) else "blank"
+        zh = bad_say(year, values["year"]).zh if isinstance(year, Bad) else "空白"
+        raise _not_ours(workbook, Say(f"工作表 {name} 中的年度有误：{zh}", f"sheet {name} year: {message}"))
+    for key in ("rules_sha256", "input_sha256"):
+        if _SHA256.fullmatch(text[key]) is None:
+            raise _not_ours(
+                workbook,
+                Say(
+                    f"工作表 {name} 中的 {key} 不是 SHA-256 值：{text[key]!r}",
+                    f"sheet {name} {key} is not a SHA-256: {text[key]!r}",
+                ),
+            )
+    used = _header_text(values.get("ledger", ""))
+    return Provenance(
+        year=year,
+        rules_version=text["rules_version"],
+        rules_sha256=text["rules_sha256"],
+        input_sha256=text["input_sha256"],
+        tool_version=_header_text(values.get("tool_version", "")),
+        ledger="" if used in NO_LEDGER else used,
+    )
+
+
+def _payable_columns(sheet: _Sheet, workbook: Path) -> dict[str, int]:
+    table: dict[str, str] = {}
+    for column in payout_layout.LINE_COLUMNS:
+        for name in (column.key, column.zh, column.en):
+            table[name.casefold()] = column.key
+    found: dict[str, int] = {}
+    header = sheet.rows[0] if sheet.rows else ()
+    for index, raw in enumerate(header):
+        key = table.get(_header_text(raw).casefold())
+        if key is not None and key not in found:
+            found[key] = index
+    for key in RECORD_COLUMNS:
+        if key not in found:
+            zh = next(c.zh for c in payout_layout.LINE_COLUMNS if c.key == key)
+            raise LedgerError(
+                Say(
+                    f"{workbook}：工作表 {sheet.name} 中缺少列 {zh}（{key}）",
+                    f"{workbook}: sheet {sheet.name} has no column {zh} ({key})",
+                )
+            )
+    return found
+
+
+class _RowProblem(Exception):
+    """A payable row that cannot be recorded; the message names row and column."""
+
+    def __init__(self, say: Say) -> None:
+        super().__init__(say.en)
+        self.say = say
+
+
+def _column_name(key: str) -> str:
+    zh = next(c.zh for c in payout_layout.LINE_COLUMNS if c.key == key)
+    return f"{zh} ({key})"
+
+
+NOTHING_RECORDED: Final = Say("；未记录任何发放", "; nothing was recorded")
+
+
+def _record_row(values: Sequence[Cell], columns: Mapping[str, int], row: int, prov: Provenance) -> tuple[_Payout, bool]:
+    """(the payout on this row, whether its seal matches)."""
+
+    def cell(key: str) -> Cell:
+        return _cell(values, columns[key])
+
+    def fail(key: str, said: Say) -> _RowProblem:
+        zh_name = next(c.zh for c in payout_layout.LINE_COLUMNS if c.key == key)
+        zh = f"第{row}行 {zh_name}({key})列：{said.zh}"
+        return _RowProblem(Say(zh, f"row {row} column {_column_name(key)}: {said.en}"))
+
+    code = cells.to_text(cell("credit_code"))
+    if isinstance(code, Bad):
+        raise fail("credit_code", bad_say(code, cell("credit_code")))
+    measure = _header_text(cell("measure"))
+    amount = cells.to_amount(cell("amount"))
+    if isinstance(amount, Bad) or amount is None:
+        raise fail(
+            "amount",
+            bad_say(amount, cell("amount"))
+            if isinstance(amount, Bad)
+            else cell_say(cells.EXPECT_AMOUNT, cell("amount")),
+        )
+    if not _has_cents_only(amount):
+        raise fail("amount", bad_say(cells.bad(EXPECT_CENTS, cell("amount")), cell("amount")))
+    tier = cells.to_amount(cell("tier"), required=False)
+    if isinstance(tier, Bad):
+        raise fail("tier", bad_say(tier, cell("tier")))
+    tier = None if tier is None else canonical(tier)
+    payout = _Payout(uscc.normalize(code), prov.year, measure, tier, amount.quantize(CENT), row)
+    expected = seal(
+        year=prov.year,
+        rules_sha256=prov.rules_sha256,
+        input_sha256=prov.input_sha256,
+        credit_code=payout.credit_code,
+        measure=measure,
+        tier=tier,
+        amount=payout.amount,
+    )
+    matches = _header_text(cell("seal")).lower() == expected
+    if matches and measure not in MONEY_MEASURES:
+        raise fail("measure", Say(f"{measure!r} 不是发放资金的措施", f"{measure!r} is not a measure that pays money"))
+    if matches and (measure == SALES_MILESTONE) != (tier is not None):
+        expect = EXPECT_TIER if tier is None else EXPECT_NO_TIER
+        raise fail("tier", Say(_EXPECT_ZH_BARE[expect], expect))
+    return payout, matches
+
+
+_EXPECT_ZH_BARE: Final = {
+    EXPECT_TIER: "须填写档次的门槛金额（sales_milestone 有档次）",
+    EXPECT_NO_TIER: "档次应为空白（只有 sales_milestone 有档次）",
+}
+
+
+def _rows_text(rows: Sequence[int]) -> Say:
+    shown = ", ".join(str(r) for r in rows[:5])
+    more = f" and {len(rows) - 5} more" if len(rows) > 5 else ""
+    more_zh = f"等{len(rows)}行" if len(rows) > 5 else "行"
+    return Say(
+        "第" + "、".join(str(r) for r in rows[:5]) + more_zh, ("row " if len(rows) == 1 else "rows ") + shown + more
+    )
+
+
+def _where(workbook: Path, sheet: str) -> Say:
+    return Say(f"{workbook}：工作表 {sheet}", f"{workbook}: sheet {sheet}")
+
+
+def _read_payable(workbook: Path) -> tuple[Provenance, tuple[_Payout, ...], int]:
+    """The provenance and the sealed payable rows of a payout workbook; refuses edits."""
+    book = _open_workbook(workbook)
+    prov = _read_provenance(book, workbook)
+    sheet = _find_sheet(book, workbook, payout_layout.PAYABLE)
+    if sheet is None:
+        name = payout_layout.PAYABLE[0]
+        raise _not_ours(workbook, Say(f"缺少工作表 {name}（应付明细行）", f"it has no sheet {name} (payable lines)"))
+    columns = _payable_columns(sheet, workbook)
+    where = _where(workbook, sheet.name)
+    payouts: list[_Payout] = []
+    edited: list[int] = []
+    unsealed: list[int] = []
+    for row, values in enumerate(sheet.rows[1:], start=2):
+        if _blank_row(values):
+            continue
+        if cells.is_blank(_cell(values, columns["seal"])):
+            unsealed.append(row)
+            continue
+        try:
+            payout, matches = _record_row(values, columns, row, prov)
+        except _RowProblem as exc:
+            raise LedgerError(where + Say(" ", " ") + exc.say + NOTHING_RECORDED) from None
+        payouts.append(payout)
+        if not matches:
+            edited.append(row)
+    _refuse_unsealed(unsealed, where)
+    _refuse_edited(edited, where)
+    _refuse_repeats(payouts, where)
+    return prov, tuple(payouts), len(payouts)
+
+
+def _refuse_unsealed(rows: Sequence[int], where: Say) -> None:
+    if rows:
+        verb = "has" if len(rows) == 1 else "have"
+        said = _rows_text(rows)
+        raise LedgerError(
+            Say(
+                f"{where.zh} {said.zh}没有校验码：tongnan-calc 生成发放表之后添加的行不能记录，请删除这些行"
+                f"{NOTHING_RECORDED.zh}",
+                f"{where.en} {said.en} {verb} no check value (校验码): rows added after tongnan-calc"
+                " wrote the workbook cannot be recorded, delete them; nothing was recorded",
+            )
+        )
+
+
+def _refuse_edited(rows: Sequence[int], where: Say) -> None:
+    if rows:
+        verb = "was" if len(rows) == 1 else "were"
+        said = _rows_text(rows)
+        raise LedgerError(
+            Say(
+                f"{where.zh} {said.zh}在 tongnan-calc 生成后被改动过"
+                f"（校验码与统一社会信用代码、措施、档次、金额不符）{NOTHING_RECORDED.zh}",
+                f"{where.en} {said.en} {verb} changed after tongnan-calc wrote it"
+                " (the check value 校验码 does not match the credit code, measure, tier and amount);"
+                " nothing was recorded",
+            )
+        )
+
+
+def _refuse_repeats(payouts: Sequence[_Payout], where: Say) -> None:
+    first: dict[tuple[str, int, str, str | None], _Payout] = {}
+    for payout in payouts:
+        other = first.setdefault(payout.key(), payout)
+        if other is not payout:
+            what = payout.describe()
+            raise LedgerError(
+                Say(
+                    f"{where.zh} 第{other.row}行与第{payout.row}行是同一笔发放（{what.zh}）：有行被复制了"
+                    f"{NOTHING_RECORDED.zh}",
+                    f"{where.en} rows {other.row} and {payout.row} are the same payout"
+                    f" ({what.en}): a row was copied; nothing was recorded",
+                )
+            )
+
+
+def _conflict_message(workbook: Path, plan: _Plan) -> Say:
+    payout, entry_id, amount = plan.conflicts[0]
+    more = len(plan.conflicts) - 1
+    tail = f" (and {more} more conflicting rows)" if more else ""
+    tail_zh = f"（另有{more}行与台账冲突）" if more else ""
+    what = payout.describe()
+    where = _where(workbook, payout_layout.PAYABLE[0])
+    return Say(
+        f"{where.zh} 第{payout.row}行：{what.zh} 已记入台账（条目 {entry_id}），金额为 {money_text(amount)}，"
+        f"而非 {money_text(payout.amount)}{tail_zh}{NOTHING_RECORDED.zh}（如条目 {entry_id} 有误，请先冲销）",
+        f"{where.en} row {payout.row}: {what.en}"
+        f" is already recorded as entry {entry_id} with amount {money_text(amount)},"
+        f" not {money_text(payout.amount)}{tail}; nothing was recorded"
+        f" (if entry {entry_id} is wrong, reverse it first)",
+    )
+
+
+def record_payout(ledger: Path, workbook: Path) -> RecordReport:
+    """Record the payable lines left in an approved payout workbook written by ``run``.
+
+    Every row must still match its seal (校验码); rows already recorded with the
+    same amount are skipped (so recording twice adds nothing); a row recorded
+    with another amount refuses the whole workbook.
+    """
+    prov, payouts, rows_read = _read_payable(workbook)
+    source = _Source(
+        "record",
+        str(workbook),
+        file_sha256(workbook),
+        prov.year,
+        prov.rules_version,
+        prov.rules_sha256,
+        prov.input_sha256,
+    )
+    with _writing(ledger) as conn:
+        plan = _plan(conn, payouts)
+        if plan.conflicts:
+            raise LedgerError(_conflict_message(workbook, plan))
+        warnings = _one_time_warnings(conn, plan.add)
+        _insert_payouts(conn, source, plan.add)
+    if not prov.ledger:
+        warnings.insert(
+            0,
+            Say(
+                f"{workbook} 计算时未使用台账：以往年度的发放未被考虑",
+                f"{workbook} was computed without a ledger: earlier payouts were not taken into account",
+            ),
+        )
+    return RecordReport(
+        ledger=str(ledger),
+        workbook=str(workbook),
+        year=prov.year,
+        rules_version=prov.rules_version,
+        rows_read=rows_read,
+        added=len(plan.add),
+        already_recorded=len(plan.already),
+        amount_added=sum((p.amount for p in plan.add), Decimal("0.00")),
+        warnings=tuple(warnings),
+    )
+
+
+def _one_time_warnings(conn: sqlite3.Connection, payouts: Sequence[_Payout]) -> list[Say]:
+    """One-time rewards (二（三）, 二（五）) about to be recorded although already paid in another year."""
+    warnings: list[Say] = []
+    for payout in payouts:
+        if payout.measure not in ("spin_off", SALES_MILESTONE):
+            continue
+        for entry_id, year, tier in conn.execute(
+            "SELECT id, year, tier FROM payouts_in_force WHERE credit_code = ? AND measure = ? AND year <> ?"
+            " ORDER BY year, id",
+            (payout.credit_code, payout.measure, payout.year),
+        ):
+            if tier is None or payout.tier is None or _decimal(tier, "tier", entry_id) >= payout.tier:
+                paid = "" if tier is None else f" tier {tier}"
+                paid_zh = "" if tier is None else f"（档次 {tier}）"
+                what = payout.describe()
+                warnings.append(
+                    Say(
+                        f"第{payout.row}行：{what.zh} 属一次性奖励，已按{year}年度发放过{paid_zh}（条目 {entry_id}）",
+                        f"row {payout.row}: {what.en} is a one-time reward already paid for {year}"
+                        f"{paid} (entry {entry_id})",
+                    )
+                )
+                break
+    return warnings

@@ -1,0 +1,145 @@
+"""Reading the sheets of a workbook the ledger imports or records (python-calamine).
+
+Also the Chinese of the cell messages (``expected ..., got ...``) that the ledger
+passes on from ``cells`` and ``uscc``, which write them in English only.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Final
+
+from python_calamine import CalamineError, CalamineWorkbook
+
+from tongnan_calc import cells
+from tongnan_calc.cells import Bad, Cell
+from tongnan_calc.ledger.store import LedgerError
+from tongnan_calc.say import Say
+
+EXPECT_TIER: Final = "the tier's threshold in yuan (sales_milestone has one)"
+EXPECT_NO_TIER: Final = "blank (only sales_milestone has a tier)"
+EXPECT_CENTS: Final = "an amount with at most two decimals"
+
+# what "expected ..." means, in Chinese
+# What "expected ..." means in Chinese (the words of the input reader's messages).
+_EXPECT_ZH: Final[dict[str, str]] = {
+    cells.EXPECT_AMOUNT: "金额，如 1,234.50",
+    cells.EXPECT_NON_NEGATIVE: "不小于 0 的金额",
+    cells.EXPECT_AT_MOST: "小于 1,000,000,000,000,000 的数",
+    cells.EXPECT_YEAR: "年份，如 2015",
+    cells.EXPECT_YEAR_RANGE: "1900 至 2200 之间的年份",
+    cells.EXPECT_TEXT: "文字（此项必填）",
+    cells.EXPECT_CREDIT_CODE: "18位统一社会信用代码",
+    EXPECT_TIER: "档次的门槛金额（元，sales_milestone 须填写）",
+    EXPECT_NO_TIER: "空白（只有 sales_milestone 有档次）",
+    EXPECT_CENTS: "最多两位小数的金额",
+}
+_CODE_AS_NUMBER_ZH: Final = "统一社会信用代码被录入为数字，Excel 已丢失部分数字：请将单元格设为文本后重新录入"
+_CODE_LENGTH = re.compile(r"expected a unified social credit code of 18 characters, got ([0-9]+): (.*)", re.S)
+_CODE_CHARACTER = re.compile(r"expected a unified social credit code \((.*)\), got (.*) at position ([0-9]+)", re.S)
+_CHECK_CHARACTER = re.compile(
+    r"expected check character (.*), got (.*): the code may be mistyped \(the row is still used\)", re.S
+)
+_EXPECTED = re.compile(r"expected (.*), got (.*)", re.S)
+
+
+def shown_zh(raw: Cell) -> str:
+    """A cell's value in a Chinese message: text in Chinese quotes, a blank cell 空白."""
+    if isinstance(raw, str):
+        if not raw.strip():
+            return "空白"
+        return f"“{raw}”" if raw.isprintable() else repr(raw)
+    return cells.shown(raw)
+
+
+def _quoted(text_repr: str) -> str:
+    """``'X'`` (a repr in an English message) as “X``."""
+    try:
+        value = ast.literal_eval(text_repr)
+    except (ValueError, SyntaxError):
+        return text_repr
+    return shown_zh(value) if isinstance(value, str) else text_repr
+
+
+def _zh_cell_message(message: str, raw: Cell) -> str:
+    """The Chinese of a message of ``cells`` or ``uscc`` about cell ``raw``; the English one when unknown."""
+    if message == cells.CREDIT_CODE_AS_NUMBER:
+        return _CODE_AS_NUMBER_ZH
+    if m := _CODE_LENGTH.fullmatch(message):
+        return f"统一社会信用代码应为18位，实际为{m[1]}位：{_quoted(m[2])}"
+    if m := _CODE_CHARACTER.fullmatch(message):
+        return f"统一社会信用代码只能由数字和字母 A-H、J-N、P-R、T、U、W-Y组成，第{m[3]}位却是{_quoted(m[2])}"
+    if m := _CHECK_CHARACTER.fullmatch(message):
+        return f"校验位应为{_quoted(m[1])}，实际为{_quoted(m[2])}：代码可能录入有误（该行仍参与计算）"
+    if (m := _EXPECTED.fullmatch(message)) and m[1] in _EXPECT_ZH:
+        return f"应为{_EXPECT_ZH[m[1]]}，实际为{shown_zh(raw)}"
+    return message
+
+
+def cell_say(message: str, raw: Cell, zh: object = None) -> Say:
+    """A message about one cell in both languages.
+
+    ``zh`` is the Chinese that ``cells`` or ``uscc`` gave with the message, if any
+    (``Bad.zh``, ``Checked.warning_zh`` where they have one); else the Chinese is
+    made here from the English.
+    """
+    return Say(zh if isinstance(zh, str) and zh else _zh_cell_message(message, raw), message)
+
+
+def bad_say(value: Bad, raw: Cell) -> Say:
+    return cell_say(value.message, raw, getattr(value, "zh", None))
+
+
+@dataclass(frozen=True)
+class _Sheet:
+    name: str  # as found in the workbook
+    rows: tuple[tuple[Cell, ...], ...]  # rows[0] is Excel row 1
+
+
+def _open_workbook(path: Path) -> CalamineWorkbook:
+    """Open an .xlsx workbook, refusing what the input reader refuses (one line each)."""
+    from tongnan_calc.workbook_in import WorkbookError, check_file
+
+    try:
+        check_file(path)
+        return CalamineWorkbook.from_path(str(path))
+    except WorkbookError as exc:
+        raise LedgerError(exc.say) from None
+    except (CalamineError, OSError, ValueError) as exc:
+        detail = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+        raise LedgerError(
+            Say(
+                f"{path}：无法作为 .xlsx 工作簿读取（{detail}）",
+                f"{path}: cannot be read as an .xlsx workbook ({detail})",
+            )
+        ) from None
+
+
+def _find_sheet(book: CalamineWorkbook, path: Path, names: Sequence[str]) -> _Sheet | None:
+    wanted = {name.casefold() for name in names}
+    for actual in book.sheet_names:
+        if actual.strip().casefold() in wanted:
+            try:
+                data = book.get_sheet_by_name(actual).to_python(skip_empty_area=False)
+            except (CalamineError, ValueError) as exc:
+                raise LedgerError(
+                    Say(f"无法读取 {path} 的工作表 {actual}：{exc}", f"cannot read sheet {actual} of {path}: {exc}")
+                ) from None
+            return _Sheet(actual, tuple(tuple(row) for row in data))
+    return None
+
+
+def _cell(row: Sequence[Cell], index: int) -> Cell:
+    return row[index] if index < len(row) else ""
+
+
+def _blank_row(row: Sequence[Cell]) -> bool:
+    return all(cells.is_blank(value) for value in row)
+
+
+def _header_text(value: Cell) -> str:
+    return value.strip() if isinstance(value, str) else cells.shown(value)

@@ -1,0 +1,713 @@
+"""The ledger file itself: opening it safely, its schema, its entries, reading and reversing.
+
+Safety:
+
+- every write is one ``BEGIN IMMEDIATE`` transaction (busy timeout
+  ``BUSY_TIMEOUT_S``), so two clerks writing at once are serialised and an
+  interrupted write leaves the ledger as it was (SQLite's journal);
+- a file that is not a ledger (another SQLite database, random bytes, an empty
+  file when reading) is refused before SQLite writes anything to it;
+- the schema is versioned (``PRAGMA application_id`` marks the file as ours,
+  ``PRAGMA user_version`` holds ``SCHEMA_VERSION``); an older file is migrated
+  in one transaction by ``MIGRATIONS``, a newer one is refused;
+- amounts are TEXT decimals (two places), tiers TEXT decimals: never REAL.
+
+Entries are never changed or deleted: a payout entered by mistake is cancelled
+by a reversing entry (``reverse``).
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import stat
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Final, Literal
+
+from tongnan_calc import __version__, uscc
+from tongnan_calc.measures import MEASURES
+from tongnan_calc.messages import Lang
+from tongnan_calc.model import PriorPayout
+from tongnan_calc.money import CENT, canonical, fmt
+from tongnan_calc.say import Say, UserError
+
+# --- where the ledger lives ----------------------------------------------------------
+
+LEDGER_ENV: Final = "TONGNAN_LEDGER"
+DEFAULT_LEDGER_NAME: Final = "tongnan-ledger.sqlite"
+
+
+def default_ledger_path() -> Path:
+    """``$TONGNAN_LEDGER`` when set, else ``tongnan-ledger.sqlite`` in the current folder."""
+    configured = os.environ.get(LEDGER_ENV, "").strip()
+    return Path(configured) if configured else Path(DEFAULT_LEDGER_NAME)
+
+
+# --- constants -------------------------------------------------------------------------
+
+SCHEMA_VERSION: Final = 1
+APPLICATION_ID: Final = 0x544E4C47  # "TNLG": marks an SQLite file as a tongnan-calc ledger
+BUSY_TIMEOUT_S: Final = 10.0
+SQLITE_HEADER: Final = b"SQLite format 3\x00"
+
+SALES_MILESTONE: Final = "sales_milestone"
+# The measures that pay money (SPEC §4); the flags (key_support, demo_priority) never do.
+MONEY_MEASURES: Final[tuple[str, ...]] = tuple(
+    m for m in MEASURES if m in {"rent", "spin_off", "data_line", "sales_milestone", "loan_interest"}
+)
+FLAG_MEASURES: Final[tuple[str, ...]] = tuple(m for m in MEASURES if m not in MONEY_MEASURES)
+
+LOCKED: Final = "ledger is locked by another writer: try again"
+LOCKED_SAY: Final = Say("台账正由他人写入（已锁定）：请稍后重试", LOCKED)
+
+EntryKind = Literal["payout", "reversal"]
+
+
+class LedgerError(UserError):
+    """A ledger operation that cannot be done; the message is one line for the user, in both languages."""
+
+    def __init__(self, message: Say) -> None:
+        super().__init__(Say(" ".join(message.zh.split("\n")), " ".join(message.en.split("\n"))))
+
+
+# --- results ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LedgerSnapshot:
+    """What ``read_prior`` found: every payout in force (not reversed), of every year."""
+
+    path: str
+    payouts: tuple[PriorPayout, ...]
+    entries: int  # every entry in the ledger: payouts in force, reversed payouts, reversals
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One ledger entry: a payout, or a reversal cancelling one (negative amount)."""
+
+    id: int
+    kind: EntryKind
+    credit_code: str
+    year: int
+    measure: str
+    tier: Decimal | None
+    amount: Decimal
+    recorded_at: str  # ISO 8601, UTC
+    source: str  # e.g. "record payout-2015.xlsx row 3", "import history.xlsx row 7", "reverse"
+    reverses: int | None = None  # a reversal: the payout it cancels
+    reversed_by: int | None = None  # a payout: the reversal that cancelled it
+    reason: str = ""
+    source_zh: str = ""  # ``source`` in Chinese, e.g. "记录 payout-2015.xlsx 第3行"
+
+    @property
+    def in_force(self) -> bool:
+        """A payout that counts as paid (not reversed)."""
+        return self.kind == "payout" and self.reversed_by is None
+
+    def source_in(self, lang: Lang) -> str:
+        return self.source_zh if lang == "zh" else self.source
+
+
+KIND_ZH: Final[dict[str, str]] = {"payout": "发放", "reversal": "冲销"}
+SOURCE_KIND_ZH: Final[dict[str, str]] = {"import": "导入", "record": "记录", "reverse": "冲销"}
+
+
+# --- messages --------------------------------------------------------------------------
+
+
+def _missing(path: Path) -> Say:
+    return Say(
+        f"台账 {path} 不存在：请先用 `tongnan-calc ledger import` 或 `ledger record` 建立台账",
+        f"ledger {path} does not exist: create it with `tongnan-calc ledger import` or `ledger record`",
+    )
+
+
+# why a file is not a ledger
+EMPTY_FILE: Final = Say("空文件", "an empty file")
+NOT_SQLITE: Final = Say("不是 SQLite 数据库", "not an SQLite database")
+OTHER_PROGRAM: Final = Say("其他程序的 SQLite 数据库", "an SQLite database of another program")
+EMPTY_DATABASE: Final = Say("空的 SQLite 数据库", "an empty SQLite database")
+
+
+def _not_a_ledger(path: Path, why: Say) -> Say:
+    return Say(
+        f"{path} 不是 tongnan-calc 台账（{why.zh}），文件未作任何改动",
+        f"{path} is not a tongnan-calc ledger ({why.en}); it was left unchanged",
+    )
+
+
+def _damaged(path: Path, exc: object) -> Say:
+    return Say(
+        f"台账 {path} 已损坏或无法读取（{exc}），文件未作任何改动",
+        f"ledger {path} is damaged or unreadable ({exc}); it was left unchanged",
+    )
+
+
+def _cannot_open(path: Path, why: object) -> Say:
+    return Say(f"无法打开台账 {path}：{why}", f"cannot open ledger {path}: {why}")
+
+
+# --- decimal text ----------------------------------------------------------------------
+
+
+def money_text(amount: Decimal) -> str:
+    """An amount as stored: two decimals, no grouping (``20000.00``)."""
+    return fmt(amount)
+
+
+def tier_text(tier: Decimal | None) -> str | None:
+    return None if tier is None else f"{canonical(tier):f}"
+
+
+def _has_cents_only(amount: Decimal) -> bool:
+    return amount == amount.quantize(CENT)
+
+
+# --- opening the file --------------------------------------------------------------------
+
+
+def _precheck(path: Path, *, create: bool) -> bool:
+    """Refuse what is not a ledger before SQLite opens it (so it is never rewritten).
+
+    Returns whether the file is fresh (missing, or empty): only a fresh file may
+    become a new ledger.
+    """
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        if not create:
+            raise LedgerError(_missing(path)) from None
+        if not path.parent.is_dir():
+            raise LedgerError(
+                Say(
+                    f"无法创建台账 {path}：文件夹 {path.parent} 不存在",
+                    f"cannot create ledger {path}: folder {path.parent} does not exist",
+                )
+            ) from None
+        return True
+    except OSError as exc:
+        raise LedgerError(_cannot_open(path, exc.strerror)) from None
+    if not stat.S_ISREG(info.st_mode):
+        raise LedgerError(Say(f"台账 {path} 不是文件", f"ledger {path} is not a file"))
+    if info.st_size == 0:
+        if not create:
+            raise LedgerError(_not_a_ledger(path, EMPTY_FILE))
+        return True
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(len(SQLITE_HEADER))
+    except OSError as exc:
+        raise LedgerError(_cannot_open(path, exc.strerror)) from None
+    if head != SQLITE_HEADER:
+        raise LedgerError(_not_a_ledger(path, NOT_SQLITE))
+    return False
+
+
+def _connect(path: Path, *, create: bool) -> sqlite3.Connection:
+    uri = f"{path.resolve().as_uri()}?mode={'rwc' if create else 'rw'}"
+    try:
+        conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_S, isolation_level=None)
+    except sqlite3.Error as exc:
+        raise LedgerError(_cannot_open(path, exc)) from None
+    conn.execute("PRAGMA foreign_keys = ON")
+    return conn
+
+
+def _is_locked(exc: sqlite3.Error) -> bool:
+    text = str(exc).lower()
+    return "locked" in text or "busy" in text
+
+
+@contextmanager
+def _sqlite_errors(path: Path) -> Iterator[None]:
+    """Turn SQLite's exceptions into one-line ``LedgerError`` messages."""
+    try:
+        yield
+    except sqlite3.OperationalError as exc:
+        text = str(exc).lower()
+        if _is_locked(exc):
+            raise LedgerError(LOCKED_SAY) from None
+        if "readonly" in text:
+            raise LedgerError(
+                Say(
+                    f"台账 {path} 无法写入：文件或其所在文件夹为只读",
+                    f"ledger {path} cannot be written: the file or its folder is read-only",
+                )
+            ) from None
+        if "unable to open" in text:
+            raise LedgerError(_cannot_open(path, exc)) from None
+        raise LedgerError(_damaged(path, exc)) from None
+    except sqlite3.Error as exc:
+        raise LedgerError(_damaged(path, exc)) from None
+    except UnicodeDecodeError as exc:  # SQLite's own message, from a damaged schema, is not UTF-8
+        raise LedgerError(_damaged(path, exc.reason)) from None
+
+
+@contextmanager
+def _transaction(conn: sqlite3.Connection, begin: str) -> Iterator[None]:
+    """``begin`` ... COMMIT, or ROLLBACK on any exception (including Ctrl-C)."""
+    conn.execute(begin)
+    try:
+        yield
+        conn.execute("COMMIT")
+    except BaseException:
+        if conn.in_transaction:
+            with suppress(sqlite3.Error):
+                conn.execute("ROLLBACK")
+        raise
+
+
+def _pragma_int(conn: sqlite3.Connection, name: str) -> int:
+    row = conn.execute(f"PRAGMA {name}").fetchone()
+    return int(row[0])
+
+
+def _schema_state(conn: sqlite3.Connection, path: Path) -> int:
+    """The file's schema version; 0 for a brand-new (empty) database.  Refuses others."""
+    app_id = _pragma_int(conn, "application_id")
+    version = _pragma_int(conn, "user_version")
+    if app_id == 0 and version == 0 and conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] == 0:
+        return 0
+    if app_id != APPLICATION_ID:
+        raise LedgerError(_not_a_ledger(path, OTHER_PROGRAM))
+    if version > SCHEMA_VERSION:
+        raise LedgerError(
+            Say(
+                f"台账 {path} 的结构版本为 {version}，高于本版 tongnan-calc {__version__}"
+                f" 所能识别的版本（{SCHEMA_VERSION}）：请升级 tongnan-calc",
+                f"ledger {path} has schema version {version}, newer than this tongnan-calc "
+                f"{__version__} understands ({SCHEMA_VERSION}): upgrade tongnan-calc",
+            )
+        )
+    if version < 1:
+        raise LedgerError(_not_a_ledger(path, Say(f"未知的结构版本 {version}", f"unknown schema version {version}")))
+    return version
+
+
+def _prepare_for_write(conn: sqlite3.Connection, path: Path, *, fresh: bool) -> None:
+    """Inside BEGIN IMMEDIATE: create a new ledger, migrate an old one, check it is sound.
+
+    Only a ``fresh`` file (missing or empty before this write) becomes a new ledger.
+    """
+    version = _schema_state(conn, path)
+    if version == 0:
+        if not fresh:
+            raise LedgerError(_not_a_ledger(path, EMPTY_DATABASE))
+        _create_schema(conn)
+        return
+    check = conn.execute("PRAGMA quick_check").fetchone()
+    if check is None or check[0] != "ok":
+        raise LedgerError(_damaged(path, check and check[0]))
+    if version < SCHEMA_VERSION:
+        _migrate(conn, version)
+
+
+@contextmanager
+def _writing(path: Path, *, create: bool = True) -> Iterator[sqlite3.Connection]:
+    """One write transaction on the ledger at ``path`` (created when missing if ``create``)."""
+    fresh = _precheck(path, create=create)
+    with _sqlite_errors(path):
+        conn = _connect(path, create=create)
+        try:
+            with _transaction(conn, "BEGIN IMMEDIATE"):
+                _prepare_for_write(conn, path, fresh=fresh)
+                yield conn
+        finally:
+            conn.close()
+
+
+@contextmanager
+def _reading(path: Path) -> Iterator[sqlite3.Connection]:
+    """One consistent read of an existing ledger (an old schema is migrated first)."""
+    _precheck(path, create=False)
+    with _sqlite_errors(path):
+        conn = _connect(path, create=False)
+        try:
+            with _transaction(conn, "BEGIN"):
+                version = _schema_state(conn, path)
+            if version == 0:
+                raise LedgerError(_not_a_ledger(path, EMPTY_DATABASE))
+            if version < SCHEMA_VERSION:
+                with _transaction(conn, "BEGIN IMMEDIATE"):
+                    _prepare_for_write(conn, path, fresh=False)
+            with _transaction(conn, "BEGIN"):
+                yield conn
+        finally:
+            conn.close()
+
+
+# --- schema ----------------------------------------------------------------------------
+
+SCHEMA: Final[tuple[str, ...]] = (
+    """CREATE TABLE meta (
+        key   TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    )""",
+    # Where entries came from: one row per import, record or reversal that added any.
+    """CREATE TABLE sources (
+        id            INTEGER PRIMARY KEY,
+        kind          TEXT NOT NULL CHECK (kind IN ('import', 'record', 'reverse')),
+        file_name     TEXT,
+        file_sha256   TEXT,
+        year          INTEGER,
+        rules_version TEXT,
+        rules_sha256  TEXT,
+        input_sha256  TEXT,
+        tool_version  TEXT NOT NULL,
+        recorded_at   TEXT NOT NULL
+    )""",
+    # Append-only.  amount and tier are TEXT decimals (exact); a reversal carries the
+    # negated amount of the payout it cancels and names it in `reverses`.
+    """CREATE TABLE entries (
+        id          INTEGER PRIMARY KEY,
+        kind        TEXT NOT NULL CHECK (kind IN ('payout', 'reversal')),
+        credit_code TEXT NOT NULL,
+        year        INTEGER NOT NULL CHECK (typeof(year) = 'integer'),
+        measure     TEXT NOT NULL,
+        tier        TEXT CHECK (tier IS NULL OR typeof(tier) = 'text'),
+        amount      TEXT NOT NULL CHECK (typeof(amount) = 'text'),
+        source_id   INTEGER NOT NULL REFERENCES sources (id),
+        source_row  INTEGER,
+        reverses    INTEGER UNIQUE REFERENCES entries (id),
+        reason      TEXT NOT NULL DEFAULT '',
+        recorded_at TEXT NOT NULL,
+        CHECK ((kind = 'reversal') = (reverses IS NOT NULL)),
+        CHECK ((measure = 'sales_milestone') = (tier IS NOT NULL))
+    )""",
+    "CREATE INDEX entries_key ON entries (credit_code, year, measure)",
+    """CREATE VIEW payouts_in_force AS
+        SELECT p.* FROM entries AS p
+        WHERE p.kind = 'payout'
+          AND NOT EXISTS (SELECT 1 FROM entries AS r WHERE r.reverses = p.id)""",
+    """CREATE TRIGGER entries_no_update BEFORE UPDATE ON entries
+        BEGIN SELECT RAISE(ABORT, 'ledger entries are never changed: reverse one instead'); END""",
+    """CREATE TRIGGER entries_no_delete BEFORE DELETE ON entries
+        BEGIN SELECT RAISE(ABORT, 'ledger entries are never deleted: reverse one instead'); END""",
+    """CREATE TRIGGER entries_one_in_force BEFORE INSERT ON entries
+        WHEN NEW.kind = 'payout' AND EXISTS (
+            SELECT 1 FROM payouts_in_force AS p
+            WHERE p.credit_code = NEW.credit_code AND p.year = NEW.year
+              AND p.measure = NEW.measure AND p.tier IS NEW.tier)
+        BEGIN SELECT RAISE(ABORT, 'this payout is already in force'); END""",
+    """CREATE TRIGGER entries_reversal_of_payout BEFORE INSERT ON entries
+        WHEN NEW.kind = 'reversal' AND NOT EXISTS (
+            SELECT 1 FROM entries AS p WHERE p.id = NEW.reverses AND p.kind = 'payout')
+        BEGIN SELECT RAISE(ABORT, 'a reversal must cancel a payout'); END""",
+)
+
+# MIGRATIONS[v] upgrades a ledger of schema v to v + 1 (run inside the write transaction).
+MIGRATIONS: dict[int, tuple[str, ...]] = {}
+
+
+def _now() -> str:
+    return datetime.now(UTC).replace(microsecond=0).isoformat()
+
+
+def _create_schema(conn: sqlite3.Connection) -> None:
+    for statement in SCHEMA:
+        conn.execute(statement)
+    conn.executemany(
+        "INSERT INTO meta (key, value) VALUES (?, ?)",
+        [("format", "tongnan-calc ledger"), ("created_at", _now()), ("created_by", __version__)],
+    )
+    conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+
+def _migrate(conn: sqlite3.Connection, version: int) -> None:
+    """Upgrade step by step to ``SCHEMA_VERSION`` (all in the caller's transaction)."""
+    while version < SCHEMA_VERSION:
+        steps = MIGRATIONS.get(version)
+        if steps is None:
+            raise LedgerError(
+                Say(f"缺少从台账结构版本 {version} 升级的步骤", f"no migration from ledger schema version {version}")
+            )
+        for statement in steps:
+            conn.execute(statement)
+        version += 1
+        conn.execute(f"PRAGMA user_version = {version}")
+    conn.execute(
+        "INSERT OR REPLACE INTO meta (key, value) VALUES ('migrated_at', ?), ('migrated_by', ?)",
+        (_now(), __version__),
+    )
+
+
+# --- reading entries -----------------------------------------------------------------------
+
+_ENTRY_SELECT: Final = """
+    SELECT e.id, e.kind, e.credit_code, e.year, e.measure, e.tier, e.amount, e.recorded_at,
+           s.kind, s.file_name, e.source_row, e.reverses, r.id, e.reason
+    FROM entries AS e
+    JOIN sources AS s ON s.id = e.source_id
+    LEFT JOIN entries AS r ON r.reverses = e.id
+"""
+
+
+_WHAT_ZH: Final = {"tier": "档次", "amount": "金额"}
+
+
+def _decimal(text: object, what: str, entry_id: int) -> Decimal:
+    bad = Say(
+        f"台账条目 {entry_id} 的{_WHAT_ZH.get(what, what)}有误：{text!r}",
+        f"ledger entry {entry_id} has a bad {what} {text!r}",
+    )
+    try:
+        value = Decimal(str(text))
+    except ArithmeticError:
+        raise LedgerError(bad) from None
+    if not value.is_finite():
+        raise LedgerError(bad)
+    return value
+
+
+def _source_text(kind: str, file_name: str | None, row: int | None) -> Say:
+    zh, en = [SOURCE_KIND_ZH.get(kind, kind)], [kind]
+    if file_name:
+        zh.append(file_name)
+        en.append(file_name)
+    if row is not None:
+        zh.append(f"第{row}行")
+        en.append(f"row {row}")
+    return Say(" ".join(zh), " ".join(en))
+
+
+def _opt_int(value: object) -> int | None:
+    return None if value is None else int(str(value))
+
+
+def _entry(row: Sequence[object]) -> Entry:
+    """An ``Entry`` from a row of ``_ENTRY_SELECT``."""
+    entry_id = int(str(row[0]))
+    kind: EntryKind = "reversal" if row[1] == "reversal" else "payout"
+    file_name = None if row[9] is None else str(row[9])
+    source = _source_text(str(row[8]), file_name, _opt_int(row[10]))
+    return Entry(
+        id=entry_id,
+        kind=kind,
+        credit_code=str(row[2]),
+        year=int(str(row[3])),
+        measure=str(row[4]),
+        tier=None if row[5] is None else _decimal(row[5], "tier", entry_id),
+        amount=_decimal(row[6], "amount", entry_id),
+        recorded_at=str(row[7]),
+        source=source.en,
+        reverses=_opt_int(row[11]),
+        reversed_by=_opt_int(row[12]),
+        reason=str(row[13] or ""),
+        source_zh=source.zh,
+    )
+
+
+def _entries(conn: sqlite3.Connection, where: str = "", params: Sequence[object] = ()) -> list[Entry]:
+    query = _ENTRY_SELECT + (f" WHERE {where}" if where else "") + " ORDER BY e.id"
+    return [_entry(row) for row in conn.execute(query, tuple(params))]
+
+
+# --- public API: reading ---------------------------------------------------------------------
+
+
+def read_prior(path: Path) -> LedgerSnapshot:
+    """Every payout in force in the ledger at ``path`` (the engine keeps years before Y).
+
+    The file must exist: opening it never creates it.
+    """
+    with _reading(path) as conn:
+        entries = _entries(conn)
+    payouts = tuple(PriorPayout(e.credit_code, e.year, e.measure, e.amount, e.tier) for e in entries if e.in_force)
+    return LedgerSnapshot(path=str(path), payouts=payouts, entries=len(entries))
+
+
+def _check_measure(measure: str) -> str:
+    key = measure.strip().lower()
+    if key not in MEASURES:
+        raise LedgerError(
+            Say(
+                f"未知的措施 {measure!r}：应为 {'、'.join(MONEY_MEASURES)} 之一",
+                f"unknown measure {measure!r}: expected one of {', '.join(MONEY_MEASURES)}",
+            )
+        )
+    return key
+
+
+def list_entries(
+    ledger: Path,
+    *,
+    credit_code: str | None = None,
+    year: int | None = None,
+    measure: str | None = None,
+) -> list[Entry]:
+    """The ledger's entries (payouts and reversals) in the order recorded, filtered."""
+    clauses: list[str] = []
+    params: list[object] = []
+    if credit_code is not None:
+        clauses.append("e.credit_code = ?")
+        params.append(uscc.normalize(credit_code))
+    if year is not None:
+        clauses.append("e.year = ?")
+        params.append(year)
+    if measure is not None:
+        clauses.append("e.measure = ?")
+        params.append(_check_measure(measure))
+    with _reading(ledger) as conn:
+        return _entries(conn, " AND ".join(clauses), params)
+
+
+# --- payouts to write ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Payout:
+    """A payout read from a workbook, about to be recorded."""
+
+    credit_code: str
+    year: int
+    measure: str
+    tier: Decimal | None
+    amount: Decimal
+    row: int
+
+    def key(self) -> tuple[str, int, str, str | None]:
+        return (self.credit_code, self.year, self.measure, tier_text(self.tier))
+
+    def describe(self) -> Say:
+        zh = "" if self.tier is None else f" 档次 {tier_text(self.tier)}"
+        en = "" if self.tier is None else f" tier {tier_text(self.tier)}"
+        return Say(
+            f"{self.credit_code} {self.measure}{zh} {self.year}年",
+            f"{self.credit_code} {self.measure}{en} {self.year}",
+        )
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """What recording some payouts would do, found under the write lock."""
+
+    add: tuple[_Payout, ...] = ()
+    already: tuple[_Payout, ...] = ()
+    # (payout, the entry in force, its amount)
+    conflicts: tuple[tuple[_Payout, int, Decimal], ...] = ()
+
+
+def _in_force(conn: sqlite3.Connection, payout: _Payout) -> tuple[int, Decimal] | None:
+    row = conn.execute(
+        "SELECT id, amount FROM payouts_in_force WHERE credit_code = ? AND year = ? AND measure = ? AND tier IS ?",
+        payout.key(),
+    ).fetchone()
+    if row is None:
+        return None
+    entry_id = int(row[0])
+    return entry_id, _decimal(row[1], "amount", entry_id)
+
+
+def _plan(conn: sqlite3.Connection, payouts: Sequence[_Payout]) -> _Plan:
+    add: list[_Payout] = []
+    already: list[_Payout] = []
+    conflicts: list[tuple[_Payout, int, Decimal]] = []
+    for payout in payouts:
+        found = _in_force(conn, payout)
+        if found is None:
+            add.append(payout)
+        elif found[1] == payout.amount:
+            already.append(payout)
+        else:
+            conflicts.append((payout, found[0], found[1]))
+    return _Plan(tuple(add), tuple(already), tuple(conflicts))
+
+
+@dataclass(frozen=True)
+class _Source:
+    kind: Literal["import", "record", "reverse"]
+    file_name: str | None = None
+    file_sha256: str | None = None
+    year: int | None = None
+    rules_version: str | None = None
+    rules_sha256: str | None = None
+    input_sha256: str | None = None
+
+
+def _insert_source(conn: sqlite3.Connection, source: _Source, now: str) -> int:
+    cursor = conn.execute(
+        "INSERT INTO sources (kind, file_name, file_sha256, year, rules_version, rules_sha256,"
+        " input_sha256, tool_version, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            source.kind,
+            source.file_name,
+            source.file_sha256,
+            source.year,
+            source.rules_version,
+            source.rules_sha256,
+            source.input_sha256,
+            __version__,
+            now,
+        ),
+    )
+    return int(cursor.lastrowid or 0)
+
+
+def _insert_payouts(conn: sqlite3.Connection, source: _Source, payouts: Sequence[_Payout]) -> None:
+    """Add ``payouts`` (and their source) in the caller's transaction; nothing when empty."""
+    if not payouts:
+        return
+    now = _now()
+    source_id = _insert_source(conn, source, now)
+    conn.executemany(
+        "INSERT INTO entries (kind, credit_code, year, measure, tier, amount, source_id,"
+        " source_row, recorded_at) VALUES ('payout', ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            (p.credit_code, p.year, p.measure, tier_text(p.tier), money_text(p.amount), source_id, p.row, now)
+            for p in payouts
+        ],
+    )
+
+
+# --- reversal ------------------------------------------------------------------------------------------
+
+
+def reverse(ledger: Path, entry_id: int, reason: str) -> Entry:
+    """Cancel payout ``entry_id`` by a reversing entry (kept in history); returns the reversal."""
+    reason = " ".join(reason.split())
+    if not reason:
+        raise LedgerError(Say("冲销条目须写明原因（--reason）", "a reason is required to reverse an entry"))
+    with _writing(ledger, create=False) as conn:
+        found = _entries(conn, "e.id = ?", (entry_id,))
+        if not found:
+            raise LedgerError(Say(f"台账 {ledger} 中没有条目 {entry_id}", f"ledger {ledger} has no entry {entry_id}"))
+        original = found[0]
+        if original.kind == "reversal":
+            raise LedgerError(
+                Say(
+                    f"条目 {entry_id} 本身是冲销条目（冲销条目 {original.reverses}），不能再冲销",
+                    f"entry {entry_id} is a reversal (of entry {original.reverses}): it cannot be reversed",
+                )
+            )
+        if original.reversed_by is not None:
+            raise LedgerError(
+                Say(
+                    f"条目 {entry_id} 已被条目 {original.reversed_by} 冲销，不能重复冲销",
+                    f"entry {entry_id} was already reversed by entry {original.reversed_by}",
+                )
+            )
+        now = _now()
+        source_id = _insert_source(conn, _Source("reverse"), now)
+        cursor = conn.execute(
+            "INSERT INTO entries (kind, credit_code, year, measure, tier, amount, source_id,"
+            " reverses, reason, recorded_at) VALUES ('reversal', ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                original.credit_code,
+                original.year,
+                original.measure,
+                tier_text(original.tier),
+                money_text(-original.amount),
+                source_id,
+                original.id,
+                reason,
+                now,
+            ),
+        )
+        return _entries(conn, "e.id = ?", (int(cursor.lastrowid or 0),))[0]
