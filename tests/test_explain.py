@@ -31,7 +31,7 @@ from tongnan_calc.runner import RunResult
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "example.xlsx"
-WIDE = {"COLUMNS": "240", "TONGNAN_LEDGER": "/nonexistent/ledger.sqlite"}
+WIDE = {"COLUMNS": "240", "TONGNAN_LEDGER": ""}  # no ledger (none in the working folder)
 
 # --- the rent case ------------------------------------------------------------------------
 #

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional
@@ -55,12 +56,15 @@ def fail(message: Say | str, code: int = 2, lang: Lang = "en") -> typer.Exit:
 
 
 def resolve_ledger(ledger: Path | None, no_ledger: bool) -> Path | None:
-    """--ledger FILE, else the default ledger when it exists, else none (the run says so)."""
+    """--ledger FILE, else $TONGNAN_LEDGER, else ./tongnan-ledger.sqlite when it exists, else none (the run says so).
+
+    A ledger named by --ledger or by $TONGNAN_LEDGER must exist (a mistyped path or
+    an unmounted drive is an error, not a run without the ledger's prior payouts)."""
     if no_ledger:
         return None
     if ledger is not None:
         return ledger
-    from tongnan_calc.ledger import default_ledger_path
+    from tongnan_calc.ledger import LEDGER_ENV, default_ledger_path
 
     default = default_ledger_path()
-    return default if default.exists() else None
+    return default if os.environ.get(LEDGER_ENV, "").strip() or default.exists() else None

@@ -15,7 +15,8 @@ from decimal import Decimal
 
 from tongnan_calc.measures import MEASURES
 from tongnan_calc.measures.common import micro_support_exclusion
-from tongnan_calc.model import Line, PriorPayout, Records, Status
+from tongnan_calc.model import Basis, Line, Msg, PriorPayout, Records, Status, Step
+from tongnan_calc.money import fmt
 from tongnan_calc.rules import Rules
 from tongnan_calc.say import UserError
 
@@ -31,6 +32,48 @@ def prior_by_enterprise(payouts: Iterable[PriorPayout], year: int) -> dict[str, 
         if payout.year < year:
             grouped.setdefault(payout.credit_code, []).append(payout)
     return {code: tuple(items) for code, items in grouped.items()}
+
+
+LATER_YEAR_MEASURES = frozenset({"spin_off", "sales_milestone", "loan_interest"})
+"""Measures whose amount depends on what was paid in other years: the one-time rewards (二（三）, 二（五）)
+and the lifetime interest cap (二（六） "每个企业贴息最高不超过50万元").
+
+SPEC §4 counts the payouts of years before Y.  When the ledger already holds a
+payout of one of these measures for a year after Y (an earlier year computed
+late, or computed again), paying what the years before Y allow could pay a
+one-time reward twice or pass the lifetime cap; such a payable line becomes
+``pending`` instead (the amount from the years before Y is kept in its basis):
+a person decides, and nothing is paid twice on the tool's word."""
+
+
+def later_by_enterprise(payouts: Iterable[PriorPayout], year: int) -> dict[str, tuple[PriorPayout, ...]]:
+    """Ledger payouts of ``LATER_YEAR_MEASURES`` for years after ``year``, grouped by credit code."""
+    grouped: dict[str, list[PriorPayout]] = {}
+    for payout in payouts:
+        if payout.year > year and payout.measure in LATER_YEAR_MEASURES:
+            grouped.setdefault(payout.credit_code, []).append(payout)
+    return {code: tuple(items) for code, items in grouped.items()}
+
+
+def held_for_later_years(lines: list[Line], later: tuple[PriorPayout, ...]) -> list[Line]:
+    """Payable lines of a measure the ledger has already paid for a later year become pending."""
+    years: dict[str, set[int]] = {}
+    for payout in later:
+        years.setdefault(payout.measure, set()).add(payout.year)
+    return [_held(line, years[line.measure]) if line.measure in years else line for line in lines]
+
+
+def _held(line: Line, years: set[int]) -> Line:
+    if line.status is not Status.PAYABLE or line.amount is None:
+        return line
+    step = Step("amount from the payouts of earlier years only (not paid)", fmt(line.amount))
+    return replace(
+        line,
+        status=Status.PENDING,
+        amount=None,
+        reason=Msg.of("later_year_recorded", years="、".join(str(y) for y in sorted(years))),
+        basis=Basis(line.basis.params, (*line.basis.steps, step)),
+    )
 
 
 def check_year(year: int, rules: Rules) -> None:
@@ -58,21 +101,27 @@ def compute(
     prior: Mapping[str, tuple[PriorPayout, ...]] | None = None,
     progress: Callable[[int], None] | None = None,
     sink: Callable[[Sequence[Line]], None] | None = None,
+    later: Mapping[str, tuple[PriorPayout, ...]] | None = None,
 ) -> list[Line]:
     """Every line for every enterprise, in input order then measure order.
 
     ``progress``, when given, is told how many enterprises are done, every
     ``PROGRESS_EVERY`` enterprises and at the end (for a progress bar).
     ``sink``, when given, receives the new lines at the same moments (a writer
-    that works while the next enterprises are computed)."""
+    that works while the next enterprises are computed).  ``later``: the ledger's
+    payouts for years after ``year`` (``later_by_enterprise``), which hold lines
+    as pending (``LATER_YEAR_MEASURES``)."""
     check_year(year, rules)
     prior = prior or {}
     lines: list[Line] = []
     done = sent = 0
     with gc_paused():
         for rec in records:
-            found = prior.get(rec.enterprise.credit_code, ())
-            lines.extend(compute_enterprise(replace(rec, prior=found) if found else rec, year, rules))
+            code = rec.enterprise.credit_code
+            found = prior.get(code, ())
+            made = compute_enterprise(replace(rec, prior=found) if found else rec, year, rules)
+            after = later.get(code) if later else None
+            lines.extend(held_for_later_years(made, after) if after else made)
             done += 1
             if done % PROGRESS_EVERY == 0:
                 if sink is not None:

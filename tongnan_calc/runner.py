@@ -8,7 +8,7 @@ stops a run is a ``FatalError`` with one line for the user (exit code 2).
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -59,17 +59,18 @@ class Inputs:
     batch: Batch
     prior: dict[str, tuple[PriorPayout, ...]]
     ledger: LedgerUse | None
+    later: dict[str, tuple[PriorPayout, ...]] = field(default_factory=dict)  # engine.later_by_enterprise
 
 
 def read_inputs(workbook: Path, year: int, ledger_path: Path | None) -> Inputs:
     from tongnan_calc.workbook_in import WorkbookError, read_workbook
 
-    prior, ledger = _prior(ledger_path, year)
+    prior, later, ledger = _prior(ledger_path, year)
     try:
         batch = read_workbook(workbook)
     except WorkbookError as exc:
         raise FatalError(str(exc)) from None
-    return Inputs(str(workbook), file_sha256(workbook), batch, prior, ledger)
+    return Inputs(str(workbook), file_sha256(workbook), batch, prior, ledger, later)
 
 
 def checked_year(year: int, rules: Rules) -> int:
@@ -87,7 +88,7 @@ def compute(
     progress: Callable[[int], None] | None = None,
     sink: Callable[[Sequence[Line]], None] | None = None,
 ) -> RunResult:
-    lines = tuple(engine.compute(inputs.batch.records, year, rules, inputs.prior, progress, sink))
+    lines = tuple(engine.compute(inputs.batch.records, year, rules, inputs.prior, progress, sink, inputs.later))
     return RunResult(
         year=year,
         rules=rules,
@@ -119,9 +120,13 @@ def run_compare(
     return before, after, comparison
 
 
-def _prior(ledger_path: Path | None, year: int) -> tuple[dict[str, tuple[PriorPayout, ...]], LedgerUse | None]:
+Grouped = dict[str, tuple[PriorPayout, ...]]
+
+
+def _prior(ledger_path: Path | None, year: int) -> tuple[Grouped, Grouped, LedgerUse | None]:
+    """The ledger's payouts for years before ``year``, those for later years that hold lines, the ledger used."""
     if ledger_path is None:
-        return {}, None
+        return {}, {}, None
     from tongnan_calc.ledger import LedgerError, read_prior
 
     try:
@@ -129,4 +134,5 @@ def _prior(ledger_path: Path | None, year: int) -> tuple[dict[str, tuple[PriorPa
     except LedgerError as exc:
         raise FatalError(str(exc)) from None
     prior = engine.prior_by_enterprise(snapshot.payouts, year)
-    return prior, LedgerUse(str(ledger_path), sum(len(v) for v in prior.values()))
+    later = engine.later_by_enterprise(snapshot.payouts, year)
+    return prior, later, LedgerUse(str(ledger_path), sum(len(v) for v in prior.values()))

@@ -421,7 +421,8 @@ def run_case(case: Case, base_path: Path = DEFAULT_RULES, base_raw: bytes | None
     except engine.YearError as exc:
         return Outcome(case, (*failures, exc.say))
     prior = engine.prior_by_enterprise(case.prior, case.year)
-    lines = {line.measure: line for line in engine.compute(batch.records[:1], case.year, rules, prior)}
+    later = engine.later_by_enterprise(case.prior, case.year)
+    lines = {line.measure: line for line in engine.compute(batch.records[:1], case.year, rules, prior, later=later)}
     for expectation in case.expect:
         failures.extend(_check(expectation, lines[expectation.measure]))
     return Outcome(case, tuple(failures))
