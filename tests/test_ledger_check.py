@@ -369,6 +369,16 @@ def test_many_changed_entries_are_counted_and_the_first_named(tmp_path: Path, le
     )
 
 
+def test_an_import_with_errors_over_a_changed_ledger_is_refused_for_the_change(tmp_path: Path, ledger: Path) -> None:
+    """A history workbook with errors imports nothing but is compared with the ledger (conflicts)."""
+    tamper(ledger, "UPDATE entries SET amount = '12345.76' WHERE id = 2")
+    rows = [(B1, 2015, "rent", None, "12345.76"), (code(8), "not a year", "spin_off", None, 20000)]
+
+    assert refusal(lambda: import_history(ledger, write_history(tmp_path / "bad.xlsx", rows))) == entry_failed(
+        ledger, 2
+    )
+
+
 def test_recording_over_a_changed_entry_is_refused_for_the_change_not_as_a_conflict(
     tmp_path: Path, ledger: Path
 ) -> None:

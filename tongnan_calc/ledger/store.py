@@ -9,7 +9,9 @@ Safety:
   file when reading) is refused before SQLite writes anything to it;
 - the schema is versioned (``PRAGMA application_id`` marks the file as ours,
   ``PRAGMA user_version`` holds ``SCHEMA_VERSION``); an older file is migrated
-  in one transaction by ``MIGRATIONS``, a newer one is refused;
+  in one transaction by ``MIGRATIONS`` the first time any command opens it
+  (reading or writing; a schema-1 file that cannot be written is read as it is,
+  without check values), a newer one is refused;
 - amounts are TEXT decimals (two places), tiers TEXT decimals: never REAL;
 - every entry carries a check value (``check_value``, schema 2): the SHA-256 of
   its fields (see ``entry_check_value``), written with the entry and verified
