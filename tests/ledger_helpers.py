@@ -162,3 +162,121 @@ def sql(path: Path, query: str, params: Sequence[object] = ()) -> list[tuple[obj
         return [tuple(row) for row in conn.execute(query, tuple(params))]
     finally:
         conn.close()
+
+
+# --- a ledger of schema version 1 (before check values) ---------------------------------------------------
+
+# The statements tongnan-calc 0.x used to create a ledger of schema version 1, copied
+# verbatim from the code before schema 2 (commit 23a99d1), so that the tests build old
+# files independently of the code under test.
+V1_SCHEMA: tuple[str, ...] = (
+    """CREATE TABLE meta (
+        key   TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    )""",
+    # Where entries came from: one row per import, record or reversal that added any.
+    """CREATE TABLE sources (
+        id            INTEGER PRIMARY KEY,
+        kind          TEXT NOT NULL CHECK (kind IN ('import', 'record', 'reverse')),
+        file_name     TEXT,
+        file_sha256   TEXT,
+        year          INTEGER,
+        rules_version TEXT,
+        rules_sha256  TEXT,
+        input_sha256  TEXT,
+        tool_version  TEXT NOT NULL,
+        recorded_at   TEXT NOT NULL
+    )""",
+    # Append-only.  amount and tier are TEXT decimals (exact); a reversal carries the
+    # negated amount of the payout it cancels and names it in `reverses`.
+    """CREATE TABLE entries (
+        id          INTEGER PRIMARY KEY,
+        kind        TEXT NOT NULL CHECK (kind IN ('payout', 'reversal')),
+        credit_code TEXT NOT NULL,
+        year        INTEGER NOT NULL CHECK (typeof(year) = 'integer'),
+        measure     TEXT NOT NULL,
+        tier        TEXT CHECK (tier IS NULL OR typeof(tier) = 'text'),
+        amount      TEXT NOT NULL CHECK (typeof(amount) = 'text'),
+        source_id   INTEGER NOT NULL REFERENCES sources (id),
+        source_row  INTEGER,
+        reverses    INTEGER UNIQUE REFERENCES entries (id),
+        reason      TEXT NOT NULL DEFAULT '',
+        recorded_at TEXT NOT NULL,
+        CHECK ((kind = 'reversal') = (reverses IS NOT NULL)),
+        CHECK ((measure = 'sales_milestone') = (tier IS NOT NULL))
+    )""",
+    "CREATE INDEX entries_key ON entries (credit_code, year, measure)",
+    """CREATE VIEW payouts_in_force AS
+        SELECT p.* FROM entries AS p
+        WHERE p.kind = 'payout'
+          AND NOT EXISTS (SELECT 1 FROM entries AS r WHERE r.reverses = p.id)""",
+    """CREATE TRIGGER entries_no_update BEFORE UPDATE ON entries
+        BEGIN SELECT RAISE(ABORT, 'ledger entries are never changed: reverse one instead'); END""",
+    """CREATE TRIGGER entries_no_delete BEFORE DELETE ON entries
+        BEGIN SELECT RAISE(ABORT, 'ledger entries are never deleted: reverse one instead'); END""",
+    """CREATE TRIGGER entries_one_in_force BEFORE INSERT ON entries
+        WHEN NEW.kind = 'payout' AND EXISTS (
+            SELECT 1 FROM payouts_in_force AS p
+            WHERE p.credit_code = NEW.credit_code AND p.year = NEW.year
+              AND p.measure = NEW.measure AND p.tier IS NEW.tier)
+        BEGIN SELECT RAISE(ABORT, 'this payout is already in force'); END""",
+    """CREATE TRIGGER entries_reversal_of_payout BEFORE INSERT ON entries
+        WHEN NEW.kind = 'reversal' AND NOT EXISTS (
+            SELECT 1 FROM entries AS p WHERE p.id = NEW.reverses AND p.kind = 'payout')
+        BEGIN SELECT RAISE(ABORT, 'a reversal must cancel a payout'); END""",
+)
+
+V1_APPLICATION_ID = 0x544E4C47
+
+# (credit_code, year, measure, tier text or None, amount text)
+V1Payout = tuple[str, int, str, str | None, str]
+
+
+def write_v1_ledger(
+    path: Path,
+    payouts: Sequence[V1Payout],
+    *,
+    reversals: Sequence[tuple[int, str]] = (),
+    recorded_at: str = "2016-03-01T08:00:00+00:00",
+) -> Path:
+    """A ledger of schema version 1 as tongnan-calc wrote it: ``payouts`` imported from one
+    history workbook (rows 2, 3, ...), then each (entry id, reason) of ``reversals``
+    reversed, with the inserts of that version (no check values)."""
+    conn = sqlite3.connect(path, isolation_level=None)
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+        for statement in V1_SCHEMA:
+            conn.execute(statement)
+        conn.executemany(
+            "INSERT INTO meta (key, value) VALUES (?, ?)",
+            [("format", "tongnan-calc ledger"), ("created_at", recorded_at), ("created_by", "0.9.0")],
+        )
+        conn.execute(f"PRAGMA application_id = {V1_APPLICATION_ID}")
+        conn.execute("PRAGMA user_version = 1")
+        source_id = conn.execute(
+            "INSERT INTO sources (kind, file_name, file_sha256, tool_version, recorded_at)"
+            " VALUES ('import', 'history.xlsx', ?, '0.9.0', ?)",
+            ("3" * 64, recorded_at),
+        ).lastrowid
+        conn.executemany(
+            "INSERT INTO entries (kind, credit_code, year, measure, tier, amount, source_id,"
+            " source_row, recorded_at) VALUES ('payout', ?, ?, ?, ?, ?, ?, ?, ?)",
+            [(c, y, m, t, a, source_id, row, recorded_at) for row, (c, y, m, t, a) in enumerate(payouts, start=2)],
+        )
+        for entry_id, reason in reversals:
+            reversed_source = conn.execute(
+                "INSERT INTO sources (kind, tool_version, recorded_at) VALUES ('reverse', '0.9.0', ?)",
+                (recorded_at,),
+            ).lastrowid
+            code_, year, measure, tier, amount = conn.execute(
+                "SELECT credit_code, year, measure, tier, amount FROM entries WHERE id = ?", (entry_id,)
+            ).fetchone()
+            conn.execute(
+                "INSERT INTO entries (kind, credit_code, year, measure, tier, amount, source_id,"
+                " reverses, reason, recorded_at) VALUES ('reversal', ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (code_, year, measure, tier, f"{-Decimal(amount):f}", reversed_source, entry_id, reason, recorded_at),
+            )
+        conn.execute("COMMIT")
+    finally:
+        conn.close()
+    return path

@@ -662,7 +662,8 @@ def test_export_refusals(tmp_path: Path, db: Path) -> None:
 
 def test_a_ledger_from_a_newer_schema_is_refused_and_left_unchanged(tmp_path: Path, db: Path) -> None:
     import_history(db, history(tmp_path, (CODE, 2015, "spin_off", None, 20000)))
-    sql(db, "PRAGMA user_version = 2")
+    newer = ledger_store.SCHEMA_VERSION + 1
+    sql(db, f"PRAGMA user_version = {newer}")
     before = db.read_bytes()
 
     for attempt in (
@@ -673,20 +674,25 @@ def test_a_ledger_from_a_newer_schema_is_refused_and_left_unchanged(tmp_path: Pa
         with pytest.raises(LedgerError) as caught:
             attempt()
         assert str(caught.value) == (
-            f"ledger {db} has schema version 2, newer than this tongnan-calc {__version__} understands (1):"
-            " upgrade tongnan-calc"
+            f"ledger {db} has schema version {newer}, newer than this tongnan-calc {__version__} understands"
+            f" ({ledger_store.SCHEMA_VERSION}): upgrade tongnan-calc"
         )
     assert db.read_bytes() == before
 
 
 def test_an_older_schema_is_migrated(tmp_path: Path, db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import_history(db, history(tmp_path, (CODE, 2015, "spin_off", None, 20000)))
-    monkeypatch.setattr(ledger_store, "SCHEMA_VERSION", 2)
-    monkeypatch.setattr(ledger_store, "MIGRATIONS", {1: ("CREATE TABLE notes (entry_id INTEGER, note TEXT)",)})
+    current = ledger_store.SCHEMA_VERSION
+    monkeypatch.setattr(ledger_store, "SCHEMA_VERSION", current + 1)
+    monkeypatch.setattr(
+        ledger_store,
+        "MIGRATIONS",
+        {**ledger_store.MIGRATIONS, current: ("CREATE TABLE notes (entry_id INTEGER, note TEXT)",)},
+    )
 
     assert read_prior(db).entries == 1
 
-    assert sql(db, "PRAGMA user_version") == [(2,)]
+    assert sql(db, "PRAGMA user_version") == [(current + 1,)]
     assert sql(db, "SELECT count(*) FROM notes") == [(0,)]
 
 

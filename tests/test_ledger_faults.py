@@ -24,6 +24,7 @@ from hostile import MAIN, A, child_env, cli, cli_child, run_child, with_x, write
 from ledger_helpers import code, sql, write_history, write_payout
 
 from tongnan_calc import __version__
+from tongnan_calc.ledger import SCHEMA_VERSION
 
 ROWS = 6000  # payouts in the big payout workbook: the commit writes many pages
 LOCKED = "error: ledger is locked by another writer: try again\n"
@@ -300,10 +301,11 @@ def refused_by_every_command(
 def test_a_ledger_of_a_newer_schema_is_refused_by_every_command(
     ledger: Path, commands: dict[str, Callable[[Path], list[object]]]
 ) -> None:
-    sql(ledger, "PRAGMA user_version = 2")
+    newer = SCHEMA_VERSION + 1
+    sql(ledger, f"PRAGMA user_version = {newer}")
     expected = (
-        f"ledger {ledger} has schema version 2, newer than this tongnan-calc {__version__} understands (1):"
-        " upgrade tongnan-calc"
+        f"ledger {ledger} has schema version {newer}, newer than this tongnan-calc {__version__} understands"
+        f" ({SCHEMA_VERSION}): upgrade tongnan-calc"
     )
     refused_by_every_command(ledger, commands, lambda line: line == expected)
 

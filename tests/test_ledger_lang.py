@@ -315,13 +315,15 @@ def test_not_a_ledger(tmp_path: Path, db: Path) -> None:
 
 def test_newer_schema(tmp_path: Path, db: Path) -> None:
     import_history(db, history(tmp_path, (CODE, 2015, "spin_off", None, 20000)))
-    sql(db, "PRAGMA user_version = 2")
+    newer = store.SCHEMA_VERSION + 1
+    sql(db, f"PRAGMA user_version = {newer}")
 
     result = cli("record", write_payout(tmp_path / "p.xlsx", LINES), "--ledger", db)
 
     assert (result.exit_code, result.stderr) == (
         2,
-        f"错误：台账 {db} 的结构版本为 2，高于本版 tongnan-calc {__version__} 所能识别的版本（1）：请升级 tongnan-calc\n",
+        f"错误：台账 {db} 的结构版本为 {newer}，高于本版 tongnan-calc {__version__}"
+        f" 所能识别的版本（{store.SCHEMA_VERSION}）：请升级 tongnan-calc\n",
     )
 
 

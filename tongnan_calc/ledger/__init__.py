@@ -7,7 +7,8 @@ existed (``import_history``) and by recording approved payout workbooks
 mistake is cancelled by a reversing entry (``reverse``).
 
 - ``store``: the file (opening it safely, schema, migrations, transactions),
-  its entries, ``read_prior``, ``list_entries`` and ``reverse``;
+  its entries and their check values (``entry_check_value``), ``read_prior``,
+  ``list_entries`` and ``reverse``;
 - ``sheets``: reading the sheets of a workbook (python-calamine);
 - ``history``: ``import_history``;
 - ``record``: ``record_payout`` (provenance, seal checks, conflicts);
@@ -48,6 +49,7 @@ from tongnan_calc.ledger.sheets import EXPECT_CENTS, EXPECT_NO_TIER, EXPECT_TIER
 from tongnan_calc.ledger.store import (
     APPLICATION_ID,
     BUSY_TIMEOUT_S,
+    CHECK_FIELDS,
     DEFAULT_LEDGER_NAME,
     FLAG_MEASURES,
     KIND_ZH,
@@ -65,6 +67,7 @@ from tongnan_calc.ledger.store import (
     LedgerError,
     LedgerSnapshot,
     default_ledger_path,
+    entry_check_value,
     list_entries,
     money_text,
     read_prior,
@@ -75,6 +78,7 @@ from tongnan_calc.ledger.store import (
 __all__ = [
     "APPLICATION_ID",
     "BUSY_TIMEOUT_S",
+    "CHECK_FIELDS",
     "DEFAULT_LEDGER_NAME",
     "EXPECT_CENTS",
     "EXPECT_MEASURE",
@@ -112,6 +116,7 @@ __all__ = [
     "Provenance",
     "RecordReport",
     "default_ledger_path",
+    "entry_check_value",
     "export",
     "import_history",
     "list_entries",

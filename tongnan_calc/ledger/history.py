@@ -351,7 +351,7 @@ def import_history(ledger: Path, workbook: Path, *, allow_errors: bool = False) 
     history = _read_history(workbook)
     if not history.importable(allow_errors):
         if history.payouts and ledger.exists():  # report conflicts too, in the same pass
-            with _reading(ledger) as conn:
+            with _reading(ledger, verify_all=True) as conn:
                 _flag_conflicts(_plan(conn, history.payouts), history.issues)
         return _import_report(ledger, workbook, history, _Plan(), imported=False)
     source = _Source("import", str(workbook), file_sha256(workbook))

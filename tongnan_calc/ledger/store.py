@@ -9,8 +9,17 @@ Safety:
   file when reading) is refused before SQLite writes anything to it;
 - the schema is versioned (``PRAGMA application_id`` marks the file as ours,
   ``PRAGMA user_version`` holds ``SCHEMA_VERSION``); an older file is migrated
-  in one transaction by ``MIGRATIONS``, a newer one is refused;
-- amounts are TEXT decimals (two places), tiers TEXT decimals: never REAL.
+  in one transaction by ``MIGRATIONS`` the first time any command opens it
+  (reading or writing; a schema-1 file that cannot be written is read as it is,
+  without check values), a newer one is refused;
+- amounts are TEXT decimals (two places), tiers TEXT decimals: never REAL;
+- every entry carries a check value (``check_value``, schema 2): the SHA-256 of
+  its fields (see ``entry_check_value``), written with the entry and verified
+  before any entry is used, so an entry changed inside the file (a bit flipped
+  on disk, an edit with a database browser) refuses the operation instead of
+  silently giving a wrong prior payout.  The check value has no secret: it
+  detects damage and edits made without tongnan-calc, not someone who
+  recomputes it on purpose, nor an entry deleted whole.
 
 Entries are never changed or deleted: a payout entered by mistake is cancelled
 by a reversing entry (``reverse``).
@@ -18,6 +27,7 @@ by a reversing entry (``reverse``).
 
 from __future__ import annotations
 
+import hashlib
 import os
 import sqlite3
 import stat
@@ -26,6 +36,7 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
+from json.encoder import encode_basestring_ascii
 from pathlib import Path
 from typing import Final, Literal
 
@@ -50,7 +61,7 @@ def default_ledger_path() -> Path:
 
 # --- constants -------------------------------------------------------------------------
 
-SCHEMA_VERSION: Final = 1
+SCHEMA_VERSION: Final = 2
 APPLICATION_ID: Final = 0x544E4C47  # "TNLG": marks an SQLite file as a tongnan-calc ledger
 BUSY_TIMEOUT_S: Final = 10.0
 SQLITE_HEADER: Final = b"SQLite format 3\x00"
@@ -169,6 +180,108 @@ def _has_cents_only(amount: Decimal) -> bool:
     return amount == amount.quantize(CENT)
 
 
+# --- check values --------------------------------------------------------------------------
+
+# The columns of ``entries`` that an entry's check value covers, in the order hashed.
+CHECK_FIELDS: Final[tuple[str, ...]] = (
+    "id",
+    "kind",
+    "credit_code",
+    "year",
+    "measure",
+    "tier",
+    "amount",
+    "source_id",
+    "source_row",
+    "reverses",
+    "reason",
+    "recorded_at",
+)
+CHECK_FORM: Final = "tongnan-calc ledger entry 1"  # the first line of the hashed text: the form's version
+CHECK_FUNCTION: Final = "tongnan_check_value"  # the SQL function (each connection) the migration calls
+# How many entry ids a refusal names before it only counts them.
+CHECK_IDS_SHOWN: Final = 5
+
+
+def _check_line(value: object) -> str:
+    if value is None:
+        return "null"
+    if type(value) is int:
+        return str(value)
+    if type(value) is str:
+        return encode_basestring_ascii(value)
+    if isinstance(value, bytes):  # never written by tongnan-calc: its own form, so it never matches
+        return f"x'{value.hex()}'"
+    return repr(value)  # a float (never written by tongnan-calc either): 2015.0, unlike the integer 2015
+
+
+def entry_check_value(fields: Sequence[object]) -> str:
+    """The check value of an entry: SHA-256 (64 lowercase hex digits) of a canonical text.
+
+    ``fields`` are the entry's columns named in ``CHECK_FIELDS``, as stored:
+    ``id``, ``kind`` (``payout``/``reversal``), ``credit_code``, ``year``,
+    ``measure``, ``tier`` (the canonical decimal text written by ``tier_text``,
+    e.g. ``"50000000"``, or null), ``amount`` (the decimal text with two places
+    written by ``money_text``, e.g. ``"20000.00"``, ``"-20000.00"`` for a
+    reversal), ``source_id`` (the ``sources`` row it came from), ``source_row``
+    (the workbook row, or null), ``reverses`` (for a reversal, the payout's id,
+    else null), ``reason`` and ``recorded_at`` (ISO 8601 UTC text).  The id is
+    included, so entries cannot be swapped; the text of amount and tier is
+    hashed exactly, so any other text fails the check, even of an equal value.
+
+    The canonical text is ASCII: the line ``tongnan-calc ledger entry 1``, then
+    one line per field in that order, each the field's JSON value (text in
+    double quotes with ``\\uXXXX`` escapes beyond ASCII, an integer in decimal,
+    ``null``), joined by ``\\n`` with no newline at the end; for example::
+
+        tongnan-calc ledger entry 1
+        17
+        "payout"
+        "91500223MA0000001X"
+        2015
+        "spin_off"
+        null
+        "20000.00"
+        3
+        2
+        null
+        ""
+        "2016-03-01T08:00:00+00:00"
+
+    The rows of ``sources`` (file names, digests) and ``meta`` are not covered.
+    """
+    text = "\n".join([CHECK_FORM, *map(_check_line, fields)])
+    return hashlib.sha256(text.encode("ascii")).hexdigest()
+
+
+def _check_value_sql(*fields: object) -> str:
+    """``tongnan_check_value(id, kind, ...)`` in SQL: the migration fills the check values with it."""
+    return entry_check_value(fields)
+
+
+def _check_failed(path: object, entry_ids: Sequence[int]) -> Say:
+    """One line: entries of the ledger at ``path`` that do not match their check values."""
+    ids = sorted(entry_ids)
+    shown, count = ids[:CHECK_IDS_SHOWN], len(ids)
+    restore = Say(
+        "（是否在 tongnan-calc 之外被改动过？），文件未作任何改动：请从备份恢复台账",
+        " (changed outside tongnan-calc?); it was left unchanged: restore the ledger from a backup",
+    )
+    if count == 1:
+        which = Say(f"条目 {ids[0]} 与其校验值不符", f"entry {ids[0]} does not match its check value")
+    elif count <= CHECK_IDS_SHOWN:
+        which = Say(
+            f"条目 {'、'.join(map(str, shown))} 与其校验值不符",
+            f"entries {', '.join(map(str, shown))} do not match their check values",
+        )
+    else:
+        which = Say(
+            f"共 {count} 个条目（{'、'.join(map(str, shown))} 等）与其校验值不符",
+            f"{count} entries ({', '.join(map(str, shown))}, ...) do not match their check values",
+        )
+    return Say(f"台账 {path}：", f"ledger {path}: ") + which + restore
+
+
 # --- opening the file --------------------------------------------------------------------
 
 
@@ -209,13 +322,22 @@ def _precheck(path: Path, *, create: bool) -> bool:
     return False
 
 
-def _connect(path: Path, *, create: bool) -> sqlite3.Connection:
+class _Ledger(sqlite3.Connection):
+    """A connection to a ledger file: its path (for messages) and whether its entries carry check values."""
+
+    path: Path
+    checked: bool = True  # False only while reading a schema-1 ledger that could not be upgraded
+
+
+def _connect(path: Path, *, create: bool) -> _Ledger:
     uri = f"{path.resolve().as_uri()}?mode={'rwc' if create else 'rw'}"
     try:
-        conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_S, isolation_level=None)
+        conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_S, isolation_level=None, factory=_Ledger)
     except sqlite3.Error as exc:
         raise LedgerError(_cannot_open(path, exc)) from None
+    conn.path = path
     conn.execute("PRAGMA foreign_keys = ON")
+    conn.create_function(CHECK_FUNCTION, len(CHECK_FIELDS), _check_value_sql, deterministic=True)
     return conn
 
 
@@ -290,10 +412,13 @@ def _schema_state(conn: sqlite3.Connection, path: Path) -> int:
     return version
 
 
-def _prepare_for_write(conn: sqlite3.Connection, path: Path, *, fresh: bool) -> None:
+def _prepare_for_write(conn: _Ledger, path: Path, *, fresh: bool) -> None:
     """Inside BEGIN IMMEDIATE: create a new ledger, migrate an old one, check it is sound.
 
     Only a ``fresh`` file (missing or empty before this write) becomes a new ledger.
+    A ledger of the current schema must pass ``PRAGMA quick_check`` and every entry
+    must match its check value; an older one is migrated (which gives its entries
+    their check values).
     """
     version = _schema_state(conn, path)
     if version == 0:
@@ -306,11 +431,16 @@ def _prepare_for_write(conn: sqlite3.Connection, path: Path, *, fresh: bool) -> 
         raise LedgerError(_damaged(path, check and check[0]))
     if version < SCHEMA_VERSION:
         _migrate(conn, version)
+    else:
+        _verify_all(conn)
 
 
 @contextmanager
-def _writing(path: Path, *, create: bool = True) -> Iterator[sqlite3.Connection]:
-    """One write transaction on the ledger at ``path`` (created when missing if ``create``)."""
+def _writing(path: Path, *, create: bool = True) -> Iterator[_Ledger]:
+    """One write transaction on the ledger at ``path`` (created when missing if ``create``).
+
+    Every entry already in the ledger is verified against its check value first.
+    """
     fresh = _precheck(path, create=create)
     with _sqlite_errors(path):
         conn = _connect(path, create=create)
@@ -322,9 +452,36 @@ def _writing(path: Path, *, create: bool = True) -> Iterator[sqlite3.Connection]
             conn.close()
 
 
+def _cannot_write(exc: sqlite3.OperationalError) -> bool:
+    text = str(exc).lower()
+    return "readonly" in text or "unable to open" in text
+
+
+def _upgrade_for_reading(conn: _Ledger, path: Path, version: int) -> int:
+    """Migrate an older ledger before reading it; the schema version it is read at.
+
+    A schema-1 ledger that cannot be written (a read-only file or folder) is read
+    as it is, without check values, as tongnan-calc read it before schema 2:
+    the migration would only compute them from the same unchecked entries.
+    """
+    try:
+        with _transaction(conn, "BEGIN IMMEDIATE"):
+            _prepare_for_write(conn, path, fresh=False)
+    except sqlite3.OperationalError as exc:
+        if _is_locked(exc) or not _cannot_write(exc):
+            raise
+        return version
+    return SCHEMA_VERSION
+
+
 @contextmanager
-def _reading(path: Path) -> Iterator[sqlite3.Connection]:
-    """One consistent read of an existing ledger (an old schema is migrated first)."""
+def _reading(path: Path, *, verify_all: bool = False) -> Iterator[_Ledger]:
+    """One consistent read of an existing ledger (an old schema is migrated first).
+
+    The entries read with ``_entries`` are verified as they are read; with
+    ``verify_all``, every entry of the ledger is verified first (for a read
+    that uses only some of them).
+    """
     _precheck(path, create=False)
     with _sqlite_errors(path):
         conn = _connect(path, create=False)
@@ -334,9 +491,11 @@ def _reading(path: Path) -> Iterator[sqlite3.Connection]:
             if version == 0:
                 raise LedgerError(_not_a_ledger(path, EMPTY_DATABASE))
             if version < SCHEMA_VERSION:
-                with _transaction(conn, "BEGIN IMMEDIATE"):
-                    _prepare_for_write(conn, path, fresh=False)
+                version = _upgrade_for_reading(conn, path, version)
+            conn.checked = version >= CHECKED_SINCE
             with _transaction(conn, "BEGIN"):
+                if verify_all:
+                    _verify_all(conn)
                 yield conn
         finally:
             conn.close()
@@ -344,6 +503,12 @@ def _reading(path: Path) -> Iterator[sqlite3.Connection]:
 
 # --- schema ----------------------------------------------------------------------------
 
+ENTRIES_NO_UPDATE: Final = """CREATE TRIGGER entries_no_update BEFORE UPDATE ON entries
+        BEGIN SELECT RAISE(ABORT, 'ledger entries are never changed: reverse one instead'); END"""
+
+# The statements that create a ledger of schema version 1, as tongnan-calc wrote it
+# before check values (never change them: a new ledger is this schema brought up to
+# ``SCHEMA_VERSION`` by ``MIGRATIONS``, so a new ledger and a migrated one are alike).
 SCHEMA: Final[tuple[str, ...]] = (
     """CREATE TABLE meta (
         key   TEXT PRIMARY KEY,
@@ -385,8 +550,7 @@ SCHEMA: Final[tuple[str, ...]] = (
         SELECT p.* FROM entries AS p
         WHERE p.kind = 'payout'
           AND NOT EXISTS (SELECT 1 FROM entries AS r WHERE r.reverses = p.id)""",
-    """CREATE TRIGGER entries_no_update BEFORE UPDATE ON entries
-        BEGIN SELECT RAISE(ABORT, 'ledger entries are never changed: reverse one instead'); END""",
+    ENTRIES_NO_UPDATE,
     """CREATE TRIGGER entries_no_delete BEFORE DELETE ON entries
         BEGIN SELECT RAISE(ABORT, 'ledger entries are never deleted: reverse one instead'); END""",
     """CREATE TRIGGER entries_one_in_force BEFORE INSERT ON entries
@@ -402,7 +566,18 @@ SCHEMA: Final[tuple[str, ...]] = (
 )
 
 # MIGRATIONS[v] upgrades a ledger of schema v to v + 1 (run inside the write transaction).
-MIGRATIONS: dict[int, tuple[str, ...]] = {}
+MIGRATIONS: dict[int, tuple[str, ...]] = {
+    # 1 -> 2: every entry gets its check value (see ``entry_check_value``), computed by the
+    # SQL function ``tongnan_check_value`` from the entry as it is at the migration.  The
+    # append-only trigger is set aside for this one UPDATE and put back as it was.
+    1: (
+        "DROP TRIGGER entries_no_update",
+        "ALTER TABLE entries ADD COLUMN check_value TEXT",
+        f"UPDATE entries SET check_value = {CHECK_FUNCTION}({', '.join(CHECK_FIELDS)})",
+        ENTRIES_NO_UPDATE,
+    ),
+}
+CHECKED_SINCE: Final = 2  # the first schema version whose entries carry check values
 
 
 def _now() -> str:
@@ -410,6 +585,7 @@ def _now() -> str:
 
 
 def _create_schema(conn: sqlite3.Connection) -> None:
+    """A new ledger: schema 1 (``SCHEMA``), then ``MIGRATIONS`` up to ``SCHEMA_VERSION``."""
     for statement in SCHEMA:
         conn.execute(statement)
     conn.executemany(
@@ -417,11 +593,12 @@ def _create_schema(conn: sqlite3.Connection) -> None:
         [("format", "tongnan-calc ledger"), ("created_at", _now()), ("created_by", __version__)],
     )
     conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+    conn.execute("PRAGMA user_version = 1")
+    _upgrade(conn, 1)
 
 
-def _migrate(conn: sqlite3.Connection, version: int) -> None:
-    """Upgrade step by step to ``SCHEMA_VERSION`` (all in the caller's transaction)."""
+def _upgrade(conn: sqlite3.Connection, version: int) -> None:
+    """Apply ``MIGRATIONS`` step by step from ``version`` to ``SCHEMA_VERSION``."""
     while version < SCHEMA_VERSION:
         steps = MIGRATIONS.get(version)
         if steps is None:
@@ -432,6 +609,11 @@ def _migrate(conn: sqlite3.Connection, version: int) -> None:
             conn.execute(statement)
         version += 1
         conn.execute(f"PRAGMA user_version = {version}")
+
+
+def _migrate(conn: sqlite3.Connection, version: int) -> None:
+    """Upgrade an existing ledger to ``SCHEMA_VERSION`` (all in the caller's transaction)."""
+    _upgrade(conn, version)
     conn.execute(
         "INSERT OR REPLACE INTO meta (key, value) VALUES ('migrated_at', ?), ('migrated_by', ?)",
         (_now(), __version__),
@@ -440,13 +622,29 @@ def _migrate(conn: sqlite3.Connection, version: int) -> None:
 
 # --- reading entries -----------------------------------------------------------------------
 
-_ENTRY_SELECT: Final = """
-    SELECT e.id, e.kind, e.credit_code, e.year, e.measure, e.tier, e.amount, e.recorded_at,
-           s.kind, s.file_name, e.source_row, e.reverses, r.id, e.reason
+_CHECKED_COLUMNS: Final = ", ".join(f"e.{name}" for name in CHECK_FIELDS)
+_CHECKED: Final = len(CHECK_FIELDS)  # row[:_CHECKED] are the checked fields, row[_CHECKED] the check value
+
+
+def _entry_select(checked: bool) -> str:
+    """The columns of ``_entry``: ``CHECK_FIELDS``, the check value (NULL when the schema has none), the rest."""
+    return f"""
+    SELECT {_CHECKED_COLUMNS}, {"e.check_value" if checked else "NULL"},
+           s.kind, s.file_name, r.id
     FROM entries AS e
     JOIN sources AS s ON s.id = e.source_id
     LEFT JOIN entries AS r ON r.reverses = e.id
 """
+
+
+def _verify_all(conn: _Ledger) -> None:
+    """Refuse the ledger if any of its entries does not match its check value."""
+    if not conn.checked:
+        return
+    rows = conn.execute(f"SELECT {_CHECKED_COLUMNS}, e.check_value FROM entries AS e")
+    failed = [int(str(row[0])) for row in rows if entry_check_value(row[:_CHECKED]) != row[_CHECKED]]
+    if failed:
+        raise LedgerError(_check_failed(conn.path, failed))
 
 
 _WHAT_ZH: Final = {"tier": "档次", "amount": "金额"}
@@ -482,11 +680,11 @@ def _opt_int(value: object) -> int | None:
 
 
 def _entry(row: Sequence[object]) -> Entry:
-    """An ``Entry`` from a row of ``_ENTRY_SELECT``."""
+    """An ``Entry`` from a row of ``_entry_select``."""
     entry_id = int(str(row[0]))
     kind: EntryKind = "reversal" if row[1] == "reversal" else "payout"
-    file_name = None if row[9] is None else str(row[9])
-    source = _source_text(str(row[8]), file_name, _opt_int(row[10]))
+    file_name = None if row[14] is None else str(row[14])
+    source = _source_text(str(row[13]), file_name, _opt_int(row[8]))
     return Entry(
         id=entry_id,
         kind=kind,
@@ -495,18 +693,29 @@ def _entry(row: Sequence[object]) -> Entry:
         measure=str(row[4]),
         tier=None if row[5] is None else _decimal(row[5], "tier", entry_id),
         amount=_decimal(row[6], "amount", entry_id),
-        recorded_at=str(row[7]),
+        recorded_at=str(row[11]),
         source=source.en,
-        reverses=_opt_int(row[11]),
-        reversed_by=_opt_int(row[12]),
-        reason=str(row[13] or ""),
+        reverses=_opt_int(row[9]),
+        reversed_by=_opt_int(row[15]),
+        reason=str(row[10] or ""),
         source_zh=source.zh,
     )
 
 
-def _entries(conn: sqlite3.Connection, where: str = "", params: Sequence[object] = ()) -> list[Entry]:
-    query = _ENTRY_SELECT + (f" WHERE {where}" if where else "") + " ORDER BY e.id"
-    return [_entry(row) for row in conn.execute(query, tuple(params))]
+def _entries(conn: _Ledger, where: str = "", params: Sequence[object] = ()) -> list[Entry]:
+    """The entries matching ``where``, each verified against its check value (all of them
+    are read first: the refusal names every entry read that fails)."""
+    query = _entry_select(conn.checked) + (f" WHERE {where}" if where else "") + " ORDER BY e.id"
+    entries: list[Entry] = []
+    failed: list[int] = []
+    for row in conn.execute(query, tuple(params)):
+        entry = _entry(row)
+        if conn.checked and entry_check_value(row[:_CHECKED]) != row[_CHECKED]:
+            failed.append(entry.id)
+        entries.append(entry)
+    if failed:
+        raise LedgerError(_check_failed(conn.path, failed))
+    return entries
 
 
 # --- public API: reading ---------------------------------------------------------------------
@@ -515,7 +724,8 @@ def _entries(conn: sqlite3.Connection, where: str = "", params: Sequence[object]
 def read_prior(path: Path) -> LedgerSnapshot:
     """Every payout in force in the ledger at ``path`` (the engine keeps years before Y).
 
-    The file must exist: opening it never creates it.
+    The file must exist: opening it never creates it.  Every entry is verified
+    against its check value: one that does not match refuses the read.
     """
     with _reading(path) as conn:
         entries = _entries(conn)
@@ -542,7 +752,11 @@ def list_entries(
     year: int | None = None,
     measure: str | None = None,
 ) -> list[Entry]:
-    """The ledger's entries (payouts and reversals) in the order recorded, filtered."""
+    """The ledger's entries (payouts and reversals) in the order recorded, filtered.
+
+    Every entry of the ledger is verified against its check value, listed or not
+    (whether a payout is in force depends on the others).
+    """
     clauses: list[str] = []
     params: list[object] = []
     if credit_code is not None:
@@ -554,7 +768,7 @@ def list_entries(
     if measure is not None:
         clauses.append("e.measure = ?")
         params.append(_check_measure(measure))
-    with _reading(ledger) as conn:
+    with _reading(ledger, verify_all=bool(clauses)) as conn:
         return _entries(conn, " AND ".join(clauses), params)
 
 
@@ -606,6 +820,12 @@ def _in_force(conn: sqlite3.Connection, payout: _Payout) -> tuple[int, Decimal] 
 
 
 def _plan(conn: sqlite3.Connection, payouts: Sequence[_Payout]) -> _Plan:
+    """What recording ``payouts`` would do (conflict detection).
+
+    It reads the payouts in force without checking them one by one: the caller's
+    transaction has verified every entry already (``_writing``, or ``_reading``
+    with ``verify_all``).
+    """
     add: list[_Payout] = []
     already: list[_Payout] = []
     conflicts: list[tuple[_Payout, int, Decimal]] = []
@@ -650,18 +870,48 @@ def _insert_source(conn: sqlite3.Connection, source: _Source, now: str) -> int:
     return int(cursor.lastrowid or 0)
 
 
+def _next_entry_id(conn: sqlite3.Connection) -> int:
+    """The id the next entry gets (as SQLite would give it: one more than the largest)."""
+    return int(conn.execute("SELECT coalesce(max(id), 0) + 1 FROM entries").fetchone()[0])
+
+
+_INSERT_ENTRY: Final = (
+    f"INSERT INTO entries ({', '.join(CHECK_FIELDS)}, check_value) VALUES ({', '.join('?' * (_CHECKED + 1))})"
+)
+
+
+def _sealed(fields: tuple[object, ...]) -> tuple[object, ...]:
+    """The values of ``CHECK_FIELDS`` and their check value: one row for ``_INSERT_ENTRY``."""
+    return (*fields, entry_check_value(fields))
+
+
 def _insert_payouts(conn: sqlite3.Connection, source: _Source, payouts: Sequence[_Payout]) -> None:
     """Add ``payouts`` (and their source) in the caller's transaction; nothing when empty."""
     if not payouts:
         return
     now = _now()
     source_id = _insert_source(conn, source, now)
+    first = _next_entry_id(conn)
     conn.executemany(
-        "INSERT INTO entries (kind, credit_code, year, measure, tier, amount, source_id,"
-        " source_row, recorded_at) VALUES ('payout', ?, ?, ?, ?, ?, ?, ?, ?)",
+        _INSERT_ENTRY,
         [
-            (p.credit_code, p.year, p.measure, tier_text(p.tier), money_text(p.amount), source_id, p.row, now)
-            for p in payouts
+            _sealed(
+                (
+                    first + n,
+                    "payout",
+                    p.credit_code,
+                    p.year,
+                    p.measure,
+                    tier_text(p.tier),
+                    money_text(p.amount),
+                    source_id,
+                    p.row,
+                    None,
+                    "",
+                    now,
+                )
+            )
+            for n, p in enumerate(payouts)
         ],
     )
 
@@ -670,7 +920,10 @@ def _insert_payouts(conn: sqlite3.Connection, source: _Source, payouts: Sequence
 
 
 def reverse(ledger: Path, entry_id: int, reason: str) -> Entry:
-    """Cancel payout ``entry_id`` by a reversing entry (kept in history); returns the reversal."""
+    """Cancel payout ``entry_id`` by a reversing entry (kept in history); returns the reversal.
+
+    The whole ledger is verified against its check values first (``_writing``).
+    """
     reason = " ".join(reason.split())
     if not reason:
         raise LedgerError(Say("冲销条目须写明原因（--reason）", "a reason is required to reverse an entry"))
@@ -695,19 +948,24 @@ def reverse(ledger: Path, entry_id: int, reason: str) -> Entry:
             )
         now = _now()
         source_id = _insert_source(conn, _Source("reverse"), now)
-        cursor = conn.execute(
-            "INSERT INTO entries (kind, credit_code, year, measure, tier, amount, source_id,"
-            " reverses, reason, recorded_at) VALUES ('reversal', ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                original.credit_code,
-                original.year,
-                original.measure,
-                tier_text(original.tier),
-                money_text(-original.amount),
-                source_id,
-                original.id,
-                reason,
-                now,
+        reversal_id = _next_entry_id(conn)
+        conn.execute(
+            _INSERT_ENTRY,
+            _sealed(
+                (
+                    reversal_id,
+                    "reversal",
+                    original.credit_code,
+                    original.year,
+                    original.measure,
+                    tier_text(original.tier),
+                    money_text(-original.amount),
+                    source_id,
+                    None,
+                    original.id,
+                    reason,
+                    now,
+                )
             ),
         )
-        return _entries(conn, "e.id = ?", (int(cursor.lastrowid or 0),))[0]
+        return _entries(conn, "e.id = ?", (reversal_id,))[0]
