@@ -424,7 +424,7 @@ def test_an_invalid_reform_is_refused_with_file_and_line(files: dict[str, Path],
     broken.write_text(text, encoding="utf-8")
     line = text[: text.index("        2015-01-01: 30\n")].count("\n") + 1
     result = cli("compare", str(files["workbook"]), "--year", "2016", "--baseline", str(files["base"]),
-                 "--reform", str(broken), "--no-ledger")  # fmt: skip
+                 "--reform", str(broken), "--no-ledger", "--lang", "en")  # fmt: skip
     assert result.exit_code == 2
     assert (
         result.stderr

@@ -42,7 +42,7 @@ def line_of(needle: str, text: str) -> int:
 
 def refusals(workbook: Path, rules: Path) -> list[str]:
     """The error lines of ``run --rules`` and of ``rules check``: both must be the same and exit 2."""
-    run = cli("run", workbook, "--year", 2016, "--rules", rules, "--no-ledger")
+    run = cli("run", workbook, "--year", 2016, "--rules", rules, "--no-ledger", "--lang=en")
     check = cli("rules", "check", rules)
     for result in (run, check):
         assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
@@ -111,7 +111,9 @@ def test_a_10_mb_rule_file(tmp_path: Path, workbook: Path) -> None:
 def test_a_10_mb_rule_file_in_bounded_memory(tmp_path: Path, workbook: Path) -> None:
     content = SHIPPED.encode() + b"#" * (10 * MiB)
     path = write(tmp_path, "big.yaml", content)
-    child = cli_child("run", workbook, "--year", 2016, "--rules", path, "--no-ledger", address_space=1 << 30)
+    child = cli_child(
+        "run", workbook, "--year", 2016, "--rules", path, "--no-ledger", "--lang=en", address_space=1 << 30
+    )
     assert child.returncode == 2
     assert child.stderr == f"error: {path}:1: {TOO_BIG}\n"
     assert child.peak_rss < BOUNDED
@@ -321,7 +323,9 @@ def test_rule_files_refused_as_real_processes(tmp_path: Path, workbook: Path) ->
     paths = [write(tmp_path, name, text) for name, text in cases.items()]
     with ThreadPoolExecutor(max_workers=4) as pool:
         children = list(
-            pool.map(lambda p: cli_child("run", workbook, "--year", 2016, "--rules", p, "--no-ledger"), paths)
+            pool.map(
+                lambda p: cli_child("run", workbook, "--year", 2016, "--rules", p, "--no-ledger", "--lang=en"), paths
+            )
         )
     for path, child in zip(paths, children, strict=True):
         expected = "".join(f"error: {line}\n" for line in refusals(workbook, path))

@@ -242,7 +242,19 @@ def test_a_run_locked_out_too_long_is_one_clear_line(
     workbook = write_batch(tmp_path / "batch.xlsx", with_x())
     holder(ledger, "EXCLUSIVE", 30)
     child = run_child(
-        [PATIENCE, "1.0", "run", workbook, "--year", 2016, "--ledger", ledger, "--out", tmp_path / "p.xlsx"]
+        [
+            PATIENCE,
+            "1.0",
+            "run",
+            workbook,
+            "--year",
+            2016,
+            "--ledger",
+            ledger,
+            "--out",
+            tmp_path / "p.xlsx",
+            "--lang=en",
+        ]
     )
     assert (child.returncode, child.stdout, child.stderr) == (2, "", LOCKED)
     assert not (tmp_path / "p.xlsx").exists()
@@ -258,7 +270,7 @@ def commands(tmp_path: Path) -> dict[str, Callable[[Path], list[object]]]:
     history = write_history(tmp_path / "more-history.xlsx", [(code(2), 2015, "spin_off", None, 20000)])
     export = tmp_path / "export.xlsx"
     return {
-        "run": lambda db: ["run", workbook, "--year", 2016, "--ledger", db, "--out", tmp_path / "p.xlsx"],
+        "run": lambda db: ["run", workbook, "--lang=en", "--year", 2016, "--ledger", db, "--out", tmp_path / "p.xlsx"],
         "list": lambda db: ["ledger", "list", "--ledger", db],
         "export": lambda db: ["ledger", "export", export, "--ledger", db],
         "record": lambda db: ["ledger", "record", payout, "--ledger", db],
