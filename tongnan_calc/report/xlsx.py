@@ -259,7 +259,8 @@ def _issues_sheet(book: _Book, title: str, issues: Sequence[InputIssue], lang: L
     sheet = _Out(book, title)
     sheet.header(ISSUE_COLUMNS, lang)
     for issue in issues:
-        sheet.row([issue.sheet, issue.row, issue.column, issue.header, issue.value, issue.severity, issue.message])
+        severity, message = issue.severity_text(lang), issue.text(lang)
+        sheet.row([issue.sheet, issue.row, issue.column, issue.header, issue.value, severity, message])
 
 
 def provenance_values(result: RunResult) -> dict[str, str]:
