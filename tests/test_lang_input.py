@@ -503,3 +503,12 @@ def test_the_language_of_errors_met_outside_a_command() -> None:
     assert _argv_lang(["check", "--lang=en", "x.xlsx"]) == "en"
     assert _argv_lang(["check", "--lang=zh", "x.xlsx"]) == "zh"
     assert _argv_lang(["ledger", "record", "p.xlsx"]) == "en"  # no --lang there yet: English as before
+
+
+def test_run_says_where_it_wrote_in_its_language(tmp_path: Path) -> None:
+    workbook = clean(tmp_path / "in.xlsx")
+    zh, en = tmp_path / "zh.xlsx", tmp_path / "en.xlsx"
+    code, stdout, _ = invoke("run", workbook, "--year", "2016", "--no-ledger", "--out", zh)
+    assert code == 0 and stdout.splitlines()[-1] == f"已写出付款工作簿 {zh}"
+    code, stdout, _ = invoke("run", workbook, "--year", "2016", "--no-ledger", "--out", en, "--lang", "en")
+    assert code == 0 and stdout.splitlines()[-1] == f"payout workbook: {en}"

@@ -99,7 +99,7 @@ def run_command(
 
             with step(f"writing the payout workbook ({len(result.lines):,} lines)"):
                 write_payout_workbook(result, out, language)
-            console.print(f"payout workbook: {out}")
+            console.print(Say(f"已写出付款工作簿 {out}", f"payout workbook: {out}").in_lang(language), markup=False)
         if json_out is not None:
             from tongnan_calc.report.json_out import write_json
 
@@ -147,7 +147,7 @@ def compare_command(
     print_ledger(console, before, language)
     if out is not None:
         write_comparison_workbook(comparison, out, language)
-        console.print(f"workbook: {out}")
+        console.print(Say(f"已写出比较工作簿 {out}", f"workbook: {out}").in_lang(language), markup=False)
     if json_out == "-":
         sys.stdout.write(comparison_dumps(comparison, language))
     elif json_out is not None:
