@@ -548,8 +548,9 @@ class Outcome:
         return {e["credit_code"] for e in self.data["entitlements"]}
 
 
-def run_json(workbook: Path, *extra: object, year: int = YEAR) -> Outcome:
-    result = cli("run", workbook, "--year", year, "--json", "-", "--no-ledger", *extra)
+def run_json(workbook: Path, *extra: object, year: int = YEAR, lang: str = "en") -> Outcome:
+    """A ``run --json -``, in English unless ``lang`` says otherwise: the tests pin the English messages."""
+    result = cli("run", workbook, "--year", year, "--json", "-", "--no-ledger", "--lang", lang, *extra)
     data = json.loads(result.stdout) if result.exit_code in (0, 1) and result.stdout.strip() else None
     exception = result.exception if not isinstance(result.exception, SystemExit) else None
     return Outcome(result.exit_code, data, result.stderr, exception)
@@ -569,7 +570,7 @@ def evaluate(workbook: Path, *, year: int = YEAR) -> Outcome:
         result = run(workbook, year)
     except FatalError as exc:
         return Outcome(2, None, f"error: {exc}\n")
-    return Outcome(1 if result.batch.has_errors else 0, json.loads(dumps(result)), "")
+    return Outcome(1 if result.batch.has_errors else 0, json.loads(dumps(result, "en")), "")
 
 
 def essentials(line: Mapping[str, Any]) -> tuple[object, ...]:

@@ -78,36 +78,62 @@ def bad_workbook(path: Path) -> Path:
     )
 
 
-# The marked cells: (sheet, cell) -> (fill colour, comment text).
+# The marked cells of `check --lang en --annotate`: (sheet, cell) -> (fill colour, comment text).
 MARKS = {
     ("企业信息", "C3"): (
         ERROR_COLOR,
-        "error: expected yes/no (是/否, Y/N, yes/no, true/false, 1/0), got 'maybe'\n→ 填写“是”或“否” / enter yes or no (是/否)",
+        "error: expected yes/no (是/否, Y/N, yes/no, true/false, 1/0), got 'maybe'\n→ enter yes or no (是/否)",
     ),
     ("企业信息", "D4"): (
         ERROR_COLOR,
-        "error: expected a real calendar date, got '2016/2/30'\n"
-        "→ 填写日期，如 2015-03-01 或 2015年3月1日 / enter a date such as 2015-03-01",
+        "error: expected a real calendar date, got '2016/2/30'\n→ enter a date such as 2015-03-01",
     ),
     ("企业信息", "B5"): (
         WARNING_COLOR,
         "warning: expected check character 'W', got 'X': the code may be mistyped (the row is still used)\n"
-        "→ 核对代码是否录入有误；早期代码可能如此，可不改 / check for a typing mistake; some early codes fail this",
+        "→ check for a typing mistake; some early codes fail this",
     ),
     ("leases", "F3"): (
         ERROR_COLOR,
-        "error: expected an amount of 0 or more, got -5000\n"
-        "→ 金额不能为负，填写实际支付的数 / an amount cannot be negative: enter what was paid",
+        "error: expected an amount of 0 or more, got -5000\n→ an amount cannot be negative: enter what was paid",
     ),
     ("年销售额", "A2"): (
         ERROR_COLOR,
         "error: credit code typed as a number: Excel has lost digits; enter it as text\n"
-        "→ 将单元格设为文本格式，重新输入18位代码 / format the cell as text and type the 18-character code again",
+        "→ format the cell as text and type the 18-character code again",
     ),
     ("data_lines", "A2"): (
         ERROR_COLOR,
-        "error: credit code not in enterprises\n"
-        "→ 先在企业信息表中加上该企业，或更正代码 / add the enterprise to 企业信息 (enterprises) or correct the code",
+        "error: credit code not in enterprises\n→ add the enterprise to 企业信息 (enterprises) or correct the code",
+    ),
+}
+
+
+# The same in Chinese, the default: `check --annotate`.
+MARKS_ZH = {
+    ("企业信息", "C3"): (
+        ERROR_COLOR,
+        "错误：应为“是”或“否”（也可填 Y/N、yes/no、true/false、1/0），实际为“maybe”\n→ 填写“是”或“否”",
+    ),
+    ("企业信息", "D4"): (
+        ERROR_COLOR,
+        "错误：应为日历上存在的日期，实际为“2016/2/30”\n→ 填写日期，如 2015-03-01 或 2015年3月1日",
+    ),
+    ("企业信息", "B5"): (
+        WARNING_COLOR,
+        "警告：校验位应为“W”，实际为“X”：代码可能录入有误（该行仍参与计算）\n→ 核对代码是否录入有误；早期代码可能如此，可不改",
+    ),
+    ("leases", "F3"): (
+        ERROR_COLOR,
+        "错误：应为不小于 0 的金额，实际为-5000\n→ 金额不能为负，填写实际支付的数",
+    ),
+    ("年销售额", "A2"): (
+        ERROR_COLOR,
+        "错误：统一社会信用代码被录入为数字，Excel 已丢失部分数字：请将单元格设为文本后重新录入\n→ 将单元格设为文本格式，重新输入18位代码",
+    ),
+    ("data_lines", "A2"): (
+        ERROR_COLOR,
+        "错误：企业信息表中没有这个统一社会信用代码\n→ 先在企业信息表中加上该企业，或更正代码",
     ),
 }
 
@@ -138,36 +164,64 @@ def values(path: Path) -> dict[tuple[str, str], Any]:
 # Exactly what `check --lang en` prints for ``bad_workbook`` (lines without their trailing spaces).
 EXPECTED_TABLES = """\
 企业信息 (enterprises)
-┏━━━━━┳━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━┳━━━━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┓
-┃ row ┃ column                            ┃ severity ┃ value                ┃ message                                                     ┃ how to fix                                                 ┃
-┡━━━━━╇━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━╇━━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┩
-│   3 │ ecommerce_entity 电子商务法人企业 │ error    │ 'maybe'              │ expected yes/no (是/否, Y/N, yes/no, true/false, 1/0), got  │ 填写“是”或“否” / enter yes or no (是/否)                   │
-│     │                                   │          │                      │ 'maybe'                                                     │                                                            │
-│   4 │ settled_on 落户日期               │ error    │ '2016/2/30'          │ expected a real calendar date, got '2016/2/30'              │ 填写日期，如 2015-03-01 或 2015年3月1日 / enter a date     │
-│     │                                   │          │                      │                                                             │ such as 2015-03-01                                         │
-│   5 │ credit_code 统一社会信用代码      │ warning  │ '91500223MA5U7K3L2X' │ expected check character 'W', got 'X': the code may be      │ 核对代码是否录入有误；早期代码可能如此，可不改 / check for │
-│     │                                   │          │                      │ mistyped (the row is still used)                            │ a typing mistake; some early codes fail this               │
-└─────┴───────────────────────────────────┴──────────┴──────────────────────┴─────────────────────────────────────────────────────────────┴────────────────────────────────────────────────────────────┘
+┏━━━━━┳━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━┳━━━━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┓
+┃ row ┃ column                            ┃ severity ┃ value                ┃ message                                                         ┃ how to fix                                             ┃
+┡━━━━━╇━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━╇━━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┩
+│   3 │ ecommerce_entity 电子商务法人企业 │ error    │ 'maybe'              │ expected yes/no (是/否, Y/N, yes/no, true/false, 1/0), got      │ enter yes or no (是/否)                                │
+│     │                                   │          │                      │ 'maybe'                                                         │                                                        │
+│   4 │ settled_on 落户日期               │ error    │ '2016/2/30'          │ expected a real calendar date, got '2016/2/30'                  │ enter a date such as 2015-03-01                        │
+│   5 │ credit_code 统一社会信用代码      │ warning  │ '91500223MA5U7K3L2X' │ expected check character 'W', got 'X': the code may be mistyped │ check for a typing mistake; some early codes fail this │
+│     │                                   │          │                      │ (the row is still used)                                         │                                                        │
+└─────┴───────────────────────────────────┴──────────┴──────────────────────┴─────────────────────────────────────────────────────────────────┴────────────────────────────────────────────────────────┘
 leases
-┏━━━━━┳━━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━┳━━━━━━━┳━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┓
-┃ row ┃ column             ┃ severity ┃ value ┃ message                                    ┃ how to fix                                                                         ┃
-┡━━━━━╇━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━╇━━━━━━━╇━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┩
-│   3 │ rent_paid 实付租金 │ error    │ -5000 │ expected an amount of 0 or more, got -5000 │ 金额不能为负，填写实际支付的数 / an amount cannot be negative: enter what was paid │
-└─────┴────────────────────┴──────────┴───────┴────────────────────────────────────────────┴────────────────────────────────────────────────────────────────────────────────────┘
+┏━━━━━┳━━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━┳━━━━━━━┳━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┓
+┃ row ┃ column             ┃ severity ┃ value ┃ message                                    ┃ how to fix                                        ┃
+┡━━━━━╇━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━╇━━━━━━━╇━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┩
+│   3 │ rent_paid 实付租金 │ error    │ -5000 │ expected an amount of 0 or more, got -5000 │ an amount cannot be negative: enter what was paid │
+└─────┴────────────────────┴──────────┴───────┴────────────────────────────────────────────┴───────────────────────────────────────────────────┘
 data_lines
-┏━━━━━┳━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━┳━━━━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┓
-┃ row ┃ column                       ┃ severity ┃ value                ┃ message                        ┃ how to fix                                                                                   ┃
-┡━━━━━╇━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━╇━━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┩
-│   2 │ credit_code 统一社会信用代码 │ error    │ '91500000MA5U7AAA1H' │ credit code not in enterprises │ 先在企业信息表中加上该企业，或更正代码 / add the enterprise to 企业信息 (enterprises) or     │
-│     │                              │          │                      │                                │ correct the code                                                                             │
-└─────┴──────────────────────────────┴──────────┴──────────────────────┴────────────────────────────────┴──────────────────────────────────────────────────────────────────────────────────────────────┘
+┏━━━━━┳━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━┳━━━━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┓
+┃ row ┃ column                       ┃ severity ┃ value                ┃ message                        ┃ how to fix                                                       ┃
+┡━━━━━╇━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━╇━━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┩
+│   2 │ credit_code 统一社会信用代码 │ error    │ '91500000MA5U7AAA1H' │ credit code not in enterprises │ add the enterprise to 企业信息 (enterprises) or correct the code │
+└─────┴──────────────────────────────┴──────────┴──────────────────────┴────────────────────────────────┴──────────────────────────────────────────────────────────────────┘
 年销售额 (sales)
-┏━━━━━┳━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━┳━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┓
-┃ row ┃ column                       ┃ severity ┃ value         ┃ message                                                          ┃ how to fix                                                        ┃
-┡━━━━━╇━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━╇━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┩
-│   2 │ credit_code 统一社会信用代码 │ error    │ 9.1500223e+17 │ credit code typed as a number: Excel has lost digits; enter it   │ 将单元格设为文本格式，重新输入18位代码 / format the cell as text  │
-│     │                              │          │               │ as text                                                          │ and type the 18-character code again                              │
-└─────┴──────────────────────────────┴──────────┴───────────────┴──────────────────────────────────────────────────────────────────┴───────────────────────────────────────────────────────────────────┘
+┏━━━━━┳━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━┳━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┓
+┃ row ┃ column                       ┃ severity ┃ value         ┃ message                                                               ┃ how to fix                                                   ┃
+┡━━━━━╇━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━╇━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┩
+│   2 │ credit_code 统一社会信用代码 │ error    │ 9.1500223e+17 │ credit code typed as a number: Excel has lost digits; enter it as     │ format the cell as text and type the 18-character code again │
+│     │                              │          │               │ text                                                                  │                                                              │
+└─────┴──────────────────────────────┴──────────┴───────────────┴───────────────────────────────────────────────────────────────────────┴──────────────────────────────────────────────────────────────┘
+"""
+
+# Exactly what `check` prints in Chinese (the default) for ``bad_workbook``.
+EXPECTED_TABLES_ZH = """\
+企业信息（enterprises）
+┏━━━━┳━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━┳━━━━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┓
+┃ 行 ┃ 列                                   ┃ 严重程度 ┃ 所填内容             ┃ 问题                                                                 ┃ 怎么改                                         ┃
+┡━━━━╇━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━╇━━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┩
+│  3 │ 电子商务法人企业（ecommerce_entity） │ 错误     │ 'maybe'              │ 应为“是”或“否”（也可填 Y/N、yes/no、true/false、1/0），实际为“maybe” │ 填写“是”或“否”                                 │
+│  4 │ 落户日期（settled_on）               │ 错误     │ '2016/2/30'          │ 应为日历上存在的日期，实际为“2016/2/30”                              │ 填写日期，如 2015-03-01 或 2015年3月1日        │
+│  5 │ 统一社会信用代码（credit_code）      │ 警告     │ '91500223MA5U7K3L2X' │ 校验位应为“W”，实际为“X”：代码可能录入有误（该行仍参与计算）         │ 核对代码是否录入有误；早期代码可能如此，可不改 │
+└────┴──────────────────────────────────────┴──────────┴──────────────────────┴──────────────────────────────────────────────────────────────────────┴────────────────────────────────────────────────┘
+leases（办公租赁）
+┏━━━━┳━━━━━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━┳━━━━━━━━━━┳━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┓
+┃ 行 ┃ 列                    ┃ 严重程度 ┃ 所填内容 ┃ 问题                             ┃ 怎么改                         ┃
+┡━━━━╇━━━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━╇━━━━━━━━━━╇━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┩
+│  3 │ 实付租金（rent_paid） │ 错误     │ -5000    │ 应为不小于 0 的金额，实际为-5000 │ 金额不能为负，填写实际支付的数 │
+└────┴───────────────────────┴──────────┴──────────┴──────────────────────────────────┴────────────────────────────────┘
+data_lines（数据专线）
+┏━━━━┳━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━┳━━━━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┓
+┃ 行 ┃ 列                              ┃ 严重程度 ┃ 所填内容             ┃ 问题                                 ┃ 怎么改                                 ┃
+┡━━━━╇━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━╇━━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┩
+│  2 │ 统一社会信用代码（credit_code） │ 错误     │ '91500000MA5U7AAA1H' │ 企业信息表中没有这个统一社会信用代码 │ 先在企业信息表中加上该企业，或更正代码 │
+└────┴─────────────────────────────────┴──────────┴──────────────────────┴──────────────────────────────────────┴────────────────────────────────────────┘
+年销售额（sales）
+┏━━━━┳━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━┳━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┓
+┃ 行 ┃ 列                              ┃ 严重程度 ┃ 所填内容      ┃ 问题                                                                             ┃ 怎么改                                 ┃
+┡━━━━╇━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━╇━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┩
+│  2 │ 统一社会信用代码（credit_code） │ 错误     │ 9.1500223e+17 │ 统一社会信用代码被录入为数字，Excel 已丢失部分数字：请将单元格设为文本后重新录入 │ 将单元格设为文本格式，重新输入18位代码 │
+└────┴─────────────────────────────────┴──────────┴───────────────┴──────────────────────────────────────────────────────────────────────────────────┴────────────────────────────────────────┘
 """
 
 
@@ -194,7 +248,8 @@ def test_check_in_chinese(tmp_path: Path) -> None:
 
     assert (code, stderr) == (1, "")
     lines = table_lines(stdout)
-    assert lines[0] == "企业信息 (enterprises)"
+    assert lines[:-1] == EXPECTED_TABLES_ZH.splitlines()
+    assert lines[0] == "企业信息（enterprises）"
     assert [cell.strip() for cell in lines[2].split("┃")[1:-1]] == [
         "行",
         "列",
@@ -223,12 +278,15 @@ def test_check_of_an_unreadable_workbook_is_one_line_and_exit_2(tmp_path: Path) 
     text = tmp_path / "in.xlsx"
     text.write_text("credit_code,name\n", encoding="utf-8")
 
-    assert invoke("check", text) == (
+    assert invoke("check", text, "--lang", "en") == (
         2,
         "",
         f"error: {text}: is not an .xlsx workbook (it is a text file such as CSV)\n",
     )
-    assert invoke("check", tmp_path / "none.xlsx") == (2, "", f"error: {tmp_path / 'none.xlsx'}: file not found\n")
+    missing = tmp_path / "none.xlsx"
+    assert invoke("check", missing, "--lang", "en") == (2, "", f"error: {missing}: file not found\n")
+    assert invoke("check", text) == (2, "", f"错误：{text}：不是 .xlsx 工作簿（是 CSV 之类的文本文件）\n")
+    assert invoke("check", missing) == (2, "", f"错误：{missing}：找不到文件\n")
 
 
 # --- the annotated copy -------------------------------------------------------------------------
@@ -249,15 +307,32 @@ def test_annotate_marks_exactly_the_bad_cells_and_leaves_the_original_alone(tmp_
     assert values(out) == values(workbook)  # a copy: every value as it was
 
 
+def test_annotate_in_chinese_by_default(tmp_path: Path) -> None:
+    workbook = bad_workbook(tmp_path / "in.xlsx")
+    out = tmp_path / "checked.xlsx"
+
+    code, stdout, stderr = invoke("check", workbook, "--annotate", out)
+
+    assert (code, stderr) == (1, "")
+    assert table_lines(stdout)[-1] == f"已写出标注副本 {out}：标出 6 个单元格"
+    assert marked_cells(out) == MARKS_ZH
+    assert values(out) == values(workbook)
+
+
 def test_annotate_refuses_an_existing_output_without_force(tmp_path: Path) -> None:
     workbook = bad_workbook(tmp_path / "in.xlsx")
     out = tmp_path / "checked.xlsx"
     out.write_bytes(b"keep me")
 
-    assert invoke("check", workbook, "--annotate", out) == (2, "", f"error: {out} exists: use --force to replace it\n")
+    assert invoke("check", workbook, "--annotate", out, "--lang", "en") == (
+        2,
+        "",
+        f"error: {out} exists: use --force to replace it\n",
+    )
+    assert invoke("check", workbook, "--annotate", out) == (2, "", f"错误：{out} 已存在：如要替换，请加 --force\n")
     assert out.read_bytes() == b"keep me"
 
-    code, _, stderr = invoke("check", workbook, "--annotate", out, "--force")
+    code, _, stderr = invoke("check", workbook, "--annotate", out, "--force", "--lang", "en")
     assert (code, stderr) == (1, "")
     assert marked_cells(out) == MARKS
 
@@ -266,10 +341,12 @@ def test_annotate_never_writes_over_the_workbook_itself(tmp_path: Path) -> None:
     workbook = bad_workbook(tmp_path / "in.xlsx")
     before = workbook.read_bytes()
 
-    code, stdout, stderr = invoke("check", workbook, "--annotate", workbook, "--force")
+    code, stdout, stderr = invoke("check", workbook, "--annotate", workbook, "--force", "--lang", "en")
 
     assert (code, stdout) == (2, "")
     assert stderr == f"error: {workbook} is the workbook being checked: give another file name for the copy\n"
+    code, stdout, stderr = invoke("check", workbook, "--annotate", workbook, "--force")
+    assert (code, stdout, stderr) == (2, "", f"错误：{workbook} 就是要检查的工作簿：请为副本另取一个文件名\n")
     assert workbook.read_bytes() == before
 
 
@@ -323,18 +400,31 @@ def test_sheet_level_issues_go_on_the_header_cells(tmp_path: Path) -> None:
     ]
     out = tmp_path / "checked.xlsx"
 
-    assert annotate_copy(workbook, batch.issues, out) == 2
+    assert annotate_copy(workbook, batch.issues, out, "en") == 2
 
     assert marked_cells(out) == {
         ("sales", "A1"): (
             ERROR_COLOR,
             "error: column year (年度) appears more than once (columns A, D); no row of this sheet is used\n"
-            "→ 删除重复的列，只保留一列 / delete the repeated column, keep one",
+            "→ delete the repeated column, keep one",
         ),
         ("贷款", "A3"): (
             ERROR_COLOR,
             "error: required column principal (贷款本金) is missing from header row 3; no row of this sheet is used\n"
-            "→ 在表头行加上“贷款本金”列（或英文键 principal） / add the column principal (贷款本金) to the header row",
+            "→ add the column principal (贷款本金) to the header row",
+        ),
+    }
+    zh = tmp_path / "checked-zh.xlsx"
+    assert annotate_copy(workbook, batch.issues, zh) == 2  # in Chinese by default
+    assert marked_cells(zh) == {
+        ("sales", "A1"): (
+            ERROR_COLOR,
+            "错误：年度（year）列出现了不止一次（A、D列）；本工作表各行均不使用\n→ 删除重复的列，只保留一列",
+        ),
+        ("贷款", "A3"): (
+            ERROR_COLOR,
+            "错误：表头行（第3行）缺少必填列贷款本金（principal）；本工作表各行均不使用\n"
+            "→ 在表头行加上“贷款本金”列（或英文键 principal）",
         ),
     }
 
@@ -350,15 +440,15 @@ def test_several_issues_on_one_cell_share_one_comment_and_the_worst_colour(tmp_p
     batch = read_workbook(workbook)
     out = tmp_path / "checked.xlsx"
 
-    assert annotate_copy(workbook, (warning, *batch.issues), out) == 2
+    assert annotate_copy(workbook, (warning, *batch.issues), out, "en") == 2
 
     marked = marked_cells(out)
     assert marked["enterprises", "A2"] == (
         ERROR_COLOR,
         "warning: expected check character 'W', got 'X': x\n"
-        "→ 核对代码是否录入有误；早期代码可能如此，可不改 / check for a typing mistake; some early codes fail this\n\n"
+        "→ check for a typing mistake; some early codes fail this\n\n"
         "error: duplicate credit code (also on row 3); every row with this code is dropped\n"
-        "→ 每家企业只保留一行 / keep one row per enterprise",
+        "→ keep one row per enterprise",
     )
     assert marked["enterprises", "A3"][0] == ERROR_COLOR
 
@@ -370,7 +460,7 @@ def test_an_existing_comment_is_kept_below_the_marks(tmp_path: Path) -> None:
     book.save(workbook)
     out = tmp_path / "checked.xlsx"
 
-    annotate_copy(workbook, read_workbook(workbook).issues, out)
+    annotate_copy(workbook, read_workbook(workbook).issues, out, "en")
 
     assert marked_cells(out)["leases", "F3"][1] == MARKS["leases", "F3"][1] + "\n\n---\n已核实"
 
@@ -457,7 +547,10 @@ def issue(message: str, column: str | None = "x", header: str | None = None) -> 
     ],
 )
 def test_hint_per_kind_of_message(message: str, expected: str) -> None:
-    assert hint(issue(message)) == expected
+    """``expected``: the Chinese hint / the English one."""
+    zh, _, en = expected.partition(" / ")
+    assert (hint(issue(message), "zh"), hint(issue(message), "en")) == (zh, en)
+    assert hint(issue(message)) == zh  # Chinese by default
 
 
 def test_hint_for_a_missing_column_names_it() -> None:
@@ -466,15 +559,14 @@ def test_hint_for_a_missing_column_names_it() -> None:
         "area_m2",
         "租用面积",
     )
-    assert (
-        hint(missing)
-        == "在表头行加上“租用面积”列（或英文键 area_m2） / add the column area_m2 (租用面积) to the header row"
-    )
+    assert hint(missing, "zh") == "在表头行加上“租用面积”列（或英文键 area_m2）"
+    assert hint(missing, "en") == "add the column area_m2 (租用面积) to the header row"
 
 
 def test_every_message_of_the_example_has_a_hint() -> None:
     example = Path(__file__).resolve().parent.parent / "examples" / "example.xlsx"
-    assert all(hint(i) for i in read_workbook(example).issues)
+    issues = read_workbook(example).issues
+    assert all(hint(i, "zh") and hint(i, "en") for i in issues)
 
 
 def test_annotate_the_shipped_example(tmp_path: Path) -> None:

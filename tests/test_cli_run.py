@@ -83,7 +83,7 @@ def test_existing_output_is_not_replaced_without_force(tmp_path: Path) -> None:
     workbook = clean_workbook(tmp_path / "in.xlsx")
     out = tmp_path / "p.xlsx"
     out.write_bytes(b"old")
-    code, _, err = invoke("run", str(workbook), "--year", "2016", "--out", str(out), "--no-ledger")
+    code, _, err = invoke("run", str(workbook), "--year", "2016", "--out", str(out), "--no-ledger", "--lang=en")
     assert (code, err) == (2, f"error: {out} exists: use --force to replace it\n")
     assert out.read_bytes() == b"old"
     code, _, _ = invoke("run", str(workbook), "--year", "2016", "--out", str(out), "--force", "--no-ledger")
@@ -92,18 +92,22 @@ def test_existing_output_is_not_replaced_without_force(tmp_path: Path) -> None:
 
 def test_output_in_a_missing_folder(tmp_path: Path) -> None:
     out = tmp_path / "nowhere" / "p.xlsx"
-    code, _, err = invoke("run", str(clean_workbook(tmp_path / "in.xlsx")), "--year", "2016", "--out", str(out))
+    code, _, err = invoke(
+        "run", str(clean_workbook(tmp_path / "in.xlsx")), "--year", "2016", "--out", str(out), "--lang=en"
+    )
     assert (code, err) == (2, f"error: cannot write {out}: folder {out.parent} does not exist\n")
 
 
 def test_missing_workbook(tmp_path: Path) -> None:
     missing = tmp_path / "none.xlsx"
-    code, _, err = invoke("run", str(missing), "--year", "2016", "--no-ledger")
+    code, _, err = invoke("run", str(missing), "--year", "2016", "--no-ledger", "--lang=en")
     assert (code, err) == (2, f"error: {missing}: file not found\n")
 
 
 def test_year_before_the_policy_start(tmp_path: Path) -> None:
-    code, _, err = invoke("run", str(clean_workbook(tmp_path / "in.xlsx")), "--year", "2014", "--no-ledger")
+    code, _, err = invoke(
+        "run", str(clean_workbook(tmp_path / "in.xlsx")), "--year", "2014", "--no-ledger", "--lang=en"
+    )
     assert code == 2
     assert err.startswith("error: year 2014 is before the policy start 2015-01-01 in ")
 
@@ -115,7 +119,9 @@ def test_invalid_rule_file_lists_every_problem(tmp_path: Path) -> None:
         text.replace("2015-01-01: 0.30\n", "2015-01-01: 30\n").replace("2015-01-01: 2000\n", "2015-01-01: -1\n"),
         encoding="utf-8",
     )
-    code, _, err = invoke("run", str(clean_workbook(tmp_path / "in.xlsx")), "--year", "2016", "--rules", str(rules))
+    code, _, err = invoke(
+        "run", str(clean_workbook(tmp_path / "in.xlsx")), "--year", "2016", "--rules", str(rules), "--lang=en"
+    )
     assert code == 2
     lines = err.splitlines()
     assert len(lines) == 2 and all(line.startswith(f"error: {rules}:") for line in lines)
@@ -124,7 +130,9 @@ def test_invalid_rule_file_lists_every_problem(tmp_path: Path) -> None:
 
 def test_missing_ledger_is_one_line(tmp_path: Path) -> None:
     ledger = tmp_path / "none.sqlite"
-    code, _, err = invoke("run", str(clean_workbook(tmp_path / "in.xlsx")), "--year", "2016", "--ledger", str(ledger))
+    code, _, err = invoke(
+        "run", str(clean_workbook(tmp_path / "in.xlsx")), "--year", "2016", "--ledger", str(ledger), "--lang=en"
+    )
     assert code == 2
     assert err.startswith(f"error: ledger {ledger} does not exist")
     assert not ledger.exists()
@@ -135,7 +143,16 @@ def test_no_traceback_reaches_the_user(tmp_path: Path) -> None:
     broken = tmp_path / "in.xlsx"
     broken.write_bytes(b"PK\x03\x04" + b"\x00" * 40)
     result = subprocess.run(
-        [sys.executable, "-c", "from tongnan_calc.cli import main; main()", "run", str(broken), "--year", "2016"],
+        [
+            sys.executable,
+            "-c",
+            "from tongnan_calc.cli import main; main()",
+            "run",
+            str(broken),
+            "--year",
+            "2016",
+            "--lang=en",
+        ],
         capture_output=True,
         text=True,
         check=False,

@@ -194,7 +194,7 @@ def test_duties_in_english() -> None:
 
 
 def test_an_unknown_unit_exits_2_with_one_line() -> None:
-    code, out, err = invoke("--unit", "区卫生局")
+    code, out, err = invoke("--unit", "区卫生局", "--lang", "en")
     assert code == 2
     assert out == ""
     assert len(err.splitlines()) == 1
@@ -219,6 +219,6 @@ def test_the_measures_follow_the_rule_file(tmp_path: Path) -> None:
 def test_an_invalid_rule_file_exits_2(tmp_path: Path) -> None:
     bad = tmp_path / "rules.yaml"
     bad.write_text("schema: 1\n", encoding="utf-8")
-    code, _, err = invoke("--rules", str(bad))
+    code, _, err = invoke("--rules", str(bad), "--lang", "en")
     assert code == 2
     assert err.startswith("error: ")

@@ -221,10 +221,14 @@ def test_the_enterprise_cap_less_a_prior_payout_from_the_ledger(tmp_path: Path) 
 def test_a_code_not_in_the_workbook_exits_2_with_one_line(tmp_path: Path) -> None:
     workbook = write_rent_workbook(tmp_path / "in.xlsx")
     absent = "92500223MA5YP6HC1K"
-    result = CliRunner().invoke(app, ["explain", absent.lower(), str(workbook), "--year", "2017"], env=WIDE)
+    args = ["explain", absent.lower(), str(workbook), "--year", "2017"]
+    result = CliRunner().invoke(app, [*args, "--lang", "en"], env=WIDE)
     assert result.exit_code == 2
     assert result.stdout == ""
     assert result.stderr == f"error: credit code {absent} is not in enterprises of {workbook}\n"
+    result = CliRunner().invoke(app, args, env=WIDE)
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr == f"错误：{workbook} 的企业信息表中没有统一社会信用代码 {absent}\n"
 
 
 def test_a_dropped_enterprise_row_says_why(tmp_path: Path) -> None:
@@ -236,21 +240,30 @@ def test_a_dropped_enterprise_row_says_why(tmp_path: Path) -> None:
     ws.append(["credit_code", "name", "ecommerce_entity"])
     ws.append([CODE, "", "是"])
     book.save(workbook)
-    result = CliRunner().invoke(app, ["explain", CODE, str(workbook), "--year", "2017"], env=WIDE)
+    result = CliRunner().invoke(app, ["explain", CODE, str(workbook), "--year", "2017", "--lang", "en"], env=WIDE)
     assert result.exit_code == 2
     lines = result.stderr.splitlines()
     assert len(lines) == 1
     assert lines[0].startswith(f"error: credit code {CODE} is in enterprises of {workbook} but its row was not read")
     assert "enterprises row 2 name" in lines[0]
+    result = CliRunner().invoke(app, ["explain", CODE, str(workbook), "--year", "2017"], env=WIDE)
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"错误：统一社会信用代码 {CODE} 在 {workbook} 的企业信息表中，但该行未能读入："
+        "企业信息 第2行 企业名称（name）：应为文字（此项必填），实际为空白\n"
+    )
 
 
 def test_an_unreadable_workbook_exits_2(tmp_path: Path) -> None:
     bad = tmp_path / "bad.xlsx"
     bad.write_text("not a workbook", encoding="utf-8")
-    result = CliRunner().invoke(app, ["explain", CODE, str(bad), "--year", "2017"], env=WIDE)
+    result = CliRunner().invoke(app, ["explain", CODE, str(bad), "--year", "2017", "--lang", "en"], env=WIDE)
     assert result.exit_code == 2
     assert result.stderr.startswith("error: ")
     assert len(result.stderr.splitlines()) == 1
+    result = CliRunner().invoke(app, ["explain", CODE, str(bad), "--year", "2017"], env=WIDE)
+    assert result.exit_code == 2
+    assert result.stderr == f"错误：{bad}：不是 .xlsx 工作簿（是 CSV 之类的文本文件）\n"
 
 
 # --- the shipped example ------------------------------------------------------------------------
@@ -337,8 +350,8 @@ def test_the_rendered_explanation_shows_the_whole_basis(key: str) -> None:
             assert f"{m.amount:,.2f}" in out
     if key == "E17":
         assert "leases row 15 area_m2" in out and "blocked" in out
-    if key == "E18":  # a warning concerns it: shown, and the exit code stays 0
-        assert "expected check character" in out
+    if key == "E18":  # a warning concerns it: shown (in Chinese, the default), and the exit code stays 0
+        assert "校验位应为" in out and "警告" in out
 
 
 def _interval_row(i: Interval) -> str:

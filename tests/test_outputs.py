@@ -79,16 +79,19 @@ def make_setup(tmp_path: Path) -> dict[str, Path]:
     return {"workbook": write_batch(inputs / "batch.xlsx", with_x()), "reform": reform, "ledger": ledger, "out": out}
 
 
-# (id, the file written, the command writing it)
+EN = "--lang=en"
+
+# (id, the file written, the command writing it), in English: the tests pin the English messages
 Command = Callable[[dict[str, Path], Path], list[object]]
 COMMANDS: list[tuple[str, str, Command]] = [
-    ("run-out", "payout.xlsx", lambda s, o: ["run", s["workbook"], "--year", 2016, "--no-ledger", "--out", o]),
-    ("run-json", "result.json", lambda s, o: ["run", s["workbook"], "--year", 2016, "--no-ledger", "--json", o]),
+    ("run-out", "payout.xlsx", lambda s, o: ["run", s["workbook"], "--year", 2016, "--no-ledger", "--out", o, EN]),
+    ("run-json", "result.json", lambda s, o: ["run", s["workbook"], "--year", 2016, "--no-ledger", "--json", o, EN]),
     (
         "compare-out",
         "compare.xlsx",
         lambda s, o: [
             "compare",
+            EN,
             s["workbook"],
             "--year",
             2016,
@@ -106,6 +109,7 @@ COMMANDS: list[tuple[str, str, Command]] = [
         "compare.json",
         lambda s, o: [
             "compare",
+            EN,
             s["workbook"],
             "--year",
             2016,
@@ -118,9 +122,9 @@ COMMANDS: list[tuple[str, str, Command]] = [
             o,
         ],
     ),
-    ("check-annotate", "annotated.xlsx", lambda s, o: ["check", s["workbook"], "--annotate", o]),
-    ("template", "template.xlsx", lambda s, o: ["template", o]),
-    ("ledger-export", "export.xlsx", lambda s, o: ["ledger", "export", o, "--ledger", s["ledger"], "--lang", "en"]),
+    ("check-annotate", "annotated.xlsx", lambda s, o: ["check", s["workbook"], "--annotate", o, EN]),
+    ("template", "template.xlsx", lambda s, o: ["template", o, EN]),
+    ("ledger-export", "export.xlsx", lambda s, o: ["ledger", "export", o, "--ledger", s["ledger"], EN]),
 ]
 IDS = [name for name, _, _ in COMMANDS]
 PARAMS = [pytest.param(file, command, id=name) for name, file, command in COMMANDS]
@@ -231,13 +235,13 @@ def test_an_existing_output_is_not_overwritten_without_force(
 def test_one_existing_output_stops_the_other_outputs_too(setup: dict[str, Path]) -> None:
     out, payout, result = setup["out"], setup["out"] / "payout.xlsx", setup["out"] / "result.json"
     result.write_bytes(OLD)
-    refused = cli("run", setup["workbook"], "--year", 2016, "--no-ledger", "--out", payout, "--json", result)
+    refused = cli("run", setup["workbook"], "--year", 2016, "--no-ledger", "--out", payout, "--json", result, EN)
     assert one_error_line(refused.stderr) == f"{result} exists: use --force to replace it"
     assert listing(out) == ["result.json"]  # nothing computed, nothing written
 
 
 def compare_args(workbook: Path, reform: Path) -> list[object]:
-    return ["compare", workbook, "--year", 2016, "--baseline", DEFAULT_RULES, "--reform", reform, "--no-ledger"]
+    return ["compare", workbook, "--year", 2016, "--baseline", DEFAULT_RULES, "--reform", reform, "--no-ledger", EN]
 
 
 @pytest.mark.parametrize(
@@ -258,7 +262,7 @@ def test_an_output_is_never_an_input_nor_the_other_output(setup: dict[str, Path]
     JSON over the payout workbook."""
     workbook, ledger, reform, same = setup["workbook"], setup["ledger"], setup["reform"], setup["out"] / "same.xlsx"
     before = {path: path.read_bytes() for path in (workbook, ledger, reform)}
-    run = ["run", workbook, "--year", 2016]
+    run = ["run", workbook, "--year", 2016, EN]
     args, named = {
         "out-is-the-input": ([*run, "--no-ledger", "--out", workbook, "--force"], workbook),
         "out-is-the-input-spelled-otherwise": (

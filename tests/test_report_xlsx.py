@@ -124,8 +124,18 @@ def test_provenance_names_rules_input_ledger_and_year(book: openpyxl.Workbook, r
 
 
 def test_input_issues_sheet_lists_every_issue(book: openpyxl.Workbook, result: RunResult) -> None:
-    written = [(r["工作表"], r["行"], r["列"], r["严重程度"]) for r in rows(book, "输入问题")]
-    assert written == [(i.sheet, i.row, i.column, i.severity) for i in result.batch.issues]
+    written = [(r["工作表"], r["行"], r["列"], r["严重程度"], r["问题"]) for r in rows(book, "输入问题")]
+    assert written == [(i.sheet, i.row, i.column, i.severity_text("zh"), i.text("zh")) for i in result.batch.issues]
+    assert [r["严重程度"] for r in rows(book, "输入问题")] == ["提示", "警告", "错误", "错误"]
+    assert rows(book, "输入问题")[2]["问题"] == "应为大于 0 的数，实际为-300"
+
+
+def test_input_issues_sheet_in_english(result: RunResult, tmp_path: Path) -> None:
+    out = tmp_path / "payout-en.xlsx"
+    write_payout_workbook(result, out, "en")
+    book = openpyxl.load_workbook(out)
+    written = [(r["sheet"], r["row"], r["column"], r["severity"], r["message"]) for r in rows(book, "input issues")]
+    assert written == [(i.sheet, i.row, i.column, i.severity, i.message) for i in result.batch.issues]
 
 
 def test_every_line_carries_its_reason_and_basis(book: openpyxl.Workbook) -> None:

@@ -352,7 +352,7 @@ def test_template_command_writes_and_refuses_to_overwrite(tmp_path: Path) -> Non
 
 def test_template_command_into_a_missing_folder(tmp_path: Path) -> None:
     out = tmp_path / "nowhere" / "input.xlsx"
-    code, stdout, stderr = invoke("template", out)
+    code, stdout, stderr = invoke("template", "--lang", "en", out)
     assert (code, stdout) == (2, "")
     assert stderr == f"error: cannot write {out}: folder {out.parent} does not exist\n"
 

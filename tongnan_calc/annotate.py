@@ -1,11 +1,11 @@
 """Fix-it hints for input issues, and an annotated copy of the input workbook.
 
-``hint(issue)`` gives a short suggestion in Chinese and English for each kind
-of message the reader writes.  ``annotate_copy`` writes a copy of the
+``hint(issue, lang)`` gives a short suggestion in Chinese or English for each
+kind of message the reader writes.  ``annotate_copy`` writes a copy of the
 workbook (openpyxl load, save to a temporary file beside the target, rename;
 the original is only read) in which every cell with an error is filled red and
 every cell with a warning yellow, each with a comment carrying the messages
-and their hints.  A sheet-level issue goes on the header cell of its column, or
+and their hints in the chosen language.  A sheet-level issue goes on the header cell of its column, or
 on the first header cell when the column is not in the sheet.  Notices are not
 marked: nothing needs fixing.
 
@@ -28,9 +28,10 @@ from openpyxl.comments import Comment
 from openpyxl.styles import PatternFill
 
 from tongnan_calc import cells
+from tongnan_calc.messages import Lang
 from tongnan_calc.model import InputIssue
 from tongnan_calc.outputs import save_atomic
-from tongnan_calc.say import UserError
+from tongnan_calc.say import Say, UserError
 from tongnan_calc.workbook_in import MSG_UNKNOWN_ENTERPRISE, SHEETS
 
 ERROR_COLOR: Final = "FFC7CE"
@@ -65,124 +66,145 @@ def _contains(text: str) -> Callable[[InputIssue], bool]:
     return lambda issue: text in issue.message
 
 
-def _missing_column(issue: InputIssue) -> str:
-    return (
-        f"在表头行加上“{issue.header}”列（或英文键 {issue.column}） / "
-        f"add the column {issue.column} ({issue.header}) to the header row"
+def _missing_column(issue: InputIssue) -> Say:
+    return Say(
+        f"在表头行加上“{issue.header}”列（或英文键 {issue.column}）",
+        f"add the column {issue.column} ({issue.header}) to the header row",
     )
 
 
-def _fixed(text: str) -> Callable[[InputIssue], str]:
+def _fixed(text: Say) -> Callable[[InputIssue], Say]:
     return lambda issue: text
 
 
-HINTS: Final[tuple[tuple[Callable[[InputIssue], bool], Callable[[InputIssue], str]], ...]] = (
+HINTS: Final[tuple[tuple[Callable[[InputIssue], bool], Callable[[InputIssue], Say]], ...]] = (
     # --- credit codes
     (
         _starts(cells.CREDIT_CODE_AS_NUMBER),
-        _fixed("将单元格设为文本格式，重新输入18位代码 / format the cell as text and type the 18-character code again"),
+        _fixed(
+            Say(
+                "将单元格设为文本格式，重新输入18位代码", "format the cell as text and type the 18-character code again"
+            )
+        ),
     ),
     (
         _starts("expected a unified social credit code"),
         _fixed(
-            "核对18位统一社会信用代码（不含 I、O、Z、S、V） / check the 18-character credit code (no I, O, Z, S or V)"
+            Say(
+                "核对18位统一社会信用代码（不含 I、O、Z、S、V）",
+                "check the 18-character credit code (no I, O, Z, S or V)",
+            )
         ),
     ),
     (
         _starts("expected check character"),
         _fixed(
-            "核对代码是否录入有误；早期代码可能如此，可不改 / check for a typing mistake; some early codes fail this"
+            Say(
+                "核对代码是否录入有误；早期代码可能如此，可不改",
+                "check for a typing mistake; some early codes fail this",
+            )
         ),
     ),
     (
         _starts("duplicate credit code"),
-        _fixed("每家企业只保留一行 / keep one row per enterprise"),
+        _fixed(Say("每家企业只保留一行", "keep one row per enterprise")),
     ),
     (
         _starts(MSG_UNKNOWN_ENTERPRISE),
         _fixed(
-            "先在企业信息表中加上该企业，或更正代码 / add the enterprise to 企业信息 (enterprises) or correct the code"
+            Say(
+                "先在企业信息表中加上该企业，或更正代码",
+                "add the enterprise to 企业信息 (enterprises) or correct the code",
+            )
         ),
     ),
     # --- dates
     (
         _starts("expected a date on or after", "expected a date after"),
-        _fixed("结束日期须晚于开始日期，核对两个日期 / the end must come after the start: check both dates"),
+        _fixed(Say("结束日期须晚于开始日期，核对两个日期", "the end must come after the start: check both dates")),
     ),
     (
         _expects(cells.EXPECT_DATE_NO_TIME),
-        _fixed("去掉时间，只填日期 / remove the time of day, keep the date"),
+        _fixed(Say("去掉时间，只填日期", "remove the time of day, keep the date")),
     ),
     (
         _expects(cells.EXPECT_DATE, cells.EXPECT_REAL_DATE, cells.EXPECT_DATE_RANGE),
-        _fixed("填写日期，如 2015-03-01 或 2015年3月1日 / enter a date such as 2015-03-01"),
+        _fixed(Say("填写日期，如 2015-03-01 或 2015年3月1日", "enter a date such as 2015-03-01")),
     ),
     # --- yes/no and choices
     (
         _expects(cells.EXPECT_YES_NO),
-        _fixed("填写“是”或“否” / enter yes or no (是/否)"),
+        _fixed(Say("填写“是”或“否”", "enter yes or no (是/否)")),
     ),
     (
         _expects(cells.EXPECT_HQ_TYPE),
-        _fixed("从下拉列表选择机构类型，或留空 / choose a type from the list, or leave it blank"),
+        _fixed(Say("从下拉列表选择机构类型，或留空", "choose a type from the list, or leave it blank")),
     ),
     (
         _expects(cells.EXPECT_DEMO_LEVEL),
-        _fixed("填写“国家级”或“市级”，或留空 / enter national (国家级) or municipal (市级), or leave it blank"),
+        _fixed(Say("填写“国家级”或“市级”，或留空", "enter national (国家级) or municipal (市级), or leave it blank")),
     ),
     # --- numbers
     (
         _expects(cells.EXPECT_NON_NEGATIVE),
-        _fixed("金额不能为负，填写实际支付的数 / an amount cannot be negative: enter what was paid"),
+        _fixed(Say("金额不能为负，填写实际支付的数", "an amount cannot be negative: enter what was paid")),
     ),
     (
         _expects(cells.EXPECT_AMOUNT),
-        _fixed("填写金额数字，如 1234.50 / enter an amount such as 1234.50"),
+        _fixed(Say("填写金额数字，如 1234.50", "enter an amount such as 1234.50")),
     ),
     (
         _expects(cells.EXPECT_POSITIVE),
-        _fixed("填写大于 0 的面积（平方米） / enter an area greater than 0 (m²)"),
+        _fixed(Say("填写大于 0 的面积（平方米）", "enter an area greater than 0 (m²)")),
     ),
     (
         _starts("duplicate year"),
-        _fixed("同一企业同一年度只留一行，填合计数 / keep one row per enterprise and year, with the total"),
+        _fixed(Say("同一企业同一年度只留一行，填合计数", "keep one row per enterprise and year, with the total")),
     ),
     (
         _expects(cells.EXPECT_YEAR, cells.EXPECT_YEAR_RANGE),
-        _fixed("填写四位年份，如 2016 / enter a four-digit year such as 2016"),
+        _fixed(Say("填写四位年份，如 2016", "enter a four-digit year such as 2016")),
     ),
     # --- text
     (
         _expects(cells.EXPECT_TEXT),
-        _fixed("此项必填 / this cell is required"),
+        _fixed(Say("此项必填", "this cell is required")),
     ),
     # --- sheets and columns
     (_starts("required column"), _missing_column),
     (
         _contains("appears more than once"),
-        _fixed("删除重复的列，只保留一列 / delete the repeated column, keep one"),
+        _fixed(Say("删除重复的列，只保留一列", "delete the repeated column, keep one")),
     ),
     (
         _starts("unknown columns ignored"),
-        _fixed("多余的列不参与计算，无需处理 / extra columns are not used: nothing to fix"),
+        _fixed(Say("多余的列不参与计算，无需处理", "extra columns are not used: nothing to fix")),
     ),
     (
         _starts("sheet not used"),
-        _fixed("如为数据表，请改用规定的表名；否则无需处理 / if it holds data, rename it to a sheet name above"),
+        _fixed(Say("如为数据表，请改用规定的表名；否则无需处理", "if it holds data, rename it to a sheet name above")),
     ),
     (
         _starts("enterprise dropped"),
-        _fixed("更正该企业在企业信息表中的行 / fix this enterprise's row in 企业信息 (enterprises)"),
+        _fixed(Say("更正该企业在企业信息表中的行", "fix this enterprise's row in 企业信息 (enterprises)")),
     ),
 )
 
 
-def hint(issue: InputIssue) -> str:
-    """A short fix-it suggestion, Chinese then English; ``''`` for an unknown kind of message."""
+def hint_say(issue: InputIssue) -> Say | None:
+    """A short fix-it suggestion in both languages; ``None`` for an unknown kind of message.
+
+    Issues are recognised by their English ``message``, which is stable."""
     for matches, text in HINTS:
         if matches(issue):
             return text(issue)
-    return ""
+    return None
+
+
+def hint(issue: InputIssue, lang: Lang = "zh") -> str:
+    """A short fix-it suggestion in ``lang``; ``''`` for an unknown kind of message."""
+    found = hint_say(issue)
+    return "" if found is None else found.in_lang(lang)
 
 
 # --- finding the cell of an issue ------------------------------------------------------------
@@ -257,12 +279,13 @@ def cell_of(issue: InputIssue, layouts: dict[str, SheetLayout]) -> tuple[str, in
 # --- the annotated copy ----------------------------------------------------------------------
 
 
-def comment_text(issues: Sequence[InputIssue]) -> str:
-    """The comment of a marked cell: each issue's severity, message and hint."""
+def comment_text(issues: Sequence[InputIssue], lang: Lang = "zh") -> str:
+    """The comment of a marked cell: each issue's severity, message and hint, in ``lang``."""
+    colon = "：" if lang == "zh" else ": "
     parts = []
     for issue in issues:
-        text = f"{issue.severity}: {issue.message}"
-        suggestion = hint(issue)
+        text = f"{issue.severity_text(lang)}{colon}{issue.text(lang)}"
+        suggestion = hint(issue, lang)
         if suggestion:
             text += f"\n→ {suggestion}"
         parts.append(text)
@@ -298,22 +321,24 @@ def _writable(sheet: Any, row: int, column: int) -> Any:
     return sheet.cell(row=row, column=column)
 
 
-def annotate_copy(workbook: Path, issues: Sequence[InputIssue], out: Path) -> int:
-    """Write a copy of ``workbook`` to ``out`` with the cells of ``issues`` marked; return how many cells."""
+def annotate_copy(workbook: Path, issues: Sequence[InputIssue], out: Path, lang: Lang = "zh") -> int:
+    """Write a copy of ``workbook`` to ``out`` with the cells of ``issues`` marked (comments in ``lang``);
+    return how many cells."""
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # openpyxl warns about the parts it drops
             book = load_workbook(workbook)
     except Exception as error:  # noqa: BLE001 - openpyxl raises many kinds on a file calamine could read
-        first = str(error).strip().splitlines()
+        lines = str(error).strip().splitlines()
+        first = lines[0] if lines else type(error).__name__
         raise AnnotateError(
-            f"{workbook}: cannot be copied with marks: {first[0] if first else type(error).__name__}"
+            Say(f"{workbook}：无法复制并标注：{first}", f"{workbook}: cannot be copied with marks: {first}")
         ) from None
     found = marks(issues, locate(book))
     for (name, row, column), here in found.items():
         cell = _writable(book[name], row, column)
         worst = "error" if any(i.severity == "error" for i in here) else "warning"
         cell.fill = FILLS[worst]
-        cell.comment = _comment(comment_text(here), cell.comment)
+        cell.comment = _comment(comment_text(here, lang), cell.comment)
     save_atomic(out, book.save)
     return len(found)

@@ -3,7 +3,8 @@
 Each converter takes a cell as python-calamine returns it (``str``, ``float``,
 ``int``, ``bool``, ``date``, ``datetime``, ``time``, ``timedelta``; ``''`` for a
 blank cell) and returns the converted value or a ``Bad`` carrying a message of
-the form ``expected ..., got ...``.  Converters never raise on cell content.
+the form ``expected ..., got ...`` and the same in Chinese (``应为……，实际为……``).
+Converters never raise on cell content.
 
 Blank cells: with ``required=True`` a blank cell is ``Bad``; otherwise it gives
 the column's default (``None``, ``False`` for yes/no, ``''`` for text).
@@ -14,7 +15,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Final
@@ -26,9 +27,10 @@ Cell = str | float | int | bool | date | datetime | time | timedelta
 
 @dataclass(frozen=True, slots=True)
 class Bad:
-    """A cell that could not be converted; ``message`` says what was expected."""
+    """A cell that could not be converted; ``message`` says what was expected (``zh``: in Chinese)."""
 
     message: str
+    zh: str | None = field(default=None, compare=False)  # the same in Chinese, derived from the English
 
 
 # --- what each converter expects (the part after "expected") ----------------
@@ -73,6 +75,32 @@ def _choice_expect(choices: dict[str, str]) -> str:
 EXPECT_HQ_TYPE: Final = _choice_expect(HQ_TYPES)
 EXPECT_DEMO_LEVEL: Final = _choice_expect(DEMO_LEVELS)
 
+
+def _choice_expect_zh(choices: dict[str, str]) -> str:
+    return f"{'、'.join(choices.values())}之一（也可填英文键 {', '.join(choices)}）"
+
+
+EXPECT_ZH: Final[dict[str, str]] = {
+    EXPECT_DATE: "日期，如 2015-03-01 或 2015年3月1日",
+    EXPECT_DATE_NO_TIME: "不带时刻的日期",
+    EXPECT_REAL_DATE: "日历上存在的日期",
+    EXPECT_DATE_RANGE: "1900-01-01 至 2200-12-31 之间的日期",
+    EXPECT_YES_NO: "“是”或“否”（也可填 Y/N、yes/no、true/false、1/0）",
+    EXPECT_AMOUNT: "金额，如 1,234.50",
+    EXPECT_NON_NEGATIVE: "不小于 0 的金额",
+    EXPECT_POSITIVE: "大于 0 的数",
+    EXPECT_AT_MOST: "小于 1,000,000,000,000,000 的数",
+    EXPECT_YEAR: "年份，如 2015",
+    EXPECT_YEAR_RANGE: "1900 至 2200 之间的年份",
+    EXPECT_TEXT: "文字（此项必填）",
+    EXPECT_CREDIT_CODE: "18位统一社会信用代码",
+    EXPECT_HQ_TYPE: _choice_expect_zh(HQ_TYPES),
+    EXPECT_DEMO_LEVEL: _choice_expect_zh(DEMO_LEVELS),
+}
+"""Each expectation above in Chinese (what comes after 应为)."""
+
+CREDIT_CODE_AS_NUMBER_ZH: Final = "统一社会信用代码被录入为数字，Excel 已丢失部分数字：请将单元格设为文本后重新录入"
+
 YEAR_MIN: Final = 1900
 YEAR_MAX: Final = 2200
 
@@ -101,13 +129,30 @@ def shown(raw: Cell) -> str:
     return str(raw)
 
 
+def shown_zh(raw: Cell) -> str:
+    """``shown`` for a Chinese message: text in Chinese quotes, a blank cell 空白."""
+    if isinstance(raw, str):
+        if not raw.strip():
+            return "空白"
+        return f"“{raw}”" if raw.isprintable() else repr(raw)
+    return shown(raw)
+
+
 def seen(raw: Cell) -> str | None:
     """The ``value`` of an input issue: ``shown`` text, ``None`` when blank."""
     return None if is_blank(raw) else shown(raw)
 
 
-def bad(expected: str, raw: Cell) -> Bad:
-    return Bad(f"expected {expected}, got {shown(raw)}")
+def bad(expected: str, raw: Cell, expected_zh: str | None = None) -> Bad:
+    """``expected <expected>, got <raw>`` and ``应为<expected_zh>，实际为<raw>``.
+
+    ``expected_zh`` defaults to the Chinese of a known expectation (``EXPECT_ZH``);
+    without one the message has no Chinese text."""
+    got = shown(raw)
+    zh = expected_zh or EXPECT_ZH.get(expected)
+    if zh is None:
+        return Bad(f"expected {expected}, got {got}")
+    return Bad(f"expected {expected}, got {got}", f"应为{zh}，实际为{shown_zh(raw) if type(raw) is str else got}")
 
 
 # --- dates ---------------------------------------------------------------------
@@ -362,14 +407,14 @@ def to_credit_code(raw: Cell) -> uscc.Checked | Bad:
     it comes back as a ``Checked`` with a ``warning``.
     """
     if isinstance(raw, (float, int)) and not isinstance(raw, bool):
-        return Bad(CREDIT_CODE_AS_NUMBER)
+        return Bad(CREDIT_CODE_AS_NUMBER, CREDIT_CODE_AS_NUMBER_ZH)
     if not isinstance(raw, str):
         return bad(EXPECT_CREDIT_CODE, raw)
     if not raw.strip():
         return bad(EXPECT_CREDIT_CODE, raw)
     checked = uscc.validate(raw)
     if checked.error is not None:
-        return Bad(checked.error)
+        return Bad(checked.error, checked.error_zh)
     return checked
 
 

@@ -14,6 +14,7 @@ from tongnan_calc import __version__
 from tongnan_calc.cli_clerk_info import duties_command, explain_command
 from tongnan_calc.cli_clerk_input import check_command, template_command
 from tongnan_calc.cli_common import (
+    ERROR_PREFIX,
     ForceOption,
     LangOption,
     Language,
@@ -28,11 +29,12 @@ from tongnan_calc.cli_common import (
 )
 from tongnan_calc.cli_ledger import app as ledger_app
 from tongnan_calc.cli_rules import app as rules_app
+from tongnan_calc.messages import Lang
 from tongnan_calc.outputs import OutputError, check_outputs, write_text_atomic
 from tongnan_calc.runner import FatalError, RunResult, run_compare
+from tongnan_calc.say import Say
 
 if TYPE_CHECKING:  # imported when used: `tongnan-calc --help` stays quick
-    from tongnan_calc.messages import Lang
     from tongnan_calc.report.terminal import Phases
     from tongnan_calc.report.xlsx import PayoutWriter
 
@@ -100,7 +102,7 @@ def run_command(
     except (FatalError, OutputError) as exc:
         if writer is not None:
             writer.abort()
-        raise fail(str(exc)) from None
+        raise fail(exc.say, lang=language) from None
     except BaseException:
         if writer is not None:
             writer.abort()
@@ -116,7 +118,7 @@ def run_command(
             writer.abort()
         raise
     if out is not None:
-        console.print(f"payout workbook: {out}")
+        console.print(Say(f"已写出付款工作簿 {out}", f"payout workbook: {out}").in_lang(language), markup=False)
     if json_out is not None and json_out != "-":
         console.print(f"JSON: {json_out}")
     raise typer.Exit(1 if result.batch.has_errors else 0)
@@ -167,7 +169,7 @@ def compare_command(
         check_outputs([out, json_path], [workbook, baseline, reform, resolve_ledger(ledger, no_ledger)], force=force)
         before, _, comparison = run_compare(workbook, year, baseline, reform, resolve_ledger(ledger, no_ledger))
     except (FatalError, OutputError) as exc:
-        raise fail(str(exc)) from None
+        raise fail(exc.say, lang=language) from None
     from tongnan_calc.report.compare_out import comparison_dumps, print_comparison, write_comparison_workbook
     from tongnan_calc.report.terminal import print_issues, print_ledger
 
@@ -177,7 +179,7 @@ def compare_command(
     print_ledger(console, before, language)
     if out is not None:
         write_comparison_workbook(comparison, out, language)
-        console.print(f"workbook: {out}")
+        console.print(Say(f"已写出比较工作簿 {out}", f"workbook: {out}").in_lang(language), markup=False)
     if json_out == "-":
         sys.stdout.write(comparison_dumps(comparison, language))
     elif json_out is not None:
@@ -201,6 +203,23 @@ def main_callback(
     """tongnan-calc: the Tongnan District e-commerce policy calculator."""
 
 
+LANG_COMMANDS = frozenset({"run", "compare", "check", "explain", "template", "duties"})
+"""The commands whose --lang is Chinese by default; the others (ledger, rules) speak English for now."""
+
+
+def _argv_lang(argv: list[str] | None = None) -> Lang:
+    """The language of an error met outside a command's own handling (a full disk, Ctrl-C, a bug):
+    the command line's --lang, else Chinese for the commands of ``LANG_COMMANDS``."""
+    args = sys.argv[1:] if argv is None else argv
+    for index, arg in enumerate(args):
+        if arg == "--lang" and index + 1 < len(args):
+            return "en" if args[index + 1] == "en" else "zh"
+        if arg.startswith("--lang="):
+            return "en" if arg == "--lang=en" else "zh"
+    command = next((arg for arg in args if not arg.startswith("-")), None)
+    return "zh" if command in LANG_COMMANDS else "en"
+
+
 def main() -> None:
     """Console-script entry: no traceback reaches a user unless TONGNAN_DEBUG is set."""
     if not os.environ.get("TONGNAN_DEBUG"):
@@ -216,7 +235,7 @@ def main() -> None:
         code = exc.code if isinstance(exc.code, int) else 2
     except OSError as exc:  # a full disk, a file vanished under us: one line, no traceback
         where = f"{exc.filename}: " if exc.filename else ""
-        print(f"error: {where}{exc.strerror or exc}", file=sys.stderr)
+        print(f"{ERROR_PREFIX[_argv_lang()]}{where}{exc.strerror or exc}", file=sys.stderr)
         sys.exit(2)
     except Exception as exc:
         show, exit_code = getattr(exc, "show", None), getattr(exc, "exit_code", None)
@@ -225,8 +244,13 @@ def main() -> None:
             sys.exit(exit_code)
         if os.environ.get("TONGNAN_DEBUG"):
             raise
-        print(f"error: internal error: {type(exc).__name__}: {exc} (set TONGNAN_DEBUG=1 for details)", file=sys.stderr)
+        what = f"{type(exc).__name__}: {exc}"
+        text = Say(
+            f"内部错误：{what}（设置 TONGNAN_DEBUG=1 可查看详情）",
+            f"internal error: {what} (set TONGNAN_DEBUG=1 for details)",
+        )
+        print(f"{ERROR_PREFIX[_argv_lang()]}{text.in_lang(_argv_lang())}", file=sys.stderr)
         sys.exit(2)
     if code == 130:
-        print("error: interrupted", file=sys.stderr)
+        print(f"{ERROR_PREFIX[_argv_lang()]}{Say('已中断', 'interrupted').in_lang(_argv_lang())}", file=sys.stderr)
     sys.exit(code if isinstance(code, int) else 0)

@@ -32,6 +32,7 @@ from tongnan_calc.explain import explain_run, issues_of
 from tongnan_calc.messages import Lang
 from tongnan_calc.model import ENTERPRISES
 from tongnan_calc.rules import Rules
+from tongnan_calc.say import Say
 
 
 def _complete_unit(incomplete: str) -> list[str]:
@@ -65,19 +66,35 @@ def explain_command(
     unreadable workbook, invalid rule file).
     """
     code = uscc.normalize(credit_code)
+    language = to_lang(lang)
     try:
         rule_set = runner.load(rules)
         inputs = runner.read_inputs(workbook, runner.checked_year(year, rule_set), resolve_ledger(ledger, no_ledger))
     except runner.FatalError as exc:
-        raise fail(str(exc)) from None
+        raise fail(exc.say, lang=language) from None
     result = runner.compute(inputs, year, rule_set)
-    explanation = explain_run(result, inputs.prior, code, to_lang(lang))
+    explanation = explain_run(result, inputs.prior, code, language)
     if explanation is None:
         dropped = [i for i in issues_of(result.batch.issues, code) if i.sheet == ENTERPRISES and i.severity == "error"]
         if dropped:
-            why = "; ".join(f"{i.where()}: {i.message}" for i in dropped)
-            raise fail(f"credit code {code} is in enterprises of {workbook} but its row was not read: {why}")
-        raise fail(f"credit code {code} is not in enterprises of {workbook}")
+            why = Say(
+                "；".join(f"{i.where('zh')}：{i.text('zh')}" for i in dropped),
+                "; ".join(f"{i.where()}: {i.message}" for i in dropped),
+            )
+            raise fail(
+                Say(
+                    f"统一社会信用代码 {code} 在 {workbook} 的企业信息表中，但该行未能读入：{why.zh}",
+                    f"credit code {code} is in enterprises of {workbook} but its row was not read: {why.en}",
+                ),
+                lang=language,
+            )
+        raise fail(
+            Say(
+                f"{workbook} 的企业信息表中没有统一社会信用代码 {code}",
+                f"credit code {code} is not in enterprises of {workbook}",
+            ),
+            lang=language,
+        )
     from tongnan_calc.report.explain_out import print_explanation
 
     print_explanation(Console(highlight=False), explanation)
@@ -148,7 +165,7 @@ def duties_command(
     try:
         rule_set = runner.load(rules)
     except runner.FatalError as exc:
-        raise fail(str(exc)) from None
+        raise fail(exc.say, lang=language) from None
     responsible = {m: spec.responsible for m, spec in rule_set.measures.items()}
     units = _all_units(responsible)
     console = Console(highlight=False)
@@ -158,8 +175,17 @@ def duties_command(
     try:
         name = find_unit(unit, units)
     except UnknownUnit as exc:
-        raise fail(str(exc)) from None
+        raise fail(_unknown_unit(unit, exc), lang=language) from None
     _print_unit(console, name, rule_set, language)
+
+
+def _unknown_unit(unit: str, exc: UnknownUnit) -> Say:
+    """``UnknownUnit``'s line, and the same in Chinese: both end with the units listed."""
+    text = str(exc)
+    listed = text.rsplit(": ", 1)[-1]
+    if "matches several units" in text:
+        return Say(f"单位“{unit}”对应多个单位：{listed}", text)
+    return Say(f"通知中没有名为“{unit}”的单位；各单位为：{listed}", text)
 
 
 def _all_units(responsible: dict[str, tuple[str, ...]]) -> tuple[str, ...]:

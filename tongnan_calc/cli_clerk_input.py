@@ -3,7 +3,7 @@
 ``template`` writes a blank input workbook; ``check`` validates an input
 workbook without computing anything and can write a copy with the bad cells
 marked.  Parse, call one function, render.  A refused operation prints one line
-``error: <message>`` on stderr and exits 2.
+``错误：<message>`` (``error: <message>`` with ``--lang en``) on stderr and exits 2.
 """
 
 from __future__ import annotations
@@ -19,8 +19,9 @@ from rich.text import Text
 
 from tongnan_calc.cli_common import ForceOption, LangOption, Language, fail, to_lang
 from tongnan_calc.messages import Lang
-from tongnan_calc.model import Batch, InputIssue
+from tongnan_calc.model import SHEET_NAMES_ZH, Batch, InputIssue
 from tongnan_calc.outputs import OutputError, check_output
+from tongnan_calc.say import Say
 
 
 def _out() -> Console:
@@ -61,9 +62,14 @@ def _counts(issues: Sequence[InputIssue], lang: Lang) -> str:
 SEVERITY_STYLE = {"error": "red", "warning": "yellow", "notice": "dim"}
 
 
-def _sheet_title(key: str, batch: Batch) -> str:
-    """'企业信息 (enterprises)': the sheet's name in the file and its key."""
+def _sheet_title(key: str, batch: Batch, lang: Lang) -> str:
+    """'企业信息（enterprises）' ('企业信息 (enterprises)' in English): the sheet's name in the file and its key
+    (a sheet named by its key: 'leases（办公租赁）' in Chinese)."""
     name = dict(batch.sheets_found).get(key, key)
+    if lang == "zh":
+        if name == key and key in SHEET_NAMES_ZH:
+            return f"{key}（{SHEET_NAMES_ZH[key]}）"
+        return key if name == key else f"{name}（{key}）"
     return key if name == key else f"{name} ({key})"
 
 
@@ -74,25 +80,33 @@ def _groups(issues: Sequence[InputIssue]) -> dict[str, list[InputIssue]]:
     return groups
 
 
+def _column_text(issue: InputIssue, lang: Lang) -> str:
+    """``租用面积（area_m2）`` in Chinese, ``area_m2 租用面积`` in English."""
+    if issue.column is None:
+        return ""
+    if lang == "zh" and issue.header:
+        return f"{issue.header}（{issue.column}）"
+    return f"{issue.column} {issue.header or ''}".strip()
+
+
 def issue_tables(batch: Batch, lang: Lang) -> list[Table]:
     """One table per sheet with issues, in the reader's order."""
     from tongnan_calc.annotate import hint
 
     tables = []
     for sheet, issues in _groups(batch.issues).items():
-        table = Table(title=_sheet_title(sheet, batch), title_justify="left")
+        table = Table(title=_sheet_title(sheet, batch, lang), title_justify="left")
         table.add_column(_word("row", lang), justify="right")
         for key in ("column", "severity", "value", "message", "hint"):
             table.add_column(_word(key, lang), overflow="fold")
         for issue in issues:
-            column = "" if issue.column is None else f"{issue.column} {issue.header or ''}".strip()
             table.add_row(
                 "" if issue.row is None else str(issue.row),
-                Text(column),
-                Text(issue.severity, style=SEVERITY_STYLE[issue.severity]),
+                Text(_column_text(issue, lang)),
+                Text(issue.severity_text(lang), style=SEVERITY_STYLE[issue.severity]),
                 Text(issue.value or ""),
-                Text(issue.message),
-                Text(hint(issue)),
+                Text(issue.text(lang)),
+                Text(hint(issue, lang)),
             )
         tables.append(table)
     return tables
@@ -115,7 +129,7 @@ def template_command(
     try:
         check_output(out, force=force)
     except OutputError as exc:
-        raise fail(str(exc)) from None
+        raise fail(exc.say, lang=language) from None
     from tongnan_calc.template import write_template
 
     write_template(out, language)
@@ -150,11 +164,16 @@ def check_command(
     try:
         if annotate is not None:
             if annotate.resolve() == workbook.resolve():
-                raise OutputError(f"{annotate} is the workbook being checked: give another file name for the copy")
+                raise OutputError(
+                    Say(
+                        f"{annotate} 就是要检查的工作簿：请为副本另取一个文件名",
+                        f"{annotate} is the workbook being checked: give another file name for the copy",
+                    )
+                )
             check_output(annotate, force=force)
         batch = read_workbook(workbook)
     except (WorkbookError, OutputError) as exc:
-        raise fail(str(exc)) from None
+        raise fail(exc.say, lang=language) from None
     console = _out()
     for table in issue_tables(batch, language):
         console.print(table)
@@ -174,8 +193,8 @@ def check_command(
         from tongnan_calc.annotate import AnnotateError, annotate_copy
 
         try:
-            marked = annotate_copy(workbook, batch.issues, annotate)
+            marked = annotate_copy(workbook, batch.issues, annotate, language)
         except AnnotateError as exc:
-            raise fail(str(exc)) from None
+            raise fail(exc.say, lang=language) from None
         console.print(_word("annotated", language, out=annotate, cells=marked), markup=False, soft_wrap=True)
     raise typer.Exit(1 if batch.has_errors else 0)

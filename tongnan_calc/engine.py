@@ -18,7 +18,7 @@ from tongnan_calc.measures.common import micro_support_exclusion
 from tongnan_calc.model import Basis, Line, Msg, PriorPayout, Records, Status, Step
 from tongnan_calc.money import fmt
 from tongnan_calc.rules import Rules
-from tongnan_calc.say import UserError
+from tongnan_calc.say import Say, UserError
 
 
 class YearError(UserError):
@@ -78,9 +78,15 @@ def _held(line: Line, years: set[int]) -> Line:
 
 def check_year(year: int, rules: Rules) -> None:
     if year < rules.start.year:
-        raise YearError(f"year {year} is before the policy start {rules.start.isoformat()} in {rules.path}")
+        start = rules.start.isoformat()
+        raise YearError(
+            Say(
+                f"{year}年早于规则文件 {rules.path} 中的政策起始日 {start}",
+                f"year {year} is before the policy start {start} in {rules.path}",
+            )
+        )
     if year > 9998:
-        raise YearError(f"year {year} is out of range")
+        raise YearError(Say(f"年度 {year} 超出范围", f"year {year} is out of range"))
 
 
 def compute_enterprise(rec: Records, year: int, rules: Rules) -> list[Line]:

@@ -362,7 +362,11 @@ def conditions(rec: Records, measure: str, year: int, rules: Rules, lang: Lang =
 
 def _blocking(rec: Records, sheet: str, lang: Lang) -> Condition:
     issues = rec.blockers(sheet)
-    seen = "; ".join(issue.where() for issue in issues) if issues else _w(lang, "无", "none")
+    seen = (
+        ("；" if lang == "zh" else "; ").join(issue.where(lang) for issue in issues)
+        if issues
+        else _w(lang, "无", "none")
+    )
     text = _w(
         lang, f"{SHEET_ZH.get(sheet, sheet)}（{sheet}）表中本企业无输入错误", f"no input error for it in sheet {sheet}"
     )

@@ -96,6 +96,9 @@ class InputIssue:
     ``row`` is the Excel row number (1-based), ``None`` for a sheet-level issue.
     ``credit_code`` is the enterprise the issue belongs to, when it is known;
     an error with a credit code blocks the measures that need its sheet.
+    ``message`` is the English text; ``message_zh`` the same in Chinese (``None``
+    when there is none yet: the English is shown).  ``text``, ``where`` and
+    ``severity_text`` give them in the reader's language.
     """
 
     sheet: str
@@ -106,14 +109,45 @@ class InputIssue:
     severity: Severity
     message: str
     credit_code: str | None = None
+    message_zh: str | None = field(default=None, compare=False)  # the same in Chinese: compared through ``message``
 
-    def where(self) -> str:
+    def text(self, lang: str = "en") -> str:
+        """The message in ``lang`` ("zh" or "en")."""
+        if lang == "zh" and self.message_zh is not None:
+            return self.message_zh
+        return self.message
+
+    def where(self, lang: str = "en") -> str:
+        """``leases row 15 area_m2``; in Chinese ``办公租赁 第15行 租用面积（area_m2）``."""
+        if lang == "zh":
+            parts = [SHEET_NAMES_ZH.get(self.sheet, self.sheet)]
+            if self.row is not None:
+                parts.append(f"第{self.row}行")
+            if self.column is not None:
+                parts.append(f"{self.header}（{self.column}）" if self.header else self.column)
+            return " ".join(parts)
         parts = [self.sheet]
         if self.row is not None:
             parts.append(f"row {self.row}")
         if self.column is not None:
             parts.append(self.column)
         return " ".join(parts)
+
+    def severity_text(self, lang: str = "en") -> str:
+        return SEVERITY_ZH[self.severity] if lang == "zh" else self.severity
+
+
+SEVERITY_ZH: dict[str, str] = {"error": "错误", "warning": "警告", "notice": "提示"}
+"""The severities as clerks read them (the English words are the keys of SPEC §7)."""
+
+SHEET_NAMES_ZH: dict[str, str] = {
+    ENTERPRISES: "企业信息",
+    LEASES: "办公租赁",
+    DATA_LINES: "数据专线",
+    SALES: "年销售额",
+    LOANS: "贷款",
+}
+"""The Chinese names of the sheets of SPEC §3."""
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
 
-from tongnan_calc.say import UserError
+from tongnan_calc.say import Say, UserError
 
 
 class OutputError(UserError):
@@ -21,13 +21,20 @@ def check_output(path: Path, *, force: bool) -> None:
     """Refuse an output that exists (without ``force``), or whose folder is missing or read-only."""
     folder = path.parent if str(path.parent) else Path(".")
     if path.is_dir():
-        raise OutputError(f"{path} is a directory: give a file name")
+        raise OutputError(Say(f"{path} 是文件夹：请给出文件名", f"{path} is a directory: give a file name"))
     if path.exists() and not force:
-        raise OutputError(f"{path} exists: use --force to replace it")
+        raise OutputError(Say(f"{path} 已存在：如要替换，请加 --force", f"{path} exists: use --force to replace it"))
     if not folder.is_dir():
-        raise OutputError(f"cannot write {path}: folder {folder} does not exist")
+        raise OutputError(
+            Say(f"无法写入 {path}：文件夹 {folder} 不存在", f"cannot write {path}: folder {folder} does not exist")
+        )
     if not os.access(folder, os.W_OK):
-        raise OutputError(f"cannot write {path}: no permission to write in {folder}")
+        raise OutputError(
+            Say(
+                f"无法写入 {path}：没有在 {folder} 中写文件的权限",
+                f"cannot write {path}: no permission to write in {folder}",
+            )
+        )
 
 
 def check_outputs(outputs: Sequence[Path | None], inputs: Sequence[Path | None], *, force: bool) -> None:
@@ -39,11 +46,22 @@ def check_outputs(outputs: Sequence[Path | None], inputs: Sequence[Path | None],
     for path in given:
         key = path.resolve()
         if key in seen:
-            raise OutputError(f"{path} is given as two outputs: give each its own file")
+            raise OutputError(
+                Say(
+                    f"{path} 被同时用作两个输出：请分别给出文件",
+                    f"{path} is given as two outputs: give each its own file",
+                )
+            )
         seen[key] = path
     for source in inputs:
         if source is not None and source.resolve() in seen:
-            raise OutputError(f"{seen[source.resolve()]} is an input of this command: give another file name")
+            name = seen[source.resolve()]
+            raise OutputError(
+                Say(
+                    f"{name} 是本命令的输入文件：请另取一个文件名",
+                    f"{name} is an input of this command: give another file name",
+                )
+            )
 
 
 @contextmanager

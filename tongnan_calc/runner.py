@@ -21,7 +21,7 @@ from tongnan_calc.seal import file_sha256
 
 
 class FatalError(UserError):
-    """Nothing can be computed; the message is one line for the user."""
+    """Nothing can be computed; the message (``say``, in both languages) is one line for the user."""
 
 
 @dataclass(frozen=True)
@@ -47,7 +47,7 @@ def load(rules_path: Path | None) -> Rules:
     try:
         return load_rules(rules_path or DEFAULT_RULES)
     except RuleError as exc:
-        raise FatalError(str(exc)) from None
+        raise FatalError(exc.say) from None
 
 
 @dataclass(frozen=True)
@@ -69,7 +69,7 @@ def read_inputs(workbook: Path, year: int, ledger_path: Path | None) -> Inputs:
     try:
         batch = read_workbook(workbook)
     except WorkbookError as exc:
-        raise FatalError(str(exc)) from None
+        raise FatalError(exc.say) from None
     return Inputs(str(workbook), file_sha256(workbook), batch, prior, ledger, later)
 
 
@@ -77,7 +77,7 @@ def checked_year(year: int, rules: Rules) -> int:
     try:
         engine.check_year(year, rules)
     except engine.YearError as exc:
-        raise FatalError(str(exc)) from None
+        raise FatalError(exc.say) from None
     return year
 
 
@@ -132,7 +132,7 @@ def _prior(ledger_path: Path | None, year: int) -> tuple[Grouped, Grouped, Ledge
     try:
         snapshot = read_prior(ledger_path)
     except LedgerError as exc:
-        raise FatalError(str(exc)) from None
+        raise FatalError(exc.say) from None
     prior = engine.prior_by_enterprise(snapshot.payouts, year)
     later = engine.later_by_enterprise(snapshot.payouts, year)
     return prior, later, LedgerUse(str(ledger_path), sum(len(v) for v in prior.values()))

@@ -24,6 +24,7 @@ _WEIGHTS: tuple[int, ...] = tuple(pow(3, i, 31) for i in range(LENGTH - 1))
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))
 
 ALLOWED_TEXT = "digits and the letters A-H J-N P-R T U W-Y"
+ALLOWED_TEXT_ZH = "数字和字母 A-H、J-N、P-R、T、U、W-Y"
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,12 +33,15 @@ class Checked:
 
     ``code`` is the normalized text.  ``error`` is set when the code is
     unusable (wrong length or character); ``warning`` is set when only the
-    check character is wrong (the code is still used).
+    check character is wrong (the code is still used).  ``error_zh`` and
+    ``warning_zh`` say the same in Chinese.
     """
 
     code: str
     error: str | None = None
     warning: str | None = None
+    error_zh: str | None = None
+    warning_zh: str | None = None
 
     @property
     def usable(self) -> bool:
@@ -81,12 +85,14 @@ def validate(text: str) -> Checked:
         return Checked(
             code,
             error=(f"expected a unified social credit code of 18 characters, got {len(code)}: {code!r}"),
+            error_zh=f"统一社会信用代码应为18位，实际为{len(code)}位：“{code}”",
         )
     if not _ALLOWED.issuperset(code):
         position, ch = next((i, c) for i, c in enumerate(code, 1) if c not in _VALUES)
         return Checked(
             code,
             error=(f"expected a unified social credit code ({ALLOWED_TEXT}), got {ch!r} at position {position}"),
+            error_zh=f"统一社会信用代码只能由{ALLOWED_TEXT_ZH}组成，第{position}位却是“{ch}”",
         )
     expected = check_char(code[:-1])
     if code[-1] != expected:
@@ -96,5 +102,6 @@ def validate(text: str) -> Checked:
                 f"expected check character {expected!r}, got {code[-1]!r}: "
                 "the code may be mistyped (the row is still used)"
             ),
+            warning_zh=f"校验位应为“{expected}”，实际为“{code[-1]}”：代码可能录入有误（该行仍参与计算）",
         )
     return Checked(code)

@@ -42,7 +42,7 @@ from tongnan_calc.model import (
     Sale,
     Severity,
 )
-from tongnan_calc.say import UserError
+from tongnan_calc.say import Say, UserError
 from tongnan_calc.uscc import Checked
 from tongnan_calc.xlsx_scan import ScanError, SheetScan, scan_sheet, sheet_members
 
@@ -59,11 +59,14 @@ _OLE_MAGIC: Final = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ZIP_MAGICS: Final = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
 _ENCRYPTED_MARK: Final = "EncryptedPackage".encode("utf-16-le")
 _SCAN_CHUNK: Final = 1 << 20
-ENCRYPTED: Final = "workbook is encrypted (password-protected); save an unprotected copy as .xlsx"
+ENCRYPTED: Final = Say(
+    "工作簿已加密（设有密码）：请另存一份不加密的 .xlsx",
+    "workbook is encrypted (password-protected); save an unprotected copy as .xlsx",
+)
 
 
 class WorkbookError(UserError):
-    """The workbook cannot be read at all; ``str(error)`` is one line."""
+    """The workbook cannot be read at all; ``str(error)`` is one line (``error.say``: in both languages)."""
 
 
 # --- sheets and columns (SPEC §3) ----------------------------------------------------
@@ -189,6 +192,10 @@ def _label(key: str, header: str) -> str:
     return f"{key} ({header})"
 
 
+def _label_zh(key: str, header: str) -> str:
+    return f"{header}（{key}）"
+
+
 def _letter(position: int) -> str:
     """Excel column letters for a 0-based position (0 -> A, 26 -> AA)."""
     letters = ""
@@ -203,8 +210,9 @@ ROWS_LISTED: Final = 5
 """At most this many other rows are named in a duplicate message."""
 
 
-def _rows_text(rows: Sequence[int], own: int) -> str:
-    """'row 7' or 'rows 3, 7' or 'rows 3, 4, 5, 6, 7 and 12 more': the rows but ``own``."""
+def _rows_text(rows: Sequence[int], own: int) -> tuple[str, str]:
+    """'row 7' or 'rows 3, 7' or 'rows 3, 4, 5, 6, 7 and 12 more': the rows but ``own``
+    (and in Chinese: 第7行, 第3、7行, 第3、4、5、6、7行等另外12行)."""
     listed: list[int] = []
     for row in rows:
         if row != own:
@@ -213,29 +221,33 @@ def _rows_text(rows: Sequence[int], own: int) -> str:
                 break
     more = len(rows) - 1 - len(listed)
     numbers = ", ".join(map(str, listed)) + (f" and {more} more" if more else "")
-    return f"row {numbers}" if len(rows) == 2 else f"rows {numbers}"
+    zh = f"第{'、'.join(map(str, listed))}行" + (f"及另外{more}行" if more else "")
+    return (f"row {numbers}" if len(rows) == 2 else f"rows {numbers}"), zh
 
 
 # --- fatal checks before calamine -------------------------------------------------------
 
 
-def _fail(source: Path | str, what: str) -> WorkbookError:
-    return WorkbookError(f"{source}: {what}")
+def _fail(source: Path | str, what: Say) -> WorkbookError:
+    return WorkbookError(Say(f"{source}：{what.zh}", f"{source}: {what.en}"))
 
 
 def _check_path(path: Path) -> bytes:
     """Check the file exists and is a file; return its first bytes."""
     if not path.exists():
-        raise _fail(path, "file not found")
+        raise _fail(path, Say("找不到文件", "file not found"))
     if path.is_dir():
-        raise _fail(path, "is a directory, not an .xlsx workbook")
+        raise _fail(path, Say("这是文件夹，不是 .xlsx 工作簿", "is a directory, not an .xlsx workbook"))
     try:
         with path.open("rb") as handle:
             head = handle.read(4096)
     except OSError as error:
-        raise _fail(path, f"cannot be opened: {error.strerror or error}") from None
+        reason = error.strerror or str(error)
+        raise _fail(path, Say(f"无法打开：{reason}", f"cannot be opened: {reason}")) from None
     if not head:
-        raise _fail(path, "file is empty (0 bytes), not an .xlsx workbook")
+        raise _fail(
+            path, Say("文件是空的（0 字节），不是 .xlsx 工作簿", "file is empty (0 bytes), not an .xlsx workbook")
+        )
     return head
 
 
@@ -256,21 +268,38 @@ def _refuse_non_zip(path: Path, head: bytes) -> None:
             raise _fail(path, ENCRYPTED)
         raise _fail(
             path,
-            "is an old Excel 97-2003 .xls workbook; open it in Excel and save it as .xlsx",
+            Say(
+                "这是旧版 Excel 97-2003 的 .xls 工作簿：请在 Excel 中打开，另存为 .xlsx",
+                "is an old Excel 97-2003 .xls workbook; open it in Excel and save it as .xlsx",
+            ),
         )
     if b"\x00" not in head:
-        raise _fail(path, "is not an .xlsx workbook (it is a text file such as CSV)")
-    raise _fail(path, "is not an .xlsx workbook (unrecognised content)")
+        raise _fail(
+            path,
+            Say(
+                "不是 .xlsx 工作簿（是 CSV 之类的文本文件）",
+                "is not an .xlsx workbook (it is a text file such as CSV)",
+            ),
+        )
+    raise _fail(path, Say("不是 .xlsx 工作簿（内容无法识别）", "is not an .xlsx workbook (unrecognised content)"))
 
 
 def _check_members(path: Path, infos: Sequence[zipfile.ZipInfo]) -> None:
     names = {info.filename for info in infos}
     if "[Content_Types].xml" not in names:
         if "mimetype" in names or "content.xml" in names:
-            raise _fail(path, "is an OpenDocument .ods spreadsheet; save it as .xlsx")
-        raise _fail(path, "is a zip archive but not an .xlsx workbook")
+            raise _fail(
+                path,
+                Say(
+                    "这是 OpenDocument .ods 电子表格：请另存为 .xlsx",
+                    "is an OpenDocument .ods spreadsheet; save it as .xlsx",
+                ),
+            )
+        raise _fail(path, Say("这是 zip 压缩包，不是 .xlsx 工作簿", "is a zip archive but not an .xlsx workbook"))
     if "xl/workbook.bin" in names:
-        raise _fail(path, "is a binary .xlsb workbook; save it as .xlsx")
+        raise _fail(
+            path, Say("这是二进制的 .xlsb 工作簿：请另存为 .xlsx", "is a binary .xlsb workbook; save it as .xlsx")
+        )
 
 
 def _check_sizes(path: Path, infos: Sequence[zipfile.ZipInfo]) -> None:
@@ -278,8 +307,11 @@ def _check_sizes(path: Path, infos: Sequence[zipfile.ZipInfo]) -> None:
     if total > MAX_UNCOMPRESSED_BYTES:
         raise _fail(
             path,
-            f"refused: it expands to {total} bytes, more than the limit of "
-            f"{MAX_UNCOMPRESSED_BYTES} (possible zip bomb)",
+            Say(
+                f"拒绝读取：解压后达 {total} 字节，超过上限 {MAX_UNCOMPRESSED_BYTES} 字节（可能是压缩炸弹）",
+                f"refused: it expands to {total} bytes, more than the limit of "
+                f"{MAX_UNCOMPRESSED_BYTES} (possible zip bomb)",
+            ),
         )
     for info in infos:
         if info.file_size <= RATIO_CHECK_MIN_BYTES:
@@ -288,8 +320,17 @@ def _check_sizes(path: Path, infos: Sequence[zipfile.ZipInfo]) -> None:
         if ratio > MAX_COMPRESSION_RATIO:
             raise _fail(
                 path,
-                f"refused: member {info.filename!r} expands {int(ratio)} times (possible zip bomb)",
+                Say(
+                    f"拒绝读取：其中的 {info.filename!r} 解压后膨胀 {int(ratio)} 倍（可能是压缩炸弹）",
+                    f"refused: member {info.filename!r} expands {int(ratio)} times (possible zip bomb)",
+                ),
             )
+
+
+DAMAGED: Final = Say(
+    "文件已损坏：不是可读的 zip 压缩包（.xlsx 不完整或已损坏）",
+    "is damaged: not a readable zip archive (truncated or corrupt .xlsx)",
+)
 
 
 def check_file(path: Path) -> None:
@@ -301,7 +342,7 @@ def check_file(path: Path) -> None:
         with zipfile.ZipFile(path) as archive:
             infos = archive.infolist()
     except (zipfile.BadZipFile, OSError, EOFError, ValueError):
-        raise _fail(path, "is damaged: not a readable zip archive (truncated or corrupt .xlsx)") from None
+        raise _fail(path, DAMAGED) from None
     _check_members(path, infos)
     _check_sizes(path, infos)
 
@@ -336,13 +377,23 @@ def _match_sheets(source: Path | str, names: Sequence[str]) -> tuple[dict[str, s
             header = SHEETS[SHEET_ORDER[key]].header
             raise _fail(
                 source,
-                f"sheets {found[key]!r} and {name!r} are both the {_label(key, header)} sheet; keep only one",
+                Say(
+                    f"工作表“{found[key]}”和“{name}”都是{_label_zh(key, header)}工作表：只保留一个",
+                    f"sheets {found[key]!r} and {name!r} are both the {_label(key, header)} sheet; keep only one",
+                ),
             )
         else:
             found[key] = name
     if ENTERPRISES not in found:
         listed = ", ".join(repr(n) for n in names) or "none"
-        raise _fail(source, f"no {_label(ENTERPRISES, SHEETS[0].header)} sheet; sheets found: {listed}")
+        listed_zh = "、".join(f"“{n}”" for n in names) or "无"
+        raise _fail(
+            source,
+            Say(
+                f"没有{_label_zh(ENTERPRISES, SHEETS[0].header)}工作表；现有工作表：{listed_zh}",
+                f"no {_label(ENTERPRISES, SHEETS[0].header)} sheet; sheets found: {listed}",
+            ),
+        )
     return found, unknown
 
 
@@ -352,7 +403,8 @@ def _failure(path: Path, error: BaseException) -> BaseException:
         return _fail(path, ENCRYPTED)
     if isinstance(error, WorkbookError) or not _is_reader_failure(error):
         return error
-    return _fail(path, f"cannot be read as an .xlsx workbook: {_first_line(error)}")
+    first = _first_line(error)
+    return _fail(path, Say(f"无法作为 .xlsx 工作簿读取：{first}", f"cannot be read as an .xlsx workbook: {first}"))
 
 
 @contextmanager
@@ -480,33 +532,45 @@ def _layout(spec: SheetSpec, rows: Rows) -> Layout:
     )
 
 
-def _duplicate_text(column: Column, positions: Sequence[int]) -> str:
+def _duplicate_text(column: Column, positions: Sequence[int]) -> Say:
     letters = ", ".join(_letter(p) for p in positions)
-    return f"column {_label(column.key, column.header)} appears more than once (columns {letters})"
+    letters_zh = "、".join(_letter(p) for p in positions)
+    return Say(
+        f"{_label_zh(column.key, column.header)}列出现了不止一次（{letters_zh}列）",
+        f"column {_label(column.key, column.header)} appears more than once (columns {letters})",
+    )
 
 
-def _missing_text(missing: Sequence[Column]) -> str:
+def _missing_text(missing: Sequence[Column]) -> Say:
     labels = ", ".join(_label(c.key, c.header) for c in missing)
+    labels_zh = "、".join(_label_zh(c.key, c.header) for c in missing)
     noun = "column" if len(missing) == 1 else "columns"
-    return f"missing required {noun} {labels}"
+    return Say(f"缺少必填列{labels_zh}", f"missing required {noun} {labels}")
 
 
 def _enterprise_layout(source: Path | str, sheet: RawSheet) -> Layout:
     layout = _layout(sheet.spec, sheet.rows)
+    name = sheet.name
     if layout.header_index < 0:
-        raise _fail(source, f"sheet {sheet.name!r} is empty (no header row)")
+        raise _fail(source, Say(f"工作表“{name}”是空的（没有表头行）", f"sheet {name!r} is empty (no header row)"))
     if layout.missing:
         header_row = layout.header_index + 1
+        missing = _missing_text(layout.missing)
         raise _fail(
-            source, f"sheet {sheet.name!r} is {_missing_text(layout.missing)}; its header row is row {header_row}"
+            source,
+            Say(
+                f"工作表“{name}”{missing.zh}；其表头行是第{header_row}行",
+                f"sheet {name!r} is {missing.en}; its header row is row {header_row}",
+            ),
         )
     if layout.duplicates:
         column, positions = layout.duplicates[0]
-        raise _fail(source, f"sheet {sheet.name!r}: {_duplicate_text(column, positions)}")
+        twice = _duplicate_text(column, positions)
+        raise _fail(source, Say(f"工作表“{name}”：{twice.zh}", f"sheet {name!r}: {twice.en}"))
     return layout
 
 
-def _sheet_error(spec: SheetSpec, column: Column, what: str) -> InputIssue:
+def _sheet_error(spec: SheetSpec, column: Column, what: Say) -> InputIssue:
     return InputIssue(
         sheet=spec.key,
         row=None,
@@ -514,7 +578,8 @@ def _sheet_error(spec: SheetSpec, column: Column, what: str) -> InputIssue:
         header=column.header,
         value=None,
         severity="error",
-        message=f"{what}; no row of this sheet is used",
+        message=f"{what.en}; no row of this sheet is used",
+        message_zh=f"{what.zh}；本工作表各行均不使用",
     )
 
 
@@ -522,12 +587,20 @@ def _sheet_issues(spec: SheetSpec, layout: Layout) -> list[InputIssue]:
     """Sheet-level issues: errors (the sheet is not used) and the unknown-column notice."""
     header_row = layout.header_index + 1
     issues = [
-        _sheet_error(spec, c, f"required column {_label(c.key, c.header)} is missing from header row {header_row}")
+        _sheet_error(
+            spec,
+            c,
+            Say(
+                f"表头行（第{header_row}行）缺少必填列{_label_zh(c.key, c.header)}",
+                f"required column {_label(c.key, c.header)} is missing from header row {header_row}",
+            ),
+        )
         for c in layout.missing
     ]
     issues.extend(_sheet_error(spec, c, _duplicate_text(c, p)) for c, p in layout.duplicates)
     if layout.unknown:
         names = ", ".join(f"{text} ({_letter(p)})" for p, text in layout.unknown)
+        names_zh = "、".join(f"{text}（{_letter(p)}列）" for p, text in layout.unknown)
         issues.append(
             InputIssue(
                 sheet=spec.key,
@@ -537,6 +610,7 @@ def _sheet_issues(spec: SheetSpec, layout: Layout) -> list[InputIssue]:
                 value=None,
                 severity="notice",
                 message=f"unknown columns ignored: {names}",
+                message_zh=f"未识别的列，已忽略：{names_zh}",
             )
         )
     return issues
@@ -548,6 +622,7 @@ def _sheet_issues(spec: SheetSpec, layout: Layout) -> list[InputIssue]:
 # much faster than a Python loop per cell, and issues are rare.
 
 MSG_UNKNOWN_ENTERPRISE: Final = "credit code not in enterprises"
+MSG_UNKNOWN_ENTERPRISE_ZH: Final = "企业信息表中没有这个统一社会信用代码"
 
 CodeCache = dict[str, "Checked | Bad"]
 
@@ -581,9 +656,10 @@ class Parsed:
         message: str,
         severity: Severity = "error",
         *,
+        zh: str | None = None,
         first: bool = False,
     ) -> None:
-        """Record an issue on a cell of row ``index`` (``first``: before the others)."""
+        """Record an issue on a cell of row ``index`` (``zh``: the message in Chinese; ``first``: before the others)."""
         position = self.layout.position[column.key]
         issue = InputIssue(
             sheet=self.spec.key,
@@ -594,6 +670,7 @@ class Parsed:
             severity=severity,
             message=message,
             credit_code=self.codes[index],
+            message_zh=zh,
         )
         issues = self.issues.setdefault(index, [])
         if first:
@@ -607,6 +684,9 @@ class Parsed:
 
     def shown(self, index: int, key: str) -> str:
         return cells.shown(self.rows[index][self.layout.position[key]])
+
+    def shown_zh(self, index: int, key: str) -> str:
+        return cells.shown_zh(self.rows[index][self.layout.position[key]])
 
 
 def _data_rows(rows: Rows, layout: Layout) -> tuple[list[int], list[Sequence[Cell]]]:
@@ -651,9 +731,9 @@ def _parse(spec: SheetSpec, rows: Rows, layout: Layout, cache: CodeCache | None 
     look = spec.key == ENTERPRISES or Bad in set(map(type, checked))
     for index, result in enumerate(checked if look else ()):
         if isinstance(result, Bad):
-            parsed.add(index, CREDIT_CODE, result.message)
+            parsed.add(index, CREDIT_CODE, result.message, zh=result.zh)
         elif result.warning is not None and spec.key == ENTERPRISES:
-            parsed.add(index, CREDIT_CODE, result.warning, "warning")
+            parsed.add(index, CREDIT_CODE, result.warning, "warning", zh=result.warning_zh)
     for position, column in layout.positions:
         if column is CREDIT_CODE:
             continue
@@ -662,7 +742,8 @@ def _parse(spec: SheetSpec, rows: Rows, layout: Layout, cache: CodeCache | None 
         parsed.columns[column.key] = values
         if Bad in set(map(type, values)):  # rare: look for them only when there are some
             for index in [i for i, v in enumerate(values) if isinstance(v, Bad)]:
-                parsed.add(index, column, cast(Bad, values[index]).message)
+                found = cast(Bad, values[index])
+                parsed.add(index, column, found.message, zh=found.zh)
     return parsed
 
 
@@ -675,6 +756,8 @@ def _check_order(parsed: Parsed, first: str, second: str, *, strict: bool) -> No
     if first not in parsed.columns or second not in parsed.columns:
         return
     relation = "after" if strict else "on or after"
+    relation_zh = "晚于" if strict else "不早于"
+    first_header = _COLUMNS[parsed.spec.key][first].header
     pairs = zip(parsed.columns[first], parsed.columns[second], strict=True)
     for index, (start, end) in enumerate(pairs):
         if not (isinstance(start, date) and isinstance(end, date)):
@@ -684,6 +767,8 @@ def _check_order(parsed: Parsed, first: str, second: str, *, strict: bool) -> No
                 index,
                 column,
                 f"expected a date {relation} {first} ({start.isoformat()}), got {parsed.shown(index, second)}",
+                zh=f"应为{relation_zh}{first_header}（{start.isoformat()}）的日期，"
+                f"实际为{parsed.shown_zh(index, second)}",
             )
 
 
@@ -715,17 +800,25 @@ def _check_duplicate_years(parsed: Parsed) -> None:
     for group in _groups(keys):
         rows = [parsed.numbers[i] for i in group]
         for index, own in zip(group, rows, strict=True):
-            also = _rows_text(rows, own)
-            parsed.add(index, column, f"duplicate year {years[index]} for this enterprise (also on {also})")
+            also, also_zh = _rows_text(rows, own)
+            parsed.add(
+                index,
+                column,
+                f"duplicate year {years[index]} for this enterprise (also on {also})",
+                zh=f"该企业的{years[index]}年度重复（另见{also_zh}）",
+            )
 
 
 def _check_duplicate_codes(parsed: Parsed) -> None:
     for group in _groups(parsed.codes):
         rows = [parsed.numbers[i] for i in group]
         for index, own in zip(group, rows, strict=True):
-            also = _rows_text(rows, own)
+            also, also_zh = _rows_text(rows, own)
             parsed.add(
-                index, CREDIT_CODE, f"duplicate credit code (also on {also}); every row with this code is dropped"
+                index,
+                CREDIT_CODE,
+                f"duplicate credit code (also on {also}); every row with this code is dropped",
+                zh=f"统一社会信用代码重复（另见{also_zh}）：含此代码的各行均不使用",
             )
 
 
@@ -840,7 +933,7 @@ def _not_joined(join: _Join, parsed: Parsed) -> None:
             counts = join.unused.setdefault(maybe, {})
             counts[key] = counts.get(key, 0) + 1
         else:
-            parsed.add(index, CREDIT_CODE, MSG_UNKNOWN_ENTERPRISE, first=True)
+            parsed.add(index, CREDIT_CODE, MSG_UNKNOWN_ENTERPRISE, zh=MSG_UNKNOWN_ENTERPRISE_ZH, first=True)
 
 
 def _dropped_notices(join: _Join) -> Iterator[InputIssue]:
@@ -850,6 +943,7 @@ def _dropped_notices(join: _Join) -> Iterator[InputIssue]:
             continue
         total = sum(counts.values())
         detail = ", ".join(f"{k}: {counts[k]}" for k in OTHER_SHEETS if k in counts)
+        detail_zh = "，".join(f"{SHEETS[SHEET_ORDER[k]].header}{counts[k]}行" for k in OTHER_SHEETS if k in counts)
         noun = "row" if total == 1 else "rows"
         yield InputIssue(
             sheet=ENTERPRISES,
@@ -860,6 +954,7 @@ def _dropped_notices(join: _Join) -> Iterator[InputIssue]:
             severity="notice",
             message=f"enterprise dropped: {total} {noun} for it in other sheets not used ({detail})",
             credit_code=code,
+            message_zh=f"该企业未读入：其他工作表中属于它的{total}行未使用（{detail_zh}）",
         )
 
 
@@ -897,6 +992,7 @@ INSTRUCTION_SHEETS = frozenset({"说明", "instructions"})
 
 def _unknown_sheet(name: str) -> InputIssue:
     known = ", ".join(_label(s.key, s.header) for s in SHEETS)
+    known_zh = "、".join(_label_zh(s.key, s.header) for s in SHEETS)
     return InputIssue(
         sheet=name,
         row=None,
@@ -905,6 +1001,7 @@ def _unknown_sheet(name: str) -> InputIssue:
         value=None,
         severity="notice",
         message=f"sheet not used: its name is not one of {known}",
+        message_zh=f"工作表未使用：表名不是{known_zh}中的任何一个",
     )
 
 
@@ -952,9 +1049,9 @@ def _scan_errors(path: Path) -> Iterator[None]:
     try:
         yield
     except ScanError as exc:
-        raise _fail(path, f"refused: {exc}") from None
+        raise _fail(path, Say(f"拒绝读取：{exc.say.zh}", f"refused: {exc.say.en}")) from None
     except (zipfile.BadZipFile, OSError, EOFError, ValueError, zlib.error):
-        raise _fail(path, "is damaged: not a readable zip archive (truncated or corrupt .xlsx)") from None
+        raise _fail(path, DAMAGED) from None
 
 
 class _Scans:
@@ -1010,6 +1107,7 @@ def read_sheets(sheets: Mapping[str, Rows], source: str = "<sheets>") -> Batch:
 MSG_UNCACHED: Final = (
     "a formula without a computed value (the file was not saved by Excel): open and save it in Excel, or type the value"
 )
+MSG_UNCACHED_ZH: Final = "公式没有计算结果（文件不是由 Excel 保存的）：请在 Excel 中打开并保存，或直接填入数值"
 
 
 def _flag_uncached(parsed: Parsed, found: frozenset[tuple[int, int]]) -> None:
@@ -1021,7 +1119,7 @@ def _flag_uncached(parsed: Parsed, found: frozenset[tuple[int, int]]) -> None:
         if index is not None and known is not None:
             others = [i for i in parsed.issues.get(index, ()) if i.column != known.key]
             parsed.issues[index] = others  # "got blank" was calamine's reading, not the cell's
-            parsed.add(index, known, MSG_UNCACHED)
+            parsed.add(index, known, MSG_UNCACHED, zh=MSG_UNCACHED_ZH)
 
 
 def _take_sheet(join: _Join, source: Path | str, sheet: RawSheet) -> int:

@@ -18,7 +18,7 @@ import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from tongnan_calc.say import UserError
+from tongnan_calc.say import Say, UserError
 
 MAX_ROWS = 1_048_576  # Excel's own limit
 MAX_COLUMNS = 16_384
@@ -101,7 +101,12 @@ def scan_sheet(archive: zipfile.ZipFile, member: str, name: str) -> SheetScan:
             first = False
         rows += buffer.count(b"<row", max(0, new - 3))  # a tag split across chunks is counted once
         if rows > MAX_ROWS:
-            raise ScanError(f"sheet {name!r} has more than {MAX_ROWS:,} rows, more than Excel allows")
+            raise ScanError(
+                Say(
+                    f"工作表“{name}”超过 {MAX_ROWS:,} 行，超出 Excel 的上限",
+                    f"sheet {name!r} has more than {MAX_ROWS:,} rows, more than Excel allows",
+                )
+            )
         for letters, row in _WIDE.findall(buffer):
             widest = max(widest, column_number(letters))
             last_row = max(last_row, int(row))
@@ -117,7 +122,11 @@ def scan_sheet(archive: zipfile.ZipFile, member: str, name: str) -> SheetScan:
 def _check_grid(name: str, last_row: int, last_col: int) -> None:
     if last_row > MAX_ROWS or last_col > MAX_COLUMNS or last_row * last_col > MAX_CELLS:
         raise ScanError(
-            f"sheet {name!r} reaches row {last_row:,} and column {last_col:,}; delete the cells far outside the data"
+            Say(
+                f"工作表“{name}”用到第 {last_row:,} 行、第 {last_col:,} 列：请删除数据区以外远处的单元格",
+                f"sheet {name!r} reaches row {last_row:,} and column {last_col:,}; "
+                "delete the cells far outside the data",
+            )
         )
 
 
@@ -130,9 +139,13 @@ def _check_dimension(buffer: bytes, name: str) -> None:
     first_row = int(match.group(2)) if match.group(2) else 1
     rows, columns = last_row - first_row + 1, last_col - first_col + 1
     if last_row > MAX_ROWS or last_col > MAX_COLUMNS or rows * columns > MAX_CELLS:
+        corner = f"{match.group(3).decode()}{last_row}"
         raise ScanError(
-            f"sheet {name!r} spans {rows:,} rows × {columns:,} columns "
-            f"(to {match.group(3).decode()}{last_row}); delete the cells far outside the data"
+            Say(
+                f"工作表“{name}”的范围达 {rows:,} 行 × {columns:,} 列（至 {corner}）：请删除数据区以外远处的单元格",
+                f"sheet {name!r} spans {rows:,} rows × {columns:,} columns "
+                f"(to {corner}); delete the cells far outside the data",
+            )
         )
 
 

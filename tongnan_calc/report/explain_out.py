@@ -154,7 +154,10 @@ def _issues(issues: Sequence[InputIssue], lang: Lang) -> RenderableType:
     for issue in issues:
         style = "red" if issue.severity == "error" else "yellow" if issue.severity == "warning" else "dim"
         table.add_row(
-            Text(issue.where()), Text(issue.severity, style=style), Text(issue.value or ""), Text(issue.message)
+            Text(issue.where(lang)),
+            Text(issue.severity_text(lang), style=style),
+            Text(issue.value or ""),
+            Text(issue.text(lang)),
         )
     return table
 
@@ -214,7 +217,8 @@ def measure_panel(m: MeasureExplanation, lang: Lang) -> Panel:
     if m.blocking:
         parts.append(_section(word("blocking", lang)))
         parts.extend(
-            Text(f"{issue.where()}: {issue.message} ({issue.value or ''})", style="red") for issue in m.blocking
+            Text(f"{issue.where(lang)}{colon}{issue.text(lang)} ({issue.value or ''})", style="red")
+            for issue in m.blocking
         )
     if m.params:
         table = Table(box=None, pad_edge=False)

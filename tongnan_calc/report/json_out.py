@@ -41,7 +41,8 @@ def line_json(line: Line, lang: Lang) -> dict[str, Any]:
     }
 
 
-def issue_json(issue: InputIssue) -> dict[str, Any]:
+def issue_json(issue: InputIssue, lang: Lang = "zh") -> dict[str, Any]:
+    """An input issue; ``message`` is text for people, in ``lang`` like the reasons (the other fields are keys)."""
     return {
         "sheet": issue.sheet,
         "row": issue.row,
@@ -49,7 +50,7 @@ def issue_json(issue: InputIssue) -> dict[str, Any]:
         "header": issue.header,
         "value": issue.value,
         "severity": issue.severity,
-        "message": issue.message,
+        "message": issue.text(lang),
         "credit_code": issue.credit_code,
     }
 
@@ -59,7 +60,7 @@ def result_json(result: RunResult, lang: Lang = "zh", *, include_ineligible: boo
     document["entitlements"] = [
         line_json(line, lang) for line in result.lines if include_ineligible or line.status is not Status.INELIGIBLE
     ]
-    document["input_issues"] = [issue_json(issue) for issue in result.batch.issues]
+    document["input_issues"] = [issue_json(issue, lang) for issue in result.batch.issues]
     document["totals"] = _totals(result)
     return document
 
@@ -219,7 +220,7 @@ class _LineText:
         return head + tail
 
 
-def _issue_text(style: _Style) -> Callable[[InputIssue], str]:
+def _issue_text(style: _Style, lang: Lang) -> Callable[[InputIssue], str]:
     def text(issue: InputIssue) -> str:
         return style.obj(
             (
@@ -229,7 +230,7 @@ def _issue_text(style: _Style) -> Callable[[InputIssue], str]:
                 ("header", _value(issue.header)),
                 ("value", _value(issue.value)),
                 ("severity", encode_basestring(issue.severity)),
-                ("message", encode_basestring(issue.message)),
+                ("message", encode_basestring(issue.text(lang))),
                 ("credit_code", _value(issue.credit_code)),
             ),
             2,
@@ -259,5 +260,5 @@ def chunks(result: RunResult, lang: Lang = "zh", *, compact: bool | None = None)
     style = _Style(is_compact(result) if compact is None else compact)
     yield "{" + style.members(_head(result))
     yield from _array(style, "entitlements", list(result.lines), _LineText(lang, style))
-    yield from _array(style, "input_issues", list(result.batch.issues), _issue_text(style))
+    yield from _array(style, "input_issues", list(result.batch.issues), _issue_text(style, lang))
     yield "," + style.members({"totals": _totals(result)}) + style.nl(0) + "}\n"

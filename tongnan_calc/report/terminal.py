@@ -131,10 +131,10 @@ def print_issues(console: Console, issues: Sequence[InputIssue], lang: Lang) -> 
     for issue in issues[:MAX_TABLE_ROWS]:
         style = "red" if issue.severity == "error" else "yellow" if issue.severity == "warning" else "dim"
         table.add_row(
-            Text(issue.where()),
-            Text(issue.severity, style=style),
+            Text(issue.where(lang)),
+            Text(issue.severity_text(lang), style=style),
             Text(issue.value or ""),
-            Text(issue.message),
+            Text(issue.text(lang)),
         )
     console.print(table)
     if len(issues) > MAX_TABLE_ROWS:

@@ -281,8 +281,9 @@ def write_payout_workbook(result: RunResult, out: Path, lang: Lang = "zh", *, in
 
 
 def _issues_sheet(writer: PayoutWriter, sheet: int, issues: Sequence[InputIssue]) -> None:
+    lang = writer.lang
     rows: list[list[object]] = [
-        [issue.sheet, issue.row, issue.column, issue.header, issue.value, issue.severity, issue.message]
+        [issue.sheet, issue.row, issue.column, issue.header, issue.value, issue.severity_text(lang), issue.text(lang)]
         for issue in issues
     ]
     writer.rows(sheet, rows)
