@@ -153,3 +153,16 @@ def test_payable_lines_carry_their_check_value(result: RunResult) -> None:
     assert payable
     assert all(len(key.check(line)) >= 8 for line in payable)
     assert {key.check(line) for line in others} == {""}
+
+
+def test_outputs_get_the_usual_file_mode(result: RunResult, tmp_path: Path) -> None:
+    previous = os.umask(0o027)
+    try:
+        out = tmp_path / "payout.xlsx"
+        write_payout_workbook(result, out, "zh", in_process=False)
+        assert out.stat().st_mode & 0o777 == 0o640  # 0o666 less the umask, not a temporary file's 0o600
+        out.chmod(0o664)
+        write_payout_workbook(result, out, "zh")
+        assert out.stat().st_mode & 0o777 == 0o664  # a replaced file keeps its mode
+    finally:
+        os.umask(previous)

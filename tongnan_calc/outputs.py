@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import os
+import stat
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -66,16 +67,31 @@ def check_outputs(outputs: Sequence[Path | None], inputs: Sequence[Path | None],
 
 @contextmanager
 def atomic_path(out: Path) -> Iterator[Path]:
-    """A temporary path beside ``out``, renamed onto it when the block succeeds."""
+    """A temporary path beside ``out``, renamed onto it when the block succeeds.
+
+    The file gets the permissions a newly created file would get (or those of the
+    file it replaces), not the owner-only mode of a temporary file: a payout
+    workbook in a shared folder must be readable by the colleagues who check it."""
     handle, name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
     os.close(handle)
     temporary = Path(name)
     try:
         yield temporary
+        os.chmod(temporary, _mode_for(out))
         os.replace(temporary, out)
     finally:
         if temporary.exists():
             temporary.unlink()
+
+
+def _mode_for(out: Path) -> int:
+    """The mode of the file being replaced, else 0o666 less the process's umask."""
+    try:
+        return stat.S_IMODE(out.stat().st_mode)
+    except OSError:
+        umask = os.umask(0o022)  # read the umask (there is no other portable way) and put it back
+        os.umask(umask)
+        return 0o666 & ~umask
 
 
 def write_text_atomic(out: Path, text: str) -> None:
