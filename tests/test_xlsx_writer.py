@@ -166,3 +166,18 @@ def test_outputs_get_the_usual_file_mode(result: RunResult, tmp_path: Path) -> N
         assert out.stat().st_mode & 0o777 == 0o664  # a replaced file keeps its mode
     finally:
         os.umask(previous)
+
+
+def test_no_process_can_be_started_then_this_one_writes(
+    result: RunResult, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tongnan_calc.report import xlsx_book
+
+    def refuse(self: object, path: Path) -> None:
+        raise OSError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(xlsx_book.BookProcess, "__init__", refuse)
+    here, fallback = tmp_path / "here.xlsx", tmp_path / "fallback.xlsx"
+    write_payout_workbook(result, here, "zh")
+    write_payout_workbook(result, fallback, "zh", in_process=False)
+    assert parts(here) == parts(fallback)

@@ -134,7 +134,7 @@ class PayoutWriter:
         self._files = contextlib.ExitStack()  # the temporary file, renamed onto ``out`` by ``close``
         temporary = self._files.enter_context(atomic_path(out))
         try:
-            self.book: Book | BookProcess = Book(temporary) if in_process else BookProcess(temporary)
+            self.book: Book | BookProcess = Book(temporary) if in_process else _process_or_here(temporary)
         except BaseException:
             self._discard()
             raise
@@ -231,6 +231,14 @@ class PayoutWriter:
         aborted = RuntimeError("no workbook")
         with contextlib.suppress(OSError):
             self._files.__exit__(RuntimeError, aborted, None)
+
+
+def _process_or_here(temporary: Path) -> Book | BookProcess:
+    """A writer process; in this process when none can be started (a locked-down machine)."""
+    try:
+        return BookProcess(temporary)
+    except OSError:
+        return Book(temporary)
 
 
 @dataclass(frozen=True)
