@@ -86,9 +86,9 @@ def run_command(
         json_path = Path(json_out) if json_out not in (None, "-") else None
         check_outputs([out, json_path], [workbook, rules, resolve_ledger(ledger, no_ledger)], force=force)
         # runner.run, step by step: the rule file, the workbook and the ledger, the computation
-        with step("reading the rule file"):
+        with step(Say("读取规则文件", "reading the rule file").in_lang(language)):
             rule_set = load(rules)
-        with step(f"reading {workbook.name} and the ledger"):
+        with step(Say(f"读取 {workbook.name} 和发放台账", f"reading {workbook.name} and the ledger").in_lang(language)):
             inputs = read_inputs(workbook, checked_year(year, rule_set), resolve_ledger(ledger, no_ledger))
         count = len(inputs.batch.records)
         if out is not None:
@@ -97,7 +97,8 @@ def run_command(
             key = SealKey(year, rule_set.sha256, inputs.sha256)
             parallel = use_writer_process(count * len(MEASURES))
             writer = PayoutWriter(out, language, key, in_process=not parallel)
-        with progress_bar(sys.stderr.isatty(), f"computing {count:,} enterprises", count) as advance:
+        computing = Say(f"计算 {count:,} 家企业", f"computing {count:,} enterprises").in_lang(language)
+        with progress_bar(sys.stderr.isatty(), computing, count) as advance:
             result = compute(inputs, year, rule_set, advance, writer.add if writer is not None else None)
     except (FatalError, OutputError) as exc:
         if writer is not None:
@@ -120,7 +121,7 @@ def run_command(
     if out is not None:
         console.print(Say(f"已写出付款工作簿 {out}", f"payout workbook: {out}").in_lang(language), markup=False)
     if json_out is not None and json_out != "-":
-        console.print(f"JSON: {json_out}")
+        console.print(Say(f"已写出 JSON {json_out}", f"JSON: {json_out}").in_lang(language), markup=False)
     raise typer.Exit(1 if result.batch.has_errors else 0)
 
 
@@ -135,14 +136,21 @@ def _write_outputs(
     if json_out is not None:
         from tongnan_calc.report.json_out import write_json
 
-        with step(f"writing JSON ({len(result.lines):,} lines)"):
+        with step(
+            Say(f"写出 JSON（{len(result.lines):,} 行）", f"writing JSON ({len(result.lines):,} lines)").in_lang(
+                language
+            )
+        ):
             if json_out == "-":
                 write_json(result, sys.stdout, language)
             else:  # streamed: a province's JSON is hundreds of megabytes
                 with atomic_path(Path(json_out)) as temporary, temporary.open("w", encoding="utf-8") as handle:
                     write_json(result, handle, language)
     if writer is not None:
-        with step(f"writing the payout workbook ({len(result.lines):,} lines)"):
+        lines = len(result.lines)
+        with step(
+            Say(f"写出付款工作簿（{lines:,} 行）", f"writing the payout workbook ({lines:,} lines)").in_lang(language)
+        ):
             writer.close()
 
 
@@ -184,7 +192,7 @@ def compare_command(
         sys.stdout.write(comparison_dumps(comparison, language))
     elif json_out is not None:
         write_text_atomic(Path(json_out), comparison_dumps(comparison, language))
-        console.print(f"JSON: {json_out}")
+        console.print(Say(f"已写出 JSON {json_out}", f"JSON: {json_out}").in_lang(language), markup=False)
     raise typer.Exit(1 if before.batch.has_errors else 0)
 
 
