@@ -26,6 +26,7 @@ from tongnan_calc.ledger.sheets import (
     _Sheet,
     bad_say,
     cell_say,
+    hidden_rows,
 )
 from tongnan_calc.ledger.store import (
     MONEY_MEASURES,
@@ -261,6 +262,7 @@ def _read_payable(workbook: Path) -> tuple[Provenance, tuple[_Payout, ...], int]
         raise _not_ours(workbook, Say(f"缺少工作表 {name}（应付明细行）", f"it has no sheet {name} (payable lines)"))
     columns = _payable_columns(sheet, workbook)
     where = _where(workbook, sheet.name)
+    _refuse_hidden(workbook, sheet, where)
     payouts: list[_Payout] = []
     edited: list[int] = []
     unsealed: list[int] = []
@@ -281,6 +283,22 @@ def _read_payable(workbook: Path) -> tuple[Provenance, tuple[_Payout, ...], int]
     _refuse_edited(edited, where)
     _refuse_repeats(payouts, where)
     return prov, tuple(payouts), len(payouts)
+
+
+def _refuse_hidden(workbook: Path, sheet: _Sheet, where: Say) -> None:
+    """Rows hidden or filtered out (not deleted): calamine reads them, so they would be recorded as paid."""
+    data = sheet.rows
+    hidden = [r for r in hidden_rows(workbook, sheet.name) if 2 <= r <= len(data) and not _blank_row(data[r - 1])]
+    if hidden:
+        verb, them = ("is", "it") if len(hidden) == 1 else ("are", "them")
+        said = _rows_text(hidden)
+        raise LedgerError(
+            Say(
+                f"{where.zh} {said.zh}被隐藏（或被筛选隐藏）：请取消隐藏，并删除未获批准的行{NOTHING_RECORDED.zh}",
+                f"{where.en} {said.en} {verb} hidden: unhide {them}, and delete the rows that were rejected;"
+                " nothing was recorded",
+            )
+        )
 
 
 def _refuse_unsealed(rows: Sequence[int], where: Say) -> None:
