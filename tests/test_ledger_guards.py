@@ -3,15 +3,20 @@ one-time rewards and the lifetime interest cap across years."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from factories import CODE, CODE_B, CODE_C
+from ledger_helpers import code, column_number, edit_cell, write_history, write_payout
 from openpyxl import load_workbook
 from typer.testing import CliRunner, Result
 
 from tongnan_calc.cli import app as main_app
 from tongnan_calc.cli_ledger import app as ledger_app
-from tongnan_calc.ledger import LedgerError, read_prior, record_payout
+from tongnan_calc.ledger import LedgerError, import_history, list_entries, read_prior, record_payout
+from tongnan_calc.ledger.limits import load_ledger_rules
+from tongnan_calc.rules import DEFAULT_RULES as SHIPPED_RULES
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "example.xlsx"
 
@@ -129,3 +134,149 @@ def test_a_deleted_row_is_still_not_recorded_and_nothing_hidden_is_fine(
     book.save(payout)
 
     assert record_payout(db, payout).added == 9
+
+
+# --- 2. a sales_milestone tier must be a threshold of the rule file ------------------------------------------
+
+SHIPPED_THRESHOLDS_EN = "(50000000, 100000000, 1000000000)"
+SHIPPED_THRESHOLDS_ZH = "（50000000、100000000、1000000000）"
+
+
+def rules_with_new_tiers_from_2017(path: Path) -> Path:
+    """The shipped rule file, with the tiers 30 M, 80 M in force from 2017-01-01."""
+    text = SHIPPED_RULES.read_text(encoding="utf-8")
+    old = "          - {threshold: 1000000000, amount: null}\n"
+    assert text.count(old) == 1
+    new = old + (
+        "        2017-01-01:\n"
+        "          - {threshold: 30000000, amount: null}\n"
+        "          - {threshold: 80000000, amount: null}\n"
+    )
+    path.write_text(text.replace(old, new), encoding="utf-8")
+    return path
+
+
+def test_import_refuses_a_tier_that_is_not_a_threshold(tmp_path: Path, db: Path) -> None:
+    # a clerk typing 5000 for 5,000万 would make the 50 M tier payable again
+    workbook = write_history(
+        tmp_path / "history.xlsx",
+        [(CODE, 2016, "sales_milestone", 5000, 100000), (CODE_B, 2016, "sales_milestone", 50000000, 100000)],
+    )
+
+    en, zh = cli("import", workbook, "--ledger", db, "--lang", "en"), cli("import", workbook, "--ledger", db)
+
+    assert en.exit_code == zh.exit_code == 1
+    assert en.stderr == (
+        "error: payouts row 2 tier: expected a sales_milestone tier threshold of the rules in force on"
+        f" 31 December 2016 {SHIPPED_THRESHOLDS_EN}, got 5000\n"
+        "nothing imported: 1 row with errors; fix them, or import the good rows with --allow-errors\n"
+    )
+    assert zh.stderr == (
+        f"错误：历史发放 第2行 档次(tier)：应为2016年12月31日生效的规则中 sales_milestone 的档次门槛之一"
+        f"{SHIPPED_THRESHOLDS_ZH}，实际为5000\n"
+        "未导入任何内容：1 行有错误；请改正，或用 --allow-errors 只导入无误的行\n"
+    )
+    assert not db.exists()
+
+
+def test_import_reads_the_thresholds_in_force_in_the_rows_year_of_the_named_rule_file(tmp_path: Path, db: Path) -> None:
+    rules = rules_with_new_tiers_from_2017(tmp_path / "rules.yaml")
+    workbook = write_history(
+        tmp_path / "history.xlsx",
+        [
+            (CODE, 2016, "sales_milestone", 50000000, 100000),  # a threshold in 2016
+            (CODE_B, 2017, "sales_milestone", 30000000, 100000),  # a threshold from 2017 only
+            (CODE_C, 2017, "sales_milestone", 50000000, 100000),  # no longer one in 2017
+            (code(4), 2016, "sales_milestone", 30000000, 100000),  # not yet one in 2016
+        ],
+    )
+
+    shipped = import_history(db, workbook)
+    named = cli("import", workbook, "--ledger", db, "--rules", rules, "--lang", "en")
+
+    assert [h.line("en") for h in shipped.history_issues] == [
+        "error: payouts row 3 tier: expected a sales_milestone tier threshold of the rules in force on"
+        f" 31 December 2017 {SHIPPED_THRESHOLDS_EN}, got 30000000",
+        "error: payouts row 5 tier: expected a sales_milestone tier threshold of the rules in force on"
+        f" 31 December 2016 {SHIPPED_THRESHOLDS_EN}, got 30000000",
+    ]
+    assert named.stderr == (
+        "error: payouts row 4 tier: expected a sales_milestone tier threshold of the rules in force on"
+        " 31 December 2017 (30000000, 80000000), got 50000000\n"
+        "error: payouts row 5 tier: expected a sales_milestone tier threshold of the rules in force on"
+        f" 31 December 2016 {SHIPPED_THRESHOLDS_EN}, got 30000000\n"
+        "nothing imported: 2 rows with errors; fix them, or import the good rows with --allow-errors\n"
+    )
+    allowed = cli("import", workbook, "--ledger", db, "--rules", rules, "--allow-errors", "--lang", "en")
+    assert allowed.exit_code == 1
+    assert [(e.credit_code, e.year, e.tier) for e in list_entries(db)] == [
+        (CODE, 2016, Decimal("50000000")),
+        (CODE_B, 2017, Decimal("30000000")),
+    ]
+
+
+def test_import_of_a_tier_for_a_year_before_the_rules(tmp_path: Path, db: Path) -> None:
+    workbook = write_history(tmp_path / "history.xlsx", [(CODE, 2014, "sales_milestone", 50000000, 100000)])
+
+    report = import_history(db, workbook)
+
+    assert [(h.line("en"), h.line("zh")) for h in report.history_issues] == [
+        (
+            "error: payouts row 2 tier: sales_milestone.tiers has no value in force on 2014-12-31"
+            " (the first is from 2015-01-01)",
+            "错误：历史发放 第2行 档次(tier)：sales_milestone.tiers 在 2014-12-31 没有生效的值（最早的值自 2015-01-01 起）",
+        )
+    ]
+
+
+def test_a_rule_file_that_cannot_be_read_is_one_error(tmp_path: Path, db: Path) -> None:
+    workbook = write_history(tmp_path / "history.xlsx", [(CODE, 2016, "spin_off", None, 20000)])
+    missing = tmp_path / "none.yaml"
+
+    imported = cli("import", workbook, "--ledger", db, "--rules", missing, "--lang", "en")
+    recorded = cli("record", write_payout(tmp_path / "p.xlsx", []), "--ledger", db, "--rules", missing)
+
+    assert (imported.exit_code, imported.stderr) == (2, f"error: {missing}:0: no such rule file\n")
+    assert (recorded.exit_code, recorded.stderr) == (2, f"错误：{missing}:0: 找不到规则文件\n")
+    assert not db.exists()
+
+
+def test_record_refuses_a_sealed_tier_that_is_not_a_threshold(tmp_path: Path, db: Path) -> None:
+    # sealed by a run against another rule file (or a seal recomputed by hand)
+    workbook = write_payout(
+        tmp_path / "payout.xlsx",
+        [(CODE, "spin_off", None, 20000), (CODE_B, "sales_milestone", 5000, 100000)],
+    )
+
+    en = cli("record", workbook, "--ledger", db, "--lang", "en")
+    zh = cli("record", workbook, "--ledger", db)
+
+    assert (en.exit_code, zh.exit_code) == (2, 2)
+    assert en.stderr == (
+        f"error: {workbook}: sheet 应付明细 row 3 column 档次（元） (tier): expected a sales_milestone tier threshold"
+        f" of the rules in force on 31 December 2016 {SHIPPED_THRESHOLDS_EN}, got 5000; nothing was recorded\n"
+    )
+    assert zh.stderr == (
+        f"错误：{workbook}：工作表 应付明细 第3行 档次（元）(tier)列：应为2016年12月31日生效的规则中 sales_milestone"
+        f" 的档次门槛之一{SHIPPED_THRESHOLDS_ZH}，实际为5000；未记录任何发放\n"
+    )
+    assert not db.exists() or read_prior(db).entries == 0
+    rules = tmp_path / "rules.yaml"
+    rules.write_text(
+        SHIPPED_RULES.read_text(encoding="utf-8").replace("{threshold: 50000000,", "{threshold: 5000,"),
+        encoding="utf-8",
+    )
+    assert record_payout(db, workbook, rules=load_ledger_rules(rules)).added == 2
+
+
+def test_record_of_a_tier_edited_to_a_non_threshold_is_refused_as_edited_first(tmp_path: Path, db: Path) -> None:
+    workbook = write_payout(tmp_path / "payout.xlsx", [(CODE_B, "sales_milestone", 50000000, 100000)])
+    edit_cell(workbook, "应付明细", 2, column_number("tier"), 5000)
+
+    with pytest.raises(LedgerError) as caught:
+        record_payout(db, workbook)
+
+    assert caught.value.say.en == (
+        f"{workbook}: sheet 应付明细 row 2 was changed after tongnan-calc wrote it (the check value 校验码 does not"
+        " match the credit code, measure, tier and amount); nothing was recorded"
+    )

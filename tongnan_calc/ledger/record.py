@@ -14,6 +14,7 @@ from python_calamine import CalamineWorkbook
 
 from tongnan_calc import cells, payout_layout, uscc
 from tongnan_calc.cells import Bad, Cell
+from tongnan_calc.ledger.limits import Limits, load_ledger_rules
 from tongnan_calc.ledger.sheets import (
     EXPECT_CENTS,
     EXPECT_NO_TIER,
@@ -43,6 +44,7 @@ from tongnan_calc.ledger.store import (
     money_text,
 )
 from tongnan_calc.money import CENT, canonical
+from tongnan_calc.rules import Rules
 from tongnan_calc.say import Say
 from tongnan_calc.seal import file_sha256, seal
 
@@ -185,7 +187,9 @@ def _column_name(key: str) -> str:
 NOTHING_RECORDED: Final = Say("；未记录任何发放", "; nothing was recorded")
 
 
-def _record_row(values: Sequence[Cell], columns: Mapping[str, int], row: int, prov: Provenance) -> tuple[_Payout, bool]:
+def _record_row(
+    values: Sequence[Cell], columns: Mapping[str, int], row: int, prov: Provenance, limits: Limits
+) -> tuple[_Payout, bool]:
     """(the payout on this row, whether its seal matches)."""
 
     def cell(key: str) -> Cell:
@@ -230,6 +234,8 @@ def _record_row(values: Sequence[Cell], columns: Mapping[str, int], row: int, pr
     if matches and (measure == SALES_MILESTONE) != (tier is not None):
         expect = EXPECT_TIER if tier is None else EXPECT_NO_TIER
         raise fail("tier", Say(_EXPECT_ZH_BARE[expect], expect))
+    if matches and tier is not None and (problem := limits.tier_problem(tier, prov.year, cell("tier"))) is not None:
+        raise fail("tier", problem)
     return payout, matches
 
 
@@ -252,7 +258,7 @@ def _where(workbook: Path, sheet: str) -> Say:
     return Say(f"{workbook}：工作表 {sheet}", f"{workbook}: sheet {sheet}")
 
 
-def _read_payable(workbook: Path) -> tuple[Provenance, tuple[_Payout, ...], int]:
+def _read_payable(workbook: Path, limits: Limits) -> tuple[Provenance, tuple[_Payout, ...], int]:
     """The provenance and the sealed payable rows of a payout workbook; refuses edits."""
     book = _open_workbook(workbook)
     prov = _read_provenance(book, workbook)
@@ -273,7 +279,7 @@ def _read_payable(workbook: Path) -> tuple[Provenance, tuple[_Payout, ...], int]
             unsealed.append(row)
             continue
         try:
-            payout, matches = _record_row(values, columns, row, prov)
+            payout, matches = _record_row(values, columns, row, prov, limits)
         except _RowProblem as exc:
             raise LedgerError(where + Say(" ", " ") + exc.say + NOTHING_RECORDED) from None
         payouts.append(payout)
@@ -363,14 +369,17 @@ def _conflict_message(workbook: Path, plan: _Plan) -> Say:
     )
 
 
-def record_payout(ledger: Path, workbook: Path) -> RecordReport:
+def record_payout(ledger: Path, workbook: Path, *, rules: Rules | None = None) -> RecordReport:
     """Record the payable lines left in an approved payout workbook written by ``run``.
 
-    Every row must still match its seal (校验码); rows already recorded with the
-    same amount are skipped (so recording twice adds nothing); a row recorded
-    with another amount refuses the whole workbook.
+    Every row must still match its seal (校验码) and be visible (not hidden or
+    filtered out); rows already recorded with the same amount are skipped (so
+    recording twice adds nothing); a row recorded with another amount refuses the
+    whole workbook, and so does a sales_milestone tier that is not a threshold of
+    ``rules`` (the shipped rule file when None).
     """
-    prov, payouts, rows_read = _read_payable(workbook)
+    limits = Limits(rules if rules is not None else load_ledger_rules())
+    prov, payouts, rows_read = _read_payable(workbook, limits)
     source = _Source(
         "record",
         str(workbook),
