@@ -8,13 +8,13 @@ from pathlib import Path
 
 import pytest
 from factories import CODE, CODE_B, CODE_C
-from ledger_helpers import code, column_number, edit_cell, write_history, write_payout
+from ledger_helpers import RunInfo, code, column_number, edit_cell, write_history, write_payout
 from openpyxl import load_workbook
 from typer.testing import CliRunner, Result
 
 from tongnan_calc.cli import app as main_app
 from tongnan_calc.cli_ledger import app as ledger_app
-from tongnan_calc.ledger import LedgerError, import_history, list_entries, read_prior, record_payout
+from tongnan_calc.ledger import LedgerError, import_history, list_entries, read_prior, record_payout, reverse
 from tongnan_calc.ledger.limits import load_ledger_rules
 from tongnan_calc.rules import DEFAULT_RULES as SHIPPED_RULES
 
@@ -280,3 +280,159 @@ def test_record_of_a_tier_edited_to_a_non_threshold_is_refused_as_edited_first(t
         f"{workbook}: sheet 应付明细 row 2 was changed after tongnan-calc wrote it (the check value 校验码 does not"
         " match the credit code, measure, tier and amount); nothing was recorded"
     )
+
+
+# --- 3. one-time rewards and the lifetime interest cap, across every year of the ledger ----------------------
+
+RUN_2016, RUN_2017 = RunInfo(year=2016), RunInfo(year=2017)
+
+
+def test_a_second_spin_off_for_an_earlier_year_recorded_late_is_refused(tmp_path: Path, db: Path) -> None:
+    # 2017 computed and recorded first; then a 2016 workbook computed against another ledger
+    record_payout(db, write_payout(tmp_path / "p2017.xlsx", [(CODE, "spin_off", None, 20000)], run=RUN_2017))
+    late = write_payout(
+        tmp_path / "p2016.xlsx", [(CODE_B, "rent", None, 500), (CODE, "spin_off", None, 20000)], run=RUN_2016
+    )
+
+    en = cli("record", late, "--ledger", db, "--lang", "en")
+    zh = cli("record", late, "--ledger", db)
+
+    assert (en.exit_code, en.stdout) == (2, "")
+    assert en.stderr == (
+        f"error: {late}: sheet 应付明细 would pay spin_off, a one-time reward (二（三）), a second time:"
+        f" row 3 {CODE} (already paid for 2017, entry 1); nothing was recorded\n"
+    )
+    assert zh.stderr == (
+        f"错误：{late}：工作表 应付明细 将再次发放一次性奖励 spin_off（二（三））：第3行 {CODE}"
+        "（已按2017年度发放，条目 1）；未记录任何发放\n"
+    )
+    assert read_prior(db).entries == 1
+
+
+def test_a_reversed_spin_off_no_longer_counts(tmp_path: Path, db: Path) -> None:
+    record_payout(db, write_payout(tmp_path / "p2017.xlsx", [(CODE, "spin_off", None, 20000)], run=RUN_2017))
+    reverse(db, 1, "recorded from the draft")
+
+    report = record_payout(db, write_payout(tmp_path / "p2016.xlsx", [(CODE, "spin_off", None, 20000)]))
+
+    assert report.added == 1
+
+
+def test_the_same_milestone_tier_paid_for_another_year_is_refused_a_higher_one_is_not(tmp_path: Path, db: Path) -> None:
+    import_history(
+        db,
+        write_history(
+            tmp_path / "history.xlsx",
+            [(CODE, 2015, "sales_milestone", 50000000, 100000), (CODE_B, 2015, "sales_milestone", 50000000, 1)],
+        ),
+    )
+    again = write_payout(
+        tmp_path / "p.xlsx",
+        [(CODE_B, "sales_milestone", 100000000, 200000), (CODE, "sales_milestone", 50000000, 100000)],
+    )
+
+    with pytest.raises(LedgerError) as caught:
+        record_payout(db, again)
+
+    assert (caught.value.say.en, caught.value.say.zh) == (
+        f"{again}: sheet 应付明细 would pay the same sales_milestone tier, a one-time reward (二（五）),"
+        f" a second time: row 3 {CODE} tier 50000000 (already paid for 2015, entry 1); nothing was recorded",
+        f"{again}：工作表 应付明细 将再次发放一次性奖励 sales_milestone 的同一档次（二（五））：第3行 {CODE}"
+        " 档次 50000000（已按2015年度发放，条目 1）；未记录任何发放",
+    )
+    assert read_prior(db).entries == 2
+    higher = write_payout(tmp_path / "higher.xlsx", [(CODE_B, "sales_milestone", 100000000, 200000)])
+    assert record_payout(db, higher).added == 1
+
+
+def test_loan_interest_above_the_lifetime_cap_across_years_is_refused(tmp_path: Path, db: Path) -> None:
+    # 300,000 recorded for 2017; a 2016 workbook computed late pays 300,000 more: 600,000 up to 2017 > 500,000
+    record_payout(db, write_payout(tmp_path / "p2017.xlsx", [(CODE, "loan_interest", None, 300000)], run=RUN_2017))
+    late = write_payout(tmp_path / "p2016.xlsx", [(CODE, "loan_interest", None, 300000)])
+
+    en = cli("record", late, "--ledger", db, "--lang", "en")
+    zh = cli("record", late, "--ledger", db)
+
+    assert en.stderr == (
+        f"error: {late}: sheet 应付明细 would pay loan_interest above the cap per enterprise (二（六）):"
+        f" row 2 {CODE} (600000.00 in total up to 2017, cap 500000.00); nothing was recorded\n"
+    )
+    assert zh.stderr == (
+        f"错误：{late}：工作表 应付明细 的 loan_interest 将超过每个企业的贴息上限（二（六））：第2行 {CODE}"
+        "（截至2017年度合计 600000.00 元，上限 500000.00 元）；未记录任何发放\n"
+    )
+    assert read_prior(db).entries == 1
+
+
+def test_loan_interest_up_to_the_cap_exactly_is_recorded(tmp_path: Path, db: Path) -> None:
+    record_payout(db, write_payout(tmp_path / "p2017.xlsx", [(CODE, "loan_interest", None, 300000)], run=RUN_2017))
+
+    late = write_payout(tmp_path / "p2016.xlsx", [(CODE, "loan_interest", None, 200000)])
+
+    assert record_payout(db, late).added == 1
+
+
+def test_loan_interest_above_the_cap_in_one_workbook_with_the_history(tmp_path: Path, db: Path) -> None:
+    import_history(db, write_history(tmp_path / "history.xlsx", [(CODE, 2015, "loan_interest", None, "450000")]))
+
+    workbook = write_payout(tmp_path / "p.xlsx", [(CODE, "loan_interest", None, "50000.01")])
+
+    with pytest.raises(LedgerError, match=r"row 2 \S+ \(500000\.01 in total up to 2016, cap 500000\.00\)"):
+        record_payout(db, workbook)
+
+
+def test_every_kind_refused_is_one_line_and_many_rows_are_counted(tmp_path: Path, db: Path) -> None:
+    codes = [code(n) for n in range(1, 6)]
+    earlier = [(c, "spin_off", None, 20000) for c in codes] + [
+        (codes[0], "sales_milestone", 50000000, 100000),
+        (codes[1], "loan_interest", None, 400000),
+        (codes[2], "loan_interest", None, 400000),
+    ]
+    record_payout(db, write_payout(tmp_path / "p2017.xlsx", earlier, run=RUN_2017))
+    late_lines = [(c, "spin_off", None, 20000) for c in codes] + [
+        (codes[0], "sales_milestone", 50000000, 100000),
+        (codes[2], "loan_interest", None, 200000),
+        (codes[1], "loan_interest", None, 200000),
+    ]
+    late = write_payout(tmp_path / "p2016.xlsx", late_lines)
+
+    result = cli("record", late, "--ledger", db, "--lang", "en")
+
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == [
+        f"error: {late}: sheet 应付明细 would pay spin_off, a one-time reward (二（三）), a second time:"
+        f" row 2 {codes[0]} (already paid for 2017, entry 1), row 3 {codes[1]} (already paid for 2017, entry 2),"
+        f" row 4 {codes[2]} (already paid for 2017, entry 3) and 2 more; nothing was recorded",
+        f"error: {late}: sheet 应付明细 would pay the same sales_milestone tier, a one-time reward (二（五）),"
+        f" a second time: row 7 {codes[0]} tier 50000000 (already paid for 2017, entry 6); nothing was recorded",
+        f"error: {late}: sheet 应付明细 would pay loan_interest above the cap per enterprise (二（六）):"
+        f" row 8 {codes[2]} (600000.00 in total up to 2017, cap 500000.00),"
+        f" row 9 {codes[1]} (600000.00 in total up to 2017, cap 500000.00); nothing was recorded",
+    ]
+    chinese = cli("record", late, "--ledger", db)
+    assert chinese.stderr.splitlines()[0] == (
+        f"错误：{late}：工作表 应付明细 将再次发放一次性奖励 spin_off（二（三））："
+        f"第2行 {codes[0]}（已按2017年度发放，条目 1）、第3行 {codes[1]}（已按2017年度发放，条目 2）、"
+        f"第4行 {codes[2]}（已按2017年度发放，条目 3）等共5行；未记录任何发放"
+    )
+    assert read_prior(db).entries == 8
+
+
+def test_workbooks_computed_by_the_tool_against_the_ledger_are_recorded_even_out_of_order(
+    tmp_path: Path, db: Path
+) -> None:
+    # the engine holds one-time rewards and capped interest as pending when a later year is recorded
+    record_payout(db, write_payout(tmp_path / "empty.xlsx", []))
+    recorded: dict[str, list[str]] = {}
+    for year in ("2017", "2016"):
+        out = tmp_path / f"payout-{year}.xlsx"
+        result = CliRunner().invoke(
+            main_app,
+            ["run", str(EXAMPLE), "--year", year, "--out", str(out), "--ledger", str(db), "--lang", "zh"],
+            env={"COLUMNS": "200"},
+        )
+        assert out.exists(), result.output
+        assert record_payout(db, out).added > 0
+        recorded[year] = sorted(e.measure for e in list_entries(db, year=int(year)))
+    assert {"spin_off", "loan_interest"} <= set(recorded["2017"])
+    assert not {"spin_off", "loan_interest"} & set(recorded["2016"])

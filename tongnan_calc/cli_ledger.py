@@ -187,9 +187,10 @@ def record_command(
     recorded; a workbook with hidden or filtered-out rows there is refused
     (unhide them and delete the rejected ones), and so is a row whose amount,
     credit code, measure or tier was edited (its check value 校验码 no longer
-    matches), a sales_milestone tier that is not a threshold of the rule file,
-    and a workbook not written by `tongnan-calc run`.  Recording the same
-    workbook twice adds nothing.
+    matches), a workbook not written by `tongnan-calc run`, and one that would
+    pay a one-time reward twice or pass the lifetime interest cap, counting the
+    ledger's payouts of every year.  Recording the same workbook twice adds
+    nothing.
 
     Example: tongnan-calc ledger record payout-2016.xlsx --ledger tongnan-ledger.sqlite
     """

@@ -82,8 +82,12 @@ EntryKind = Literal["payout", "reversal"]
 class LedgerError(UserError):
     """A ledger operation that cannot be done; the message is one line for the user, in both languages."""
 
-    def __init__(self, message: Say) -> None:
-        super().__init__(Say(" ".join(message.zh.split("\n")), " ".join(message.en.split("\n"))))
+    def __init__(self, message: Say, *, lines: bool = False) -> None:
+        """``lines``: keep the message's lines (several refusals, one line each); else one line."""
+        if lines:
+            super().__init__(message)
+        else:
+            super().__init__(Say(" ".join(message.zh.split("\n")), " ".join(message.en.split("\n"))))
 
 
 # --- results ---------------------------------------------------------------------------
