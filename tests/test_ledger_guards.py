@@ -3,6 +3,7 @@ one-time rewards and the lifetime interest cap across years."""
 
 from __future__ import annotations
 
+import zipfile
 from decimal import Decimal
 from pathlib import Path
 
@@ -14,7 +15,7 @@ from typer.testing import CliRunner, Result
 
 from tongnan_calc.cli import app as main_app
 from tongnan_calc.cli_ledger import app as ledger_app
-from tongnan_calc.ledger import LedgerError, import_history, list_entries, read_prior, record_payout, reverse
+from tongnan_calc.ledger import LedgerError, import_history, list_entries, read_prior, record_payout, reverse, sheets
 from tongnan_calc.ledger.limits import load_ledger_rules
 from tongnan_calc.rules import DEFAULT_RULES as SHIPPED_RULES
 
@@ -241,6 +242,24 @@ def test_a_rule_file_that_cannot_be_read_is_one_error(tmp_path: Path, db: Path) 
     assert not db.exists()
 
 
+def test_a_rule_file_with_problems_is_one_line_each(tmp_path: Path, db: Path) -> None:
+    rules = tmp_path / "rules.yaml"
+    rules.write_text(
+        SHIPPED_RULES.read_text(encoding="utf-8")
+        .replace("{threshold: 50000000, amount: null}", "{threshold: -5, amount: null}")
+        .replace("        2015-01-01: 500000\n", "        2015-01-01: -1\n"),
+        encoding="utf-8",
+    )
+    workbook = write_history(tmp_path / "history.xlsx", [(CODE, 2016, "spin_off", None, 20000)])
+
+    result = cli("import", workbook, "--ledger", db, "--rules", rules, "--lang", "en")
+
+    assert result.exit_code == 2
+    lines = result.stderr.splitlines()
+    assert len(lines) == 2 and all(line.startswith(f"error: {rules}:") for line in lines), lines
+    assert not db.exists()
+
+
 def test_record_refuses_a_sealed_tier_that_is_not_a_threshold(tmp_path: Path, db: Path) -> None:
     # sealed by a run against another rule file (or a seal recomputed by hand)
     workbook = write_payout(
@@ -436,3 +455,37 @@ def test_workbooks_computed_by_the_tool_against_the_ledger_are_recorded_even_out
         recorded[year] = sorted(e.measure for e in list_entries(db, year=int(year)))
     assert {"spin_off", "loan_interest"} <= set(recorded["2017"])
     assert not {"spin_off", "loan_interest"} & set(recorded["2016"])
+
+
+def test_a_row_of_height_zero_is_as_good_as_hidden(computed: Path, tmp_path: Path, db: Path) -> None:
+    # as Excel stores a row dragged to no height (openpyxl does not write a height of 0)
+    payout = payout_copy(computed, tmp_path)
+    with zipfile.ZipFile(computed) as source, zipfile.ZipFile(payout, "w", zipfile.ZIP_DEFLATED) as target:
+        member = sheets.sheet_members(source)["应付明细"]
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename == member:
+                assert data.count(b'<row r="3"') == 1
+                data = data.replace(b'<row r="3"', b'<row r="3" ht="0" customHeight="1"')
+            target.writestr(info, data)
+
+    with pytest.raises(LedgerError, match=r"sheet 应付明细 row 3 is hidden: unhide it,"):
+        record_payout(db, payout)
+
+
+def test_a_sheet_whose_xml_cannot_be_found_is_refused(
+    computed: Path, tmp_path: Path, db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # e.g. a workbook.xml written with a namespace prefix (<x:sheet ...>) that the scan does not follow
+    payout = payout_copy(computed, tmp_path)
+    monkeypatch.setattr(sheets, "sheet_members", lambda archive: {})
+
+    with pytest.raises(LedgerError) as caught:
+        record_payout(db, payout)
+
+    assert (caught.value.say.en, caught.value.say.zh) == (
+        f"{payout}: cannot find the XML of sheet 应付明细 to check for hidden rows:"
+        " save the workbook again with Excel and retry",
+        f"{payout}：找不到工作表 应付明细 的 XML，无法检查隐藏行：请用 Excel 重新保存后再试",
+    )
+    assert not db.exists()

@@ -29,7 +29,7 @@ def load_ledger_rules(path: Path | None = None) -> Rules:
     try:
         return load_rules(path or DEFAULT_RULES)
     except RuleError as exc:
-        raise LedgerError(exc.say) from None
+        raise LedgerError(exc.say, lines=True) from None  # one line per problem, as for `run`
 
 
 def _year_end(year: int) -> date:

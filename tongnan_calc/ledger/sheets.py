@@ -150,14 +150,16 @@ def _header_text(value: Cell) -> str:
 # A row's start tag in sheet XML (any namespace prefix): its attributes.
 _ROW_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row\b([^>]*)>")
 _ROW_NUMBER = re.compile(rb'\br="([0-9]{1,7})"')
-_ROW_HIDDEN = re.compile(rb'\bhidden="(?:1|true)"')
+# hidden by hand, by a collapsed outline or by a filter; or a height of 0 (as good as hidden)
+_ROW_HIDDEN = re.compile(rb'\b(?:hidden="(?:1|true)"|ht="0+(?:\.0*)?")')
 
 
 def hidden_rows(path: Path, sheet: str) -> tuple[int, ...]:
     """The rows of ``sheet`` marked hidden in the workbook's XML (1-based, ascending).
 
     calamine reads hidden rows like any other; Excel stores a row hidden by hand,
-    by a collapsed outline or filtered out by an AutoFilter as ``<row r="5" hidden="1">``.
+    by a collapsed outline or filtered out by an AutoFilter as ``<row r="5" hidden="1">``;
+    a row of height 0 (``ht="0"``) is as good as hidden and counts as hidden.
     A sheet whose XML cannot be found is refused: its rows cannot be vouched for.
     """
     try:
