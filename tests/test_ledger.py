@@ -476,12 +476,11 @@ def test_a_workbook_with_every_row_deleted_records_nothing(tmp_path: Path, db: P
     assert (result.exit_code, result.stdout) == (0, f"nothing recorded: {workbook} has no payable rows\n")
 
 
-def test_record_warns_of_a_one_time_reward_paid_again_and_of_a_run_without_ledger(tmp_path: Path, db: Path) -> None:
+def test_record_warns_of_a_lower_tier_after_a_higher_one_and_of_a_run_without_ledger(tmp_path: Path, db: Path) -> None:
     import_history(
         db,
         history(
             tmp_path,
-            (CODE, 2015, "spin_off", None, 20000),
             (CODE_C, 2015, "sales_milestone", 100000000, 200000),
             (CODE_B, 2015, "sales_milestone", 50000000, 100000),
         ),
@@ -495,20 +494,15 @@ def test_record_warns_of_a_one_time_reward_paid_again_and_of_a_run_without_ledge
     assert report.added == 4
     assert tuple(w.en for w in report.warnings) == (
         f"{workbook} was computed without a ledger: earlier payouts were not taken into account",
-        f"row 2: {CODE} spin_off 2016 is a one-time reward already paid for 2015 (entry 1)",
         f"row 4: {CODE_C} sales_milestone tier 50000000 2016 is a one-time reward already paid for 2015"
-        " tier 100000000 (entry 2)",
+        " tier 100000000 (entry 1)",
     )
-    result = cli(
-        "record",
-        write_payout(tmp_path / "p2.xlsx", [(CODE, "spin_off", None, 1)], run=RunInfo(year=2017)),
-        "--ledger",
-        db,
-        "--lang",
-        "en",
-    )
-    assert (
-        result.stderr == f"warning: row 2: {CODE} spin_off 2017 is a one-time reward already paid for 2015 (entry 1)\n"
+    later = write_payout(tmp_path / "p2.xlsx", [(CODE, "spin_off", None, 1)], run=RunInfo(year=2017))
+    result = cli("record", later, "--ledger", db, "--lang", "en")
+    assert (result.exit_code, result.stderr) == (
+        2,
+        f"error: {later}: sheet 应付明细 would pay spin_off, a one-time reward (二（三）), a second time:"
+        f" row 2 {CODE} (already paid for 2016, entry 3); nothing was recorded\n",
     )
 
 
@@ -734,7 +728,7 @@ def test_an_sqlite_database_of_another_program_is_refused(tmp_path: Path, db: Pa
 
 
 def test_a_ledger_locked_by_another_writer(tmp_path: Path, db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import_history(db, history(tmp_path, (CODE, 2015, "spin_off", None, 20000)))
+    import_history(db, history(tmp_path, (CODE, 2015, "rent", None, 20000)))
     monkeypatch.setattr(ledger_store, "BUSY_TIMEOUT_S", 0.2)
     holder = sqlite3.connect(db, isolation_level=None)
     holder.execute("BEGIN IMMEDIATE")

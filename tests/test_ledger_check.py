@@ -1,5 +1,6 @@
 """Check values on ledger entries (schema 2): written with every entry, given to the entries of
-an older ledger by the migration, and verified before any entry is used.
+an older ledger by the migration, and verified before any entry is used; and the count and
+running check value of all entries (schema 3), which detect a deleted entry.
 
 An entry changed inside the file (with the append-only trigger dropped, as someone with a
 database browser would; or a byte flipped on disk) refuses every command that opens the
@@ -117,7 +118,7 @@ def test_every_new_entry_carries_a_check_value_that_matches(tmp_path: Path, ledg
 
     assert [row[0] for row in stored(ledger)] == [1, 2, 3, 4, 5, 6, 7]
     assert_every_check_value_matches(ledger)
-    assert sql(ledger, "PRAGMA user_version") == [(SCHEMA_VERSION,)] == [(2,)]
+    assert sql(ledger, "PRAGMA user_version") == [(SCHEMA_VERSION,)] == [(3,)]
     assert len(read_prior(ledger).payouts) == 5
 
 
@@ -172,11 +173,13 @@ def test_a_v1_ledger_is_migrated_when_first_read_and_its_entries_get_check_value
         (A, 2015, "spin_off", "20000.00"),
         (B2, 2016, "sales_milestone", "300000.00"),
     ]
-    assert sql(db, "PRAGMA user_version") == [(2,)]
+    assert sql(db, "PRAGMA user_version") == [(3,)]
     assert_every_check_value_matches(db)
     assert [key for (key,) in sql(db, "SELECT key FROM meta ORDER BY key")] == [
         "created_at",
         "created_by",
+        "entries_count",
+        "entries_digest",
         "format",
         "migrated_at",
         "migrated_by",
@@ -194,7 +197,7 @@ def test_a_v1_ledger_is_migrated_by_the_first_write(tmp_path: Path) -> None:
 
     assert record_payout(db, payout).added == 1
 
-    assert sql(db, "PRAGMA user_version") == [(2,)]
+    assert sql(db, "PRAGMA user_version") == [(3,)]
     assert len(stored(db)) == 4
     assert_every_check_value_matches(db)
 
@@ -412,3 +415,147 @@ def test_a_digit_flipped_in_the_file_is_refused_and_never_gives_a_wrong_number(
         assert damaged or line == entry_failed(ledger, 2).en, (name, result.stderr)
         assert "12345.68" not in result.stderr and "12,345.68" not in result.stderr
         assert ledger.read_bytes() == before, name
+
+
+# --- a deleted entry (schema 3: the count and running check value of all entries) ---------------------------
+
+
+def documented_chain(check_values: Sequence[object]) -> str:
+    """The running check value computed here from the form documented in ``chain_digest``."""
+    digest = hashlib.sha256(b"tongnan-calc ledger entries 1").hexdigest()
+    for value in check_values:
+        digest = hashlib.sha256(f"{digest}\n{value}".encode("ascii")).hexdigest()
+    return digest
+
+
+def chain(db: Path) -> dict[str, str]:
+    return {str(k): str(v) for k, v in sql(db, "SELECT key, value FROM meta WHERE key LIKE 'entries_%'")}
+
+
+def assert_chain_matches(db: Path) -> None:
+    values = [row[-1] for row in stored(db)]
+    assert chain(db) == {"entries_count": str(len(values)), "entries_digest": documented_chain(values)}
+
+
+def delete(db: Path, *statements: str) -> None:
+    """Delete entries as another program could: the no-delete trigger dropped first."""
+    conn = sqlite3.connect(db, isolation_level=None)
+    try:
+        conn.execute("DROP TRIGGER IF EXISTS entries_no_delete")
+        for statement in statements:
+            conn.execute(statement)
+    finally:
+        conn.close()
+
+
+def chain_failed(db: Path, which_zh: str, which_en: str) -> Say:
+    return Say(
+        f"台账 {db}：{which_zh}（是否在 tongnan-calc 之外被删除或改动过？），文件未作任何改动：请从备份恢复台账",
+        f"ledger {db}: {which_en} (deleted or changed outside tongnan-calc?); it was left unchanged:"
+        " restore the ledger from a backup",
+    )
+
+
+def test_the_count_and_running_check_value_follow_every_insert(tmp_path: Path, ledger: Path) -> None:
+    assert_chain_matches(ledger)
+    record_payout(ledger, write_payout(tmp_path / "payout.xlsx", [(code(9), "spin_off", None, 20000)]))
+    assert_chain_matches(ledger)
+    reverse(ledger, 2, "wrong enterprise")
+    assert_chain_matches(ledger)
+    assert chain(ledger)["entries_count"] == "6"
+    assert store.chain_digest([]) == documented_chain([]) == store.CHAIN_START
+
+
+def test_a_new_empty_ledger_has_a_count_of_zero(tmp_path: Path) -> None:
+    db = tmp_path / "new.sqlite"
+    assert record_payout(db, write_payout(tmp_path / "payout.xlsx", [])).added == 0
+    assert chain(db) == {"entries_count": "0", "entries_digest": documented_chain([])}
+    assert read_prior(db).entries == 0
+
+
+def test_a_deleted_payout_is_refused_by_every_command_and_the_file_left_unchanged(
+    ledger: Path, commands: dict[str, Callable[[Path], list[object]]]
+) -> None:
+    # deleting A's spin-off (entry 1) would pay the one-time reward again
+    delete(ledger, "DELETE FROM entries WHERE id = 1")
+
+    refused_by_every_command(ledger, commands, chain_failed(ledger, "条目 1 缺失", "entry 1 is missing"))
+
+
+def test_the_last_entries_deleted_are_detected_by_the_count(ledger: Path) -> None:
+    delete(ledger, "DELETE FROM entries WHERE id >= 3")
+
+    assert refusal(lambda: read_prior(ledger)) == chain_failed(ledger, "条目 3、4 缺失", "entries 3, 4 are missing")
+
+
+def test_a_deleted_entry_with_the_count_lowered_is_detected_by_the_running_check_value(ledger: Path) -> None:
+    delete(ledger, "DELETE FROM entries WHERE id = 4", "UPDATE meta SET value = '3' WHERE key = 'entries_count'")
+
+    assert refusal(lambda: list_entries(ledger)) == chain_failed(
+        ledger,
+        "现有 3 个条目，与记录的 3 个条目及其累计校验值不符",
+        "its 3 entries do not match the 3 recorded and their running check value",
+    )
+
+
+def test_a_deleted_count_is_refused(ledger: Path) -> None:
+    delete(ledger, "DELETE FROM meta WHERE key = 'entries_count'")
+
+    assert refusal(lambda: read_prior(ledger)) == chain_failed(
+        ledger,
+        "缺少台账的条目数和累计校验值",
+        "the ledger's count and running check value of its entries are missing",
+    )
+
+
+def test_an_entry_deleted_and_the_others_renumbered_is_refused_for_their_check_values(ledger: Path) -> None:
+    delete(ledger, "DELETE FROM entries WHERE id = 1")
+    tamper(ledger, "UPDATE entries SET id = id - 1")
+
+    assert refusal(lambda: read_prior(ledger)) == check_failed(
+        ledger, "条目 1、2、3 ", "entries 1, 2, 3 do not match their check values"
+    )
+
+
+def as_schema_2(db: Path) -> None:
+    """The ledger as schema 2 wrote it: the same tables, no count nor running check value."""
+    delete(db, "DELETE FROM meta WHERE key IN ('entries_count', 'entries_digest')", "PRAGMA user_version = 2")
+
+
+def test_a_schema_2_ledger_is_migrated_when_first_read(ledger: Path) -> None:
+    as_schema_2(ledger)
+    assert chain(ledger) == {}
+
+    assert read_prior(ledger).entries == 4
+
+    assert sql(ledger, "PRAGMA user_version") == [(3,)]
+    assert_chain_matches(ledger)
+
+
+def test_a_schema_2_ledger_with_an_entry_deleted_or_changed_is_not_migrated(ledger: Path) -> None:
+    as_schema_2(ledger)
+    delete(ledger, "DELETE FROM entries WHERE id = 2")
+    before = ledger.read_bytes()
+
+    assert refusal(lambda: read_prior(ledger)) == chain_failed(ledger, "条目 2 缺失", "entry 2 is missing")
+    assert ledger.read_bytes() == before
+    tamper(ledger, "UPDATE entries SET amount = '1.00' WHERE id = 3")
+    assert refusal(lambda: read_prior(ledger)) == entry_failed(ledger, 3)
+    assert sql(ledger, "PRAGMA user_version") == [(2,)]
+
+
+def test_a_schema_2_ledger_that_cannot_be_written_is_read_with_check_values_only(
+    ledger: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    as_schema_2(ledger)
+    before = ledger.read_bytes()
+
+    def read_only(conn: sqlite3.Connection, version: int) -> None:
+        raise sqlite3.OperationalError("attempt to write a readonly database")
+
+    monkeypatch.setattr(store, "_migrate", read_only)
+
+    assert read_prior(ledger).entries == 4
+    assert ledger.read_bytes() == before
+    tamper(ledger, "UPDATE entries SET amount = '1.00' WHERE id = 3")
+    assert refusal(lambda: read_prior(ledger)) == entry_failed(ledger, 3)

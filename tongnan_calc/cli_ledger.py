@@ -18,7 +18,7 @@ from rich.console import Console, JustifyMethod
 from rich.table import Table
 from rich.text import Text
 
-from tongnan_calc.cli_common import LangOption, Language, fail, to_lang
+from tongnan_calc.cli_common import LangOption, Language, RulesOption, fail, to_lang
 from tongnan_calc.ledger import (
     KIND_ZH,
     Entry,
@@ -33,6 +33,7 @@ from tongnan_calc.ledger import (
     record_payout,
     reverse,
 )
+from tongnan_calc.ledger.limits import load_ledger_rules
 from tongnan_calc.messages import Lang
 from tongnan_calc.outputs import OutputError, check_output
 from tongnan_calc.say import Say
@@ -118,20 +119,23 @@ def import_command(
         typer.Option("--allow-errors", help="Import the good rows even when some rows have errors."),
     ] = False,
     ledger: LedgerOption = None,
+    rules: RulesOption = None,
     lang: LangOption = Language.zh,
 ) -> None:
     """Import payouts made before the tool existed.
 
     Sheet payouts (历史发放), columns credit_code (统一社会信用代码), year (年度),
-    measure (措施), tier (档次: the threshold in yuan for sales_milestone, blank
-    otherwise), amount (金额).  A workbook with errors imports nothing unless
-    --allow-errors is given; then only its good rows are imported.
+    measure (措施), tier (档次: for sales_milestone one of the tier thresholds in
+    yuan of the rule file in force on 31 December of that year, blank otherwise),
+    amount (金额).  A workbook with errors imports nothing unless --allow-errors
+    is given; then only its good rows are imported.
 
     Example: tongnan-calc ledger import history.xlsx --ledger tongnan-ledger.sqlite
     """
     language = to_lang(lang)
     try:
-        report = import_history(_ledger(ledger), workbook, allow_errors=allow_errors)
+        rule_file = load_ledger_rules(rules)
+        report = import_history(_ledger(ledger), workbook, allow_errors=allow_errors, rules=rule_file)
     except LedgerError as exc:
         raise fail(exc.say, 2, language) from None
     _print_issues(report.history_issues, language)
@@ -174,21 +178,25 @@ WARNING_PREFIX: dict[Lang, str] = {"zh": "警告：", "en": "warning: "}
 def record_command(
     workbook: Annotated[Path, typer.Argument(help="Approved payout workbook written by `tongnan-calc run --out`.")],
     ledger: LedgerOption = None,
+    rules: RulesOption = None,
     lang: LangOption = Language.zh,
 ) -> None:
     """Record the payable lines of an approved payout workbook.
 
     Rows deleted from sheet 应付明细 (rejected by the finance bureau) are not
-    recorded; a row whose amount, credit code, measure or tier was edited is
-    refused (its check value 校验码 no longer matches), and so is a workbook
-    not written by `tongnan-calc run`.  Recording the same workbook twice adds
+    recorded; a workbook with hidden or filtered-out rows there is refused
+    (unhide them and delete the rejected ones), and so is a row whose amount,
+    credit code, measure or tier was edited (its check value 校验码 no longer
+    matches), a workbook not written by `tongnan-calc run`, and one that would
+    pay a one-time reward twice or pass the lifetime interest cap, counting the
+    ledger's payouts of every year.  Recording the same workbook twice adds
     nothing.
 
     Example: tongnan-calc ledger record payout-2016.xlsx --ledger tongnan-ledger.sqlite
     """
     language = to_lang(lang)
     try:
-        report = record_payout(_ledger(ledger), workbook)
+        report = record_payout(_ledger(ledger), workbook, rules=load_ledger_rules(rules))
     except LedgerError as exc:
         raise fail(exc.say, 2, language) from None
     err = _err()

@@ -7,8 +7,11 @@ existed (``import_history``) and by recording approved payout workbooks
 mistake is cancelled by a reversing entry (``reverse``).
 
 - ``store``: the file (opening it safely, schema, migrations, transactions),
-  its entries and their check values (``entry_check_value``), ``read_prior``,
-  ``list_entries`` and ``reverse``;
+  its entries and their check values (``entry_check_value``), the count and
+  running check value of all entries (``chain_digest``: a deleted entry is
+  refused), ``read_prior``, ``list_entries`` and ``reverse``;
+- ``limits``: what the rule file allows (sales_milestone tiers, the lifetime
+  interest cap);
 - ``sheets``: reading the sheets of a workbook (python-calamine);
 - ``history``: ``import_history``;
 - ``record``: ``record_payout`` (provenance, seal checks, conflicts);

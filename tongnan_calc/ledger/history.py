@@ -10,6 +10,7 @@ from typing import Final
 
 from tongnan_calc import cells
 from tongnan_calc.cells import Bad, Cell
+from tongnan_calc.ledger.limits import Limits, load_ledger_rules
 from tongnan_calc.ledger.sheets import (
     EXPECT_CENTS,
     EXPECT_NO_TIER,
@@ -41,6 +42,7 @@ from tongnan_calc.ledger.store import (
 from tongnan_calc.messages import Lang
 from tongnan_calc.model import InputIssue, Severity
 from tongnan_calc.money import CENT, canonical
+from tongnan_calc.rules import Rules
 from tongnan_calc.say import Say
 from tongnan_calc.seal import file_sha256
 
@@ -211,9 +213,10 @@ def _history_measure(raw: Cell, row: int, issues: _Issues, code: str | None) -> 
 
 
 def _history_tier(
-    raw: Cell, measure: str | None, row: int, issues: _Issues, code: str | None
+    raw: Cell, measure: str | None, row: int, issues: _Issues, code: str | None, year: int | None, limits: Limits
 ) -> tuple[bool, Decimal | None]:
-    """(ok, tier): a positive threshold for sales_milestone, blank for the others."""
+    """(ok, tier): for sales_milestone a tier threshold of the rules in force on 31 December of
+    the row's year (when the year is readable), blank for the others."""
     if measure is None:
         return False, None
     if measure != SALES_MILESTONE:
@@ -224,6 +227,10 @@ def _history_tier(
     value = cells.to_amount(raw)
     if isinstance(value, Bad) or value is None or value <= 0:
         issues.add(row, "tier", raw, bad_say(cells.bad(EXPECT_TIER, raw), raw), credit_code=code)
+        return False, None
+    problem = None if year is None else limits.tier_problem(value, year, raw)
+    if problem is not None:
+        issues.add(row, "tier", raw, problem, credit_code=code)
         return False, None
     return True, canonical(value)
 
@@ -251,7 +258,9 @@ def _history_code(raw: Cell, row: int, issues: _Issues) -> str | None:
     return checked.code
 
 
-def _history_row(values: Sequence[Cell], columns: Mapping[str, int], row: int, issues: _Issues) -> _Payout | None:
+def _history_row(
+    values: Sequence[Cell], columns: Mapping[str, int], row: int, issues: _Issues, limits: Limits
+) -> _Payout | None:
     def cell(key: str) -> Cell:
         return _cell(values, columns[key]) if key in columns else ""
 
@@ -262,7 +271,7 @@ def _history_row(values: Sequence[Cell], columns: Mapping[str, int], row: int, i
         issues.add(row, "year", cell("year"), said, credit_code=code)
         year = None
     measure = _history_measure(cell("measure"), row, issues, code)
-    tier_ok, tier = _history_tier(cell("tier"), measure, row, issues, code)
+    tier_ok, tier = _history_tier(cell("tier"), measure, row, issues, code, year, limits)
     amount = _history_amount(cell("amount"), row, issues, code)
     if code is None or year is None or measure is None or not tier_ok or amount is None:
         return None
@@ -304,7 +313,7 @@ class _History:
         return allow_errors or not self.issues.error_rows()
 
 
-def _read_history(workbook: Path) -> _History:
+def _read_history(workbook: Path, limits: Limits) -> _History:
     book = _open_workbook(workbook)
     sheet = _find_sheet(book, workbook, HISTORY_SHEET)
     if sheet is None:
@@ -319,7 +328,7 @@ def _read_history(workbook: Path) -> _History:
     data = [(n, r) for n, r in enumerate(sheet.rows[1:], start=2) if not _blank_row(r)]
     if issues.has_errors():
         return _History(sheet.name, len(data), (), issues, readable=False)
-    payouts = [p for n, r in data if (p := _history_row(r, columns, n, issues)) is not None]
+    payouts = [p for n, r in data if (p := _history_row(r, columns, n, issues, limits)) is not None]
     _flag_duplicates(payouts, issues)
     bad = issues.error_rows()
     return _History(sheet.name, len(data), tuple(p for p in payouts if p.row not in bad), issues)
@@ -340,15 +349,19 @@ def _flag_conflicts(plan: _Plan, issues: _Issues) -> None:
         )
 
 
-def import_history(ledger: Path, workbook: Path, *, allow_errors: bool = False) -> ImportReport:
+def import_history(
+    ledger: Path, workbook: Path, *, allow_errors: bool = False, rules: Rules | None = None
+) -> ImportReport:
     """Import payouts made before the tool existed (sheet ``payouts`` / 历史发放).
 
     A workbook with errors (bad cells, repeated rows, a payout already in the
     ledger with another amount) imports nothing, unless ``allow_errors``: then
     its good rows are imported.  Rows already in the ledger with the same amount
-    are counted as already recorded.
+    are counted as already recorded.  A sales_milestone tier must be a threshold
+    of ``rules`` (the shipped rule file when None) in force on 31 December of the
+    row's year.
     """
-    history = _read_history(workbook)
+    history = _read_history(workbook, Limits(rules if rules is not None else load_ledger_rules()))
     if not history.importable(allow_errors):
         if history.payouts and ledger.exists():  # report conflicts too, in the same pass
             with _reading(ledger, verify_all=True) as conn:

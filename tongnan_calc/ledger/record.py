@@ -14,6 +14,7 @@ from python_calamine import CalamineWorkbook
 
 from tongnan_calc import cells, payout_layout, uscc
 from tongnan_calc.cells import Bad, Cell
+from tongnan_calc.ledger.limits import LOAN_INTEREST, Limits, load_ledger_rules
 from tongnan_calc.ledger.sheets import (
     EXPECT_CENTS,
     EXPECT_NO_TIER,
@@ -26,6 +27,7 @@ from tongnan_calc.ledger.sheets import (
     _Sheet,
     bad_say,
     cell_say,
+    hidden_rows,
 )
 from tongnan_calc.ledger.store import (
     MONEY_MEASURES,
@@ -40,8 +42,10 @@ from tongnan_calc.ledger.store import (
     _Source,
     _writing,
     money_text,
+    tier_text,
 )
 from tongnan_calc.money import CENT, canonical
+from tongnan_calc.rules import Rules
 from tongnan_calc.say import Say
 from tongnan_calc.seal import file_sha256, seal
 
@@ -58,7 +62,7 @@ class RecordReport:
     added: int
     already_recorded: int
     amount_added: Decimal
-    # recorded, but worth a look: a one-time reward paid twice, a run made without a ledger
+    # recorded, but worth a look: a lower milestone tier after a higher one, a run made without a ledger
     warnings: tuple[Say, ...] = ()
 
 
@@ -184,7 +188,9 @@ def _column_name(key: str) -> str:
 NOTHING_RECORDED: Final = Say("；未记录任何发放", "; nothing was recorded")
 
 
-def _record_row(values: Sequence[Cell], columns: Mapping[str, int], row: int, prov: Provenance) -> tuple[_Payout, bool]:
+def _record_row(
+    values: Sequence[Cell], columns: Mapping[str, int], row: int, prov: Provenance, limits: Limits
+) -> tuple[_Payout, bool]:
     """(the payout on this row, whether its seal matches)."""
 
     def cell(key: str) -> Cell:
@@ -229,6 +235,8 @@ def _record_row(values: Sequence[Cell], columns: Mapping[str, int], row: int, pr
     if matches and (measure == SALES_MILESTONE) != (tier is not None):
         expect = EXPECT_TIER if tier is None else EXPECT_NO_TIER
         raise fail("tier", Say(_EXPECT_ZH_BARE[expect], expect))
+    if matches and tier is not None and (problem := limits.tier_problem(tier, prov.year, cell("tier"))) is not None:
+        raise fail("tier", problem)
     return payout, matches
 
 
@@ -251,7 +259,7 @@ def _where(workbook: Path, sheet: str) -> Say:
     return Say(f"{workbook}：工作表 {sheet}", f"{workbook}: sheet {sheet}")
 
 
-def _read_payable(workbook: Path) -> tuple[Provenance, tuple[_Payout, ...], int]:
+def _read_payable(workbook: Path, limits: Limits) -> tuple[Provenance, tuple[_Payout, ...], int]:
     """The provenance and the sealed payable rows of a payout workbook; refuses edits."""
     book = _open_workbook(workbook)
     prov = _read_provenance(book, workbook)
@@ -261,6 +269,7 @@ def _read_payable(workbook: Path) -> tuple[Provenance, tuple[_Payout, ...], int]
         raise _not_ours(workbook, Say(f"缺少工作表 {name}（应付明细行）", f"it has no sheet {name} (payable lines)"))
     columns = _payable_columns(sheet, workbook)
     where = _where(workbook, sheet.name)
+    _refuse_hidden(workbook, sheet, where)
     payouts: list[_Payout] = []
     edited: list[int] = []
     unsealed: list[int] = []
@@ -271,7 +280,7 @@ def _read_payable(workbook: Path) -> tuple[Provenance, tuple[_Payout, ...], int]
             unsealed.append(row)
             continue
         try:
-            payout, matches = _record_row(values, columns, row, prov)
+            payout, matches = _record_row(values, columns, row, prov, limits)
         except _RowProblem as exc:
             raise LedgerError(where + Say(" ", " ") + exc.say + NOTHING_RECORDED) from None
         payouts.append(payout)
@@ -281,6 +290,22 @@ def _read_payable(workbook: Path) -> tuple[Provenance, tuple[_Payout, ...], int]
     _refuse_edited(edited, where)
     _refuse_repeats(payouts, where)
     return prov, tuple(payouts), len(payouts)
+
+
+def _refuse_hidden(workbook: Path, sheet: _Sheet, where: Say) -> None:
+    """Rows hidden or filtered out (not deleted): calamine reads them, so they would be recorded as paid."""
+    data = sheet.rows
+    hidden = [r for r in hidden_rows(workbook, sheet.name) if 2 <= r <= len(data) and not _blank_row(data[r - 1])]
+    if hidden:
+        verb, them = ("is", "it") if len(hidden) == 1 else ("are", "them")
+        said = _rows_text(hidden)
+        raise LedgerError(
+            Say(
+                f"{where.zh} {said.zh}被隐藏（或被筛选隐藏）：请取消隐藏，并删除未获批准的行{NOTHING_RECORDED.zh}",
+                f"{where.en} {said.en} {verb} hidden: unhide {them}, and delete the rows that were rejected;"
+                " nothing was recorded",
+            )
+        )
 
 
 def _refuse_unsealed(rows: Sequence[int], where: Say) -> None:
@@ -345,14 +370,19 @@ def _conflict_message(workbook: Path, plan: _Plan) -> Say:
     )
 
 
-def record_payout(ledger: Path, workbook: Path) -> RecordReport:
+def record_payout(ledger: Path, workbook: Path, *, rules: Rules | None = None) -> RecordReport:
     """Record the payable lines left in an approved payout workbook written by ``run``.
 
-    Every row must still match its seal (校验码); rows already recorded with the
-    same amount are skipped (so recording twice adds nothing); a row recorded
-    with another amount refuses the whole workbook.
+    Every row must still match its seal (校验码) and be visible (not hidden or
+    filtered out); rows already recorded with the same amount are skipped (so
+    recording twice adds nothing); a row recorded with another amount refuses the
+    whole workbook, and so does a sales_milestone tier that is not a threshold of
+    ``rules`` (the shipped rule file when None), a second spin_off payout or
+    payout of the same sales_milestone tier, or loan_interest payouts above the
+    lifetime cap, counting the payouts in force of every year in the ledger.
     """
-    prov, payouts, rows_read = _read_payable(workbook)
+    limits = Limits(rules if rules is not None else load_ledger_rules())
+    prov, payouts, rows_read = _read_payable(workbook, limits)
     source = _Source(
         "record",
         str(workbook),
@@ -366,6 +396,9 @@ def record_payout(ledger: Path, workbook: Path) -> RecordReport:
         plan = _plan(conn, payouts)
         if plan.conflicts:
             raise LedgerError(_conflict_message(workbook, plan))
+        refusals = _across_years(conn, plan.add, limits, _where(workbook, payout_layout.PAYABLE[0]))
+        if refusals:
+            raise LedgerError(Say("\n".join(r.zh for r in refusals), "\n".join(r.en for r in refusals)), lines=True)
         warnings = _one_time_warnings(conn, plan.add)
         _insert_payouts(conn, source, plan.add)
     if not prov.ledger:
@@ -389,8 +422,141 @@ def record_payout(ledger: Path, workbook: Path) -> RecordReport:
     )
 
 
+# How many rows a refusal across years names before it only counts the others.
+ROWS_SHOWN: Final = 3
+
+
+def _listed(items: Sequence[Say]) -> Say:
+    """The first ``ROWS_SHOWN`` items, then how many more."""
+    shown = items[:ROWS_SHOWN]
+    more = len(items) - len(shown)
+    return Say(
+        "、".join(i.zh for i in shown) + (f"等共{len(items)}行" if more else ""),
+        ", ".join(i.en for i in shown) + (f" and {more} more" if more else ""),
+    )
+
+
+@dataclass(frozen=True)
+class _InForce:
+    """A payout in force in the ledger, of a measure paid once or capped across years."""
+
+    id: int
+    credit_code: str
+    year: int
+    measure: str
+    tier: str | None
+    amount: Decimal
+
+
+def _in_force_across_years(conn: sqlite3.Connection) -> list[_InForce]:
+    rows = conn.execute(
+        "SELECT id, credit_code, year, measure, tier, amount FROM payouts_in_force"
+        " WHERE measure IN ('spin_off', ?, ?) ORDER BY year, id",
+        (SALES_MILESTONE, LOAN_INTEREST),
+    )
+    return [
+        _InForce(int(i), str(c), int(y), str(m), None if t is None else str(t), _decimal(a, "amount", int(i)))
+        for i, c, y, m, t, a in rows
+    ]
+
+
+def _across_years(conn: sqlite3.Connection, add: Sequence[_Payout], limits: Limits, where: Say) -> list[Say]:
+    """Why recording ``add`` would pay a one-time reward twice or pass the lifetime interest cap
+    (二（三）, 二（五）, 二（六）), counting every year's payouts in force; one line per kind."""
+    if not any(p.measure in ("spin_off", SALES_MILESTONE, LOAN_INTEREST) for p in add):
+        return []
+    ledger = _in_force_across_years(conn)
+    refusals: list[Say] = []
+    twice: dict[str, list[Say]] = {"spin_off": [], SALES_MILESTONE: []}
+    for payout in add:
+        if payout.measure not in twice:
+            continue
+        tier = tier_text(payout.tier)
+        paid = next(
+            (e for e in ledger if (e.credit_code, e.measure, e.tier) == (payout.credit_code, payout.measure, tier)),
+            None,
+        )
+        if paid is not None:
+            what = Say("", "") if tier is None else Say(f" 档次 {tier}", f" tier {tier}")
+            twice[payout.measure].append(
+                Say(
+                    f"第{payout.row}行 {payout.credit_code}{what.zh}（已按{paid.year}年度发放，条目 {paid.id}）",
+                    f"row {payout.row} {payout.credit_code}{what.en} (already paid for {paid.year}, entry {paid.id})",
+                )
+            )
+    if twice["spin_off"]:
+        listed = _listed(twice["spin_off"])
+        refusals.append(
+            Say(
+                f"{where.zh} 将再次发放一次性奖励 spin_off（二（三））：{listed.zh}{NOTHING_RECORDED.zh}",
+                f"{where.en} would pay spin_off, a one-time reward (二（三）), a second time: {listed.en}"
+                f"{NOTHING_RECORDED.en}",
+            )
+        )
+    if twice[SALES_MILESTONE]:
+        listed = _listed(twice[SALES_MILESTONE])
+        refusals.append(
+            Say(
+                f"{where.zh} 将再次发放一次性奖励 sales_milestone 的同一档次（二（五））："
+                f"{listed.zh}{NOTHING_RECORDED.zh}",
+                f"{where.en} would pay the same sales_milestone tier, a one-time reward (二（五）), a second time:"
+                f" {listed.en}{NOTHING_RECORDED.en}",
+            )
+        )
+    over = _over_the_cap(ledger, add, limits)
+    if over:
+        listed = _listed(over)
+        refusals.append(
+            Say(
+                f"{where.zh} 的 loan_interest 将超过每个企业的贴息上限（二（六））：{listed.zh}{NOTHING_RECORDED.zh}",
+                f"{where.en} would pay loan_interest above the cap per enterprise (二（六）): {listed.en}"
+                f"{NOTHING_RECORDED.en}",
+            )
+        )
+    return refusals
+
+
+def _over_the_cap(ledger: Sequence[_InForce], add: Sequence[_Payout], limits: Limits) -> list[Say]:
+    """Enterprises whose loan_interest payouts up to some year pass the cap in force on 31 December of
+    that year (the engine pays at most the cap less the payouts of the years before)."""
+    first_row: dict[str, int] = {}
+    by_year: dict[str, dict[int, Decimal]] = {}
+    for payout in add:
+        if payout.measure == LOAN_INTEREST:
+            first_row.setdefault(payout.credit_code, payout.row)
+            years = by_year.setdefault(payout.credit_code, {})
+            years[payout.year] = years.get(payout.year, Decimal(0)) + payout.amount
+    for entry in ledger:
+        if entry.measure == LOAN_INTEREST and entry.credit_code in by_year:
+            years = by_year[entry.credit_code]
+            years[entry.year] = years.get(entry.year, Decimal(0)) + entry.amount
+    over: list[tuple[int, Say]] = []
+    for credit_code, years in by_year.items():
+        total = Decimal("0.00")
+        for year in sorted(years):
+            total += years[year]
+            cap = limits.interest_cap(year)
+            if cap is not None and total > cap:
+                row = first_row[credit_code]
+                over.append(
+                    (
+                        row,
+                        Say(
+                            f"第{row}行 {credit_code}（截至{year}年度合计 {money_text(total)} 元，"
+                            f"上限 {money_text(cap)} 元）",
+                            f"row {row} {credit_code} ({money_text(total)} in total up to {year},"
+                            f" cap {money_text(cap)})",
+                        ),
+                    )
+                )
+                break
+    return [said for _, said in sorted(over, key=lambda item: item[0])]
+
+
 def _one_time_warnings(conn: sqlite3.Connection, payouts: Sequence[_Payout]) -> list[Say]:
-    """One-time rewards (二（三）, 二（五）) about to be recorded although already paid in another year."""
+    """A sales_milestone tier (二（五）) about to be recorded although a higher tier was paid in another year.
+
+    (A spin_off or the same tier paid in another year is refused by ``_across_years`` before this.)"""
     warnings: list[Say] = []
     for payout in payouts:
         if payout.measure not in ("spin_off", SALES_MILESTONE):

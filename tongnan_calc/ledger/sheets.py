@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ast
 import re
+import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +20,7 @@ from tongnan_calc import cells
 from tongnan_calc.cells import Bad, Cell
 from tongnan_calc.ledger.store import LedgerError
 from tongnan_calc.say import Say
+from tongnan_calc.xlsx_scan import _chunks, sheet_members
 
 EXPECT_TIER: Final = "the tier's threshold in yuan (sales_milestone has one)"
 EXPECT_NO_TIER: Final = "blank (only sales_milestone has a tier)"
@@ -143,3 +145,47 @@ def _blank_row(row: Sequence[Cell]) -> bool:
 
 def _header_text(value: Cell) -> str:
     return value.strip() if isinstance(value, str) else cells.shown(value)
+
+
+# A row's start tag in sheet XML (any namespace prefix): its attributes.
+_ROW_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row\b([^>]*)>")
+_ROW_NUMBER = re.compile(rb'\br="([0-9]{1,7})"')
+# hidden by hand, by a collapsed outline or by a filter; or a height of 0 (as good as hidden)
+_ROW_HIDDEN = re.compile(rb'\b(?:hidden="(?:1|true)"|ht="0+(?:\.0*)?")')
+
+
+def hidden_rows(path: Path, sheet: str) -> tuple[int, ...]:
+    """The rows of ``sheet`` marked hidden in the workbook's XML (1-based, ascending).
+
+    calamine reads hidden rows like any other; Excel stores a row hidden by hand,
+    by a collapsed outline or filtered out by an AutoFilter as ``<row r="5" hidden="1">``;
+    a row of height 0 (``ht="0"``) is as good as hidden and counts as hidden.
+    A sheet whose XML cannot be found is refused: its rows cannot be vouched for.
+    """
+    try:
+        with zipfile.ZipFile(path) as archive:
+            member = sheet_members(archive).get(sheet)
+            if member is None:
+                raise LedgerError(
+                    Say(
+                        f"{path}：找不到工作表 {sheet} 的 XML，无法检查隐藏行：请用 Excel 重新保存后再试",
+                        f"{path}: cannot find the XML of sheet {sheet} to check for hidden rows:"
+                        " save the workbook again with Excel and retry",
+                    )
+                )
+            hidden: set[int] = set()
+            for buffer, _ in _chunks(archive, member):  # a tag cut by a chunk's end is whole in the next
+                for match in _ROW_TAG.finditer(buffer):
+                    attributes = match.group(1)
+                    number = _ROW_NUMBER.search(attributes)
+                    if number is not None and _ROW_HIDDEN.search(attributes):
+                        hidden.add(int(number.group(1)))
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, RuntimeError) as exc:
+        detail = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+        raise LedgerError(
+            Say(
+                f"{path}：无法作为 .xlsx 工作簿读取（{detail}）",
+                f"{path}: cannot be read as an .xlsx workbook ({detail})",
+            )
+        ) from None
+    return tuple(sorted(hidden))

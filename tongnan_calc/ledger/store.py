@@ -10,16 +10,21 @@ Safety:
 - the schema is versioned (``PRAGMA application_id`` marks the file as ours,
   ``PRAGMA user_version`` holds ``SCHEMA_VERSION``); an older file is migrated
   in one transaction by ``MIGRATIONS`` the first time any command opens it
-  (reading or writing; a schema-1 file that cannot be written is read as it is,
-  without check values), a newer one is refused;
+  (reading or writing; a file of schema 1 or 2 that cannot be written is read
+  as it is, without what the later schemas add), a newer one is refused;
 - amounts are TEXT decimals (two places), tiers TEXT decimals: never REAL;
 - every entry carries a check value (``check_value``, schema 2): the SHA-256 of
   its fields (see ``entry_check_value``), written with the entry and verified
   before any entry is used, so an entry changed inside the file (a bit flipped
   on disk, an edit with a database browser) refuses the operation instead of
-  silently giving a wrong prior payout.  The check value has no secret: it
-  detects damage and edits made without tongnan-calc, not someone who
-  recomputes it on purpose, nor an entry deleted whole.
+  silently giving a wrong prior payout;
+- ``meta`` holds the number of entries and a running check value over the check
+  values of all entries in id order (schema 3, see ``chain_digest``), updated in
+  the transaction of every insert and verified whenever all entries are read
+  (and before every write), with ids running from 1 without gaps: an entry
+  deleted whole (which could make a one-time reward payable again) refuses the
+  operation too.  Neither has a secret: they detect damage and changes made
+  without tongnan-calc, not someone who recomputes them on purpose.
 
 Entries are never changed or deleted: a payout entered by mistake is cancelled
 by a reversing entry (``reverse``).
@@ -31,7 +36,7 @@ import hashlib
 import os
 import sqlite3
 import stat
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -61,7 +66,7 @@ def default_ledger_path() -> Path:
 
 # --- constants -------------------------------------------------------------------------
 
-SCHEMA_VERSION: Final = 2
+SCHEMA_VERSION: Final = 3
 APPLICATION_ID: Final = 0x544E4C47  # "TNLG": marks an SQLite file as a tongnan-calc ledger
 BUSY_TIMEOUT_S: Final = 10.0
 SQLITE_HEADER: Final = b"SQLite format 3\x00"
@@ -82,8 +87,12 @@ EntryKind = Literal["payout", "reversal"]
 class LedgerError(UserError):
     """A ledger operation that cannot be done; the message is one line for the user, in both languages."""
 
-    def __init__(self, message: Say) -> None:
-        super().__init__(Say(" ".join(message.zh.split("\n")), " ".join(message.en.split("\n"))))
+    def __init__(self, message: Say, *, lines: bool = False) -> None:
+        """``lines``: keep the message's lines (several refusals, one line each); else one line."""
+        if lines:
+            super().__init__(message)
+        else:
+            super().__init__(Say(" ".join(message.zh.split("\n")), " ".join(message.en.split("\n"))))
 
 
 # --- results ---------------------------------------------------------------------------
@@ -282,6 +291,132 @@ def _check_failed(path: object, entry_ids: Sequence[int]) -> Say:
     return Say(f"台账 {path}：", f"ledger {path}: ") + which + restore
 
 
+# --- the running check value of all entries (schema 3) ------------------------------------------
+
+# A deleted entry leaves the others matching their check values; the ledger's ``meta``
+# therefore holds the number of entries (``ENTRIES_COUNT``) and a running check value
+# over the check values of all entries in id order (``ENTRIES_DIGEST``), both updated in
+# the transaction of every insert.  Entry ids run from 1 without gaps.
+ENTRIES_COUNT: Final = "entries_count"
+ENTRIES_DIGEST: Final = "entries_digest"
+CHAIN_FORM: Final = "tongnan-calc ledger entries 1"
+CHAIN_START: Final = hashlib.sha256(CHAIN_FORM.encode("ascii")).hexdigest()  # the digest of no entry
+
+
+def chain_digest(check_values: Iterable[object], start: str = CHAIN_START) -> str:
+    """The running check value after ``check_values`` (in id order), from ``start``.
+
+    Each step is the SHA-256 (lowercase hex) of the ASCII text ``<digest so far>\\n<check value>``.
+    """
+    digest = start
+    for value in check_values:
+        digest = hashlib.sha256(f"{digest}\n{value}".encode("ascii", "replace")).hexdigest()
+    return digest
+
+
+def _ids_text(ids: Sequence[int]) -> Say:
+    shown = ids[:CHECK_IDS_SHOWN]
+    if len(ids) == 1:
+        return Say(f"条目 {ids[0]} 缺失", f"entry {ids[0]} is missing")
+    if len(ids) <= CHECK_IDS_SHOWN:
+        return Say(f"条目 {'、'.join(map(str, shown))} 缺失", f"entries {', '.join(map(str, shown))} are missing")
+    return Say(
+        f"共 {len(ids)} 个条目（{'、'.join(map(str, shown))} 等）缺失",
+        f"{len(ids)} entries ({', '.join(map(str, shown))}, ...) are missing",
+    )
+
+
+NO_CHAIN: Final = Say(
+    "缺少台账的条目数和累计校验值", "the ledger's count and running check value of its entries are missing"
+)
+
+
+def _chain_failed(path: object, which: Say) -> Say:
+    """One line: the entries of the ledger at ``path`` are not all those recorded (one deleted, ...)."""
+    return (
+        Say(f"台账 {path}：", f"ledger {path}: ")
+        + which
+        + Say(
+            "（是否在 tongnan-calc 之外被删除或改动过？），文件未作任何改动：请从备份恢复台账",
+            " (deleted or changed outside tongnan-calc?); it was left unchanged: restore the ledger from a backup",
+        )
+    )
+
+
+def _meta(conn: sqlite3.Connection, key: str) -> str | None:
+    row = conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+    return None if row is None else str(row[0])
+
+
+def _chain_problem(conn: sqlite3.Connection, recorded: tuple[int, str] | None) -> Say | None:
+    """Why the entries are not exactly those recorded: ids not 1..n, fewer than ``recorded``
+    (count, digest), or another running check value; None when they are."""
+    rows = [(int(str(i)), v) for i, v in conn.execute("SELECT id, check_value FROM entries ORDER BY id")]
+    ids = [i for i, _ in rows]
+    top = max([len(rows), *ids, *([recorded[0]] if recorded else [])], default=0)
+    missing = sorted(set(range(1, top + 1)) - set(ids))
+    if missing:
+        return _ids_text(missing)
+    if recorded is None:
+        return NO_CHAIN
+    count, digest = recorded
+    if len(rows) != count or ids != list(range(1, count + 1)) or chain_digest(v for _, v in rows) != digest:
+        return Say(
+            f"现有 {len(rows)} 个条目，与记录的 {count} 个条目及其累计校验值不符",
+            f"its {len(rows)} entries do not match the {count} recorded and their running check value",
+        )
+    return None
+
+
+def _recorded_chain(conn: sqlite3.Connection) -> tuple[int, str] | None:
+    count, digest = _meta(conn, ENTRIES_COUNT), _meta(conn, ENTRIES_DIGEST)
+    if count is None or digest is None or not count.isdigit():
+        return None
+    return int(count), digest
+
+
+def _verify_chain(conn: _Ledger) -> None:
+    """Refuse the ledger if an entry was deleted (or the entries are not those recorded)."""
+    if not conn.chained:
+        return
+    problem = _chain_problem(conn, _recorded_chain(conn))
+    if problem is not None:
+        raise LedgerError(_chain_failed(conn.path, problem))
+
+
+def _start_chain(conn: sqlite3.Connection) -> None:
+    """Migration 2 -> 3: the count and running check value of the entries as they are.
+
+    Their check values are verified first and their ids must run from 1 without gaps
+    (entries were never deleted: the append-only trigger exists since schema 1).
+    """
+    path = getattr(conn, "path", "")
+    rows = list(conn.execute(f"SELECT {', '.join(CHECK_FIELDS)}, check_value FROM entries ORDER BY id"))
+    failed = [int(str(row[0])) for row in rows if entry_check_value(row[:_CHECKED]) != row[_CHECKED]]
+    if failed:
+        raise LedgerError(_check_failed(path, failed))
+    problem = _chain_problem(conn, (len(rows), chain_digest(row[_CHECKED] for row in rows)))
+    if problem is not None:
+        raise LedgerError(_chain_failed(path, problem))
+    _write_chain(conn, len(rows), chain_digest(row[_CHECKED] for row in rows))
+
+
+def _write_chain(conn: sqlite3.Connection, count: int, digest: str) -> None:
+    conn.execute(
+        "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?), (?, ?)",
+        (ENTRIES_COUNT, str(count), ENTRIES_DIGEST, digest),
+    )
+
+
+def _extend_chain(conn: sqlite3.Connection, check_values: Sequence[str]) -> None:
+    """Count the entries just inserted, in id order, into the running check value (same transaction)."""
+    recorded = _recorded_chain(conn)
+    if recorded is None:  # never: the write verified the entries first
+        raise LedgerError(_chain_failed(getattr(conn, "path", ""), NO_CHAIN))
+    count, digest = recorded
+    _write_chain(conn, count + len(check_values), chain_digest(check_values, digest))
+
+
 # --- opening the file --------------------------------------------------------------------
 
 
@@ -327,6 +462,7 @@ class _Ledger(sqlite3.Connection):
 
     path: Path
     checked: bool = True  # False only while reading a schema-1 ledger that could not be upgraded
+    chained: bool = True  # False only while reading a ledger older than schema 3 that could not be upgraded
 
 
 def _connect(path: Path, *, create: bool) -> _Ledger:
@@ -493,6 +629,7 @@ def _reading(path: Path, *, verify_all: bool = False) -> Iterator[_Ledger]:
             if version < SCHEMA_VERSION:
                 version = _upgrade_for_reading(conn, path, version)
             conn.checked = version >= CHECKED_SINCE
+            conn.chained = version >= CHAINED_SINCE
             with _transaction(conn, "BEGIN"):
                 if verify_all:
                     _verify_all(conn)
@@ -565,8 +702,10 @@ SCHEMA: Final[tuple[str, ...]] = (
         BEGIN SELECT RAISE(ABORT, 'a reversal must cancel a payout'); END""",
 )
 
-# MIGRATIONS[v] upgrades a ledger of schema v to v + 1 (run inside the write transaction).
-MIGRATIONS: dict[int, tuple[str, ...]] = {
+# MIGRATIONS[v] upgrades a ledger of schema v to v + 1 (run inside the write transaction):
+# SQL statements, or a function of the connection.
+Step = str | Callable[[sqlite3.Connection], None]
+MIGRATIONS: dict[int, tuple[Step, ...]] = {
     # 1 -> 2: every entry gets its check value (see ``entry_check_value``), computed by the
     # SQL function ``tongnan_check_value`` from the entry as it is at the migration.  The
     # append-only trigger is set aside for this one UPDATE and put back as it was.
@@ -576,8 +715,12 @@ MIGRATIONS: dict[int, tuple[str, ...]] = {
         f"UPDATE entries SET check_value = {CHECK_FUNCTION}({', '.join(CHECK_FIELDS)})",
         ENTRIES_NO_UPDATE,
     ),
+    # 2 -> 3: meta holds the count of entries and their running check value (``chain_digest``),
+    # from the entries as they are at the migration (each verified against its check value).
+    2: (_start_chain,),
 }
 CHECKED_SINCE: Final = 2  # the first schema version whose entries carry check values
+CHAINED_SINCE: Final = 3  # the first schema version with the count and running check value of its entries
 
 
 def _now() -> str:
@@ -605,8 +748,11 @@ def _upgrade(conn: sqlite3.Connection, version: int) -> None:
             raise LedgerError(
                 Say(f"缺少从台账结构版本 {version} 升级的步骤", f"no migration from ledger schema version {version}")
             )
-        for statement in steps:
-            conn.execute(statement)
+        for step in steps:
+            if isinstance(step, str):
+                conn.execute(step)
+            else:
+                step(conn)
         version += 1
         conn.execute(f"PRAGMA user_version = {version}")
 
@@ -645,6 +791,7 @@ def _verify_all(conn: _Ledger) -> None:
     failed = [int(str(row[0])) for row in rows if entry_check_value(row[:_CHECKED]) != row[_CHECKED]]
     if failed:
         raise LedgerError(_check_failed(conn.path, failed))
+    _verify_chain(conn)
 
 
 _WHAT_ZH: Final = {"tier": "档次", "amount": "金额"}
@@ -715,6 +862,8 @@ def _entries(conn: _Ledger, where: str = "", params: Sequence[object] = ()) -> l
         entries.append(entry)
     if failed:
         raise LedgerError(_check_failed(conn.path, failed))
+    if not where:  # every entry was read: and every entry recorded is there
+        _verify_chain(conn)
     return entries
 
 
@@ -892,28 +1041,27 @@ def _insert_payouts(conn: sqlite3.Connection, source: _Source, payouts: Sequence
     now = _now()
     source_id = _insert_source(conn, source, now)
     first = _next_entry_id(conn)
-    conn.executemany(
-        _INSERT_ENTRY,
-        [
-            _sealed(
-                (
-                    first + n,
-                    "payout",
-                    p.credit_code,
-                    p.year,
-                    p.measure,
-                    tier_text(p.tier),
-                    money_text(p.amount),
-                    source_id,
-                    p.row,
-                    None,
-                    "",
-                    now,
-                )
+    rows = [
+        _sealed(
+            (
+                first + n,
+                "payout",
+                p.credit_code,
+                p.year,
+                p.measure,
+                tier_text(p.tier),
+                money_text(p.amount),
+                source_id,
+                p.row,
+                None,
+                "",
+                now,
             )
-            for n, p in enumerate(payouts)
-        ],
-    )
+        )
+        for n, p in enumerate(payouts)
+    ]
+    conn.executemany(_INSERT_ENTRY, rows)
+    _extend_chain(conn, [str(row[-1]) for row in rows])
 
 
 # --- reversal ------------------------------------------------------------------------------------------
@@ -949,23 +1097,22 @@ def reverse(ledger: Path, entry_id: int, reason: str) -> Entry:
         now = _now()
         source_id = _insert_source(conn, _Source("reverse"), now)
         reversal_id = _next_entry_id(conn)
-        conn.execute(
-            _INSERT_ENTRY,
-            _sealed(
-                (
-                    reversal_id,
-                    "reversal",
-                    original.credit_code,
-                    original.year,
-                    original.measure,
-                    tier_text(original.tier),
-                    money_text(-original.amount),
-                    source_id,
-                    None,
-                    original.id,
-                    reason,
-                    now,
-                )
-            ),
+        row = _sealed(
+            (
+                reversal_id,
+                "reversal",
+                original.credit_code,
+                original.year,
+                original.measure,
+                tier_text(original.tier),
+                money_text(-original.amount),
+                source_id,
+                None,
+                original.id,
+                reason,
+                now,
+            )
         )
+        conn.execute(_INSERT_ENTRY, row)
+        _extend_chain(conn, [str(row[-1])])
         return _entries(conn, "e.id = ?", (reversal_id,))[0]
