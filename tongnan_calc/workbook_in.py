@@ -809,6 +809,30 @@ def _check_duplicate_years(parsed: Parsed) -> None:
             )
 
 
+def _check_duplicate_loans(parsed: Parsed) -> None:
+    """A loan (credit code, loan id) entered twice would be subsidised twice: an error on each row."""
+    ids = parsed.columns.get("loan_id")
+    if ids is None:
+        return
+    column = _COLUMNS[parsed.spec.key]["loan_id"]
+    keys = (
+        (code, loan_id) if code is not None and isinstance(loan_id, str) and loan_id else None
+        for code, loan_id in zip(parsed.codes, ids, strict=True)
+    )
+    for group in _groups(keys):
+        rows = [parsed.numbers[i] for i in group]
+        for index, own in zip(group, rows, strict=True):
+            also, also_zh = _rows_text(rows, own)
+            loan_id = cast(str, ids[index])
+            parsed.add(
+                index,
+                column,
+                f"duplicate loan {cells.shown(loan_id)} for this enterprise (also on {also}); "
+                "each loan is entered once",
+                zh=f"该企业的贷款编号{cells.shown_zh(loan_id)}重复（另见{also_zh}）：每笔贷款只填一行",
+            )
+
+
 def _check_duplicate_codes(parsed: Parsed) -> None:
     for group in _groups(parsed.codes):
         rows = [parsed.numbers[i] for i in group]
@@ -830,6 +854,7 @@ def _cross_checks(parsed: Parsed) -> None:
         _check_order(parsed, "period_start", "period_end", strict=False)
     elif key == LOANS:
         _check_order(parsed, "drawdown_date", "maturity_date", strict=True)
+        _check_duplicate_loans(parsed)
     elif key == SALES:
         _check_duplicate_years(parsed)
 
