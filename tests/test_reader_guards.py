@@ -16,17 +16,21 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
+import pytest
 from hostile import (
+    X_RENT,
     A,
     B,
+    X,
     assert_control_unchanged,
     baseline,
     evaluate,
     with_x,
     write_batch,
+    x_record,
 )
 
-from tongnan_calc.workbook_in import read_workbook
+from tongnan_calc.workbook_in import EXAMPLE_CODE, read_workbook
 
 X_DROPPED = "enterprise dropped: 3 rows for it in other sheets not used (leases: 1, data_lines: 1, sales: 1)"
 X_DROPPED_ZH = "该企业未读入：其他工作表中属于它的3行未使用（办公租赁1行，数据专线1行，年销售额1行）"
@@ -42,6 +46,34 @@ def excel_error(shown: str) -> tuple[str, str]:
         f"the cell shows the Excel error {shown}: enter the value itself",
         f"单元格显示 Excel 错误值 {shown}：请直接填入实际的值",
     )
+
+
+# --- 2. the template's example row -----------------------------------------------------------------------
+
+
+EXAMPLE_ROW = (
+    "the template's example row: delete it before the run",
+    "这是模板自带的虚构示例行：计算前请删除本行",
+)
+
+
+@pytest.mark.parametrize("code", [EXAMPLE_CODE, f" {EXAMPLE_CODE.lower()} "])
+def test_the_example_credit_code_is_an_error_in_every_sheet(tmp_path: Path, code: str) -> None:
+    sheets = with_x()
+    for key in ("enterprises", "leases", "data_lines", "sales"):
+        sheets[key].append(x_record(key, credit_code=code))
+    path = write_batch(tmp_path / "example.xlsx", sheets)
+    outcome = evaluate(path)
+    assert outcome.exit_code == 1
+    assert both(path) == [
+        ("enterprises", 6, "credit_code", "error", *EXAMPLE_ROW),
+        ("leases", 6, "credit_code", "error", *EXAMPLE_ROW),
+        ("data_lines", 6, "credit_code", "error", *EXAMPLE_ROW),
+        ("sales", 7, "credit_code", "error", *EXAMPLE_ROW),
+    ]
+    assert EXAMPLE_CODE not in outcome.codes()
+    assert outcome.status(X, "rent") == ("payable", X_RENT)
+    assert_control_unchanged(outcome)
 
 
 # --- 4. a loan entered twice -------------------------------------------------------------------------------

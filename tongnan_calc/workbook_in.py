@@ -43,7 +43,7 @@ from tongnan_calc.model import (
     Severity,
 )
 from tongnan_calc.say import Say, UserError
-from tongnan_calc.uscc import Checked
+from tongnan_calc.uscc import Checked, check_char
 from tongnan_calc.xlsx_scan import ScanError, SheetScan, scan_sheet, sheet_members
 
 # --- limits ------------------------------------------------------------------------
@@ -91,8 +91,20 @@ class SheetSpec:
     record: type[Any]
 
 
+EXAMPLE_CODE17: Final = "91500223EXAMPLE00"
+EXAMPLE_CODE: Final = EXAMPLE_CODE17 + check_char(EXAMPLE_CODE17)
+"""The fictional credit code of the example rows of ``tongnan-calc template`` (a valid
+GB 32100-2015 code): the reader refuses it, in every sheet, so that an example row a
+clerk forgot to delete is never paid."""
+MSG_EXAMPLE_ROW: Final = "the template's example row: delete it before the run"
+MSG_EXAMPLE_ROW_ZH: Final = "这是模板自带的虚构示例行：计算前请删除本行"
+
+
 def _credit_code_converter(raw: Cell, required: bool) -> object:
-    return cells.to_credit_code(raw)
+    checked = cells.to_credit_code(raw)
+    if isinstance(checked, Checked) and checked.code == EXAMPLE_CODE:
+        return Bad(MSG_EXAMPLE_ROW, MSG_EXAMPLE_ROW_ZH)
+    return checked
 
 
 CREDIT_CODE: Final = Column("credit_code", "统一社会信用代码", True, _credit_code_converter)
@@ -633,7 +645,7 @@ def _credit_code(raw: Cell, cache: CodeCache) -> Checked | Bad:
         return cells.to_credit_code(raw)
     checked = cache.get(raw)
     if checked is None:
-        checked = cache[raw] = cells.to_credit_code(raw)
+        checked = cache[raw] = cast("Checked | Bad", _credit_code_converter(raw, True))
     return checked
 
 
