@@ -21,12 +21,18 @@ from hostile import (
     X_RENT,
     A,
     B,
+    ErrorValue,
+    Formula,
     X,
     assert_control_unchanged,
     baseline,
     evaluate,
+    grid,
+    rewrite_cell,
     with_x,
     write_batch,
+    write_raw_xlsx,
+    write_xlsx,
     x_record,
 )
 
@@ -46,6 +52,94 @@ def excel_error(shown: str) -> tuple[str, str]:
         f"the cell shows the Excel error {shown}: enter the value itself",
         f"单元格显示 Excel 错误值 {shown}：请直接填入实际的值",
     )
+
+
+# --- 1. cells showing an Excel error ----------------------------------------------------------------------
+
+ERRORS = ["#N/A", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#NULL!"]
+
+
+@pytest.mark.parametrize("formula", [True, False], ids=["formula", "value"])
+@pytest.mark.parametrize("shown", ERRORS)
+def test_an_error_in_an_optional_yes_no_drops_the_enterprise_never_reads_no(
+    tmp_path: Path, shown: str, formula: bool
+) -> None:
+    """Read as blank, micro_support = no: X would be paid rent and a data-line subsidy that 二（七） excludes."""
+    cell = Formula("=IF(1,NA())", shown, error=True) if formula else ErrorValue(shown)
+    path = write_raw_xlsx(tmp_path / "error.xlsx", grid(with_x(enterprises={"micro_support": cell})))
+    outcome = evaluate(path)
+    assert outcome.exit_code == 1
+    assert both(path) == [
+        ("enterprises", 5, "micro_support", "error", *excel_error(shown)),
+        ("enterprises", 5, "credit_code", "notice", X_DROPPED, X_DROPPED_ZH),
+    ]
+    assert outcome.issues()[0][4] == excel_error(shown)[0]  # the command says the same
+    assert X not in outcome.codes()
+    assert_control_unchanged(outcome)
+
+
+def test_an_error_in_the_optional_interest_paid_blocks_the_loan_subsidy(tmp_path: Path) -> None:
+    """Read as blank, interest_paid is "not given" and no longer limits A's subsidy: more money."""
+    sheets = with_x()
+    sheets["loans"][0] = {**sheets["loans"][0], "interest_paid": Formula("=F2/0", "#DIV/0!", error=True)}
+    path = write_raw_xlsx(tmp_path / "interest.xlsx", grid(sheets))
+    outcome = evaluate(path)
+    assert outcome.exit_code == 1
+    assert both(path) == [("loans", 2, "interest_paid", "error", *excel_error("#DIV/0!"))]
+    assert outcome.status(A, "loan_interest") == ("blocked", None)
+    assert (
+        outcome.lines(A)["loan_interest"]["reason"] == "input errors prevent the computation: loans row 2 interest_paid"
+    )
+    assert outcome.status(X, "rent") == ("payable", X_RENT)
+    assert_control_unchanged(outcome, except_measures=["loan_interest"])
+    assert outcome.status(B, "loan_interest") == baseline()[B, "loan_interest"][:2]
+
+
+@pytest.mark.parametrize(
+    "cell",
+    [
+        '<c r="E5" t="e"><f>1/0</f><v>#DIV/0!</v></c>',
+        '<c t="e" s="0" r="E5"><v>#DIV/0!</v></c>',  # attributes in another order, no formula
+        '<c r="E5" s="0" t="e"><f t="shared" ref="E5:E5" si="0">NA()</f><v>#DIV/0!</v></c>',
+    ],
+    ids=["formula", "attributes-reordered", "shared-formula"],
+)
+def test_an_error_cell_written_into_a_workbook_of_openpyxl(tmp_path: Path, cell: str) -> None:
+    path = write_batch(tmp_path / "batch.xlsx", with_x(enterprises={"micro_support": "否"}))
+    rewrite_cell(path, "enterprises", "E5", cell)
+    assert both(path) == [
+        ("enterprises", 5, "micro_support", "error", *excel_error("#DIV/0!")),
+        ("enterprises", 5, "credit_code", "notice", X_DROPPED, X_DROPPED_ZH),
+    ]
+
+
+def test_a_row_of_error_cells_is_listed_never_skipped_as_blank(tmp_path: Path) -> None:
+    sheets = with_x()
+    sheets["data_lines"].append(
+        {"credit_code": ErrorValue("#REF!"), "year": ErrorValue("#REF!"), "fee_paid": ErrorValue("#N/A")}
+    )
+    path = write_raw_xlsx(tmp_path / "refs.xlsx", grid(sheets))
+    outcome = evaluate(path)
+    assert outcome.exit_code == 1
+    assert both(path) == [
+        ("data_lines", 6, "credit_code", "error", *excel_error("#REF!")),
+        ("data_lines", 6, "year", "error", *excel_error("#REF!")),
+        ("data_lines", 6, "fee_paid", "error", *excel_error("#N/A")),
+    ]
+    assert [issue[3] for issue in outcome.issues()] == ["error"] * 3
+    assert_control_unchanged(outcome)
+
+
+def test_an_error_in_a_column_that_is_not_read_is_no_issue(tmp_path: Path) -> None:
+    layout = grid(with_x())
+    for rows in layout.values():
+        rows[0].append("备注")
+        for row in rows[1:]:
+            row.append(ErrorValue("#N/A"))
+    outcome = evaluate(write_raw_xlsx(tmp_path / "notes.xlsx", layout))
+    assert outcome.exit_code == 0
+    assert {issue[3] for issue in outcome.issues()} == {"notice"}  # the unknown column, once per sheet
+    assert_control_unchanged(outcome)
 
 
 # --- 2. the template's example row -----------------------------------------------------------------------
@@ -74,6 +168,89 @@ def test_the_example_credit_code_is_an_error_in_every_sheet(tmp_path: Path, code
     assert EXAMPLE_CODE not in outcome.codes()
     assert outcome.status(X, "rent") == ("payable", X_RENT)
     assert_control_unchanged(outcome)
+
+
+# --- 3. cells merged down over several rows --------------------------------------------------------------
+
+
+def two_leases() -> dict[str, list[dict[str, object]]]:
+    """X's rent of 36,600 for 2016 as two lease rows (5 and 6) of half a year and 18,300 each."""
+    sheets = with_x(leases={"period_end": "2016-06-30", "rent_paid": 18300})
+    sheets["leases"].append(x_record("leases", period_start="2016-07-01", rent_paid=18300))
+    return sheets
+
+
+def merged(ref: str, rows: int) -> tuple[str, str]:
+    return (
+        f"part of a merged cell {ref} covering {rows} rows: give each row its own value",
+        f"属于合并单元格 {ref}（跨{rows}行）：请取消合并，每行分别填写各自的值",
+    )
+
+
+def test_an_amount_merged_over_two_rows_is_an_error_on_both_never_paid_twice(tmp_path: Path) -> None:
+    """Copied onto both rows, one invoice of 36,600 would pay 43,920.00 instead of 21,960.00."""
+    sheets = two_leases()
+    sheets["leases"][-2]["rent_paid"] = 36600  # one invoice for the year, merged over both rows
+    path = write_batch(tmp_path / "merged.xlsx", sheets, merges={"leases": ["A5:A6", "G5:G6"]})
+    outcome = evaluate(path)
+    assert outcome.exit_code == 1
+    assert both(path) == [
+        ("leases", 5, "rent_paid", "error", *merged("G5:G6", 2)),
+        ("leases", 6, "rent_paid", "error", *merged("G5:G6", 2)),
+    ]
+    assert [i[4] for i in outcome.issues()] == [merged("G5:G6", 2)[0]] * 2
+    assert outcome.status(X, "rent") == ("blocked", None)
+    assert_control_unchanged(outcome)
+
+
+@pytest.mark.parametrize(
+    ("ref", "columns"),
+    [
+        ("D5:D6", ["area_m2"]),
+        ("E5:E6", ["period_start"]),
+        ("F5:F6", ["period_end"]),
+        ("F5:G6", ["period_end", "rent_paid"]),
+    ],
+)
+def test_numbers_and_dates_merged_down_are_errors(tmp_path: Path, ref: str, columns: list[str]) -> None:
+    sheets = two_leases()
+    for row in sheets["leases"][-2:]:
+        row["period_start"], row["period_end"] = "2016-01-01", "2016-12-31"
+    path = write_batch(tmp_path / "merged.xlsx", sheets, merges={"leases": [ref]})
+    assert both(path) == [("leases", row, column, "error", *merged(ref, 2)) for row in (5, 6) for column in columns]
+    outcome = evaluate(path)
+    assert outcome.status(X, "rent") == ("blocked", None)
+    assert_control_unchanged(outcome)
+
+
+def test_a_year_merged_down_is_an_error(tmp_path: Path) -> None:
+    sheets = with_x(data_lines={"fee_paid": 500})
+    sheets["data_lines"].append(x_record("data_lines", fee_paid=500))
+    path = write_batch(tmp_path / "merged.xlsx", sheets, merges={"data_lines": ["B5:B6"]})
+    assert both(path) == [("data_lines", row, "year", "error", *merged("B5:B6", 2)) for row in (5, 6)]
+    assert evaluate(path).status(X, "data_line") == ("blocked", None)
+
+
+def test_text_and_yes_no_merged_down_are_read_on_each_row(tmp_path: Path) -> None:
+    """The credit code, the building and planned_building say the same of both leases: read so."""
+    sheets = two_leases()
+    for row in sheets["leases"][-2:]:
+        row["building"] = "潼南电子商务大厦"
+    sheets["leases"][-1]["building"] = None
+    sheets["leases"][-1]["planned_building"] = None
+    outcome = evaluate(write_batch(tmp_path / "merged.xlsx", sheets, merges={"leases": ["A5:A6", "B5:B6", "C5:C6"]}))
+    assert (outcome.exit_code, outcome.issues()) == (0, [])
+    assert outcome.status(X, "rent") == ("payable", X_RENT)
+    assert_control_unchanged(outcome)
+
+
+def test_an_amount_merged_over_a_data_row_and_a_blank_row_is_still_an_error(tmp_path: Path) -> None:
+    """The range covers two rows: whose amount it is only the clerk knows (the blank row is no record)."""
+    layout = grid(with_x())
+    layout["leases"].append([None] * len(layout["leases"][0]))
+    layout["leases"].append(["", "", "", "", "", "", "note"][: len(layout["leases"][0])])
+    path = write_xlsx(tmp_path / "merged.xlsx", layout, merges={"leases": ["G5:G6"]})
+    assert both(path)[0] == ("leases", 5, "rent_paid", "error", *merged("G5:G6", 2))
 
 
 # --- 4. a loan entered twice -------------------------------------------------------------------------------

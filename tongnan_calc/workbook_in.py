@@ -362,6 +362,7 @@ def check_file(path: Path) -> None:
 # --- reading sheets ---------------------------------------------------------------------
 
 Rows = Sequence[Sequence[Cell]]
+Merges = Sequence[tuple[tuple[int, int], tuple[int, int]]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -370,6 +371,8 @@ class RawSheet:
     name: str
     rows: Rows
     uncached: frozenset[tuple[int, int]] = frozenset()  # (row, column) of formulas without a value
+    errors: Mapping[tuple[int, int], str] = field(default_factory=dict)  # (row, column) -> the Excel error shown
+    merged: Merges = ()  # calamine's merged ranges: ((top, left), (bottom, right)), 0-based
 
 
 def _first_line(error: BaseException) -> str:
@@ -430,25 +433,10 @@ def _reader_errors(path: Path) -> Iterator[None]:
         raise found from None
 
 
-def _sheet_rows(book: CalamineWorkbook, name: str) -> Rows:
+def _sheet_rows(book: CalamineWorkbook, name: str) -> tuple[Rows, Merges]:
     sheet = book.get_sheet_by_name(name)
     rows: list[list[Cell]] = sheet.to_python(skip_empty_area=False)
-    _fill_merged(rows, sheet.merged_cell_ranges or ())
-    return rows
-
-
-def _fill_merged(rows: list[list[Cell]], merged: Sequence[tuple[tuple[int, int], tuple[int, int]]]) -> None:
-    """A cell merged down over several rows shows its value on each: read it so.
-
-    (A credit code merged over two lease rows belongs to both; read as blank, the
-    second row would be dropped and the rent computed from the first alone.)"""
-    for (top, column), (bottom, _) in merged:
-        if bottom <= top or top >= len(rows) or column >= len(rows[top]):
-            continue
-        value = rows[top][column]
-        for row in rows[top + 1 : bottom + 1]:
-            if column < len(row) and row[column] == "":
-                row[column] = value
+    return rows, tuple(sheet.merged_cell_ranges or ())
 
 
 def _prefetched(
@@ -467,16 +455,19 @@ def _prefetched(
         return
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="tongnan-read") as pool:
         scans.through(wanted[0][1])  # a sheet is scanned before calamine allocates it
-        pending: Future[Rows] = pool.submit(_sheet_rows, book, wanted[0][1])
+        pending: Future[tuple[Rows, Merges]] = pool.submit(_sheet_rows, book, wanted[0][1])
         try:
             scans.through(None)
             for index, (spec, name) in enumerate(wanted):
                 with _reader_errors(path):
-                    rows = pending.result()
+                    rows, merged = pending.result()
                 if index + 1 < len(wanted):
                     pending = pool.submit(_sheet_rows, book, wanted[index + 1][1])
                 scan = scans.found.get(name)
-                yield RawSheet(spec, name, rows, scan.uncached_formulas if scan else frozenset())
+                if scan is None:
+                    yield RawSheet(spec, name, rows, merged=merged)
+                else:
+                    yield RawSheet(spec, name, rows, scan.uncached_formulas, scan.errors, merged)
                 del rows
         finally:
             pending.cancel()
@@ -1147,16 +1138,120 @@ MSG_UNCACHED: Final = (
 MSG_UNCACHED_ZH: Final = "公式没有计算结果（文件不是由 Excel 保存的）：请在 Excel 中打开并保存，或直接填入数值"
 
 
-def _flag_uncached(parsed: Parsed, found: frozenset[tuple[int, int]]) -> None:
-    """A formula cell calamine reads as blank is an error on its cell, never a blank."""
+def _flag_cells(parsed: Parsed, found: Iterable[tuple[int, int, str, str]]) -> None:
+    """Errors on cells given by Excel row and 1-based column (``message``, ``zh``), in the known
+    columns of the data rows; each replaces what the converter said of that cell ("got blank"
+    was calamine's reading, not the cell's)."""
     index_of = {number: index for index, number in enumerate(parsed.numbers)}
     columns = dict(parsed.layout.positions)
-    for row, column in sorted(found):
+    for row, column, message, zh in found:
         index, known = index_of.get(row), columns.get(column - 1)
         if index is not None and known is not None:
             others = [i for i in parsed.issues.get(index, ()) if i.column != known.key]
-            parsed.issues[index] = others  # "got blank" was calamine's reading, not the cell's
-            parsed.add(index, known, MSG_UNCACHED, zh=MSG_UNCACHED_ZH)
+            parsed.issues[index] = others
+            parsed.add(index, known, message, zh=zh)
+
+
+def _flag_uncached(parsed: Parsed, found: frozenset[tuple[int, int]]) -> None:
+    """A formula cell calamine reads as blank is an error on its cell, never a blank."""
+    _flag_cells(parsed, ((row, column, MSG_UNCACHED, MSG_UNCACHED_ZH) for row, column in sorted(found)))
+
+
+MSG_EXCEL_ERROR: Final = "the cell shows the Excel error {error}: enter the value itself"
+MSG_EXCEL_ERROR_ZH: Final = "单元格显示 Excel 错误值 {error}：请直接填入实际的值"
+
+
+def _show_errors(rows: Rows, errors: Mapping[tuple[int, int], str], layout: Layout) -> None:
+    """Put the error an error cell shows (``#DIV/0!``) in its place among the raw cells of the data
+    rows, where calamine gave a blank: a row of error cells is then not a blank row, and the issue
+    shows the error as the value seen."""
+    known = {position for position, _ in layout.positions}
+    for (row, column), error in errors.items():
+        index, position = row - 1, column - 1
+        if index > layout.header_index and position in known and index < len(rows):
+            cells_of_row = rows[index]
+            if position < len(cells_of_row) and cells_of_row[position] == "" and isinstance(cells_of_row, list):
+                cells_of_row[position] = error
+
+
+def _flag_errors(parsed: Parsed, errors: Mapping[tuple[int, int], str]) -> None:
+    """A cell showing an Excel error (#N/A, #DIV/0!, ...) is an error on its cell in every known
+    column, required or optional: calamine reads it as blank, which would mean "no" or "not given"."""
+    _flag_cells(
+        parsed,
+        (
+            (row, column, MSG_EXCEL_ERROR.format(error=error), MSG_EXCEL_ERROR_ZH.format(error=error))
+            for (row, column), error in sorted(errors.items())
+        ),
+    )
+
+
+# --- merged cells -------------------------------------------------------------------------
+
+_FILLED_DOWN: Final = frozenset({cells.to_text, cells.to_yes_no, cells.to_hq_type, cells.to_demo_level})
+
+
+def fills_down(column: Column) -> bool:
+    """Whether a cell of ``column`` merged down over several rows is read on each of them.
+
+    Yes for the credit code and the text, yes/no and choice columns: a merged value
+    there says the same thing of every row it covers (one enterprise, one building, a
+    yes for each lease), exactly as if it were typed on each.  No for the amount,
+    number, year and date columns: a merged 36,600 over two invoices is one amount
+    for both, not 36,600 each, and copying it would pay it twice; which share belongs
+    to which row, or whether a date is each row's own, only the clerk knows."""
+    return column is CREDIT_CODE or column.convert in _FILLED_DOWN
+
+
+@dataclass(frozen=True, slots=True)
+class _Span:
+    """A merged range over several rows whose cells cannot be read on each row."""
+
+    top: int  # Excel rows
+    bottom: int
+    ref: str  # F2:F3
+    columns: tuple[int, ...]  # the 1-based known columns it covers that are not read
+
+
+def _fill_merged(rows: Rows, merged: Merges, layout: Layout) -> list[_Span]:
+    """Read a cell merged down over several rows on each row it covers where ``fills_down``
+    says so (calamine gives its value on the top row only); return the other ranges over
+    several rows, whose cells are errors on every data row they cover.
+
+    (A credit code merged over two lease rows belongs to both; read as blank, the
+    second row would be dropped and the rent computed from the first alone.)  A range
+    that begins on or above the header row is never filled down (its value is a header)."""
+    columns = dict(layout.positions)
+    spans: list[_Span] = []
+    for (top, left), (bottom, right) in merged:
+        if bottom <= top or bottom <= layout.header_index:
+            continue
+        below_header = top > layout.header_index
+        refused = [
+            position
+            for position in range(left, right + 1)
+            if position in columns and not (below_header and fills_down(columns[position]))
+        ]
+        if refused:
+            ref = f"{_letter(left)}{top + 1}:{_letter(right)}{bottom + 1}"
+            spans.append(_Span(top + 1, bottom + 1, ref, tuple(p + 1 for p in refused)))
+        if left not in columns or left in refused or top >= len(rows) or left >= len(rows[top]):
+            continue
+        value = rows[top][left]
+        for row in rows[top + 1 : bottom + 1]:
+            if left < len(row) and row[left] == "" and isinstance(row, list):
+                row[left] = value
+    return spans
+
+
+def _flag_merged(parsed: Parsed, spans: Sequence[_Span]) -> None:
+    found: list[tuple[int, int, str, str]] = []
+    for span in spans:
+        count = span.bottom - span.top + 1
+        message = f"part of a merged cell {span.ref} covering {count} rows: give each row its own value"
+        zh = f"属于合并单元格 {span.ref}（跨{count}行）：请取消合并，每行分别填写各自的值"
+        found.extend((row, column, message, zh) for row in range(span.top, span.bottom + 1) for column in span.columns)
+    _flag_cells(parsed, sorted(found))
 
 
 def _take_sheet(join: _Join, source: Path | str, sheet: RawSheet) -> int:
@@ -1174,9 +1269,16 @@ def _take_sheet(join: _Join, source: Path | str, sheet: RawSheet) -> int:
     if errors:
         join.unusable[spec.key] = errors
         return 0
+    spans = _fill_merged(sheet.rows, sheet.merged, layout) if sheet.merged else []
+    if sheet.errors:
+        _show_errors(sheet.rows, sheet.errors, layout)
     parsed = _parse(spec, sheet.rows, layout, join.codes)
     if sheet.uncached:
         _flag_uncached(parsed, sheet.uncached)
+    if sheet.errors:
+        _flag_errors(parsed, sheet.errors)
+    if spans:
+        _flag_merged(parsed, spans)
     _cross_checks(parsed)
     if spec.key == ENTERPRISES:
         _take_enterprises(join, parsed)
