@@ -29,6 +29,7 @@ from hostile import (
     evaluate,
     grid,
     rewrite_cell,
+    run_json,
     with_x,
     write_batch,
     write_raw_xlsx,
@@ -286,3 +287,139 @@ def test_a_loan_entered_twice_blocks_the_subsidy_never_pays_it_twice(tmp_path: P
     once = evaluate(write_batch(tmp_path / "once.xlsx", with_x()))
     assert once.status(A, "loan_interest") == baseline()[A, "loan_interest"][:2]
     assert Decimal(str(once.status(A, "loan_interest")[1])) > 0
+
+
+# --- 5. a value under a misnamed header --------------------------------------------------------------------
+
+MICRO = "享受微企扶持（是/否）"
+LOOKS_LIKE_MICRO = (
+    f"unknown column {MICRO} (E) looks like micro_support (享受微企扶持): rename the header, or it is ignored",
+    f"未识别的列“{MICRO}”（E列）像是享受微企扶持（micro_support）：请改正表头，否则该列被忽略",
+)
+UNDER_MICRO = (
+    f"value under the unknown column {MICRO} (E), which is not read: "
+    "rename the header to 享受微企扶持 (or micro_support)",
+    f"此值位于未识别的列“{MICRO}”（E列）下，未被读取：请将表头改为“享受微企扶持”（或 micro_support）",
+)
+
+
+def misnamed(tmp_path: Path, micro_x: object, *, extra: bool = False) -> Path:
+    layout = grid(with_x(enterprises={"micro_support": micro_x}), lang="zh")
+    enterprises = layout["企业信息"]
+    enterprises[0][enterprises[0].index("享受微企扶持")] = MICRO if not extra else "享受微企扶持"
+    if extra:
+        enterprises[0].append(f" {MICRO} ")
+        for row in enterprises[1:]:
+            row.append("是")
+    return write_xlsx(tmp_path / "misnamed.xlsx", layout)
+
+
+def test_a_value_under_a_misnamed_column_is_an_error_never_read_as_no(tmp_path: Path) -> None:
+    """Ignored, 享受微企扶持（是/否） = 是 would read as no: X paid rent that 二（七） excludes."""
+    path = misnamed(tmp_path, "是")
+    outcome = run_json(path, lang="zh")
+    assert outcome.exit_code == 1
+    assert both(path) == [
+        ("enterprises", None, None, "warning", *LOOKS_LIKE_MICRO),
+        ("enterprises", 2, "micro_support", "error", *UNDER_MICRO),  # A: 否
+        (
+            "enterprises",
+            2,
+            "credit_code",
+            "notice",
+            "enterprise dropped: 7 rows for it in other sheets not used (leases: 2, data_lines: 2, sales: 2, loans: 1)",
+            "该企业未读入：其他工作表中属于它的7行未使用（办公租赁2行，数据专线2行，年销售额2行，贷款1行）",
+        ),
+        ("enterprises", 5, "micro_support", "error", *UNDER_MICRO),  # X: 是
+        ("enterprises", 5, "credit_code", "notice", X_DROPPED, X_DROPPED_ZH),
+    ]
+    assert outcome.codes() == {B, "92500223MA5YP6HC1K"}
+
+
+def test_a_misnamed_column_left_blank_is_a_warning_only(tmp_path: Path) -> None:
+    layout = grid(with_x(), lang="zh")
+    enterprises = layout["企业信息"]
+    position = enterprises[0].index("享受微企扶持")
+    enterprises[0][position] = MICRO
+    for row in enterprises[1:]:
+        row[position] = None
+    path = write_xlsx(tmp_path / "blank.xlsx", layout)
+    outcome = evaluate(path)
+    assert outcome.exit_code == 0
+    assert both(path) == [("enterprises", None, None, "warning", *LOOKS_LIKE_MICRO)]
+    assert outcome.status(X, "rent") == ("payable", X_RENT)
+    assert_control_unchanged(outcome)
+
+
+def test_a_lookalike_beside_the_column_itself_is_a_warning_only(tmp_path: Path) -> None:
+    path = misnamed(tmp_path, None, extra=True)
+    outcome = evaluate(path)
+    assert outcome.exit_code == 0
+    letter = "L"  # after the 11 columns of 企业信息
+    assert both(path) == [
+        (
+            "enterprises",
+            None,
+            None,
+            "warning",
+            LOOKS_LIKE_MICRO[0].replace("(E)", f"({letter})"),
+            LOOKS_LIKE_MICRO[1].replace("（E列）", f"（{letter}列）"),
+        )
+    ]
+    assert_control_unchanged(outcome)
+
+
+def test_an_english_key_inside_a_header_is_a_lookalike_too(tmp_path: Path) -> None:
+    layout = grid(with_x())
+    loans = layout["loans"]
+    loans[0][loans[0].index("interest_paid")] = "Interest_Paid [yuan]"
+    path = write_xlsx(tmp_path / "key.xlsx", layout)
+    assert both(path) == [
+        (
+            "loans",
+            None,
+            None,
+            "warning",
+            "unknown column Interest_Paid [yuan] (G) looks like interest_paid (当年实付利息): "
+            "rename the header, or it is ignored",
+            "未识别的列“Interest_Paid [yuan]”（G列）像是当年实付利息（interest_paid）：请改正表头，否则该列被忽略",
+        ),
+        (
+            "loans",
+            2,
+            "interest_paid",
+            "error",
+            "value under the unknown column Interest_Paid [yuan] (G), which is not read: "
+            "rename the header to 当年实付利息 (or interest_paid)",
+            "此值位于未识别的列“Interest_Paid [yuan]”（G列）下，未被读取：请将表头改为“当年实付利息”（或 interest_paid）",
+        ),
+    ]
+    outcome = evaluate(path)
+    assert outcome.status(A, "loan_interest") == ("blocked", None)
+    assert_control_unchanged(outcome, except_measures=["loan_interest"])
+
+
+def test_a_misnamed_required_column_leaves_the_sheet_unused_and_says_what_it_looks_like(tmp_path: Path) -> None:
+    layout = grid(with_x(), lang="zh")
+    leases = layout["办公租赁"]
+    leases[0][leases[0].index("实付租金")] = "实付租金（元）"
+    path = write_xlsx(tmp_path / "rent.xlsx", layout)
+    assert both(path) == [
+        (
+            "leases",
+            None,
+            "rent_paid",
+            "error",
+            "required column rent_paid (实付租金) is missing from header row 1; no row of this sheet is used",
+            "表头行（第1行）缺少必填列实付租金（rent_paid）；本工作表各行均不使用",
+        ),
+        (
+            "leases",
+            None,
+            None,
+            "warning",
+            "unknown column 实付租金（元） (G) looks like rent_paid (实付租金): rename the header, or it is ignored",
+            "未识别的列“实付租金（元）”（G列）像是实付租金（rent_paid）：请改正表头，否则该列被忽略",
+        ),
+    ]
+    assert evaluate(path).status(X, "rent") == ("blocked", None)

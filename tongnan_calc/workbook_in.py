@@ -496,7 +496,8 @@ class Layout:
     positions: tuple[tuple[int, Column], ...]  # usable columns, left to right
     missing: tuple[Column, ...]
     duplicates: tuple[tuple[Column, tuple[int, ...]], ...]
-    unknown: tuple[tuple[int, str], ...]
+    unknown: tuple[tuple[int, str], ...]  # (position, header text), lookalikes aside
+    lookalikes: tuple[tuple[int, str, Column], ...] = ()  # unknown columns that look like a known one
 
     position: dict[str, int] = field(default_factory=dict)  # column key -> position
 
@@ -511,27 +512,55 @@ def _header_index(rows: Rows) -> int:
     return -1
 
 
+_BRACKETS: Final = frozenset("()（）[]［］【】{}｛｝<>＜＞《》〈〉「」『』")
+
+
+def _bare(text: str) -> str:
+    """A header without its spaces and brackets, in lower case: 享受微企扶持（是/否） -> 享受微企扶持是/否."""
+    return "".join(ch for ch in text.lower() if not ch.isspace() and ch not in _BRACKETS)
+
+
+def looks_like(sheet: str, text: str) -> Column | None:
+    """The known column of sheet ``sheet`` that an unknown header ``text`` looks like: the one whose
+    Chinese header or key it contains (spaces and brackets aside; the longest such name wins).
+
+    SPEC §3 ignores unknown columns; but 享受微企扶持（是/否） is a value given under a wrong
+    name, and ignored it would read every enterprise as not enjoying micro-enterprise support."""
+    bare = _bare(text)
+    found: Column | None = None
+    longest = 0
+    for column in _COLUMNS[sheet].values():
+        for name in map(_bare, (column.header, column.key)):
+            if len(name) > longest and name in bare:
+                found, longest = column, len(name)
+    return found
+
+
 def _layout(spec: SheetSpec, rows: Rows) -> Layout:
     index = _header_index(rows)
     by_name = _lookup((c.key, c.key, c.header) for c in spec.columns)
     columns = _COLUMNS[spec.key]
     found: dict[str, list[int]] = defaultdict(list)
     unknown: list[tuple[int, str]] = []
+    lookalikes: list[tuple[int, str, Column]] = []
     for position, cell in enumerate(rows[index] if index >= 0 else ()):
         text = cell if isinstance(cell, str) else cells.shown(cell)
         if not text.strip():
             continue
         key = by_name.get(_name_key(text))
-        if key is None:
-            unknown.append((position, text.strip()))
-        else:
+        if key is not None:
             found[key].append(position)
+        elif (like := looks_like(spec.key, text)) is not None:
+            lookalikes.append((position, text.strip(), like))
+        else:
+            unknown.append((position, text.strip()))
     return Layout(
         header_index=index,
         positions=tuple(sorted((p[0], columns[k]) for k, p in found.items() if len(p) == 1)),
         missing=tuple(c for c in spec.columns if c.required and c.key not in found),
         duplicates=tuple((columns[k], tuple(p)) for k, p in found.items() if len(p) > 1),
         unknown=tuple(unknown),
+        lookalikes=tuple(lookalikes),
     )
 
 
@@ -601,6 +630,21 @@ def _sheet_issues(spec: SheetSpec, layout: Layout) -> list[InputIssue]:
         for c in layout.missing
     ]
     issues.extend(_sheet_error(spec, c, _duplicate_text(c, p)) for c, p in layout.duplicates)
+    for position, text, like in layout.lookalikes:
+        issues.append(
+            InputIssue(
+                sheet=spec.key,
+                row=None,
+                column=None,
+                header=None,
+                value=text,
+                severity="warning",
+                message=f"unknown column {text} ({_letter(position)}) looks like {_label(like.key, like.header)}: "
+                "rename the header, or it is ignored",
+                message_zh=f"未识别的列“{text}”（{_letter(position)}列）像是{_label_zh(like.key, like.header)}："
+                "请改正表头，否则该列被忽略",
+            )
+        )
     if layout.unknown:
         names = ", ".join(f"{text} ({_letter(p)})" for p, text in layout.unknown)
         names_zh = "、".join(f"{text}（{_letter(p)}列）" for p, text in layout.unknown)
@@ -1166,6 +1210,7 @@ def _show_errors(rows: Rows, errors: Mapping[tuple[int, int], str], layout: Layo
     rows, where calamine gave a blank: a row of error cells is then not a blank row, and the issue
     shows the error as the value seen."""
     known = {position for position, _ in layout.positions}
+    known.update(position for position, _, _ in layout.lookalikes)  # a value under a misnamed header
     for (row, column), error in errors.items():
         index, position = row - 1, column - 1
         if index > layout.header_index and position in known and index < len(rows):
@@ -1254,6 +1299,37 @@ def _flag_merged(parsed: Parsed, spans: Sequence[_Span]) -> None:
     _flag_cells(parsed, sorted(found))
 
 
+def _flag_lookalikes(parsed: Parsed) -> None:
+    """A value under an unknown column that looks like a known column missing from the sheet is an
+    error on its cell: it was given under a wrong name (blank cells there say nothing: no issue)."""
+    layout = parsed.layout
+    for position, text, like in layout.lookalikes:
+        if like.key in layout.position:
+            continue  # the column itself is there: the lookalike's warning says it is ignored
+        letter = _letter(position)
+        message = (
+            f"value under the unknown column {text} ({letter}), which is not read: "
+            f"rename the header to {like.header} (or {like.key})"
+        )
+        zh = f"此值位于未识别的列“{text}”（{letter}列）下，未被读取：请将表头改为“{like.header}”（或 {like.key}）"
+        for index, row in enumerate(parsed.rows):
+            raw = row[position] if position < len(row) else ""
+            if cells.is_blank(raw):
+                continue
+            issue = InputIssue(
+                sheet=parsed.spec.key,
+                row=parsed.numbers[index],
+                column=like.key,
+                header=like.header,
+                value=cells.seen(raw),
+                severity="error",
+                message=message,
+                credit_code=parsed.codes[index],
+                message_zh=zh,
+            )
+            parsed.issues.setdefault(index, []).append(issue)
+
+
 def _take_sheet(join: _Join, source: Path | str, sheet: RawSheet) -> int:
     """Convert one sheet into ``join``; return the number of data rows read."""
     spec = sheet.spec
@@ -1279,6 +1355,8 @@ def _take_sheet(join: _Join, source: Path | str, sheet: RawSheet) -> int:
         _flag_errors(parsed, sheet.errors)
     if spans:
         _flag_merged(parsed, spans)
+    if layout.lookalikes:
+        _flag_lookalikes(parsed)
     _cross_checks(parsed)
     if spec.key == ENTERPRISES:
         _take_enterprises(join, parsed)
