@@ -37,7 +37,7 @@ from hostile import (
     x_record,
 )
 
-from tongnan_calc.workbook_in import EXAMPLE_CODE, read_workbook
+from tongnan_calc.workbook_in import EXAMPLE_CODE, WorkbookError, read_workbook
 
 X_DROPPED = "enterprise dropped: 3 rows for it in other sheets not used (leases: 1, data_lines: 1, sales: 1)"
 X_DROPPED_ZH = "该企业未读入：其他工作表中属于它的3行未使用（办公租赁1行，数据专线1行，年销售额1行）"
@@ -423,3 +423,16 @@ def test_a_misnamed_required_column_leaves_the_sheet_unused_and_says_what_it_loo
         ),
     ]
     assert evaluate(path).status(X, "rent") == ("blocked", None)
+
+
+def test_a_misnamed_required_column_of_enterprises_is_fatal_and_names_the_lookalike(tmp_path: Path) -> None:
+    layout = grid(with_x(), lang="zh")
+    layout["企业信息"][0][1] = "企业名称（全称）"
+    path = write_xlsx(tmp_path / "name.xlsx", layout)
+    with pytest.raises(WorkbookError) as caught:
+        read_workbook(path)
+    assert (caught.value.say.zh, caught.value.say.en) == (
+        f"{path}：工作表“企业信息”缺少必填列企业名称（name）；其表头行是第1行（B列“企业名称（全称）”像是企业名称：请改正表头）",
+        f"{path}: sheet '企业信息' is missing required column name (企业名称); its header row is row 1 "
+        "(column B '企业名称（全称）' looks like name: rename the header)",
+    )

@@ -580,6 +580,16 @@ def _missing_text(missing: Sequence[Column]) -> Say:
     return Say(f"缺少必填列{labels_zh}", f"missing required {noun} {labels}")
 
 
+def _lookalike_text(layout: Layout) -> Say:
+    """'' or, for the missing columns that a header looks like, how to fix the header row."""
+    found = [(p, text, like) for p, text, like in layout.lookalikes if like in layout.missing]
+    if not found:
+        return Say("", "")
+    zh = "、".join(f"{_letter(p)}列“{text}”像是{like.header}" for p, text, like in found)
+    en = ", ".join(f"column {_letter(p)} {text!r} looks like {like.key}" for p, text, like in found)
+    return Say(f"（{zh}：请改正表头）", f" ({en}: rename the header)")
+
+
 def _enterprise_layout(source: Path | str, sheet: RawSheet) -> Layout:
     layout = _layout(sheet.spec, sheet.rows)
     name = sheet.name
@@ -588,11 +598,12 @@ def _enterprise_layout(source: Path | str, sheet: RawSheet) -> Layout:
     if layout.missing:
         header_row = layout.header_index + 1
         missing = _missing_text(layout.missing)
+        like = _lookalike_text(layout)
         raise _fail(
             source,
             Say(
-                f"工作表“{name}”{missing.zh}；其表头行是第{header_row}行",
-                f"sheet {name!r} is {missing.en}; its header row is row {header_row}",
+                f"工作表“{name}”{missing.zh}；其表头行是第{header_row}行{like.zh}",
+                f"sheet {name!r} is {missing.en}; its header row is row {header_row}{like.en}",
             ),
         )
     if layout.duplicates:
