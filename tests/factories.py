@@ -14,6 +14,7 @@ from decimal import Decimal
 
 from tongnan_calc.messages import render
 from tongnan_calc.model import (
+    SHEET_NAMES_ZH,
     DataLine,
     Enterprise,
     InputIssue,
@@ -246,4 +247,5 @@ def assert_ineligible(line: Line, clause: str, *fragments: str) -> str:
 def assert_blocked(line: Line, sheet: str) -> None:
     assert line.status is Status.BLOCKED, (line.status, render(line.reason, "zh"))
     assert line.amount is None
-    assert sheet in render(line.reason, "zh")
+    assert sheet in render(line.reason, "en")
+    assert SHEET_NAMES_ZH[sheet] in render(line.reason, "zh")  # the cells are named in the reader's language

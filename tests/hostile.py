@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import resource
 import signal
 import struct
@@ -24,6 +25,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import zipfile
 import zlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -278,6 +280,13 @@ class Formula:
 
 
 @dataclass(frozen=True)
+class ErrorValue:
+    """A cell holding an Excel error value (``t="e"``) without a formula, as typed or pasted as values."""
+
+    shown: str  # #N/A, #DIV/0!, ...
+
+
+@dataclass(frozen=True)
 class At:
     """A cell placed at an explicit reference (e.g. ``XFD1048576``), not after the previous one."""
 
@@ -309,6 +318,8 @@ def xml_text(text: str) -> str:
 def _cell_xml(ref: str, value: object) -> str:
     if isinstance(value, At):
         return _cell_xml(value.ref, value.value)
+    if isinstance(value, ErrorValue):
+        return f'<c r="{ref}" t="e"><v>{escape(value.shown)}</v></c>'
     if isinstance(value, Formula):
         formula = f"<f>{escape(value.text.removeprefix('='))}</f>"
         cached = value.cached
@@ -399,6 +410,28 @@ def write_raw_xlsx(path: Path, sheets: Grid, *, hidden_sheets: Iterable[str] = (
     members = [deflated(name, data) for name, data in package_parts(names, hidden_sheets)]
     members += [deflated(f"xl/worksheets/sheet{i}.xml", sheet_xml(rows)) for i, rows in enumerate(sheets.values(), 1)]
     return raw_zip(path, members)
+
+
+def rewrite_cell(path: Path, sheet: str, ref: str, cell: str) -> Path:
+    """Replace cell ``ref`` of the sheet named ``sheet`` of a workbook openpyxl wrote by the XML ``cell``
+    (e.g. ``<c r="F2" t="e"><f>1/0</f><v>#DIV/0!</v></c>``), keeping every other member as it was."""
+    with zipfile.ZipFile(path) as archive:
+        members = [(info, archive.read(info)) for info in archive.infolist()]
+        book = openpyxl.load_workbook(path, read_only=True)
+        index = book.sheetnames.index(sheet) + 1
+        book.close()
+    target = f"xl/worksheets/sheet{index}.xml"
+    pattern = re.compile(rf'<c r="{ref}"(?:[^>]*/>|[^>]*>.*?</c>)'.encode(), re.DOTALL)
+    out = path.with_suffix(".tmp")
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for info, data in members:
+            written = data
+            if info.filename == target:
+                written, count = pattern.subn(cell.encode(), data)
+                assert count == 1, (ref, count)
+            archive.writestr(info, written)
+    out.replace(path)
+    return path
 
 
 # --- zips by hand --------------------------------------------------------------------------------

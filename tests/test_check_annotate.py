@@ -543,6 +543,43 @@ def issue(message: str, column: str | None = "x", header: str | None = None) -> 
             "credit code not in enterprises",
             "先在企业信息表中加上该企业，或更正代码 / add the enterprise to 企业信息 (enterprises) or correct the code",
         ),
+        (
+            "the cell shows the Excel error #DIV/0!: enter the value itself",
+            "在单元格中直接填入实际的值，不要留下出错的公式或错误值 / "
+            "type the value itself in the cell, not a formula that fails or an error value",
+        ),
+        (
+            "a formula without a computed value (the file was not saved by Excel): "
+            "open and save it in Excel, or type the value",
+            "在 Excel 中打开并保存该文件，或把公式换成数值 / "
+            "open and save the file in Excel, or replace the formula by its value",
+        ),
+        (
+            "the template's example row: delete it before the run",
+            "删除模板自带的示例行，或用真实数据覆盖它 / "
+            "delete the template's example row, or overwrite it with real data",
+        ),
+        (
+            "part of a merged cell G2:G3 covering 2 rows: give each row its own value",
+            "取消合并单元格，在每一行分别填写该行自己的值 / unmerge the cells and give each row its own value",
+        ),
+        (
+            "duplicate loan 'L-1' for this enterprise (also on row 3); each loan is entered once",
+            "每笔贷款只留一行；不同的贷款请填不同的贷款编号 / "
+            "keep one row per loan; give different loans different loan ids",
+        ),
+        (
+            "unknown column 享受微企扶持（是/否） (E) looks like micro_support (享受微企扶持): "
+            "rename the header, or it is ignored",
+            "把表头改为规定的列名（见“说明”工作表）；如该列与之无关，请换一个列名 / "
+            "rename the header to the column's name; if the column is something else, give it another name",
+        ),
+        (
+            "value under the unknown column 享受微企扶持（是/否） (E), which is not read: "
+            "rename the header to 享受微企扶持 (or micro_support)",
+            "把该列的表头改为规定的列名，这一列的值才会被读取 / "
+            "rename the header of that column so that its values are read",
+        ),
         ("something new", ""),
     ],
 )
@@ -580,4 +617,51 @@ def test_annotate_the_shipped_example(tmp_path: Path) -> None:
         ("企业信息", "B19"): WARNING_COLOR,
         ("leases", "D15"): ERROR_COLOR,
         ("data_lines", "A10"): ERROR_COLOR,
+    }
+
+
+def test_annotate_marks_a_misnamed_header_its_values_and_a_merged_amount(tmp_path: Path) -> None:
+    """The warning goes on the misnamed header itself, its values on their cells (the column they stand
+    for is missing), the rows of a merged amount on the merged cell."""
+    path = tmp_path / "in.xlsx"
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    enterprises = book.create_sheet("企业信息")
+    for row in (
+        ["统一社会信用代码", "企业名称", "电子商务法人企业", "落户日期", "享受微企扶持（是/否）"],
+        [A, "甲", "是", date(2016, 3, 1), "是"],
+        [B, "乙", "是", date(2016, 3, 1), None],
+    ):
+        enterprises.append(row)
+    leases = book.create_sheet("leases")
+    for row in (
+        ["credit_code", "planned_building", "area_m2", "period_start", "period_end", "rent_paid"],
+        [B, "是", 100, date(2016, 3, 1), date(2016, 6, 30), 36600],
+        [B, "是", 100, date(2016, 7, 1), date(2016, 12, 31), None],
+    ):
+        leases.append(row)
+    leases.merge_cells("F2:F3")
+    book.save(path)
+    out = tmp_path / "checked.xlsx"
+
+    assert annotate_copy(path, read_workbook(path).issues, out, "en") == 4
+
+    merged = (
+        "error: part of a merged cell F2:F3 covering 2 rows: give each row its own value\n"
+        "→ unmerge the cells and give each row its own value"
+    )
+    assert marked_cells(out) == {
+        ("企业信息", "E1"): (
+            WARNING_COLOR,
+            "warning: unknown column 享受微企扶持（是/否） (E) looks like micro_support (享受微企扶持): "
+            "rename the header, or it is ignored\n"
+            "→ rename the header to the column's name; if the column is something else, give it another name",
+        ),
+        ("企业信息", "E2"): (
+            ERROR_COLOR,
+            "error: value under the unknown column 享受微企扶持（是/否） (E), which is not read: "
+            "rename the header to 享受微企扶持 (or micro_support)\n"
+            "→ rename the header of that column so that its values are read",
+        ),
+        ("leases", "F2"): (ERROR_COLOR, f"{merged}\n\n---\n{merged}"),  # row 3's mark, on the merged cell
     }

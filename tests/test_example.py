@@ -148,7 +148,10 @@ def test_ineligible_reasons_that_the_example_is_about() -> None:
     assert line(2016, "E16", "rent").reason.key == "rent_settled_before_start"
     assert line(2016, "E19", "spin_off").reason.key == "spin_off_too_early"
     assert line(2016, "E19", "sales_milestone").reason.key == "sales_no_tier"
-    assert line(2016, "E17", "rent").reason.args == (("where", "leases row 15 area_m2"),)
+    assert line(2016, "E17", "rent").reason.args == (
+        ("where_zh", "办公租赁 第15行 租用面积（area_m2）"),
+        ("where_en", "leases row 15 area_m2"),
+    )
 
 
 def test_sales_tiers_pending() -> None:

@@ -349,7 +349,8 @@ def test_the_rendered_explanation_shows_the_whole_basis(key: str) -> None:
         if m.amount is not None:
             assert f"{m.amount:,.2f}" in out
     if key == "E17":
-        assert "leases row 15 area_m2" in out and "blocked" in out
+        # the blocked reason names the cell in the reader's language (Chinese by default)
+        assert "输入有误，无法计算：办公租赁 第15行 租用面积（area_m2）" in " ".join(out.split()) and "blocked" in out
     if key == "E18":  # a warning concerns it: shown (in Chinese, the default), and the exit code stays 0
         assert "校验位应为" in out and "警告" in out
 

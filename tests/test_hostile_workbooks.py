@@ -67,6 +67,7 @@ AT_MOST = "expected a number below 1,000,000,000,000,000, got "
 UNCACHED = (
     "a formula without a computed value (the file was not saved by Excel): open and save it in Excel, or type the value"
 )
+EXCEL_ERROR = "the cell shows the Excel error {}: enter the value itself"
 NOT_IN_ENTERPRISES = "credit code not in enterprises"
 NOT_ECOMMERCE = "not an e-commerce legal entity (二（七）)"
 X_DROPPED = "enterprise dropped: 3 rows for it in other sheets not used (leases: 1, data_lines: 1, sales: 1)"
@@ -521,12 +522,33 @@ def test_formula_without_a_cached_value_in_a_required_column_is_an_error(tmp_pat
 
 
 def test_formula_with_a_cached_error_value_is_an_error(tmp_path: Path) -> None:
+    """The error itself is the issue (calamine reads the cell as blank: "got blank" would be wrong)."""
     sheets = with_x(data_lines={"fee_paid": Formula("=1/0", "#DIV/0!", error=True)})
     outcome = evaluate(write_raw_xlsx(tmp_path / "div0.xlsx", grid(sheets)))
     assert outcome.exit_code == 1
-    assert [issue[:4] for issue in outcome.issues()] == [("data_lines", 5, "fee_paid", "error")]
+    assert outcome.issues() == [("data_lines", 5, "fee_paid", "error", EXCEL_ERROR.format("#DIV/0!"))]
     assert outcome.status(X, "data_line") == ("blocked", None)
     assert_control_unchanged(outcome)
+
+
+@pytest.mark.parametrize(
+    ("sheet", "column", "measure"),
+    [("enterprises", "micro_support", None), ("loans", "interest_paid", "loan_interest")],
+)
+def test_formula_with_a_cached_error_value_in_an_optional_column_is_an_error_never_blank(
+    tmp_path: Path, sheet: str, column: str, measure: str | None
+) -> None:
+    """Read as blank, micro_support would be "no" and interest_paid "not given": more money, no issue."""
+    sheets = with_x()
+    sheets[sheet][0] = {**sheets[sheet][0], column: Formula("=NA()", "#N/A", error=True)}  # A's row 2
+    outcome = evaluate(write_raw_xlsx(tmp_path / "na.xlsx", grid(sheets)))
+    assert outcome.exit_code == 1
+    assert outcome.issues()[0] == (sheet, 2, column, "error", EXCEL_ERROR.format("#N/A"))
+    if measure is None:
+        assert CONTROL_CODES[0] not in outcome.codes()  # A is dropped, as for any bad cell of enterprises
+    else:
+        assert outcome.status(CONTROL_CODES[0], measure) == ("blocked", None)
+        assert_control_unchanged(outcome, except_measures=[measure])
 
 
 @pytest.mark.parametrize("writer", ["openpyxl", "by-hand"])

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from hostile import X, run_json, with_x, write_batch, x_record
 from typer.testing import CliRunner
 
 from tongnan_calc import cells
@@ -512,3 +513,30 @@ def test_run_says_where_it_wrote_in_its_language(tmp_path: Path) -> None:
     assert code == 0 and stdout.splitlines()[-1] == f"已写出付款工作簿 {zh}"
     code, stdout, _ = invoke("run", workbook, "--year", "2016", "--no-ledger", "--out", en, "--lang", "en")
     assert code == 0 and stdout.splitlines()[-1] == f"payout workbook: {en}"
+
+
+# --- the reason of a blocked line ---------------------------------------------------------------------------
+
+
+def test_a_blocked_reason_names_the_cells_in_the_language_asked(tmp_path: Path) -> None:
+    path = write_batch(tmp_path / "area.xlsx", with_x(leases={"area_m2": -100}))
+    reasons = {lang: run_json(path, lang=lang).lines(X)["rent"]["reason"] for lang in ("zh", "en")}
+    assert reasons == {
+        "zh": "输入有误，无法计算：办公租赁 第5行 租用面积（area_m2）",
+        "en": "input errors prevent the computation: leases row 5 area_m2",
+    }
+
+
+def test_a_blocked_reason_names_five_cells_and_counts_the_others(tmp_path: Path) -> None:
+    sheets = with_x(leases={"area_m2": -100})
+    sheets["leases"].extend(x_record("leases", area_m2=-100) for _ in range(6))
+    path = write_batch(tmp_path / "areas.xlsx", sheets)
+    reasons = {lang: run_json(path, lang=lang).lines(X)["rent"]["reason"] for lang in ("zh", "en")}
+    assert reasons == {
+        "zh": "输入有误，无法计算："
+        + "，".join(f"办公租赁 第{row}行 租用面积（area_m2）" for row in range(5, 10))
+        + "（另有2处）",
+        "en": "input errors prevent the computation: "
+        + ", ".join(f"leases row {row} area_m2" for row in range(5, 10))
+        + " (+2)",
+    }

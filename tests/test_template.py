@@ -255,10 +255,34 @@ def test_example_rows_are_fictional_with_a_valid_code(lang: Lang, folder: Path) 
     assert ("示例" in name) if lang == "zh" else ("Example" in name)
 
 
+EXAMPLE_ROW = (
+    "the template's example row: delete it before the run",
+    "这是模板自带的虚构示例行：计算前请删除本行",
+)
+
+
 @pytest.mark.parametrize("lang", ["zh", "en"])
-def test_the_blank_template_reads_without_issues_but_the_instructions_notice(lang: Lang, folder: Path) -> None:
+def test_the_example_rows_of_the_blank_template_are_errors_never_an_enterprise(lang: Lang, folder: Path) -> None:
+    """A clerk who forgets to delete them must not pay 示例电子商务有限公司 (87,849.14 yuan in 2016)."""
     batch = read_workbook(template(lang, folder))
-    assert [r.enterprise.credit_code for r in batch.records] == [EXAMPLE_CODE]
+    assert batch.records == ()
+    assert [(i.sheet, i.row, i.column, i.severity, i.message, i.message_zh) for i in batch.issues] == [
+        (spec.key, 2, "credit_code", "error", *EXAMPLE_ROW) for spec in SHEETS
+    ]
+    assert all(i.value == repr(EXAMPLE_CODE) for i in batch.issues)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_example_rows_read_as_they_are_written_but_for_the_code(lang: Lang, folder: Path, tmp_path: Path) -> None:
+    """Every other value of the example rows is a valid one (a clerk copies their forms)."""
+    path = template(lang, folder)
+    book = openpyxl.load_workbook(path)
+    for _, name in data_sheets(lang):
+        book[name]["A2"].value = "91500223MA5U7K3L2W"
+    copy = tmp_path / "example-rows.xlsx"
+    book.save(copy)
+    batch = read_workbook(copy)
+    assert [r.enterprise.credit_code for r in batch.records] == ["91500223MA5U7K3L2W"]
     records = batch.records[0]
     assert (len(records.leases), len(records.data_lines), len(records.sales), len(records.loans)) == (1, 1, 1, 1)
     assert records.enterprise.hq_type == "settlement_center"
@@ -358,16 +382,29 @@ def test_template_command_into_a_missing_folder(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
-def test_check_of_the_blank_template_has_no_error(lang: Lang, folder: Path) -> None:
+def test_check_of_the_blank_template_says_to_delete_the_example_rows(lang: Lang, folder: Path) -> None:
     code, stdout, stderr = invoke("check", template(lang, folder))
+    assert (code, stderr) == (1, "")
+    assert stdout.count(EXAMPLE_ROW[1]) == 5
+    assert "5 个错误，0 个警告，0 个提示" in stdout
+
+
+def test_run_of_the_blank_template_pays_nobody(folder: Path) -> None:
+    result = run(template("zh", folder), 2016)
+    assert result.lines == ()
+    assert result.batch.has_errors
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_check_of_the_template_without_its_example_rows_has_no_issue(lang: Lang, folder: Path, tmp_path: Path) -> None:
+    book = openpyxl.load_workbook(template(lang, folder))
+    for _, name in data_sheets(lang):
+        book[name].delete_rows(2)
+    emptied = tmp_path / "emptied.xlsx"
+    book.save(emptied)
+    code, stdout, stderr = invoke("check", emptied)
     assert (code, stderr) == (0, "")
-    # (1 notice, or none once the reader ignores the instructions sheet)
-    assert stdout.endswith(
-        (
-            "0 个错误，0 个警告，1 个提示；没有错误，可以运行计算\n",
-            "0 个错误，0 个警告，0 个提示；没有错误，可以运行计算\n",
-        )
-    )
+    assert stdout.endswith("0 个错误，0 个警告，0 个提示；没有错误，可以运行计算\n")
 
 
 # --- a template filled in with the example's records --------------------------------------------

@@ -12,7 +12,10 @@ marked: nothing needs fixing.
 An issue names the sheet and the column by their keys; the cell is found by
 reading the header row of the actual file, as the reader does: sheets and
 headers match their key or Chinese header, surrounding spaces ignored, English
-case-insensitive, and the header row is the first row that is not blank.
+case-insensitive, and the header row is the first row that is not blank.  A header
+that only looks like a column's (``workbook_in.looks_like``) stands for that column
+when the column itself is missing; a sheet-level issue whose ``value`` is a header's
+text (an unknown column that looks like a known one) goes on that header cell.
 """
 
 from __future__ import annotations
@@ -32,7 +35,13 @@ from tongnan_calc.messages import Lang
 from tongnan_calc.model import InputIssue
 from tongnan_calc.outputs import save_atomic
 from tongnan_calc.say import Say, UserError
-from tongnan_calc.workbook_in import MSG_UNKNOWN_ENTERPRISE, SHEETS
+from tongnan_calc.workbook_in import (
+    MSG_EXAMPLE_ROW,
+    MSG_UNCACHED,
+    MSG_UNKNOWN_ENTERPRISE,
+    SHEETS,
+    looks_like,
+)
 
 ERROR_COLOR: Final = "FFC7CE"
 WARNING_COLOR: Final = "FFEB9C"
@@ -110,6 +119,15 @@ HINTS: Final[tuple[tuple[Callable[[InputIssue], bool], Callable[[InputIssue], Sa
         _fixed(Say("每家企业只保留一行", "keep one row per enterprise")),
     ),
     (
+        _starts(MSG_EXAMPLE_ROW),
+        _fixed(
+            Say(
+                "删除模板自带的示例行，或用真实数据覆盖它",
+                "delete the template's example row, or overwrite it with real data",
+            )
+        ),
+    ),
+    (
         _starts(MSG_UNKNOWN_ENTERPRISE),
         _fixed(
             Say(
@@ -165,6 +183,43 @@ HINTS: Final[tuple[tuple[Callable[[InputIssue], bool], Callable[[InputIssue], Sa
         _expects(cells.EXPECT_YEAR, cells.EXPECT_YEAR_RANGE),
         _fixed(Say("填写四位年份，如 2016", "enter a four-digit year such as 2016")),
     ),
+    (
+        _starts("duplicate loan"),
+        _fixed(
+            Say(
+                "每笔贷款只留一行；不同的贷款请填不同的贷款编号",
+                "keep one row per loan; give different loans different loan ids",
+            )
+        ),
+    ),
+    # --- cells Excel cannot show as a value
+    (
+        _starts("the cell shows the Excel error"),
+        _fixed(
+            Say(
+                "在单元格中直接填入实际的值，不要留下出错的公式或错误值",
+                "type the value itself in the cell, not a formula that fails or an error value",
+            )
+        ),
+    ),
+    (
+        _starts(MSG_UNCACHED),
+        _fixed(
+            Say(
+                "在 Excel 中打开并保存该文件，或把公式换成数值",
+                "open and save the file in Excel, or replace the formula by its value",
+            )
+        ),
+    ),
+    (
+        _starts("part of a merged cell"),
+        _fixed(
+            Say(
+                "取消合并单元格，在每一行分别填写该行自己的值",
+                "unmerge the cells and give each row its own value",
+            )
+        ),
+    ),
     # --- text
     (
         _expects(cells.EXPECT_TEXT),
@@ -172,6 +227,24 @@ HINTS: Final[tuple[tuple[Callable[[InputIssue], bool], Callable[[InputIssue], Sa
     ),
     # --- sheets and columns
     (_starts("required column"), _missing_column),
+    (
+        _starts("unknown column "),
+        _fixed(
+            Say(
+                "把表头改为规定的列名（见“说明”工作表）；如该列与之无关，请换一个列名",
+                "rename the header to the column's name; if the column is something else, give it another name",
+            )
+        ),
+    ),
+    (
+        _starts("value under the unknown column"),
+        _fixed(
+            Say(
+                "把该列的表头改为规定的列名，这一列的值才会被读取",
+                "rename the header of that column so that its values are read",
+            )
+        ),
+    ),
     (
         _contains("appears more than once"),
         _fixed(Say("删除重复的列，只保留一列", "delete the repeated column, keep one")),
@@ -228,6 +301,7 @@ class SheetLayout:
     name: str  # the sheet's actual name
     header_row: int  # Excel row number of the header row (1 when the sheet is blank)
     columns: dict[str, int] = field(default_factory=dict)  # column key -> Excel column number (first one)
+    headers: dict[str, int] = field(default_factory=dict)  # header text (stripped) -> Excel column number
 
 
 def _is_blank(value: object) -> bool:
@@ -246,14 +320,21 @@ def sheet_layout(name: str, key: str | None, rows: Iterable[Sequence[object]]) -
         if all(_is_blank(value) for value in row):
             continue
         columns: dict[str, int] = {}
+        headers: dict[str, int] = {}
+        lookalikes: dict[str, int] = {}
         names = _COLUMN_KEYS.get(key or "", {})
         for position, value in enumerate(row, start=1):
             if _is_blank(value):
                 continue
-            column = names.get(_name_key(_text(value)))
+            text = _text(value)
+            headers.setdefault(text.strip(), position)
+            column = names.get(_name_key(text))
             if column is not None:
                 columns.setdefault(column, position)
-        return SheetLayout(name, number, columns)
+            elif key is not None and (like := looks_like(key, text)) is not None:
+                lookalikes.setdefault(like.key, position)
+        # a value under a misnamed header goes on its cell, as long as the column itself is missing
+        return SheetLayout(name, number, {**lookalikes, **columns}, headers)
     return SheetLayout(name, 1)
 
 
@@ -271,6 +352,8 @@ def cell_of(issue: InputIssue, layouts: dict[str, SheetLayout]) -> tuple[str, in
     layout = layouts.get(issue.sheet)
     if layout is None:
         return None
+    if issue.row is None and issue.column is None and issue.value is not None and issue.value in layout.headers:
+        return layout.name, layout.header_row, layout.headers[issue.value]  # a header named in the issue
     column = layout.columns.get(issue.column or "", 1)
     row = layout.header_row if issue.row is None else issue.row
     return layout.name, row, column

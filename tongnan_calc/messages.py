@@ -22,7 +22,7 @@ CATALOG: dict[str, tuple[str, str]] = {
         "享受微企扶持的不再享受本项政策（二（七））",
         "enjoys micro-enterprise support, which excludes this measure (二（七）)",
     ),
-    "blocked": ("输入有误，无法计算：{where}", "input errors prevent the computation: {where}"),
+    "blocked": ("输入有误，无法计算：{where_zh}", "input errors prevent the computation: {where_en}"),
     "rent_not_settled": (
         "无落户日期，不属新落户企业（二（二））",
         "no settling date (落户日期): not a newly settled enterprise (二（二）)",

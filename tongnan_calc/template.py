@@ -6,7 +6,8 @@ validation on every column that has a fixed form (drop-downs for yes/no and
 the choice columns, date, number and whole-year checks, 18 characters for a
 credit code), column widths and number formats (credit codes and loan ids are
 text, so Excel keeps every character), a frozen header row, one fictional
-example row per sheet and an instructions sheet (说明 / instructions) that
+example row per sheet (credit code ``EXAMPLE_CODE``, which the reader refuses: an
+example row left in the workbook is an error, never paid) and an instructions sheet (说明 / instructions) that
 explains each column and names the measures that need it.
 
 The workbook is written to a temporary name beside the target and renamed
@@ -34,15 +35,15 @@ from tongnan_calc.messages import Lang
 from tongnan_calc.model import DATA_LINES, ENTERPRISES, LEASES, LOANS, SALES
 from tongnan_calc.outputs import save_atomic
 from tongnan_calc.rules_schema import MEASURE_CLAUSES
-from tongnan_calc.uscc import check_char
 from tongnan_calc.workbook_in import CREDIT_CODE, SHEETS, Column, SheetSpec
+from tongnan_calc.workbook_in import EXAMPLE_CODE as READER_EXAMPLE_CODE
 
 INSTRUCTIONS: Final = {"zh": "说明", "en": "instructions"}
 """The name of the instructions sheet in each language (not a data sheet)."""
 
-EXAMPLE_CODE17: Final = "91500223EXAMPLE00"
-EXAMPLE_CODE: Final = EXAMPLE_CODE17 + check_char(EXAMPLE_CODE17)
-"""The fictional credit code of the example rows (a valid GB 32100-2015 code)."""
+
+EXAMPLE_CODE: Final = READER_EXAMPLE_CODE
+"""The fictional credit code of the example rows (a valid GB 32100-2015 code that the reader refuses)."""
 
 HEADER_ROW: Final = 1
 EXAMPLE_ROW: Final = 2
@@ -389,8 +390,9 @@ EXAMPLE_ROWS: Final[dict[str, dict[str, tuple[object, object]]]] = {
 }
 
 EXAMPLE_NOTE: Final = (
-    "第2行为虚构的示例行，填表时请覆盖或删除。",
-    "Row 2 is a fictional example: overwrite or delete it.",
+    "第2行为虚构的示例行，填表时请覆盖或删除（留在表中的示例行会被检查报错，不参与计算）。",
+    "Row 2 is a fictional example: overwrite or delete it (an example row left in the workbook is an error "
+    "and is not computed).",
 )
 
 # --- the words of the instructions sheet ------------------------------------------------------

@@ -43,7 +43,7 @@ from tongnan_calc.model import (
     Severity,
 )
 from tongnan_calc.say import Say, UserError
-from tongnan_calc.uscc import Checked
+from tongnan_calc.uscc import Checked, check_char
 from tongnan_calc.xlsx_scan import ScanError, SheetScan, scan_sheet, sheet_members
 
 # --- limits ------------------------------------------------------------------------
@@ -91,8 +91,20 @@ class SheetSpec:
     record: type[Any]
 
 
+EXAMPLE_CODE17: Final = "91500223EXAMPLE00"
+EXAMPLE_CODE: Final = EXAMPLE_CODE17 + check_char(EXAMPLE_CODE17)
+"""The fictional credit code of the example rows of ``tongnan-calc template`` (a valid
+GB 32100-2015 code): the reader refuses it, in every sheet, so that an example row a
+clerk forgot to delete is never paid."""
+MSG_EXAMPLE_ROW: Final = "the template's example row: delete it before the run"
+MSG_EXAMPLE_ROW_ZH: Final = "这是模板自带的虚构示例行：计算前请删除本行"
+
+
 def _credit_code_converter(raw: Cell, required: bool) -> object:
-    return cells.to_credit_code(raw)
+    checked = cells.to_credit_code(raw)
+    if isinstance(checked, Checked) and checked.code == EXAMPLE_CODE:
+        return Bad(MSG_EXAMPLE_ROW, MSG_EXAMPLE_ROW_ZH)
+    return checked
 
 
 CREDIT_CODE: Final = Column("credit_code", "统一社会信用代码", True, _credit_code_converter)
@@ -350,6 +362,7 @@ def check_file(path: Path) -> None:
 # --- reading sheets ---------------------------------------------------------------------
 
 Rows = Sequence[Sequence[Cell]]
+Merges = Sequence[tuple[tuple[int, int], tuple[int, int]]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -358,6 +371,8 @@ class RawSheet:
     name: str
     rows: Rows
     uncached: frozenset[tuple[int, int]] = frozenset()  # (row, column) of formulas without a value
+    errors: Mapping[tuple[int, int], str] = field(default_factory=dict)  # (row, column) -> the Excel error shown
+    merged: Merges = ()  # calamine's merged ranges: ((top, left), (bottom, right)), 0-based
 
 
 def _first_line(error: BaseException) -> str:
@@ -418,25 +433,10 @@ def _reader_errors(path: Path) -> Iterator[None]:
         raise found from None
 
 
-def _sheet_rows(book: CalamineWorkbook, name: str) -> Rows:
+def _sheet_rows(book: CalamineWorkbook, name: str) -> tuple[Rows, Merges]:
     sheet = book.get_sheet_by_name(name)
     rows: list[list[Cell]] = sheet.to_python(skip_empty_area=False)
-    _fill_merged(rows, sheet.merged_cell_ranges or ())
-    return rows
-
-
-def _fill_merged(rows: list[list[Cell]], merged: Sequence[tuple[tuple[int, int], tuple[int, int]]]) -> None:
-    """A cell merged down over several rows shows its value on each: read it so.
-
-    (A credit code merged over two lease rows belongs to both; read as blank, the
-    second row would be dropped and the rent computed from the first alone.)"""
-    for (top, column), (bottom, _) in merged:
-        if bottom <= top or top >= len(rows) or column >= len(rows[top]):
-            continue
-        value = rows[top][column]
-        for row in rows[top + 1 : bottom + 1]:
-            if column < len(row) and row[column] == "":
-                row[column] = value
+    return rows, tuple(sheet.merged_cell_ranges or ())
 
 
 def _prefetched(
@@ -455,16 +455,19 @@ def _prefetched(
         return
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="tongnan-read") as pool:
         scans.through(wanted[0][1])  # a sheet is scanned before calamine allocates it
-        pending: Future[Rows] = pool.submit(_sheet_rows, book, wanted[0][1])
+        pending: Future[tuple[Rows, Merges]] = pool.submit(_sheet_rows, book, wanted[0][1])
         try:
             scans.through(None)
             for index, (spec, name) in enumerate(wanted):
                 with _reader_errors(path):
-                    rows = pending.result()
+                    rows, merged = pending.result()
                 if index + 1 < len(wanted):
                     pending = pool.submit(_sheet_rows, book, wanted[index + 1][1])
                 scan = scans.found.get(name)
-                yield RawSheet(spec, name, rows, scan.uncached_formulas if scan else frozenset())
+                if scan is None:
+                    yield RawSheet(spec, name, rows, merged=merged)
+                else:
+                    yield RawSheet(spec, name, rows, scan.uncached_formulas, scan.errors, merged)
                 del rows
         finally:
             pending.cancel()
@@ -493,7 +496,8 @@ class Layout:
     positions: tuple[tuple[int, Column], ...]  # usable columns, left to right
     missing: tuple[Column, ...]
     duplicates: tuple[tuple[Column, tuple[int, ...]], ...]
-    unknown: tuple[tuple[int, str], ...]
+    unknown: tuple[tuple[int, str], ...]  # (position, header text), lookalikes aside
+    lookalikes: tuple[tuple[int, str, Column], ...] = ()  # unknown columns that look like a known one
 
     position: dict[str, int] = field(default_factory=dict)  # column key -> position
 
@@ -508,27 +512,55 @@ def _header_index(rows: Rows) -> int:
     return -1
 
 
+_BRACKETS: Final = frozenset("()（）[]［］【】{}｛｝<>＜＞《》〈〉「」『』")
+
+
+def _bare(text: str) -> str:
+    """A header without its spaces and brackets, in lower case: 享受微企扶持（是/否） -> 享受微企扶持是/否."""
+    return "".join(ch for ch in text.lower() if not ch.isspace() and ch not in _BRACKETS)
+
+
+def looks_like(sheet: str, text: str) -> Column | None:
+    """The known column of sheet ``sheet`` that an unknown header ``text`` looks like: the one whose
+    Chinese header or key it contains (spaces and brackets aside; the longest such name wins).
+
+    SPEC §3 ignores unknown columns; but 享受微企扶持（是/否） is a value given under a wrong
+    name, and ignored it would read every enterprise as not enjoying micro-enterprise support."""
+    bare = _bare(text)
+    found: Column | None = None
+    longest = 0
+    for column in _COLUMNS[sheet].values():
+        for name in map(_bare, (column.header, column.key)):
+            if len(name) > longest and name in bare:
+                found, longest = column, len(name)
+    return found
+
+
 def _layout(spec: SheetSpec, rows: Rows) -> Layout:
     index = _header_index(rows)
     by_name = _lookup((c.key, c.key, c.header) for c in spec.columns)
     columns = _COLUMNS[spec.key]
     found: dict[str, list[int]] = defaultdict(list)
     unknown: list[tuple[int, str]] = []
+    lookalikes: list[tuple[int, str, Column]] = []
     for position, cell in enumerate(rows[index] if index >= 0 else ()):
         text = cell if isinstance(cell, str) else cells.shown(cell)
         if not text.strip():
             continue
         key = by_name.get(_name_key(text))
-        if key is None:
-            unknown.append((position, text.strip()))
-        else:
+        if key is not None:
             found[key].append(position)
+        elif (like := looks_like(spec.key, text)) is not None:
+            lookalikes.append((position, text.strip(), like))
+        else:
+            unknown.append((position, text.strip()))
     return Layout(
         header_index=index,
         positions=tuple(sorted((p[0], columns[k]) for k, p in found.items() if len(p) == 1)),
         missing=tuple(c for c in spec.columns if c.required and c.key not in found),
         duplicates=tuple((columns[k], tuple(p)) for k, p in found.items() if len(p) > 1),
         unknown=tuple(unknown),
+        lookalikes=tuple(lookalikes),
     )
 
 
@@ -548,6 +580,16 @@ def _missing_text(missing: Sequence[Column]) -> Say:
     return Say(f"缺少必填列{labels_zh}", f"missing required {noun} {labels}")
 
 
+def _lookalike_text(layout: Layout) -> Say:
+    """'' or, for the missing columns that a header looks like, how to fix the header row."""
+    found = [(p, text, like) for p, text, like in layout.lookalikes if like in layout.missing]
+    if not found:
+        return Say("", "")
+    zh = "、".join(f"{_letter(p)}列“{text}”像是{like.header}" for p, text, like in found)
+    en = ", ".join(f"column {_letter(p)} {text!r} looks like {like.key}" for p, text, like in found)
+    return Say(f"（{zh}：请改正表头）", f" ({en}: rename the header)")
+
+
 def _enterprise_layout(source: Path | str, sheet: RawSheet) -> Layout:
     layout = _layout(sheet.spec, sheet.rows)
     name = sheet.name
@@ -556,11 +598,12 @@ def _enterprise_layout(source: Path | str, sheet: RawSheet) -> Layout:
     if layout.missing:
         header_row = layout.header_index + 1
         missing = _missing_text(layout.missing)
+        like = _lookalike_text(layout)
         raise _fail(
             source,
             Say(
-                f"工作表“{name}”{missing.zh}；其表头行是第{header_row}行",
-                f"sheet {name!r} is {missing.en}; its header row is row {header_row}",
+                f"工作表“{name}”{missing.zh}；其表头行是第{header_row}行{like.zh}",
+                f"sheet {name!r} is {missing.en}; its header row is row {header_row}{like.en}",
             ),
         )
     if layout.duplicates:
@@ -598,6 +641,21 @@ def _sheet_issues(spec: SheetSpec, layout: Layout) -> list[InputIssue]:
         for c in layout.missing
     ]
     issues.extend(_sheet_error(spec, c, _duplicate_text(c, p)) for c, p in layout.duplicates)
+    for position, text, like in layout.lookalikes:
+        issues.append(
+            InputIssue(
+                sheet=spec.key,
+                row=None,
+                column=None,
+                header=None,
+                value=text,
+                severity="warning",
+                message=f"unknown column {text} ({_letter(position)}) looks like {_label(like.key, like.header)}: "
+                "rename the header, or it is ignored",
+                message_zh=f"未识别的列“{text}”（{_letter(position)}列）像是{_label_zh(like.key, like.header)}："
+                "请改正表头，否则该列被忽略",
+            )
+        )
     if layout.unknown:
         names = ", ".join(f"{text} ({_letter(p)})" for p, text in layout.unknown)
         names_zh = "、".join(f"{text}（{_letter(p)}列）" for p, text in layout.unknown)
@@ -633,7 +691,7 @@ def _credit_code(raw: Cell, cache: CodeCache) -> Checked | Bad:
         return cells.to_credit_code(raw)
     checked = cache.get(raw)
     if checked is None:
-        checked = cache[raw] = cells.to_credit_code(raw)
+        checked = cache[raw] = cast("Checked | Bad", _credit_code_converter(raw, True))
     return checked
 
 
@@ -809,6 +867,30 @@ def _check_duplicate_years(parsed: Parsed) -> None:
             )
 
 
+def _check_duplicate_loans(parsed: Parsed) -> None:
+    """A loan (credit code, loan id) entered twice would be subsidised twice: an error on each row."""
+    ids = parsed.columns.get("loan_id")
+    if ids is None:
+        return
+    column = _COLUMNS[parsed.spec.key]["loan_id"]
+    keys = (
+        (code, loan_id) if code is not None and isinstance(loan_id, str) and loan_id else None
+        for code, loan_id in zip(parsed.codes, ids, strict=True)
+    )
+    for group in _groups(keys):
+        rows = [parsed.numbers[i] for i in group]
+        for index, own in zip(group, rows, strict=True):
+            also, also_zh = _rows_text(rows, own)
+            loan_id = cast(str, ids[index])
+            parsed.add(
+                index,
+                column,
+                f"duplicate loan {cells.shown(loan_id)} for this enterprise (also on {also}); "
+                "each loan is entered once",
+                zh=f"该企业的贷款编号{cells.shown_zh(loan_id)}重复（另见{also_zh}）：每笔贷款只填一行",
+            )
+
+
 def _check_duplicate_codes(parsed: Parsed) -> None:
     for group in _groups(parsed.codes):
         rows = [parsed.numbers[i] for i in group]
@@ -830,6 +912,7 @@ def _cross_checks(parsed: Parsed) -> None:
         _check_order(parsed, "period_start", "period_end", strict=False)
     elif key == LOANS:
         _check_order(parsed, "drawdown_date", "maturity_date", strict=True)
+        _check_duplicate_loans(parsed)
     elif key == SALES:
         _check_duplicate_years(parsed)
 
@@ -1110,16 +1193,152 @@ MSG_UNCACHED: Final = (
 MSG_UNCACHED_ZH: Final = "公式没有计算结果（文件不是由 Excel 保存的）：请在 Excel 中打开并保存，或直接填入数值"
 
 
-def _flag_uncached(parsed: Parsed, found: frozenset[tuple[int, int]]) -> None:
-    """A formula cell calamine reads as blank is an error on its cell, never a blank."""
+def _flag_cells(parsed: Parsed, found: Iterable[tuple[int, int, str, str]]) -> None:
+    """Errors on cells given by Excel row and 1-based column (``message``, ``zh``), in the known
+    columns of the data rows; each replaces what the converter said of that cell ("got blank"
+    was calamine's reading, not the cell's)."""
     index_of = {number: index for index, number in enumerate(parsed.numbers)}
     columns = dict(parsed.layout.positions)
-    for row, column in sorted(found):
+    for row, column, message, zh in found:
         index, known = index_of.get(row), columns.get(column - 1)
         if index is not None and known is not None:
             others = [i for i in parsed.issues.get(index, ()) if i.column != known.key]
-            parsed.issues[index] = others  # "got blank" was calamine's reading, not the cell's
-            parsed.add(index, known, MSG_UNCACHED, zh=MSG_UNCACHED_ZH)
+            parsed.issues[index] = others
+            parsed.add(index, known, message, zh=zh)
+
+
+def _flag_uncached(parsed: Parsed, found: frozenset[tuple[int, int]]) -> None:
+    """A formula cell calamine reads as blank is an error on its cell, never a blank."""
+    _flag_cells(parsed, ((row, column, MSG_UNCACHED, MSG_UNCACHED_ZH) for row, column in sorted(found)))
+
+
+MSG_EXCEL_ERROR: Final = "the cell shows the Excel error {error}: enter the value itself"
+MSG_EXCEL_ERROR_ZH: Final = "单元格显示 Excel 错误值 {error}：请直接填入实际的值"
+
+
+def _show_errors(rows: Rows, errors: Mapping[tuple[int, int], str], layout: Layout) -> None:
+    """Put the error an error cell shows (``#DIV/0!``) in its place among the raw cells of the data
+    rows, where calamine gave a blank: a row of error cells is then not a blank row, and the issue
+    shows the error as the value seen."""
+    known = {position for position, _ in layout.positions}
+    known.update(position for position, _, _ in layout.lookalikes)  # a value under a misnamed header
+    for (row, column), error in errors.items():
+        index, position = row - 1, column - 1
+        if index > layout.header_index and position in known and index < len(rows):
+            cells_of_row = rows[index]
+            if position < len(cells_of_row) and cells_of_row[position] == "" and isinstance(cells_of_row, list):
+                cells_of_row[position] = error
+
+
+def _flag_errors(parsed: Parsed, errors: Mapping[tuple[int, int], str]) -> None:
+    """A cell showing an Excel error (#N/A, #DIV/0!, ...) is an error on its cell in every known
+    column, required or optional: calamine reads it as blank, which would mean "no" or "not given"."""
+    _flag_cells(
+        parsed,
+        (
+            (row, column, MSG_EXCEL_ERROR.format(error=error), MSG_EXCEL_ERROR_ZH.format(error=error))
+            for (row, column), error in sorted(errors.items())
+        ),
+    )
+
+
+# --- merged cells -------------------------------------------------------------------------
+
+_FILLED_DOWN: Final = frozenset({cells.to_text, cells.to_yes_no, cells.to_hq_type, cells.to_demo_level})
+
+
+def fills_down(column: Column) -> bool:
+    """Whether a cell of ``column`` merged down over several rows is read on each of them.
+
+    Yes for the credit code and the text, yes/no and choice columns: a merged value
+    there says the same thing of every row it covers (one enterprise, one building, a
+    yes for each lease), exactly as if it were typed on each.  No for the amount,
+    number, year and date columns: a merged 36,600 over two invoices is one amount
+    for both, not 36,600 each, and copying it would pay it twice; which share belongs
+    to which row, or whether a date is each row's own, only the clerk knows."""
+    return column is CREDIT_CODE or column.convert in _FILLED_DOWN
+
+
+@dataclass(frozen=True, slots=True)
+class _Span:
+    """A merged range over several rows whose cells cannot be read on each row."""
+
+    top: int  # Excel rows
+    bottom: int
+    ref: str  # F2:F3
+    columns: tuple[int, ...]  # the 1-based known columns it covers that are not read
+
+
+def _fill_merged(rows: Rows, merged: Merges, layout: Layout) -> list[_Span]:
+    """Read a cell merged down over several rows on each row it covers where ``fills_down``
+    says so (calamine gives its value on the top row only); return the other ranges over
+    several rows, whose cells are errors on every data row they cover.
+
+    (A credit code merged over two lease rows belongs to both; read as blank, the
+    second row would be dropped and the rent computed from the first alone.)  A range
+    that begins on or above the header row is never filled down (its value is a header)."""
+    columns = dict(layout.positions)
+    spans: list[_Span] = []
+    for (top, left), (bottom, right) in merged:
+        if bottom <= top or bottom <= layout.header_index:
+            continue
+        below_header = top > layout.header_index
+        refused = [
+            position
+            for position in range(left, right + 1)
+            if position in columns and not (below_header and fills_down(columns[position]))
+        ]
+        if refused:
+            ref = f"{_letter(left)}{top + 1}:{_letter(right)}{bottom + 1}"
+            spans.append(_Span(top + 1, bottom + 1, ref, tuple(p + 1 for p in refused)))
+        if left not in columns or left in refused or top >= len(rows) or left >= len(rows[top]):
+            continue
+        value = rows[top][left]
+        for row in rows[top + 1 : bottom + 1]:
+            if left < len(row) and row[left] == "" and isinstance(row, list):
+                row[left] = value
+    return spans
+
+
+def _flag_merged(parsed: Parsed, spans: Sequence[_Span]) -> None:
+    found: list[tuple[int, int, str, str]] = []
+    for span in spans:
+        count = span.bottom - span.top + 1
+        message = f"part of a merged cell {span.ref} covering {count} rows: give each row its own value"
+        zh = f"属于合并单元格 {span.ref}（跨{count}行）：请取消合并，每行分别填写各自的值"
+        found.extend((row, column, message, zh) for row in range(span.top, span.bottom + 1) for column in span.columns)
+    _flag_cells(parsed, sorted(found))
+
+
+def _flag_lookalikes(parsed: Parsed) -> None:
+    """A value under an unknown column that looks like a known column missing from the sheet is an
+    error on its cell: it was given under a wrong name (blank cells there say nothing: no issue)."""
+    layout = parsed.layout
+    for position, text, like in layout.lookalikes:
+        if like.key in layout.position:
+            continue  # the column itself is there: the lookalike's warning says it is ignored
+        letter = _letter(position)
+        message = (
+            f"value under the unknown column {text} ({letter}), which is not read: "
+            f"rename the header to {like.header} (or {like.key})"
+        )
+        zh = f"此值位于未识别的列“{text}”（{letter}列）下，未被读取：请将表头改为“{like.header}”（或 {like.key}）"
+        for index, row in enumerate(parsed.rows):
+            raw = row[position] if position < len(row) else ""
+            if cells.is_blank(raw):
+                continue
+            issue = InputIssue(
+                sheet=parsed.spec.key,
+                row=parsed.numbers[index],
+                column=like.key,
+                header=like.header,
+                value=cells.seen(raw),
+                severity="error",
+                message=message,
+                credit_code=parsed.codes[index],
+                message_zh=zh,
+            )
+            parsed.issues.setdefault(index, []).append(issue)
 
 
 def _take_sheet(join: _Join, source: Path | str, sheet: RawSheet) -> int:
@@ -1137,9 +1356,18 @@ def _take_sheet(join: _Join, source: Path | str, sheet: RawSheet) -> int:
     if errors:
         join.unusable[spec.key] = errors
         return 0
+    spans = _fill_merged(sheet.rows, sheet.merged, layout) if sheet.merged else []
+    if sheet.errors:
+        _show_errors(sheet.rows, sheet.errors, layout)
     parsed = _parse(spec, sheet.rows, layout, join.codes)
     if sheet.uncached:
         _flag_uncached(parsed, sheet.uncached)
+    if sheet.errors:
+        _flag_errors(parsed, sheet.errors)
+    if spans:
+        _flag_merged(parsed, spans)
+    if layout.lookalikes:
+        _flag_lookalikes(parsed)
     _cross_checks(parsed)
     if spec.key == ENTERPRISES:
         _take_enterprises(join, parsed)

@@ -6,7 +6,10 @@ Two things calamine cannot tell us, found by streaming each worksheet once:
   first to the last cell, so a single cell at XFD1048576, or millions of rows,
   would exhaust memory; the declared ``<dimension>`` and the row count are checked;
 - formulas without a stored value: calamine returns them as blank cells, which would
-  silently read as "no value" (a missing ``interest_paid`` pays more, not less).
+  silently read as "no value" (a missing ``interest_paid`` pays more, not less);
+- cells holding an Excel error (``t="e"``: #N/A, #DIV/0!, #VALUE!, #REF!, #NAME?,
+  #NUM!, #NULL!, with or without a formula): calamine returns them as blank cells too
+  (an optional yes/no would read as "no").
 
 Only the standard library is used; nothing here parses XML with entity expansion.
 """
@@ -15,8 +18,8 @@ from __future__ import annotations
 
 import re
 import zipfile
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
 
 from tongnan_calc.say import Say, UserError
 
@@ -37,6 +40,15 @@ _UNCACHED = re.compile(
     rb'<c\s+r="([A-Z]{1,3})([0-9]{1,7})"[^>]*>\s*<f\b[^>]*?(?:/>|>[^<]*</f>)\s*(?:<v\s*/>|<v>\s*</v>|</c>)'
 )
 
+# An error cell: ``t="e"`` among the attributes of ``<c>`` (in any order), then its value
+# in ``<v>`` before the cell ends.  (A self-closing ``<c .../>`` has no value: it is blank.)
+_ERROR_CELL = re.compile(
+    rb'<c\s(?=[^>]*?\bt="e")[^>]*?\br="([A-Z]{1,3})([0-9]{1,7})"[^>/]*>(?:(?!</c>).){0,4096}?<v>([^<]*)</v>',
+    re.DOTALL,
+)
+ERROR_SHOWN_MAX = 40
+"""An error value longer than this (never one of Excel's) is cut short when shown."""
+
 
 class ScanError(UserError):
     """The workbook would make the reader allocate an absurd grid."""
@@ -46,6 +58,7 @@ class ScanError(UserError):
 class SheetScan:
     rows: int
     uncached_formulas: frozenset[tuple[int, int]]  # (row, column), both 1-based
+    errors: Mapping[tuple[int, int], str] = field(default_factory=dict)  # (row, column) -> #DIV/0! ...
 
 
 def column_number(letters: bytes) -> int:
@@ -94,6 +107,7 @@ def _chunks(archive: zipfile.ZipFile, member: str) -> Iterator[tuple[bytes, int]
 def scan_sheet(archive: zipfile.ZipFile, member: str, name: str) -> SheetScan:
     rows, last_row, widest = 0, 0, 0
     formulas: set[tuple[int, int]] = set()
+    errors: dict[tuple[int, int], str] = {}
     first = True
     for buffer, new in _chunks(archive, member):
         if first:
@@ -115,8 +129,18 @@ def scan_sheet(archive: zipfile.ZipFile, member: str, name: str) -> SheetScan:
             last_row = max(last_row, int(match.group(1)))
         if b"<f" in buffer:
             formulas.update((int(row), column_number(col)) for col, row in _UNCACHED.findall(buffer))
+        if b't="e"' in buffer:
+            for col, row, value in _ERROR_CELL.findall(buffer):
+                errors[int(row), column_number(col)] = _error_text(value)
     _check_grid(name, last_row, max(widest, 1))
-    return SheetScan(rows, frozenset(formulas))
+    return SheetScan(rows, frozenset(formulas), errors)
+
+
+def _error_text(value: bytes) -> str:
+    """The error a cell shows (``#DIV/0!``), as text fit for a message."""
+    text = _unescape(value).strip()
+    text = "".join(ch if ch.isprintable() else "?" for ch in text) or "?"
+    return text if len(text) <= ERROR_SHOWN_MAX else text[: ERROR_SHOWN_MAX - 1] + "…"
 
 
 def _check_grid(name: str, last_row: int, last_col: int) -> None:

@@ -223,11 +223,20 @@ def micro_support_exclusion(rec: Records, rules: Rules, measure: str) -> Line | 
     return None
 
 
+BLOCKERS_NAMED = 5
+"""A blocked line names at most this many of the issues that block it."""
+
+
 def blocked(rec: Records, rules: Rules, measure: str, sheet: str) -> Line | None:
-    """A measure that needs a sheet with errors for this enterprise is blocked, never shrunk."""
+    """A measure that needs a sheet with errors for this enterprise is blocked, never shrunk.
+
+    The reason names where the errors are in both languages (``where_zh``, ``where_en``):
+    the catalog shows the one of the reader's language."""
     issues = rec.blockers(sheet)
     if not issues:
         return None
-    where = ", ".join(issue.where() for issue in issues[:5])
-    more = f" (+{len(issues) - 5})" if len(issues) > 5 else ""
-    return make_line(rec, rules, measure, Status.BLOCKED, Msg.of("blocked", where=where + more))
+    shown = issues[:BLOCKERS_NAMED]
+    more = len(issues) - len(shown)
+    where_en = ", ".join(issue.where("en") for issue in shown) + (f" (+{more})" if more else "")
+    where_zh = "，".join(issue.where("zh") for issue in shown) + (f"（另有{more}处）" if more else "")
+    return make_line(rec, rules, measure, Status.BLOCKED, Msg.of("blocked", where_zh=where_zh, where_en=where_en))
