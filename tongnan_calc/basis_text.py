@@ -11,13 +11,17 @@ and each step ``label: value`` becomes ``标签：值``: the fixed labels throug
 days)``, ``loan L1 term`` …) through ``PATTERNS``, and the values that hold
 English words (date ranges, the rent interval, a loan's term and subsidy) through
 a value translator named by the label.  Parameter names, measure ids, dates and
-numbers stay as they are.  A label nothing here knows is shown in English (never
-an error); ``tests/test_basis_lang.py`` lists every label the measures make and
-checks each has a Chinese rendering.
+numbers stay as they are (the one word among the values, ``table`` for the
+benchmark rates, is shown as 基准利率表).  A label nothing here knows is shown in
+English (never an error); a known label with a value of an unexpected form keeps
+that value.  ``tests/test_basis_lang.py`` finds every step label made in the
+package and checks each has a Chinese rendering.
 
-Rendering 85,000 payable lines stays cheap: the translation of a label (and of a
-value that holds words) is kept in a bounded dictionary, so the same text is
-worked out once; a value without words (a number, a date) is used as it is.
+Rendering 85,000 payable lines stays cheap: the translations of labels, of
+rule-file values and of values that repeat (date ranges, loan terms) are kept in
+bounded dictionaries, so each is worked out once; a value without words (a
+number, a date) is used as it is, and a rent interval's or loan subsidy's value
+(exact amounts, hardly ever the same twice) goes through one compiled pattern.
 """
 
 from __future__ import annotations
