@@ -19,6 +19,7 @@ from factories import CODE, CODE_B
 from typer.testing import CliRunner
 
 from tongnan_calc import runner
+from tongnan_calc.basis_text import step_text
 from tongnan_calc.cli import app
 from tongnan_calc.duties import MEASURE_TEXT
 from tongnan_calc.explain import Explanation, Interval, explain_run
@@ -146,8 +147,8 @@ def test_rent_across_the_anniversary_worked_by_hand(tmp_path: Path) -> None:
     assert [(p.year, p.amount) for p in rent.prior] == [(2016, PRIOR_RENT_2016)]
     assert expl.sources is not None and expl.sources.prior_read == 2
     # the basis is the line's basis: what the payout workbook's 计算依据 column holds
-    assert "2017-03-01 to 2017-04-14 (45 days): lease rows 2,3; rent 67500; area 2500 m², factor 0.8; rate 0.6; " \
-        "subsidy 32400" in rent.basis_lines  # fmt: skip
+    assert "2017-03-01至2017-04-14（45天）：租赁第2,3行；租金67500；面积2500平方米，折算系数0.8；比例0.6；" \
+        "补助32400" in rent.basis_lines  # fmt: skip
     assert expl.total_payable == HAND_TOTAL
     assert {m.measure for m in expl.measures} == set(MEASURES)
 
@@ -317,7 +318,7 @@ def test_the_payout_workbook_carries_the_basis_of_every_line_and_explain_agrees(
     assert set(seen) == {(x.credit_code, x.measure) for x in result.lines}
     for line in result.lines:
         column = seen[line.credit_code, line.measure]
-        assert column == "\n".join(line.basis.lines())
+        assert column == "\n".join(line.basis.lines("zh"))
         m = next(m for m in explained[line.credit_code].measures if m.measure == line.measure)
         assert "\n".join(m.basis_lines) == column
         # and explain shows each part of it: the parameters, the intervals, the steps, the rounding
@@ -341,7 +342,7 @@ def test_the_rendered_explanation_shows_the_whole_basis(key: str) -> None:
         for p in m.params:
             assert re.search(rf"{re.escape(p.name)}\s+{re.escape(p.value)}\s+{p.clause}\s+{p.effective}", out), p
         for step in m.steps:
-            assert f"{step.label}: {step.value}" in out, step
+            assert step_text(step, "zh") in out, step
         for i in m.intervals:
             assert _interval_row(i) in " ".join(out.split()), i
         if m.rounding is not None:

@@ -144,7 +144,7 @@ def test_every_line_carries_its_reason_and_basis(book: openpyxl.Workbook) -> Non
             assert r["说明"], (sheet, r)
     for r in rows(book, "应付明细"):
         basis = str(r["计算依据"])
-        assert "in force from" in basis and "rounded half up to 0.01" in basis
+        assert "起施行" in basis and "四舍五入至0.01元" in basis
         assert re.fullmatch(r"[0-9a-f]{20}", str(r["校验码"]))
 
 

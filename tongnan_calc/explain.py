@@ -26,6 +26,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
+from tongnan_calc.basis_text import step_text
 from tongnan_calc.dates import ONE_DAY, add_years, overlap_days, year_bounds
 from tongnan_calc.duties import MEASURE_TEXT, STACKING_TEXT
 from tongnan_calc.messages import LABELS, Lang, render
@@ -141,7 +142,7 @@ class MeasureExplanation:
     prior: tuple[PriorPayout, ...]
     rounding: Rounding | None
     blocking: tuple[InputIssue, ...]
-    basis_lines: tuple[str, ...]  # = Line.basis.lines(): the payout workbook's 计算依据 column
+    basis_lines: tuple[str, ...]  # = Line.basis.lines(lang): the payout workbook's 计算依据 column
 
 
 @dataclass(frozen=True)
@@ -268,7 +269,7 @@ def _measure(rec: Records, line: Line, year: int, rules: Rules, lang: Lang) -> M
         prior=tuple(p for p in sorted(rec.prior, key=lambda p: p.year) if p.measure == line.measure),
         rounding=rounding,
         blocking=rec.blockers(SHEET_OF[line.measure]) if line.measure in SHEET_OF else (),
-        basis_lines=tuple(line.basis.lines()),
+        basis_lines=tuple(line.basis.lines(lang)),
     )
 
 
@@ -324,7 +325,7 @@ def _caps(line: Line, intervals: Sequence[Interval], lang: Lang) -> tuple[Cap, .
         else:
             for step in line.basis.steps:
                 if step.label.startswith(("annual cap applied", "enterprise cap applied")):
-                    applied, detail = True, f"{step.label}: {step.value}"
+                    applied, detail = True, step_text(step, lang)
             if line.reason.key == "loan_cap_reached":
                 applied, detail = True, render(line.reason, lang)
         caps.append(Cap(param.name, param.value, param.effective, applied, detail))

@@ -13,6 +13,8 @@ from decimal import Decimal
 from enum import Enum
 from typing import Literal
 
+from tongnan_calc.basis_text import lines_zh
+
 Severity = Literal["error", "warning", "notice"]
 
 # Sheet keys of SPEC §3, in reading order.
@@ -218,13 +220,18 @@ class Basis:
     params: tuple[ParamUse, ...] = ()
     steps: tuple[Step, ...] = ()
 
-    def lines(self) -> list[str]:
+    def lines(self, lang: str = "en") -> list[str]:
+        """The basis as shown, one string a value or step: in English, or in Chinese (``lang="zh"``).
+
+        The Chinese is a translation of the English made here, at render time (``basis_text``)."""
+        if lang == "zh":
+            return lines_zh(self.params, self.steps)
         out = [f"{p.name} = {p.value} ({p.clause}, in force from {p.effective.isoformat()})" for p in self.params]
         out.extend(f"{s.label}: {s.value}" for s in self.steps)
         return out
 
-    def text(self) -> str:
-        return "; ".join(self.lines())
+    def text(self, lang: str = "en") -> str:
+        return ("；" if lang == "zh" else "; ").join(self.lines(lang))
 
 
 @dataclass(frozen=True)

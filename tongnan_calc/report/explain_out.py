@@ -13,6 +13,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from tongnan_calc.basis_text import step_text
 from tongnan_calc.explain import SHEET_ZH, Condition, Explanation, MeasureExplanation
 from tongnan_calc.messages import Lang
 from tongnan_calc.model import InputIssue, PriorPayout
@@ -241,7 +242,7 @@ def measure_panel(m: MeasureExplanation, lang: Lang) -> Panel:
         parts.extend([_section(word("intervals", lang)), table])
     if m.steps:
         parts.append(_section(word("steps", lang)))
-        parts.extend(Text(f"{s.label}: {s.value}") for s in m.steps)
+        parts.extend(Text(step_text(s, lang)) for s in m.steps)
     if m.caps:
         parts.append(_section(word("caps", lang)))
         for cap in m.caps:

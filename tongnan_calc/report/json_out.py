@@ -37,7 +37,7 @@ def line_json(line: Line, lang: Lang) -> dict[str, Any]:
         "amount": None if line.amount is None else fmt(line.amount),
         "tier": None if line.tier is None else fmt(line.tier),
         "reason": render(line.reason, lang),
-        **({} if line.status is Status.INELIGIBLE else {"basis": line.basis.lines()}),
+        **({} if line.status is Status.INELIGIBLE else {"basis": line.basis.lines(lang)}),
     }
 
 
@@ -190,7 +190,7 @@ class _LineText:
             ("reason", self.reason(line.reason)),
         ]
         if line.status is not Status.INELIGIBLE:
-            pairs.append(("basis", style.strings(line.basis.lines(), 3)))
+            pairs.append(("basis", style.strings(line.basis.lines(self.lang), 3)))
         inner = style.nl(3)
         return (
             "".join(f",{inner}{encode_basestring(key)}{style.colon}{text}" for key, text in pairs) + style.nl(2) + "}"

@@ -185,7 +185,7 @@ class PayoutWriter:
             found = self._reasons[id(line.reason)] = (line.reason, render(line.reason, self.lang))
         known = self._bases.get(id(line.basis))
         if known is None or known[0] is not line.basis:
-            known = (line.basis, "\n".join(line.basis.lines()))
+            known = (line.basis, "\n".join(line.basis.lines(self.lang)))
             if line.amount is None:
                 self._bases[id(line.basis)] = known
         return (

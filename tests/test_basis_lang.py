@@ -1,0 +1,413 @@
+"""The basis (计算依据) in Chinese by default, in English with ``--lang en``.
+
+The measures build their basis in English; ``Basis.lines("zh")`` translates it at
+render time (``tongnan_calc.basis_text``).  The English stays as it was.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import openpyxl
+import pytest
+from factories import (
+    SHIPPED,
+    TIER_AMOUNTS,
+    ent,
+    fee,
+    loan,
+    paid,
+    rec,
+    rules_with,
+    sale,
+)
+from typer.testing import CliRunner
+
+from tongnan_calc import basis_text, runner
+from tongnan_calc.basis_text import LABELS_ZH, label_zh, step_text, step_zh
+from tongnan_calc.cli import app
+from tongnan_calc.engine import _held
+from tongnan_calc.measures import MEASURES
+from tongnan_calc.model import Basis, Line, Status, Step
+from tongnan_calc.payout_layout import LINE_COLUMNS
+from tongnan_calc.report.json_out import dumps
+from tongnan_calc.report.xlsx import SHEET_FOR_STATUS
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE = ROOT / "examples" / "example.xlsx"
+PACKAGE = ROOT / "tongnan_calc"
+WIDE = {"COLUMNS": "240", "TONGNAN_LEDGER": ""}
+
+# The first rent line of the example (2016): settled 2015-07-01, one lease row, the anniversary inside the year.
+RENT_ZH = [
+    "rates = [0.6, 0.3]（二（二），自2015-01-01起施行）",
+    "area_cap_m2 = 2000（二（二），自2015-01-01起施行）",
+    "落户日期：2015-07-01",
+    "本年度补助期间：2016-01-01至2016-12-31",
+    "2016-01-01至2016-06-30（182天）：租赁第3行；租金59672.1311475410…；面积1200平方米，折算系数1；"
+    "比例0.6；补助35803.2786885246…",
+    "2016-07-01至2016-12-31（184天）：租赁第3行；租金60327.8688524590…；面积1200平方米，折算系数1；"
+    "比例0.3；补助18098.3606557377…",
+    "精确金额：53901.6393442623…",
+    "四舍五入至0.01元：53901.64",
+]
+RENT_EN = [
+    "rates = [0.6, 0.3] (二（二）, in force from 2015-01-01)",
+    "area_cap_m2 = 2000 (二（二）, in force from 2015-01-01)",
+    "settled_on: 2015-07-01",
+    "subsidy days this year: 2016-01-01 to 2016-12-31",
+    "2016-01-01 to 2016-06-30 (182 days): lease rows 3; rent 59672.1311475410…; area 1200 m², factor 1; "
+    "rate 0.6; subsidy 35803.2786885246…",
+    "2016-07-01 to 2016-12-31 (184 days): lease rows 3; rent 60327.8688524590…; area 1200 m², factor 1; "
+    "rate 0.3; subsidy 18098.3606557377…",
+    "exact amount: 53901.6393442623…",
+    "rounded half up to 0.01: 53901.64",
+]
+
+
+@pytest.fixture(scope="module")
+def example() -> runner.RunResult:
+    return runner.run(EXAMPLE, 2016)
+
+
+def first_rent(result: runner.RunResult) -> Line:
+    return next(x for x in result.lines if x.measure == "rent" and x.status is Status.PAYABLE)
+
+
+# --- the basis of each measure, in Chinese ------------------------------------------------
+
+
+def test_rent_across_the_anniversary(example: runner.RunResult) -> None:
+    line = first_rent(example)
+    assert line.basis.lines("zh") == RENT_ZH
+    assert line.basis.lines("en") == line.basis.lines() == RENT_EN  # the English is as it was
+    assert line.basis.text("zh") == "；".join(RENT_ZH)
+    assert line.basis.text() == "; ".join(RENT_EN)
+
+
+def test_data_line_with_the_cap_applied() -> None:
+    line = MEASURES["data_line"](rec(data_lines=[fee(2016, 400000)]), 2016, SHIPPED)
+    assert line.status is Status.PAYABLE
+    assert line.basis.lines("zh") == [
+        "period_years = 2（二（四），自2015-01-01起施行）",
+        "rate = 0.3（二（四），自2015-01-01起施行）",
+        "annual_cap = 100000（二（四），自2015-01-01起施行）",
+        "补贴期限：2016年至2017年",
+        "本年度已付专线租赁费用（F）：400000",
+        "补贴比例 × F：120000",
+        "适用年度补贴上限：100000",
+        "精确金额：100000",
+        "四舍五入至0.01元：100000.00",
+    ]
+    assert "annual cap applied: 100000" in line.basis.lines()
+
+
+def test_sales_milestone_several_tiers_top_up() -> None:
+    rules = rules_with(tier_amounts=TIER_AMOUNTS, sales_mode="top_up")
+    r = rec(sales=[sale(2016, 1500000000)], prior=[paid("sales_milestone", 2015, 100000, tier=50000000)])
+    line = MEASURES["sales_milestone"](r, 2016, rules)
+    assert line.status is Status.PAYABLE
+    assert line.basis.lines("zh") == [
+        "tiers = >50000000: 100000; >100000000: 200000; >1000000000: 1000000（二（五），自2015-01-01起施行）",
+        "mode = top_up（二（五），自2015-01-01起施行）",
+        "2016年销售额：1500000000",
+        "已发放的最高档次：50000000",
+        "本年度首次突破的档次：100000000, 1000000000",
+        "扣减以往已发放的突破奖励（top_up）：100000",
+        "精确金额：900000",
+        "四舍五入至0.01元：900000.00",
+    ]
+
+
+def test_sales_milestone_pending_with_an_earlier_year() -> None:
+    line = MEASURES["sales_milestone"](rec(sales=[sale(2015, 40000000), sale(2016, 150000000)]), 2016, SHIPPED)
+    assert line.status is Status.PENDING
+    assert line.basis.lines("zh")[2:] == [
+        "2016年销售额：150000000",
+        "以往年度最高销售额：40000000",
+        "本年度首次突破的档次：50000000, 100000000",
+    ]
+
+
+DEMO = ent(demo_level="municipal")
+LOAN_PARAMS_ZH = [
+    "levels = [national, municipal]（二（六），自2015-01-01起施行）",
+    "share_of_benchmark = 0.5（二（六），自2015-01-01起施行）",
+    "day_count = 360（二（六），自2015-01-01起施行）",
+    "enterprise_cap = 500000（二（六），自2015-01-01起施行）",
+]
+
+
+def test_loan_interest_limited_without_days_and_capped() -> None:
+    loans = [
+        loan("JK-1", 2000000, "2014-09-01", "2015-07-01", interest_paid=20000),
+        loan("JK-2", 1000000, "2016-01-01", "2017-01-01"),
+        loan("JK-3", 1000000, "2012-08-01", "2018-08-01"),
+    ]
+    line = MEASURES["loan_interest"](rec(DEMO, loans=loans, prior=[paid("loan_interest", 2014, 480000)]), 2015, SHIPPED)
+    assert line.status is Status.PAYABLE
+    assert line.basis.lines("zh") == [
+        *LOAN_PARAMS_ZH,
+        "benchmark_rates = 基准利率表（二（六），自2012-07-06起施行）",
+        "贷款 JK-1 期限及基准利率：10个月，期限档次≤12个月：6%",
+        "贷款 JK-1 贴息：2000000 × 0.06 × 0.5 × 181/360 = 30166.6666666667…；以实际支付利息为限：20000",
+        "贷款 JK-2：2015年无计息天数",
+        "贷款 JK-3 期限及基准利率：72个月，期限档次更长期限：6.55%",
+        "贷款 JK-3 贴息：1000000 × 0.0655 × 0.5 × 365/360 = 33204.8611111111…",
+        "未计上限的贴息合计：53204.8611111111…",
+        "以往年度已发放贴息：480000",
+        "适用每个企业贴息上限（上限减以往已发放）：20000",
+        "精确金额：20000",
+        "四舍五入至0.01元：20000.00",
+    ]
+
+
+def test_loan_interest_pending_without_a_benchmark() -> None:
+    loans = [loan("JK-0", 1000000, "2011-09-01", "2016-09-01"), loan("JK-9", 2000000, "2019-09-01", "2021-07-01")]
+    line = MEASURES["loan_interest"](rec(DEMO, loans=loans), 2020, SHIPPED)
+    assert line.status is Status.PENDING
+    assert line.basis.lines("zh")[4:] == [
+        "benchmark_rates = 基准利率表（二（六），自2019-08-20起施行）",
+        "贷款 JK-0：2020年无计息天数",
+        "贷款 JK-9：2019-09-01无有效的银行同期基准利率（已停止公布）",
+        "其余贷款已算得的贴息：0",
+    ]
+    early = MEASURES["loan_interest"](rec(DEMO, loans=[loans[0]]), 2016, SHIPPED)
+    assert early.status is Status.PENDING
+    assert early.basis.lines("zh")[-2:] == [
+        "贷款 JK-0：2011-09-01放款，早于规则文件中最早的基准利率表",
+        "其余贷款已算得的贴息：0",
+    ]
+
+
+def test_an_ineligible_line_with_steps() -> None:
+    r = rec(
+        DEMO, loans=[loan("JK-1", 2000000, "2014-09-01", "2015-07-01")], prior=[paid("loan_interest", 2014, 500000)]
+    )
+    line = MEASURES["loan_interest"](r, 2015, SHIPPED)
+    assert line.status is Status.INELIGIBLE
+    assert line.basis.lines("zh")[4:] == [
+        "benchmark_rates = 基准利率表（二（六），自2012-07-06起施行）",
+        "贷款 JK-1 期限及基准利率：10个月，期限档次≤12个月：6%",
+        "贷款 JK-1 贴息：2000000 × 0.06 × 0.5 × 181/360 = 30166.6666666667…",
+        "未计上限的贴息合计：30166.6666666667…",
+        "以往年度已发放贴息：500000",
+    ]
+
+
+def test_a_line_held_for_a_later_year_and_spin_off() -> None:
+    line = MEASURES["spin_off"](rec(ent(spun_off=True, operating_since="2015-06-01")), 2016, SHIPPED)
+    assert line.basis.lines("zh")[2:] == ["运行满一年之日：2016-06-01", "精确金额：20000", "四舍五入至0.01元：20000.00"]
+    held = _held(line, {2017})
+    assert held.basis.lines("zh")[-1] == "仅依据以往年度发放记录计得的金额（暂不发放）：20000.00"
+    assert held.basis.lines()[-1] == "amount from the payouts of earlier years only (not paid): 20000.00"
+
+
+def test_an_unknown_label_falls_back_to_english() -> None:
+    basis = Basis((), (Step("something new", "3 apples"), Step("exact amount", "5")))
+    assert basis.lines("zh") == ["something new: 3 apples", "精确金额：5"]
+    # a known label with a value of an unexpected form: the label is translated, the value kept
+    assert step_zh("subsidy days this year", "soon") == "本年度补助期间：soon"
+    assert step_zh("loan X term", "odd") == "贷款 X 期限及基准利率：odd"
+
+
+def test_the_translation_caches_are_bounded() -> None:
+    for i in range(basis_text._CACHE_MAX + 10):
+        step_zh(f"loan L{i}", f"no interest days in {2000 + i % 50}")
+    assert len(basis_text._labels) <= basis_text._CACHE_MAX
+    assert all(len(known) <= basis_text._CACHE_MAX for known in basis_text._values.values())
+
+
+# --- every label the code can make has a Chinese rendering ---------------------------------
+
+# Every step label made in tongnan_calc (``uses.step(...)`` and ``Step(...)``), as its source
+# template (an f-string's fields as ``{}``), with an example of it and of its value as made.
+LABELS: dict[str, tuple[str, str]] = {
+    "exact amount": ("exact amount", "53901.6393442623…"),
+    "rounded half up to 0.01": ("rounded half up to 0.01", "53901.64"),
+    "settled_on": ("settled_on", "2015-07-01"),
+    "subsidy days this year": ("subsidy days this year", "2016-01-01 to 2016-12-31"),
+    "{} to {} ({} days)": (
+        "2016-01-01 to 2016-06-30 (182 days)",
+        "lease rows 2,3; rent 67500; area 2500 m², factor 0.8; rate 0.6; subsidy 32400",
+    ),
+    "subsidy period": ("subsidy period", "2016 to 2017"),
+    "fees paid this year (F)": ("fees paid this year (F)", "150000"),
+    "rate × F": ("rate × F", "45000"),
+    "annual cap applied": ("annual cap applied", "100000"),
+    "operating one full year on": ("operating one full year on", "2016-06-01"),
+    "sales {}": ("sales 2016", "62500000"),
+    "highest sales in an earlier year": ("highest sales in an earlier year", "38000000"),
+    "highest tier already paid": ("highest tier already paid", "50000000"),
+    "tiers first crossed this year": ("tiers first crossed this year", "50000000, 100000000"),
+    "earlier milestone rewards deducted (top_up)": ("earlier milestone rewards deducted (top_up)", "100000"),
+    "loan {}": ("loan JK-1", "no interest days in 2016"),
+    "loan {} term": ("loan JK-1 term", "72 months, band longer: 6.55%"),
+    "loan {} subsidy": ("loan JK-1 subsidy", "100 × 0.06 × 0.5 × 181/360 = 1.5; limited to interest paid 1"),
+    "computed so far for the other loans": ("computed so far for the other loans", "0"),
+    "subsidy before the cap": ("subsidy before the cap", "108648.6111111111…"),
+    "paid in earlier years": ("paid in earlier years", "0"),
+    "enterprise cap applied: cap less earlier payouts": ("enterprise cap applied: cap less earlier payouts", "20000"),
+    "amount from the payouts of earlier years only (not paid)": (
+        "amount from the payouts of earlier years only (not paid)",
+        "20000.00",
+    ),
+}
+# More values with English words, for the labels whose values have several forms.
+MORE_VALUES: list[tuple[str, str]] = [
+    ("loan JK-1", "drawn 2011-09-01, before the first benchmark table of the rule file"),
+    ("loan JK-1", "no benchmark rate in force on 2019-09-01 (withdrawn)"),
+    ("loan JK-1 term", "10 months, band ≤ 12 months: 6%"),
+    ("loan JK-1 subsidy", "2000000 × 0.06 × 0.5 × 181/360 = 30166.6666666667…"),
+]
+
+
+def _template(node: ast.expr) -> str | None:
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    if isinstance(node, ast.Name):
+        return f"<{node.id}>"  # passed through: ``Uses.step`` making its ``Step``
+    if isinstance(node, ast.JoinedStr):
+        return "".join(
+            part.value if isinstance(part, ast.Constant) else "{}" for part in node.values if isinstance(part, ast.expr)
+        )
+    return None
+
+
+def labels_in_the_code() -> Iterator[tuple[str, str | None]]:
+    """(file, label template) of every ``*.step(label, ...)`` and ``Step(label, ...)`` call in the package."""
+    for path in sorted(PACKAGE.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.Call) or len(node.args) != 2:
+                continue
+            func = node.func
+            if (isinstance(func, ast.Attribute) and func.attr == "step") or (
+                isinstance(func, ast.Name) and func.id == "Step"
+            ):
+                yield path.name, _template(node.args[0])
+
+
+def test_every_label_the_code_makes_is_listed() -> None:
+    found = list(labels_in_the_code())
+    assert len(found) >= 27
+    assert all(template is not None for _, template in found), found  # a label is a literal or an f-string
+    assert ("common.py", "<label>") in found  # Uses.step(label, value) -> Step(label, ...)
+    assert {template for _, template in found} - {"<label>"} == set(LABELS)
+
+
+_ENGLISH_WORD = re.compile(r"[A-Za-z]{2,}")
+_ALLOWED = {"JK", "top_up"}  # the loan ids of the examples, and the rule-file key of the sales mode
+
+
+@pytest.mark.parametrize(("label", "value"), [*LABELS.values(), *MORE_VALUES])
+def test_every_label_has_a_chinese_rendering(label: str, value: str) -> None:
+    assert label_zh(label) is not None, label
+    text = step_zh(label, value)
+    words = set(_ENGLISH_WORD.findall(text.replace("top_up", ""))) - _ALLOWED
+    assert not words, text
+    assert "：" in text and re.search(r"[\u4e00-\u9fff]", text), text
+    assert step_text(Step(label, value), "en") == f"{label}: {value}"
+
+
+def test_the_fixed_labels_are_all_used() -> None:
+    assert set(LABELS_ZH) <= set(LABELS)
+
+
+# --- where the basis is shown: the payout workbook, JSON, explain, rules test ---------------
+
+
+def _basis_cell(path: Path, lang: str, code: str) -> str:
+    """The basis cell of the example's first rent line in a payout workbook written in ``lang``."""
+    i = 0 if lang == "zh" else 1
+    sheet = SHEET_FOR_STATUS[Status.PAYABLE][i]
+    rows = list(openpyxl.load_workbook(path, read_only=True)[sheet].iter_rows(values_only=True))
+    heads = [c.zh if lang == "zh" else c.en for c in LINE_COLUMNS]
+    assert list(rows[0]) == heads
+    keys = [c.key for c in LINE_COLUMNS]
+    for row in rows[1:]:
+        cells = dict(zip(keys, row, strict=True))
+        if cells["credit_code"] == code and cells["measure"] == "rent":
+            return str(cells["basis"])
+    raise AssertionError(code)
+
+
+def test_the_payout_workbook_in_chinese_and_in_english(example: runner.RunResult, tmp_path: Path) -> None:
+    code = first_rent(example).credit_code
+    zh, en = tmp_path / "zh.xlsx", tmp_path / "en.xlsx"
+    base = ["run", str(EXAMPLE), "--year", "2016", "--no-ledger"]
+    # exit code 1: the example has planted input errors
+    assert CliRunner().invoke(app, [*base, "--out", str(zh)], env=WIDE).exit_code == 1
+    assert CliRunner().invoke(app, [*base, "--out", str(en), "--lang", "en"], env=WIDE).exit_code == 1
+    assert _basis_cell(zh, "zh", code) == "\n".join(RENT_ZH)
+    assert _basis_cell(en, "en", code) == "\n".join(RENT_EN)
+
+
+def test_json_in_chinese_and_in_english(example: runner.RunResult) -> None:
+    code = first_rent(example).credit_code
+    for lang, want in (("zh", RENT_ZH), ("en", RENT_EN)):
+        data = json.loads(dumps(example, lang))  # type: ignore[arg-type]
+        entry = next(e for e in data["entitlements"] if e["credit_code"] == code and e["measure"] == "rent")
+        assert entry["basis"] == want
+        for entry, line in zip(data["entitlements"], example.lines, strict=True):
+            if "basis" in entry:
+                assert entry["basis"] == line.basis.lines(lang)
+
+
+def test_json_on_the_command_line_in_chinese_by_default(example: runner.RunResult) -> None:
+    code = first_rent(example).credit_code
+    base = ["run", str(EXAMPLE), "--year", "2016", "--no-ledger", "--json", "-"]
+    for args, want in (([], RENT_ZH), (["--lang", "en"], RENT_EN)):
+        out = CliRunner().invoke(app, [*base, *args], env=WIDE)
+        assert out.exit_code == 1  # the planted input errors
+        data = json.loads(out.stdout)
+        entry = next(e for e in data["entitlements"] if e["credit_code"] == code and e["measure"] == "rent")
+        assert entry["basis"] == want
+
+
+def test_explain_shows_the_basis_in_chinese(example: runner.RunResult) -> None:
+    line = first_rent(example)
+    args = ["explain", line.credit_code, str(EXAMPLE), "--year", "2016", "--no-ledger"]
+    out = CliRunner().invoke(app, args, env=WIDE)
+    assert out.exit_code == 0, out.output
+    assert "落户日期：2015-07-01" in out.stdout and "本年度补助期间：2016-01-01至2016-12-31" in out.stdout
+    assert "settled_on:" not in out.stdout
+    english = CliRunner().invoke(app, [*args, "--lang", "en"], env=WIDE)
+    assert "settled_on: 2015-07-01" in english.stdout and "落户日期" not in english.stdout
+
+    from tongnan_calc.explain import explain_run
+
+    expl = explain_run(example, {}, line.credit_code)
+    assert expl is not None
+    rent = next(m for m in expl.measures if m.measure == "rent")
+    assert list(rent.basis_lines) == RENT_ZH
+    expl_en = explain_run(example, {}, line.credit_code, "en")
+    assert expl_en is not None
+    assert list(next(m for m in expl_en.measures if m.measure == "rent").basis_lines) == RENT_EN
+
+
+FAILING = """\
+- name: E01 rent with a slip of the pen
+  year: 2016
+  enterprise: {credit_code: 91500223MA5U7K3L2W, name: 甲, ecommerce_entity: Y, settled_on: 2015-07-01}
+  leases:
+    - {planned_building: Y, area_m2: 1200, period_start: 2016-01-01, period_end: 2016-12-31, rent_paid: 120000}
+  expect:
+    rent: {status: payable, amount: "53901.46"}
+"""
+
+
+def test_rules_test_keeps_the_english_basis(tmp_path: Path) -> None:
+    """``rules test`` is the analysts' tool: its failures show the basis in English in both languages
+    (docs/analysts.md and tests/test_rules_lang.py quote it so)."""
+    path = tmp_path / "case.yaml"
+    path.write_text(FAILING, encoding="utf-8")
+    for args in ([], ["--lang", "en"]):
+        out = CliRunner(env={"COLUMNS": "200"}).invoke(app, ["rules", "test", *args, str(path)])
+        assert out.exit_code == 1
+        lines = [x.strip() for x in out.stdout.splitlines()]
+        assert "rates = [0.6, 0.3] (二（二）, in force from 2015-01-01)" in lines
+        assert "rounded half up to 0.01: 53901.64" in lines
