@@ -400,14 +400,20 @@ FAILING = """\
 """
 
 
-def test_rules_test_keeps_the_english_basis(tmp_path: Path) -> None:
-    """``rules test`` is the analysts' tool: its failures show the basis in English in both languages
-    (docs/analysts.md and tests/test_rules_lang.py quote it so)."""
+def test_rules_test_shows_the_basis_in_its_language(tmp_path: Path) -> None:
+    """``rules test`` failures show the basis in the chosen language, like every other output."""
     path = tmp_path / "case.yaml"
     path.write_text(FAILING, encoding="utf-8")
-    for args in ([], ["--lang", "en"]):
+    for args, first, last in (
+        ([], "rates = [0.6, 0.3]（二（二），自2015-01-01起施行）", "四舍五入至0.01元：53901.64"),
+        (
+            ["--lang", "en"],
+            "rates = [0.6, 0.3] (二（二）, in force from 2015-01-01)",
+            "rounded half up to 0.01: 53901.64",
+        ),
+    ):
         out = CliRunner(env={"COLUMNS": "200"}).invoke(app, ["rules", "test", *args, str(path)])
         assert out.exit_code == 1
         lines = [x.strip() for x in out.stdout.splitlines()]
-        assert "rates = [0.6, 0.3] (二（二）, in force from 2015-01-01)" in lines
-        assert "rounded half up to 0.01: 53901.64" in lines
+        assert first in lines
+        assert last in lines

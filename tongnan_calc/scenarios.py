@@ -450,10 +450,10 @@ def _check(want: Expectation, line: Line) -> Iterator[Say]:
         expected += Say(f" 说明包含“{want.reason_contains}”", f" reason containing {want.reason_contains!r}")
     if wrong:
         reason_zh = reason if want.reason_contains is not None else render(line.reason, "zh")
-        basis = "\n      ".join(line.basis.lines())
+        basis_zh, basis = ("\n      ".join(line.basis.lines(lang)) for lang in ("zh", "en"))
         yield Say(
             f"{want.measure}：预期 {expected.zh}，实际 {got.zh} — {reason_zh}"
-            f"\n    计算依据：\n      {basis or '（无）'}",
+            f"\n    计算依据：\n      {basis_zh or '（无）'}",
             f"{want.measure}: expected {expected.en}, got {got.en} — {reason}"
             f"\n    basis:\n      {basis or '(no basis)'}",
         )
