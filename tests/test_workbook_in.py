@@ -16,7 +16,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from tongnan_calc import workbook_in
+from tongnan_calc import workbook_in, workbook_raw
 from tongnan_calc.model import Batch, DataLine, InputIssue, Lease, Loan, Records, Sale
 from tongnan_calc.uscc import check_char
 from tongnan_calc.workbook_in import WorkbookError, read_workbook
@@ -851,7 +851,7 @@ def test_broken_xlsx_inside(tmp_path: Path) -> None:
 
 def test_zip_bomb_total_size(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = write(tmp_path, {"enterprises": ents(A)})
-    monkeypatch.setattr(workbook_in, "MAX_UNCOMPRESSED_BYTES", 1000)
+    monkeypatch.setattr(workbook_raw, "MAX_UNCOMPRESSED_BYTES", 1000)  # where check_file reads it
     total = sum(i.file_size for i in zipfile.ZipFile(path).infolist())
     assert fatal(path) == (
         f"{path}: refused: it expands to {total} bytes, more than the limit of 1000 (possible zip bomb)"
@@ -862,7 +862,7 @@ def test_zip_bomb_ratio(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None
     path = zip_with(
         tmp_path / "bomb.xlsx", {"[Content_Types].xml": b"<x/>", "xl/worksheets/sheet1.xml": b"\x00" * 2_000_000}
     )
-    monkeypatch.setattr(workbook_in, "RATIO_CHECK_MIN_BYTES", 1_000_000)
+    monkeypatch.setattr(workbook_raw, "RATIO_CHECK_MIN_BYTES", 1_000_000)  # where check_file reads it
     info = zipfile.ZipFile(path).getinfo("xl/worksheets/sheet1.xml")
     ratio = int(info.file_size / info.compress_size)
     assert ratio > 1000
