@@ -301,10 +301,14 @@ def read_workbook(path: Path) -> Batch:
             found, unknown_sheets = _match_sheets(path, names)
             wanted = [(spec, found[spec.key]) for spec in SHEETS if spec.key in found]
             scans = _Scans(path, {name for _, name in wanted})
+            sheets = _prefetched(path, book, wanted, scans)
             try:
-                sheets = _prefetched(path, book, wanted, scans)
                 return _read(path, sheets, unknown_sheets, [(s.key, n) for s, n in wanted])
             finally:
+                # a fatal error leaves the next sheet being parsed in the prefetch thread: join it
+                # before the workbook it reads is closed (closing it under calamine's feet could
+                # raise something else than the fatal error, and a thread would outlive the read)
+                sheets.close()
                 scans.close()
 
 
