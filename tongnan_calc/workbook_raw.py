@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import zipfile
 import zlib
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Generator, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -267,7 +267,7 @@ def _prefetched(
     book: CalamineWorkbook,
     wanted: Sequence[tuple[SheetSpec, str]],
     scans: _Scans,
-) -> Iterator[RawSheet]:
+) -> Generator[RawSheet, None, None]:
     """The known sheets in SPEC order, each read while the one before it is converted.
 
     calamine parses a sheet's XML without holding the GIL, so on a machine with two
