@@ -20,18 +20,25 @@ from tongnan_calc.money import fmt
 from tongnan_calc.rules import Rules
 from tongnan_calc.say import Say, UserError
 
+Grouped = dict[str, tuple[PriorPayout, ...]]
+"""Payouts by credit code."""
+
 
 class YearError(UserError):
     """The calculation year cannot be computed under this rule file."""
 
 
-def prior_by_enterprise(payouts: Iterable[PriorPayout], year: int) -> dict[str, tuple[PriorPayout, ...]]:
-    """Ledger payouts for years before ``year``, grouped by credit code."""
+def _by_enterprise(payouts: Iterable[PriorPayout], keep: Callable[[PriorPayout], bool]) -> Grouped:
     grouped: dict[str, list[PriorPayout]] = {}
     for payout in payouts:
-        if payout.year < year:
+        if keep(payout):
             grouped.setdefault(payout.credit_code, []).append(payout)
     return {code: tuple(items) for code, items in grouped.items()}
+
+
+def prior_by_enterprise(payouts: Iterable[PriorPayout], year: int) -> Grouped:
+    """Ledger payouts for years before ``year``, grouped by credit code."""
+    return _by_enterprise(payouts, lambda payout: payout.year < year)
 
 
 LATER_YEAR_MEASURES = frozenset({"spin_off", "sales_milestone", "loan_interest"})
@@ -46,13 +53,9 @@ one-time reward twice or pass the lifetime cap; such a payable line becomes
 a person decides, and nothing is paid twice on the tool's word."""
 
 
-def later_by_enterprise(payouts: Iterable[PriorPayout], year: int) -> dict[str, tuple[PriorPayout, ...]]:
+def later_by_enterprise(payouts: Iterable[PriorPayout], year: int) -> Grouped:
     """Ledger payouts of ``LATER_YEAR_MEASURES`` for years after ``year``, grouped by credit code."""
-    grouped: dict[str, list[PriorPayout]] = {}
-    for payout in payouts:
-        if payout.year > year and payout.measure in LATER_YEAR_MEASURES:
-            grouped.setdefault(payout.credit_code, []).append(payout)
-    return {code: tuple(items) for code, items in grouped.items()}
+    return _by_enterprise(payouts, lambda payout: payout.year > year and payout.measure in LATER_YEAR_MEASURES)
 
 
 def held_for_later_years(lines: list[Line], later: tuple[PriorPayout, ...]) -> list[Line]:

@@ -120,10 +120,7 @@ def run_compare(
     return before, after, comparison
 
 
-Grouped = dict[str, tuple[PriorPayout, ...]]
-
-
-def _prior(ledger_path: Path | None, year: int) -> tuple[Grouped, Grouped, LedgerUse | None]:
+def _prior(ledger_path: Path | None, year: int) -> tuple[engine.Grouped, engine.Grouped, LedgerUse | None]:
     """The ledger's payouts for years before ``year``, those for later years that hold lines, the ledger used."""
     if ledger_path is None:
         return {}, {}, None

@@ -8,7 +8,6 @@ names another (``--rules``, as for ``run``).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Final
@@ -17,6 +16,7 @@ from tongnan_calc import cells
 from tongnan_calc.cells import Cell
 from tongnan_calc.ledger.sheets import shown_zh
 from tongnan_calc.ledger.store import SALES_MILESTONE, LedgerError, tier_text
+from tongnan_calc.measures.common import year_end
 from tongnan_calc.rules import DEFAULT_RULES, NoValueInForce, RuleError, Rules, load_rules
 from tongnan_calc.say import Say
 
@@ -32,10 +32,6 @@ def load_ledger_rules(path: Path | None = None) -> Rules:
         raise LedgerError(exc.say, lines=True) from None  # one line per problem, as for `run`
 
 
-def _year_end(year: int) -> date:
-    return date(year, 12, 31)
-
-
 @dataclass
 class Limits:
     """The thresholds and caps of one rule file, by year (each year read once)."""
@@ -47,7 +43,7 @@ class Limits:
         """The sales_milestone tier thresholds in force on 31 December ``year``; why not, when none is."""
         if year not in self._tiers:
             try:
-                tiers, _ = self.rules.value(SALES_MILESTONE, "tiers", _year_end(year))
+                tiers, _ = self.rules.value(SALES_MILESTONE, "tiers", year_end(year))
                 self._tiers[year] = tuple(Decimal(t.threshold) for t in tiers)
             except NoValueInForce as exc:
                 self._tiers[year] = exc.say
@@ -71,7 +67,7 @@ class Limits:
     def interest_cap(self, year: int) -> Decimal | None:
         """The lifetime loan_interest cap per enterprise in force on 31 December ``year`` (None: no value then)."""
         try:
-            cap, _ = self.rules.value(LOAN_INTEREST, INTEREST_CAP_PARAM, _year_end(year))
+            cap, _ = self.rules.value(LOAN_INTEREST, INTEREST_CAP_PARAM, year_end(year))
         except NoValueInForce:
             return None
         return Decimal(cap)

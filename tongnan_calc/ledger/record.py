@@ -14,6 +14,7 @@ from python_calamine import CalamineWorkbook
 
 from tongnan_calc import cells, payout_layout, uscc
 from tongnan_calc.cells import Bad, Cell
+from tongnan_calc.engine import LATER_YEAR_MEASURES
 from tongnan_calc.ledger.limits import LOAN_INTEREST, Limits, load_ledger_rules
 from tongnan_calc.ledger.sheets import (
     EXPECT_CENTS,
@@ -463,7 +464,7 @@ def _in_force_across_years(conn: sqlite3.Connection) -> list[_InForce]:
 def _across_years(conn: sqlite3.Connection, add: Sequence[_Payout], limits: Limits, where: Say) -> list[Say]:
     """Why recording ``add`` would pay a one-time reward twice or pass the lifetime interest cap
     (二（三）, 二（五）, 二（六）), counting every year's payouts in force; one line per kind."""
-    if not any(p.measure in ("spin_off", SALES_MILESTONE, LOAN_INTEREST) for p in add):
+    if not any(p.measure in LATER_YEAR_MEASURES for p in add):
         return []
     ledger = _in_force_across_years(conn)
     refusals: list[Say] = []
