@@ -7,12 +7,11 @@ and the totals are added up.  Nothing here reads or writes a file.
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
+from tongnan_calc.collector import gc_paused
 from tongnan_calc.measures import MEASURES
 from tongnan_calc.measures.common import micro_support_exclusion
 from tongnan_calc.model import Basis, Line, Msg, PriorPayout, Records, Status, Step
@@ -143,21 +142,6 @@ def compute(
     if progress is not None:
         progress(done)
     return lines
-
-
-@contextmanager
-def gc_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector while a batch makes its lines (restored after).
-
-    Lines and records hold no cycles; with the collector on, each collection walks
-    every line made so far, and at 100,000 enterprises that was half the time."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 @dataclass(frozen=True)

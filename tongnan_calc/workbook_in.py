@@ -20,13 +20,12 @@ Every name of those modules is re-exported here (``__all__``), as before the spl
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 from python_calamine import CalamineWorkbook
 
+from tongnan_calc.collector import gc_paused
 from tongnan_calc.model import (
     ENTERPRISES,
     Batch,
@@ -276,24 +275,11 @@ def _issue_order(issue: InputIssue) -> tuple[int, int]:
 # --- the reader -------------------------------------------------------------------------
 
 
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector while millions of acyclic objects
-    are made: each collection would scan them all again."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
 def read_workbook(path: Path) -> Batch:
     """Read the input workbook; raise ``WorkbookError`` when it cannot be read."""
     path = Path(path)
     check_file(path)
-    with _gc_paused():
+    with gc_paused():
         with _reader_errors(path):
             book = CalamineWorkbook.from_path(str(path))
             names = book.sheet_names
@@ -321,7 +307,7 @@ def read_sheets(sheets: Mapping[str, Rows], source: str = "<sheets>") -> Batch:
     """
     found, unknown_sheets = _match_sheets(source, list(sheets))
     raw = [RawSheet(spec, found[spec.key], sheets[found[spec.key]]) for spec in SHEETS if spec.key in found]
-    with _gc_paused():
+    with gc_paused():
         return _read(source, raw, unknown_sheets, [(r.spec.key, r.name) for r in raw])
 
 

@@ -17,14 +17,19 @@ kept for the objects it was made from.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Iterator
+import shutil
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from itertools import chain
 from json.encoder import encode_basestring
-from typing import Any, TextIO
+from typing import IO, Any, BinaryIO, TextIO, TypeVar
 
+from tongnan_calc import forked
 from tongnan_calc.messages import Lang, render
 from tongnan_calc.model import InputIssue, Line, Msg, Status
 from tongnan_calc.money import fmt
 from tongnan_calc.runner import RunResult
+
+T = TypeVar("T")
 
 
 def line_json(line: Line, lang: Lang) -> dict[str, Any]:
@@ -87,12 +92,6 @@ def _totals(result: RunResult) -> dict[str, Any]:
 
 def dumps(result: RunResult, lang: Lang = "zh", *, compact: bool | None = None) -> str:
     return "".join(chunks(result, lang, compact=compact))
-
-
-def write_json(result: RunResult, handle: TextIO, lang: Lang = "zh", *, compact: bool | None = None) -> None:
-    """Stream the JSON document to an open text file."""
-    for chunk in chunks(result, lang, compact=compact):
-        handle.write(chunk)
 
 
 # --- the fast layout ----------------------------------------------------------------------
@@ -239,26 +238,97 @@ def _issue_text(style: _Style, lang: Lang) -> Callable[[InputIssue], str]:
     return text
 
 
-def _array(style: _Style, key: str, items: list[Any], text: Callable[[Any], str]) -> Iterator[str]:
-    """``,"key": [...]`` at the top level, in chunks of a few thousand items."""
-    start_text = "," + style.nl(1) + encode_basestring(key) + style.colon
-    if not items:
-        yield start_text + "[]"
-        return
-    inner = style.nl(2)
-    sep = "," + inner
-    yield start_text + "[" + inner
+def _items(style: _Style, items: Sequence[T], text: Callable[[T], str]) -> Iterator[str]:
+    """The items' texts joined by the separator of a top-level array, a few thousand at a time."""
+    sep = "," + style.nl(2)
     for start in range(0, len(items), _CHUNK_ITEMS):
         part = sep.join(map(text, items[start : start + _CHUNK_ITEMS]))
-        yield part if start + _CHUNK_ITEMS >= len(items) else part + sep
-    yield style.nl(1) + "]"
+        yield part if start == 0 else sep + part
+
+
+def _array(style: _Style, key: str, pieces: Iterable[str]) -> Iterator[str]:
+    """``,"key": [...]`` at the top level, from the pieces of ``_items``."""
+    start_text = "," + style.nl(1) + encode_basestring(key) + style.colon
+    empty = True
+    for piece in pieces:
+        if empty:
+            yield start_text + "[" + style.nl(2)
+            empty = False
+        yield piece
+    yield start_text + "[]" if empty else style.nl(1) + "]"
+
+
+def _style(result: RunResult, compact: bool | None) -> _Style:
+    return _Style(is_compact(result) if compact is None else compact)
+
+
+def _document(result: RunResult, lang: Lang, style: _Style, entitlements: Iterable[str]) -> Iterator[str]:
+    yield "{" + style.members(_head(result))
+    yield from _array(style, "entitlements", entitlements)
+    yield from _array(style, "input_issues", _items(style, result.batch.issues, _issue_text(style, lang)))
+    yield "," + style.members({"totals": _totals(result)}) + style.nl(0) + "}\n"
 
 
 def chunks(result: RunResult, lang: Lang = "zh", *, compact: bool | None = None) -> Iterator[str]:
     """The JSON document in pieces; joined, they equal ``json.dumps(result_json(...), **dump_options(compact))``
     and a newline.  ``compact``: by default, when the batch has more than ``COMPACT_ABOVE`` lines."""
-    style = _Style(is_compact(result) if compact is None else compact)
-    yield "{" + style.members(_head(result))
-    yield from _array(style, "entitlements", list(result.lines), _LineText(lang, style))
-    yield from _array(style, "input_issues", list(result.batch.issues), _issue_text(style, lang))
-    yield "," + style.members({"totals": _totals(result)}) + style.nl(0) + "}\n"
+    style = _style(result, compact)
+    return _document(result, lang, style, _items(style, result.lines, _LineText(lang, style)))
+
+
+# --- the second core ----------------------------------------------------------------------
+
+SPLIT_FROM = 50_000
+"""From this many lines, the text of the second half is made by a second process (``forked``)
+while this one makes the first half: the same bytes, in about half the time."""
+
+
+def write_json(result: RunResult, handle: TextIO, lang: Lang = "zh", *, compact: bool | None = None) -> None:
+    """Stream the JSON document to an open text file.
+
+    A large batch on a machine with a second core: a forked child writes the text of the
+    second half of the lines (UTF-8) to a temporary file while this process writes the first
+    half to ``handle``; its bytes are then copied after them.  Should the child fail, this
+    process writes the second half itself."""
+    style = _style(result, compact)
+    lines = result.lines
+    half = len(lines) // 2
+    binary = _utf8_buffer(handle)
+    child = None
+    if binary is not None and len(lines) >= SPLIT_FROM:
+        child = forked.start(lambda out: _write_encoded(out, _items(style, lines[half:], _LineText(lang, style))))
+    if child is None or binary is None:
+        for chunk in chunks(result, lang, compact=compact):
+            handle.write(chunk)
+        return
+    with child:
+        text = _LineText(lang, style)
+        for chunk in _document(result, lang, style, chain(_items(style, lines[:half], text), [_REST])):
+            if chunk is not _REST:
+                handle.write(chunk)
+                continue
+            if half:
+                handle.write("," + style.nl(2))
+            made = child.result()
+            if made is None:  # the child failed: the second half is written here
+                for piece in _items(style, lines[half:], text):
+                    handle.write(piece)
+            else:
+                handle.flush()
+                shutil.copyfileobj(made, binary, 1 << 20)
+
+
+_REST = "<the second half>"
+"""Stands for the second half's text among the pieces of the first (found by identity)."""
+
+
+def _utf8_buffer(handle: TextIO) -> BinaryIO | None:
+    """The binary file under a UTF-8 text file, where the child's bytes can be copied as they are."""
+    binary = getattr(handle, "buffer", None)
+    encoding = (getattr(handle, "encoding", None) or "").lower().replace("-", "").replace("_", "")
+    return binary if binary is not None and encoding == "utf8" else None
+
+
+def _write_encoded(out: IO[bytes], pieces: Iterable[str]) -> None:
+    for piece in pieces:
+        out.write(piece.encode("utf-8"))
