@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from datetime import date
@@ -171,3 +172,41 @@ def test_bad_options_exit_2(args: list[str]) -> None:
 def test_version() -> None:
     code, out, _ = invoke("--version")
     assert code == 0 and out.startswith("tongnan-calc ")
+
+
+EXAMPLE_WORKBOOK = Path(__file__).resolve().parent.parent / "examples" / "example.xlsx"
+
+
+def _main(*args: str, stdout_closed: bool = False) -> subprocess.CompletedProcess[str]:
+    command = [sys.executable, "-c", "from tongnan_calc.cli import main; main()", *args]
+    closing = (lambda: os.close(1)) if stdout_closed else None
+    return subprocess.run(command, capture_output=True, text=True, check=False, preexec_fn=closing)
+
+
+def test_the_console_script_ends_with_every_output_written(tmp_path: Path) -> None:
+    """`main` ends the process without freeing the run's objects: stdout, stderr, the JSON, the code all arrive."""
+    out = tmp_path / "out.json"
+    args = ("run", str(EXAMPLE_WORKBOOK), "--year", "2016", "--no-ledger", "--lang=en")
+    piped = _main(*args, "--json", "-")
+    assert piped.returncode == 1  # the example's planted input errors
+    document = json.loads(piped.stdout)
+    assert document["totals"]["payable"] == "901378.45"
+    written = _main(*args, "--json", str(out))
+    assert written.returncode == 1 and json.loads(out.read_text(encoding="utf-8")) == document
+    assert written.stdout.rstrip().endswith(f"JSON: {out}")  # the last line of the terminal report
+    # started with stdout closed (no stream at all): the run still writes its JSON, one exit code, no traceback
+    out.unlink()
+    closed = _main(*args, "--json", str(out), stdout_closed=True)
+    assert (closed.returncode, closed.stderr) == (1, "") and json.loads(out.read_text(encoding="utf-8")) == document
+
+
+def test_progress_on_a_terminal_leaves_stdout_alone() -> None:
+    """`--json -` with stderr on a terminal: the spinner and bar must not take over stdout (the JSON's)."""
+    from tongnan_calc.report.terminal import phases, progress_bar
+
+    before = sys.stdout
+    with phases(True)("a step"):
+        assert sys.stdout is before
+    with progress_bar(True, "computing", 5000) as advance:
+        advance(10)
+        assert sys.stdout is before

@@ -5,6 +5,8 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
+import signal
+import sys
 import time
 from pathlib import Path
 from typing import IO
@@ -66,7 +68,19 @@ def test_json_written_by_two_processes_is_byte_for_byte_the_standard_dump(
     for odd in (1, 3):  # one line (nothing in the first half) and an odd count
         few = dataclasses.replace(result, lines=result.lines[:odd])
         assert _written(few, tmp_path / "few.json", lang, compact) == _standard(few, lang, compact=compact)
-    assert len(split_everything) == 3
+    assert [child.ok for child in split_everything] == [True, True, True]  # the children's bytes were used
+
+
+def test_the_second_half_is_the_childs_bytes(
+    result: RunResult, tmp_path: Path, split_everything: list[forked.Forked], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # the child's text is copied as it is: a child that writes other text shows in the file
+    real = json_out._write_encoded
+    monkeypatch.setattr(json_out, "_write_encoded", lambda out, pieces: real(out, ["[CHILD]"]))
+    written = _written(result, tmp_path / "out.json", "en", True).decode()
+    assert written.count("[CHILD]") == 1 and split_everything[0].ok
+    entries = written.split('"entitlements":[', 1)[1].split("[CHILD]")[0]
+    assert entries.count('"credit_code"') == len(result.lines) // 2
 
 
 def test_a_child_that_fails_leaves_the_second_half_to_this_process(
@@ -78,7 +92,7 @@ def test_a_child_that_fails_leaves_the_second_half_to_this_process(
 
     monkeypatch.setattr(json_out, "_write_encoded", broken)
     assert _written(result, tmp_path / "out.json", "zh", True) == _standard(result, "zh", compact=True)
-    assert len(split_everything) == 1
+    assert [child.ok for child in split_everything] == [False]
 
 
 def test_no_second_process_for_a_small_batch_a_text_buffer_or_when_turned_off(
@@ -130,3 +144,35 @@ def test_a_child_that_raises_or_exits_badly_gives_no_result(monkeypatch: pytest.
         assert child is not None
         with child:
             assert child.result() is None
+
+
+def test_a_child_reaped_by_the_system_still_gives_its_result(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A parent that ignores SIGCHLD (inherited from whoever started the tool) cannot wait for its child."""
+    monkeypatch.setenv(forked.FORK_ENV, "1")
+    previous = signal.signal(signal.SIGCHLD, signal.SIG_IGN)
+    try:
+        child = forked.start(lambda out: out.write(b"done"))
+        assert child is not None
+        with child:
+            made = child.result()
+            assert made is not None and made.read() == b"done"
+    finally:
+        signal.signal(signal.SIGCHLD, previous)
+
+
+def test_the_child_writes_nothing_to_the_parents_streams(
+    monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv(forked.FORK_ENV, "1")
+
+    def noisy(out: IO[bytes]) -> None:
+        print("from the child")
+        if sys.stderr is not None:
+            sys.stderr.write("from the child\n")
+        out.write(b"x")
+
+    child = forked.start(noisy)
+    assert child is not None
+    with child:
+        assert child.result() is not None
+    assert capfd.readouterr() == ("", "")

@@ -143,7 +143,8 @@ def _run(
             writer.abort()
         raise
 
-    _KEPT[:] = [result]
+    if _MAIN[0]:
+        _KEPT[:] = [result]
     console = Console(stderr=json_out == "-", highlight=False)
     try:
         print_result(console, result, language, show_all=show_all)
@@ -302,11 +303,15 @@ def main() -> None:
 def _exit(code: int) -> None:
     """Exit with ``code``.  After a run that kept its result (``_KEPT``), the output streams are
     flushed and the process ends at once instead of freeing every object one at a time."""
-    if not _KEPT:
-        sys.exit(code)
-    try:
-        sys.stdout.flush()
-        sys.stderr.flush()
-    except OSError:  # a closed pipe: what the interpreter's own exit would have met, let it say so
-        sys.exit(code)
-    os._exit(code)
+    _MAIN[0] = False
+    if _KEPT:
+        try:
+            for stream in (sys.stdout, sys.stderr):
+                if stream is not None:  # None: started with the stream closed
+                    stream.flush()
+        except (OSError, ValueError):  # a closed pipe: what the interpreter's own exit would meet, let it say so
+            pass
+        else:
+            os._exit(code)
+    gc.enable()
+    sys.exit(code)

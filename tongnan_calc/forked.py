@@ -57,40 +57,62 @@ def start(work: Work) -> Forked | None:
 
 
 class Forked:
-    """A child process doing ``work``; ``result`` waits for it, ``close`` stops it if it still runs."""
+    """A child process doing ``work``; ``result`` waits for it, ``close`` stops it if it still runs.
+
+    The child says it succeeded by writing to a pipe before it ends (its exit status alone
+    could be lost: a parent that ignores SIGCHLD has its children reaped by the system)."""
 
     def __init__(self, work: Work) -> None:
         self._file = tempfile.TemporaryFile()  # noqa: SIM115 -- closed by close(), after the child wrote it
-        self._status: int | None = None
+        self.ok: bool | None = None  # None while the child runs, then whether it succeeded
         for stream in (sys.stdout, sys.stderr):  # nothing buffered here is written twice
-            stream.flush()
+            if stream is not None:
+                stream.flush()
         try:
-            pid = os.fork()
+            read_end, write_end = os.pipe()
         except OSError:
             self._file.close()
             raise
+        # Ctrl-C reaches the whole process group: held back until the child has its own handling
+        blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+        try:
+            pid = os.fork()
+        except OSError:
+            signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+            for fd in (read_end, write_end):
+                os.close(fd)
+            self._file.close()
+            raise
         if pid == 0:
-            _child(work, self._file)
-        self._pid = pid
+            os.close(read_end)
+            _child(work, self._file, write_end, blocked)
+        signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+        os.close(write_end)
+        self._pid, self._done = pid, read_end
 
     def result(self) -> IO[bytes] | None:
         """Wait for the child: what it wrote, from the start, or ``None`` when it failed."""
-        if self._status is None:
-            _, status = os.waitpid(self._pid, 0)
-            self._status = os.waitstatus_to_exitcode(status)
-        if self._status != 0:
+        if self.ok is None:
+            self.ok = _read_all(self._done) == _OK
+            self._reap(kill=False)
+        if not self.ok:
             return None
         self._file.seek(0)
         return self._file
 
     def close(self) -> None:
         """Stop the child if it still runs (this process failed or was interrupted); drop its file."""
-        if self._status is None:
-            with contextlib.suppress(ProcessLookupError):
+        if self.ok is None:
+            self.ok = False
+            self._reap(kill=True)
+        self._file.close()
+
+    def _reap(self, *, kill: bool) -> None:
+        with contextlib.suppress(ChildProcessError, ProcessLookupError):  # already reaped by the system
+            if kill:
                 os.kill(self._pid, signal.SIGKILL)
             os.waitpid(self._pid, 0)
-            self._status = -signal.SIGKILL
-        self._file.close()
+        os.close(self._done)
 
     def __enter__(self) -> Forked:
         return self
@@ -99,17 +121,35 @@ class Forked:
         self.close()
 
 
-def _child(work: Work, out: IO[bytes]) -> NoReturn:
+_OK = b"ok"
+
+
+def _read_all(fd: int) -> bytes:
+    """What the child wrote to the pipe, up to its end (the child's exit closes it)."""
+    data = b""
+    while chunk := os.read(fd, 16):
+        data += chunk
+    return data
+
+
+def _child(work: Work, out: IO[bytes], done: int, mask: set[int | signal.Signals]) -> NoReturn:
     """The child: do the work, and end without returning into the parent's code (``os._exit``:
     no ``finally`` of the parent's, no exit handler, no buffered output flushed twice)."""
     code = 1
     try:
+        signal.signal(signal.SIGINT, signal.SIG_DFL)  # Ctrl-C ends the child at once; the parent cleans up
+        signal.pthread_sigmask(signal.SIG_SETMASK, mask)
+        # Python-level output goes nowhere: a lock on the streams (a progress display's, say)
+        # may have been held by another thread of the parent at the fork, and never be let go.
+        sys.stdout = sys.stderr = None
         gc.disable()  # a collection would touch, and so copy, every page shared with the parent
         work(out)
         out.flush()
+        os.write(done, _OK)
         code = 0
     except BaseException:  # noqa: BLE001 -- any failure: the parent does the part itself
         if os.environ.get("TONGNAN_DEBUG"):
-            traceback.print_exc()
+            with contextlib.suppress(Exception):
+                os.write(2, traceback.format_exc().encode("utf-8", "replace"))
     finally:
         os._exit(code)

@@ -13,7 +13,9 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 
 from rich.console import Console
+from rich.live import Live
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.spinner import Spinner
 from rich.table import Table
 from rich.text import Text
 
@@ -162,7 +164,9 @@ def phases(enabled: bool) -> Phases:
     @contextmanager
     def phase(text: str) -> Iterator[None]:
         began = time.perf_counter()
-        with console.status(text + " …"):
+        # not console.status: it would send what the run writes to stdout (``--json -``) to stderr
+        spinner = Spinner("dots", text=text + " …", style="status.spinner")
+        with Live(spinner, console=console, transient=True, redirect_stdout=False, redirect_stderr=False):
             yield
         console.print(f"[dim]✓ {text} ({time.perf_counter() - began:.1f} s)[/dim]")
 
@@ -188,6 +192,8 @@ def progress_bar(enabled: bool, text: str, total: int) -> Iterator[Callable[[int
         TimeRemainingColumn(),
         console=Console(stderr=True, highlight=False),
         transient=True,
+        redirect_stdout=False,
+        redirect_stderr=False,
     ) as bar:
         task = bar.add_task(text, total=total)
         yield lambda done: bar.update(task, completed=done)
