@@ -6,9 +6,10 @@ For each N: generate (once, cached in bench/out) a deterministic batch of N
 enterprises and its ledger (``bench/generate.py``), then, ``--runs`` times:
 
 - ``run``: ``tongnan-calc run BATCH --year Y --ledger LEDGER --out PAYOUT.xlsx``
-  as a separate process (wall clock, and its peak RSS: the larger of ``wait4``'s and the
-  sum over the process and its children sampled every 20 ms, as the workbook may be
-  written by a second process);
+  as a separate process (wall clock, and its peak memory: the larger of ``wait4``'s peak
+  RSS and the sum over the process and its children, sampled every 50 ms, of their
+  proportional set sizes, as the workbook may be written by a second process and the
+  JSON by a forked one that shares this one's pages);
 - ``json_only``: the same with ``--json OUT.json`` and no workbook output;
 - the floor (``bench/floor.py``, each in its own process, the operation alone):
   the same reader (python-calamine) reading every sheet of BATCH, and the same
@@ -46,25 +47,39 @@ TARGET_SCALING = 11.0
 
 
 def tree_rss_kb(pid: int) -> int:
-    """The resident memory of a process and all its descendants now, in KB (Linux /proc; 0 elsewhere)."""
+    """The memory of a process and all its descendants now, in KB (Linux /proc; 0 elsewhere).
+
+    Each process counts its proportional set size (PSS: a page shared by k processes counts
+    1/k in each): a forked child shares its parent's pages, and the sum of their resident
+    sizes would count those pages twice.  Where PSS cannot be read, the resident size."""
     total, todo = 0, [pid]
     while todo:
         current = todo.pop()
         try:
-            status = Path(f"/proc/{current}/status").read_text()
             children = Path(f"/proc/{current}/task/{current}/children").read_text().split()
+            total += _kb(Path(f"/proc/{current}/smaps_rollup"), "Pss:") or _kb(
+                Path(f"/proc/{current}/status"), "VmRSS:"
+            )
         except OSError:
             continue
-        for line in status.splitlines():
-            if line.startswith("VmRSS:"):
-                total += int(line.split()[1])
         todo.extend(int(child) for child in children)
     return total
 
 
+def _kb(path: Path, key: str) -> int:
+    try:
+        text = path.read_text()
+    except OSError:
+        return 0
+    for line in text.splitlines():
+        if line.startswith(key):
+            return int(line.split()[1])
+    return 0
+
+
 class TreeMemory(threading.Thread):
-    """Samples the memory of a process tree every 20 ms: a run may write its workbook from a second process,
-    and ``wait4`` reports the largest single process, not the sum."""
+    """Samples the memory of a process tree every 50 ms: a run may write its workbook from a second process
+    and its JSON from a forked one, and ``wait4`` reports the largest single process, not the sum."""
 
     def __init__(self, pid: int) -> None:
         super().__init__(daemon=True)
@@ -72,7 +87,7 @@ class TreeMemory(threading.Thread):
         self.done = threading.Event()
 
     def run(self) -> None:
-        while not self.done.wait(0.02):
+        while not self.done.wait(0.05):
             self.peak_kb = max(self.peak_kb, tree_rss_kb(self.pid))
 
 
@@ -246,6 +261,16 @@ def _ok(passed: bool) -> str:
     return "ok" if passed else "MISSED"
 
 
+def compile_package() -> None:
+    """Byte-compile the package first, as installing it does: a checkout run with
+    PYTHONDONTWRITEBYTECODE set would otherwise compile every module at every start (~0.4 s)."""
+    import compileall
+
+    import tongnan_calc
+
+    compileall.compile_dir(str(Path(tongnan_calc.__file__).parent), quiet=1)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("enterprises", type=int, nargs="+")
@@ -254,6 +279,7 @@ def main() -> None:
     parser.add_argument("--year", type=int, default=2016)
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
     args = parser.parse_args()
+    compile_package()
     results = []
     for n in args.enterprises:
         result = bench(n, args.runs, args.seed, args.year, args.out)
