@@ -62,3 +62,31 @@ def test_the_prefetch_thread_is_joined_before_a_fatal_error_leaves(
     assert len(finished) == 2  # leases was parsed to the end, inside the read
     assert max(finished) <= left
     assert not [t for t in threading.enumerate() if t.name.startswith("tongnan-read")]
+
+
+EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "example.xlsx"
+
+
+def test_the_thread_parses_two_sheets_ahead_of_the_conversion(monkeypatch: pytest.MonkeyPatch) -> None:
+    """While the first sheet is converted the thread goes on to the third: it is never idle waiting for
+    the conversion of a long sheet (the read at 100,000 enterprises: 7.8–8.1 s → 6.6–6.7 s)."""
+    expected = read_workbook(EXAMPLE)
+    parse, take = workbook_raw._sheet_rows, workbook_in._take_sheet
+    started: list[str] = []
+    third = threading.Event()
+
+    def parsing(book: object, name: str) -> object:
+        started.append(name)
+        if len(started) == 3:
+            third.set()
+        return parse(book, name)  # type: ignore[arg-type]
+
+    def converting(join: object, source: object, sheet: workbook_raw.RawSheet) -> int:
+        if sheet.spec.key == "enterprises":
+            assert third.wait(10), f"only {started} parsed or being parsed while the first sheet is converted"
+        return take(join, source, sheet)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(workbook_raw, "_sheet_rows", parsing)
+    monkeypatch.setattr(workbook_in, "_take_sheet", converting)
+    assert read_workbook(EXAMPLE) == expected
+    assert len(started) == 5

@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import zipfile
 import zlib
+from collections import deque
 from collections.abc import Generator, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 from typing import Final
 
@@ -262,6 +264,10 @@ def _sheet_rows(book: CalamineWorkbook, name: str) -> tuple[Rows, Merges]:
     return rows, tuple(sheet.merged_cell_ranges or ())
 
 
+PARSE_AHEAD = 2
+"""Sheets parsed ahead of the one being converted."""
+
+
 def _prefetched(
     path: Path,
     book: CalamineWorkbook,
@@ -271,21 +277,23 @@ def _prefetched(
     """The known sheets in SPEC order, each read while the one before it is converted.
 
     calamine parses a sheet's XML without holding the GIL, so on a machine with two
-    cores the next sheet is parsed in a thread while this one is converted (and the
-    first one while the other sheets are scanned); and only the sheets being worked
-    on are held in memory."""
+    cores the next sheets are parsed in a thread while this one is converted (and the
+    first one while the other sheets are scanned): up to ``PARSE_AHEAD`` sheets ahead,
+    so that the thread is not idle while a long sheet is converted; only those sheets
+    and the one being converted are held in memory."""
     if not wanted:
         return
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="tongnan-read") as pool:
         scans.through(wanted[0][1])  # a sheet is scanned before calamine allocates it
-        pending: Future[tuple[Rows, Merges]] = pool.submit(_sheet_rows, book, wanted[0][1])
+        pending: deque[Future[tuple[Rows, Merges]]] = deque([pool.submit(_sheet_rows, book, wanted[0][1])])
         try:
             scans.through(None)
-            for index, (spec, name) in enumerate(wanted):
+            ahead = iter(wanted[1:])
+            pending.extend(pool.submit(_sheet_rows, book, name) for _, name in islice(ahead, PARSE_AHEAD - 1))
+            for spec, name in wanted:
                 with _reader_errors(path):
-                    rows, merged = pending.result()
-                if index + 1 < len(wanted):
-                    pending = pool.submit(_sheet_rows, book, wanted[index + 1][1])
+                    rows, merged = pending.popleft().result()
+                pending.extend(pool.submit(_sheet_rows, book, name) for _, name in islice(ahead, 1))
                 scan = scans.found.get(name)
                 if scan is None:
                     yield RawSheet(spec, name, rows, merged=merged)
@@ -293,7 +301,8 @@ def _prefetched(
                     yield RawSheet(spec, name, rows, scan.uncached_formulas, scan.errors, merged)
                 del rows
         finally:
-            pending.cancel()
+            for future in pending:
+                future.cancel()
 
 
 def _is_reader_failure(error: BaseException) -> bool:
