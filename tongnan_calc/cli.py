@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import os
+import shutil
 import sys
+from collections.abc import Callable, Sequence
 from contextlib import ExitStack
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Optional
@@ -37,8 +40,12 @@ from tongnan_calc.runner import FatalError, RunResult, run_compare
 from tongnan_calc.say import Say
 
 if TYPE_CHECKING:  # imported when used: `tongnan-calc --help` stays quick
+    from tongnan_calc.model import Line
+    from tongnan_calc.report.json_out import JsonStream
     from tongnan_calc.report.terminal import Phases
     from tongnan_calc.report.xlsx import PayoutWriter
+    from tongnan_calc.rules import Rules
+    from tongnan_calc.runner import Inputs
 
 app = typer.Typer(
     name="tongnan-calc",
@@ -103,11 +110,13 @@ def _run(
 ) -> None:
     from tongnan_calc.collector import gc_paused
     from tongnan_calc.measures import MEASURES
-    from tongnan_calc.report.terminal import phases, print_result, progress_bar
+    from tongnan_calc.report.terminal import MAX_TABLE_ROWS, phases, print_result, progress_bar
     from tongnan_calc.runner import checked_year, compute, load, read_inputs
 
     step = phases(sys.stderr.isatty())  # progress on stderr, only for a person watching
     writer = None  # the payout workbook, written while the lines are computed
+    json_stream = None  # and the JSON, likewise
+    json_file = ExitStack()  # the JSON's temporary file, put in place once the JSON is complete
     try:
         json_path = Path(json_out) if json_out not in (None, "-") else None
         check_outputs([out, json_path], [workbook, rules, ledger_path], force=force)
@@ -126,21 +135,19 @@ def _run(
             inputs = read_inputs(workbook, checked_year(year, rule_set), ledger_path)
         count = len(inputs.batch.records)
         if out is not None:
-            from tongnan_calc.report.xlsx import PayoutWriter, SealKey, use_writer_process
-
-            key = SealKey(year, rule_set.sha256, inputs.sha256)
-            parallel = use_writer_process(count * len(MEASURES))
-            writer = PayoutWriter(out, language, key, in_process=not parallel)
+            writer = _payout_writer(out, language, year, rule_set, inputs)
+        if json_out is not None:
+            json_stream = _json_stream(json_out, json_file, inputs, year, rule_set, count * len(MEASURES), language)
+        sinks = [sink.add for sink in (writer, json_stream) if sink is not None]
         computing = Say(f"计算 {count:,} 家企业", f"computing {count:,} enterprises").in_lang(language)
         with progress_bar(sys.stderr.isatty(), computing, count) as advance:
-            result = compute(inputs, year, rule_set, advance, writer.add if writer is not None else None)
+            # the writers have every line as it comes; the result keeps the lines the terminal shows
+            result = compute(inputs, year, rule_set, advance, _to_all(sinks), keep_ineligible=MAX_TABLE_ROWS)
     except (FatalError, OutputError) as exc:
-        if writer is not None:
-            writer.abort()
+        _abandon(writer, json_file)
         raise fail(exc.say, lang=language) from None
     except BaseException:
-        if writer is not None:
-            writer.abort()
+        _abandon(writer, json_file)
         raise
 
     if _MAIN[0]:
@@ -148,10 +155,9 @@ def _run(
     console = Console(stderr=json_out == "-", highlight=False)
     try:
         print_result(console, result, language, show_all=show_all)
-        _write_outputs(result, writer, json_out, language, step)
+        _write_outputs(result, writer, json_stream, json_file, json_out == "-", language, step)
     except BaseException:
-        if writer is not None:
-            writer.abort()
+        _abandon(writer, json_file)
         raise
     if out is not None:
         console.print(Say(f"已写出付款工作簿 {out}", f"payout workbook: {out}").in_lang(language), markup=False)
@@ -160,29 +166,75 @@ def _run(
     raise typer.Exit(1 if result.batch.has_errors else 0)
 
 
-def _write_outputs(
-    result: RunResult, writer: PayoutWriter | None, json_out: str | None, language: Lang, step: Phases
-) -> None:
-    """The payout workbook (its writer has had the lines already) and the JSON; a writer process works meanwhile."""
-    from tongnan_calc.outputs import atomic_path
+def _payout_writer(out: Path, language: Lang, year: int, rules: Rules, inputs: Inputs) -> PayoutWriter:
+    """The payout workbook's writer: in a second process for a large batch on a machine with two cores."""
+    from tongnan_calc.measures import MEASURES
+    from tongnan_calc.report.xlsx import PayoutWriter, SealKey, use_writer_process
 
+    parallel = use_writer_process(len(inputs.batch.records) * len(MEASURES))
+    return PayoutWriter(out, language, SealKey(year, rules.sha256, inputs.sha256), in_process=not parallel)
+
+
+def _to_all(sinks: Sequence[Callable[[Sequence[Line]], None]]) -> Callable[[Sequence[Line]], None]:
+    def send(lines: Sequence[Line]) -> None:
+        for sink in sinks:
+            sink(lines)
+
+    return send
+
+
+def _json_stream(
+    json_out: str, files: ExitStack, inputs: Inputs, year: int, rules: Rules, lines: int, language: Lang
+) -> JsonStream:
+    """The JSON, written as the lines come into a temporary file (``files``): beside the output, renamed
+    onto it once complete; for ``-``, an anonymous file copied to stdout once complete (a run that fails
+    half-way writes nothing)."""
+    import tempfile
+
+    from tongnan_calc.outputs import atomic_path
+    from tongnan_calc.report.json_out import JsonStream, compact_for, head
+
+    if json_out == "-":
+        handle = files.enter_context(tempfile.TemporaryFile("w+", encoding="utf-8"))  # noqa: SIM115
+    else:
+        temporary = files.enter_context(atomic_path(Path(json_out)))
+        handle = files.enter_context(temporary.open("w", encoding="utf-8"))
+    members = head(year, rules, inputs.path, inputs.sha256, inputs.ledger)
+    return JsonStream(handle, members, language, compact=compact_for(lines))
+
+
+def _abandon(writer: PayoutWriter | None, json_file: ExitStack) -> None:
+    """No outputs: stop the workbook's writer, remove the temporary files."""
+    if writer is not None:
+        writer.abort()
+    with contextlib.suppress(OSError):
+        json_file.__exit__(RuntimeError, RuntimeError("no JSON"), None)
+
+
+def _write_outputs(
+    result: RunResult,
+    writer: PayoutWriter | None,
+    json_stream: JsonStream | None,
+    json_file: ExitStack,
+    to_stdout: bool,
+    language: Lang,
+    step: Phases,
+) -> None:
+    """The end of the payout workbook and of the JSON (both have had the lines already); a writer process
+    works meanwhile."""
     if writer is not None:
         writer.finish(result)
-    if json_out is not None:
-        from tongnan_calc.report.json_out import write_json
-
-        with step(
-            Say(f"写出 JSON（{len(result.lines):,} 行）", f"writing JSON ({len(result.lines):,} lines)").in_lang(
-                language
-            )
-        ):
-            if json_out == "-":
-                write_json(result, sys.stdout, language)
-            else:  # streamed: a province's JSON is hundreds of megabytes
-                with atomic_path(Path(json_out)) as temporary, temporary.open("w", encoding="utf-8") as handle:
-                    write_json(result, handle, language)
+    if json_stream is not None:
+        with step(Say("写出 JSON", "writing JSON").in_lang(language)):
+            json_stream.finish(result)
+            if to_stdout:  # the whole document, now that it is complete
+                json_stream.handle.flush()
+                json_stream.handle.seek(0)
+                shutil.copyfileobj(json_stream.handle, sys.stdout, 1 << 20)
+                sys.stdout.flush()
+            json_file.close()  # the file is put in place (or the anonymous one dropped)
     if writer is not None:
-        lines = len(result.lines)
+        lines = sum(result.totals.counts.values())
         with step(
             Say(f"写出付款工作簿（{lines:,} 行）", f"writing the payout workbook ({lines:,} lines)").in_lang(language)
         ):

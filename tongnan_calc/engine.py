@@ -110,6 +110,7 @@ def compute(
     progress: Callable[[int], None] | None = None,
     sink: Callable[[Sequence[Line]], None] | None = None,
     later: Mapping[str, tuple[PriorPayout, ...]] | None = None,
+    keep_ineligible: int | None = None,
 ) -> list[Line]:
     """Every line for every enterprise, in input order then measure order.
 
@@ -118,11 +119,16 @@ def compute(
     ``sink``, when given, receives the new lines at the same moments (a writer
     that works while the next enterprises are computed).  ``later``: the ledger's
     payouts for years after ``year`` (``later_by_enterprise``), which hold lines
-    as pending (``LATER_YEAR_MEASURES``)."""
+    as pending (``LATER_YEAR_MEASURES``).
+
+    ``keep_ineligible`` (with a ``sink``): only the first that many ineligible
+    lines are kept in the list returned, the others only go to the sink — the
+    memory of a run then does not grow with its ineligible lines."""
     check_year(year, rules)
     prior = prior or {}
     lines: list[Line] = []
     done = sent = 0
+    room = keep_ineligible if keep_ineligible is not None and sink is not None else None
     with gc_paused():
         for rec in records:
             code = rec.enterprise.credit_code
@@ -134,14 +140,32 @@ def compute(
             if done % PROGRESS_EVERY == 0:
                 if sink is not None:
                     sink(lines[sent:])
+                    if room is not None:
+                        room = _drop_ineligible(lines, sent, room)
                     sent = len(lines)
                 if progress is not None:
                     progress(done)
         if sink is not None and sent < len(lines):
             sink(lines[sent:])
+            if room is not None:
+                _drop_ineligible(lines, sent, room)
     if progress is not None:
         progress(done)
     return lines
+
+
+def _drop_ineligible(lines: list[Line], start: int, room: int) -> int:
+    """Keep in ``lines[start:]`` every line that is not ineligible and the first ``room`` ineligible
+    ones; return the room left."""
+    kept: list[Line] = []
+    for line in lines[start:]:
+        if line.status is not Status.INELIGIBLE:
+            kept.append(line)
+        elif room > 0:
+            kept.append(line)
+            room -= 1
+    lines[start:] = kept
+    return room
 
 
 @dataclass(frozen=True)
@@ -152,10 +176,24 @@ class Totals:
 
 
 def totals(lines: Iterable[Line]) -> Totals:
-    by_measure = {measure: Decimal("0.00") for measure in MEASURES}
-    counts = dict.fromkeys(Status, 0)
-    for line in lines:
-        counts[line.status] += 1
-        if line.status is Status.PAYABLE and line.amount is not None:
-            by_measure[line.measure] += line.amount
-    return Totals(by_measure, sum(by_measure.values(), Decimal("0.00")), counts)
+    tally = Tally()
+    tally.add(lines)
+    return tally.totals()
+
+
+class Tally:
+    """Totals added up as the lines come (a run that does not keep all its lines still counts them all)."""
+
+    def __init__(self) -> None:
+        self.by_measure = {measure: Decimal("0.00") for measure in MEASURES}
+        self.counts = dict.fromkeys(Status, 0)
+
+    def add(self, lines: Iterable[Line]) -> None:
+        by_measure, counts = self.by_measure, self.counts
+        for line in lines:
+            counts[line.status] += 1
+            if line.status is Status.PAYABLE and line.amount is not None:
+                by_measure[line.measure] += line.amount
+
+    def totals(self) -> Totals:
+        return Totals(dict(self.by_measure), sum(self.by_measure.values(), Decimal("0.00")), dict(self.counts))

@@ -41,6 +41,9 @@ class RunResult:
     input_sha256: str
     ledger: LedgerUse | None
     generated_at: datetime
+    ineligible_not_kept: int = 0
+    """Ineligible lines counted in ``totals`` and written by the run's writers, but not in ``lines``
+    (a run keeps only the first ``keep_ineligible`` of them: see ``compute``)."""
 
 
 def load(rules_path: Path | None) -> Rules:
@@ -87,18 +90,34 @@ def compute(
     rules: Rules,
     progress: Callable[[int], None] | None = None,
     sink: Callable[[Sequence[Line]], None] | None = None,
+    keep_ineligible: int | None = None,
 ) -> RunResult:
-    lines = tuple(engine.compute(inputs.batch.records, year, rules, inputs.prior, progress, sink, inputs.later))
+    """The run's lines and totals.  ``sink``: see ``engine.compute``; with ``keep_ineligible`` only
+    the first that many ineligible lines are kept in the result (the sink has them all)."""
+    tally = engine.Tally()
+
+    def through(chunk: Sequence[Line]) -> None:
+        tally.add(chunk)
+        if sink is not None:
+            sink(chunk)
+
+    lines = tuple(
+        engine.compute(
+            inputs.batch.records, year, rules, inputs.prior, progress, through, inputs.later, keep_ineligible
+        )
+    )
+    totals = tally.totals()
     return RunResult(
         year=year,
         rules=rules,
         batch=inputs.batch,
         lines=lines,
-        totals=engine.totals(lines),
+        totals=totals,
         input_path=inputs.path,
         input_sha256=inputs.sha256,
         ledger=inputs.ledger,
         generated_at=datetime.now(UTC).replace(microsecond=0),
+        ineligible_not_kept=sum(totals.counts.values()) - len(lines),
     )
 
 

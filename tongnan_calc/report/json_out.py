@@ -25,9 +25,10 @@ from typing import IO, Any, BinaryIO, TextIO, TypeVar
 
 from tongnan_calc import forked
 from tongnan_calc.messages import Lang, render
-from tongnan_calc.model import InputIssue, Line, Msg, Status
+from tongnan_calc.model import Basis, InputIssue, Line, Msg, Status
 from tongnan_calc.money import fmt
-from tongnan_calc.runner import RunResult
+from tongnan_calc.rules import Rules
+from tongnan_calc.runner import LedgerUse, RunResult
 
 T = TypeVar("T")
 
@@ -71,13 +72,16 @@ def result_json(result: RunResult, lang: Lang = "zh", *, include_ineligible: boo
 
 
 def _head(result: RunResult) -> dict[str, Any]:
+    return head(result.year, result.rules, result.input_path, result.input_sha256, result.ledger)
+
+
+def head(year: int, rules: Rules, input_path: str, input_sha256: str, ledger: LedgerUse | None) -> dict[str, Any]:
+    """The members before the entitlements: known before the lines are computed."""
     return {
-        "year": result.year,
-        "rules": {"version": result.rules.version, "sha256": result.rules.sha256, "path": result.rules.path},
-        "input": {"path": result.input_path, "sha256": result.input_sha256},
-        "ledger": None
-        if result.ledger is None
-        else {"path": result.ledger.path, "prior_payouts_read": result.ledger.prior_read},
+        "year": year,
+        "rules": {"version": rules.version, "sha256": rules.sha256, "path": rules.path},
+        "input": {"path": input_path, "sha256": input_sha256},
+        "ledger": None if ledger is None else {"path": ledger.path, "prior_payouts_read": ledger.prior_read},
     }
 
 
@@ -103,7 +107,12 @@ is a file for programs, a third of the size and written faster."""
 
 
 def is_compact(result: RunResult) -> bool:
-    return len(result.lines) > COMPACT_ABOVE
+    return compact_for(len(result.lines) + result.ineligible_not_kept)
+
+
+def compact_for(lines: int) -> bool:
+    """Whether a document of this many lines is written compact."""
+    return lines > COMPACT_ABOVE
 
 
 def dump_options(compact: bool) -> dict[str, Any]:
@@ -156,13 +165,49 @@ class _Style:
         return text[1:-1] if self.compact else text[1:-2]  # without "{" and "\n}" (or "}")
 
 
+class JsonStream:
+    """The JSON document of a run written while its lines are computed: the members known before
+    (``head``), the entitlements as they come (``add``, in line order), then the input issues and
+    the totals (``finish``).  The same bytes as ``chunks`` of the whole result; a run that streams
+    its JSON need not keep its ineligible lines."""
+
+    def __init__(self, handle: TextIO, members: dict[str, Any], lang: Lang, *, compact: bool) -> None:
+        self.handle, self.lang = handle, lang
+        self.style = _Style(compact)
+        self.text = _LineText(lang, self.style)
+        self.start = _array_start(self.style, "entitlements")
+        self.count = 0
+        handle.write("{" + self.style.members(members))
+
+    def add(self, lines: Sequence[Line]) -> None:
+        """The next lines (none of them written before), in line order."""
+        write, sep = self.handle.write, "," + self.style.nl(2)
+        for index, piece in enumerate(_items(self.style, lines, self.text)):
+            if self.count == 0 and index == 0:
+                write(self.start + "[" + self.style.nl(2) + piece)
+            else:
+                write(sep + piece if index == 0 else piece)
+        self.count += len(lines)
+
+    def finish(self, result: RunResult) -> None:
+        """The end of the document, once every line has been added."""
+        lines = sum(result.totals.counts.values())
+        if self.count != lines:  # every line goes through ``add``: anything else is a fault of the tool
+            raise RuntimeError(f"the JSON has {self.count} of the run's {lines} lines")
+        style, write = self.style, self.handle.write
+        write(style.nl(1) + "]" if self.count else self.start + "[]")
+        for chunk in _array(style, "input_issues", _items(style, result.batch.issues, _issue_text(style, self.lang))):
+            write(chunk)
+        write("," + style.members({"totals": _totals(result)}) + style.nl(0) + "}\n")
+
+
 class _LineText:
     """The text of one entitlement object; the part after ``name`` is shared by equal lines."""
 
     def __init__(self, lang: Lang, style: _Style) -> None:
         self.lang = lang
         self.style = style
-        self.tails: dict[tuple[str, str, Status, int, int], str] = {}
+        self.tails: dict[tuple[str, str, Status, int, int], tuple[Msg, Basis, str]] = {}
         self.plain: dict[tuple[str, str, Msg], str] = {}
         self.reasons: dict[int, tuple[Msg, str]] = {}
         inner = style.nl(3)
@@ -209,14 +254,15 @@ class _LineText:
                 tail = self.plain[plain_key] = self.tail(line)
             return head + tail
         # Lines without an amount share their reason and basis objects when they are alike
-        # (the measures keep one of each): the ids are stable while ``result`` holds them.
+        # (the measures keep one of each).  The entry holds the two objects, so that their ids
+        # are not reused while it exists (a streamed run frees its lines once written).
         key = (line.measure, line.clause, line.status, id(line.reason), id(line.basis))
-        tail = self.tails.get(key)
-        if tail is None:
+        found = self.tails.get(key)
+        if found is None or found[0] is not line.reason or found[1] is not line.basis:
             if len(self.tails) > 50_000:
                 self.tails.clear()
-            tail = self.tails[key] = self.tail(line)
-        return head + tail
+            found = self.tails[key] = (line.reason, line.basis, self.tail(line))
+        return head + found[2]
 
 
 def _issue_text(style: _Style, lang: Lang) -> Callable[[InputIssue], str]:
@@ -246,9 +292,13 @@ def _items(style: _Style, items: Sequence[T], text: Callable[[T], str]) -> Itera
         yield part if start == 0 else sep + part
 
 
+def _array_start(style: _Style, key: str) -> str:
+    return "," + style.nl(1) + encode_basestring(key) + style.colon
+
+
 def _array(style: _Style, key: str, pieces: Iterable[str]) -> Iterator[str]:
     """``,"key": [...]`` at the top level, from the pieces of ``_items``."""
-    start_text = "," + style.nl(1) + encode_basestring(key) + style.colon
+    start_text = _array_start(style, key)
     empty = True
     for piece in pieces:
         if empty:

@@ -77,6 +77,10 @@ def word(key: str, lang: Lang, **args: object) -> str:
 
 
 def print_result(console: Console, result: RunResult, lang: Lang = "zh", *, show_all: bool = False) -> None:
+    # counted from the totals: a large run keeps only its first ineligible lines (``RunResult.lines``)
+    counts = result.totals.counts
+    total = sum(counts.values())
+    to_show = total if show_all else total - counts[Status.INELIGIBLE]
     shown = [line for line in result.lines if show_all or line.status is not Status.INELIGIBLE]
     listed = shown[:MAX_TABLE_ROWS]
     table = Table(title=word("title", lang, year=result.year), show_lines=False)
@@ -95,9 +99,9 @@ def print_result(console: Console, result: RunResult, lang: Lang = "zh", *, show
             Text(render(line.reason, lang)),
         )
     console.print(table)
-    if len(shown) > len(listed):
-        console.print(word("more_lines", lang, shown=len(listed), count=len(shown) - len(listed)), style="yellow")
-    hidden = len(result.lines) - len(shown)
+    if to_show > len(listed):
+        console.print(word("more_lines", lang, shown=len(listed), count=to_show - len(listed)), style="yellow")
+    hidden = total - to_show
     if hidden:
         console.print(word("hidden", lang, count=hidden), style="dim")
     print_totals(console, result, lang)
