@@ -1,9 +1,8 @@
-"""The second process (``tongnan_calc.forked``) and the JSON written with it: the same bytes either way."""
+"""The second process (``forked``) and a run computed in two processes (``split``): the same outputs either way."""
 
 from __future__ import annotations
 
-import dataclasses
-import json
+import io
 import os
 import signal
 import sys
@@ -12,38 +11,35 @@ from pathlib import Path
 from typing import IO
 
 import pytest
+from typer.testing import CliRunner
 
-from tongnan_calc import forked
-from tongnan_calc.messages import Lang
-from tongnan_calc.report import json_out
-from tongnan_calc.runner import RunResult, run
+from tongnan_calc import forked, split
+from tongnan_calc.cli import app
+from tongnan_calc.model import Status
+from tongnan_calc.report import terminal
+from tongnan_calc.report.json_out import JsonStream
+from tongnan_calc.runner import RunResult, compute, load, read_inputs
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "example.xlsx"
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="POSIX fork")
 
 
-@pytest.fixture(scope="module")
-def result() -> RunResult:
-    return run(EXAMPLE, 2016)
-
-
-def _standard(result: RunResult, lang: Lang, *, compact: bool) -> bytes:
-    text = json.dumps(json_out.result_json(result, lang), **json_out.dump_options(compact)) + "\n"
-    return text.encode("utf-8")
-
-
-def _written(result: RunResult, path: Path, lang: Lang, compact: bool) -> bytes:
-    with path.open("w", encoding="utf-8") as handle:
-        json_out.write_json(result, handle, lang, compact=compact)
-    return path.read_bytes()
+def _cli_outputs(tmp_path: Path, name: str, *extra: str) -> tuple[bytes, str]:
+    """The JSON and the terminal text of ``run`` on the example, in process."""
+    out = tmp_path / f"{name}.json"
+    args = ["run", str(EXAMPLE), "--year", "2016", "--no-ledger", "--json", str(out), "--lang", "en", *extra]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 1, result.output  # the example's planted input errors
+    return out.read_bytes(), result.output.replace(str(out), "OUT")
 
 
 @pytest.fixture
 def split_everything(monkeypatch: pytest.MonkeyPatch) -> list[forked.Forked]:
-    """Every JSON is split (from 1 line), forking even on one core; the children started are listed."""
+    """Every run is computed in two processes (from one enterprise, forking even on one core);
+    the children started are listed."""
     monkeypatch.setenv(forked.FORK_ENV, "1")
-    monkeypatch.setattr(json_out, "SPLIT_FROM", 1)
+    monkeypatch.setattr(split, "SPLIT_FROM", 1)
     started: list[forked.Forked] = []
     real_start = forked.start
 
@@ -57,54 +53,77 @@ def split_everything(monkeypatch: pytest.MonkeyPatch) -> list[forked.Forked]:
     return started
 
 
-@pytest.mark.parametrize("compact", [False, True])
-@pytest.mark.parametrize("lang", ["zh", "en"])
-def test_json_written_by_two_processes_is_byte_for_byte_the_standard_dump(
-    result: RunResult, tmp_path: Path, split_everything: list[forked.Forked], lang: Lang, compact: bool
+def _one_process(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, *extra: str) -> tuple[bytes, str]:
+    with monkeypatch.context() as patch:
+        patch.setenv(forked.FORK_ENV, "0")
+        return _cli_outputs(tmp_path, "one", *extra)
+
+
+@pytest.mark.parametrize("extra", [(), ("--all",), ("--lang", "zh")])
+def test_a_run_computed_in_two_processes_writes_the_same_json_and_terminal(
+    tmp_path: Path, split_everything: list[forked.Forked], monkeypatch: pytest.MonkeyPatch, extra: tuple[str, ...]
 ) -> None:
-    many = dataclasses.replace(result, lines=result.lines * 40)  # several chunks on each side of the cut
-    assert _written(many, tmp_path / "out.json", lang, compact) == _standard(many, lang, compact=compact)
-    assert len(split_everything) == 1
-    for odd in (1, 3):  # one line (nothing in the first half) and an odd count
-        few = dataclasses.replace(result, lines=result.lines[:odd])
-        assert _written(few, tmp_path / "few.json", lang, compact) == _standard(few, lang, compact=compact)
-    assert [child.ok for child in split_everything] == [True, True, True]  # the children's bytes were used
+    expected = _one_process(monkeypatch, tmp_path, *extra)
+    assert split_everything == []
+    assert _cli_outputs(tmp_path, "two", *extra) == expected
+    assert [child.ok for child in split_everything] == [True]  # the child's lines and text were used
 
 
-def test_the_second_half_is_the_childs_bytes(
-    result: RunResult, tmp_path: Path, split_everything: list[forked.Forked], monkeypatch: pytest.MonkeyPatch
+def test_the_lines_kept_are_the_same_from_two_processes(
+    tmp_path: Path, split_everything: list[forked.Forked], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # the child's text is copied as it is: a child that writes other text shows in the file
-    real = json_out._write_encoded
-    monkeypatch.setattr(json_out, "_write_encoded", lambda out, pieces: real(out, ["[CHILD]"]))
-    written = _written(result, tmp_path / "out.json", "en", True).decode()
-    assert written.count("[CHILD]") == 1 and split_everything[0].ok
-    entries = written.split('"entitlements":[', 1)[1].split("[CHILD]")[0]
-    assert entries.count('"credit_code"') == len(result.lines) // 2
+    """Each process keeps its first ineligible lines; together, only the first of all are kept."""
+    monkeypatch.setattr(terminal, "MAX_TABLE_ROWS", 3)
+    expected = _one_process(monkeypatch, tmp_path, "--all")
+    assert _cli_outputs(tmp_path, "two", "--all") == expected
+    assert split_everything[0].ok
+    inputs, rules = read_inputs(EXAMPLE, 2016, None), load(None)
+    from tongnan_calc.report.json_out import JsonStream, head
+
+    def result(streamed: bool) -> RunResult:
+        stream = JsonStream(io.StringIO(), head(2016, rules, "x", "y", None), "en", compact=True)
+        return compute(
+            inputs,
+            2016,
+            rules,
+            keep_ineligible=3,
+            split=stream if streamed else None,
+            sink=None if streamed else stream.add,
+        )
+
+    two, one = result(True), result(False)
+    assert two.lines == one.lines and two.totals == one.totals and two.ineligible_not_kept == one.ineligible_not_kept
+    assert sum(line.status is Status.INELIGIBLE for line in two.lines) == 3
 
 
-def test_a_child_that_fails_leaves_the_second_half_to_this_process(
-    result: RunResult, tmp_path: Path, split_everything: list[forked.Forked], monkeypatch: pytest.MonkeyPatch
+def test_a_child_that_fails_leaves_the_last_enterprises_to_this_process(
+    tmp_path: Path, split_everything: list[forked.Forked], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def broken(out: IO[bytes], pieces: object) -> None:
-        out.write(b"half a line")
-        raise OSError(28, "No space left on device")
+    expected = _one_process(monkeypatch, tmp_path)
+    real_sink = JsonStream.child_sink
 
-    monkeypatch.setattr(json_out, "_write_encoded", broken)
-    assert _written(result, tmp_path / "out.json", "zh", True) == _standard(result, "zh", compact=True)
+    def broken(self: JsonStream, out: IO[bytes]) -> object:
+        render = real_sink(self, out)
+
+        def fails(lines: object) -> None:
+            render(lines)  # type: ignore[arg-type]
+            raise OSError(28, "No space left on device")
+
+        return fails
+
+    monkeypatch.setattr(JsonStream, "child_sink", broken)
+    assert _cli_outputs(tmp_path, "two") == expected
     assert [child.ok for child in split_everything] == [False]
 
 
-def test_no_second_process_for_a_small_batch_a_text_buffer_or_when_turned_off(
-    result: RunResult, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+def test_no_second_process_with_a_workbook_a_small_batch_or_when_turned_off(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     started: list[object] = []
     monkeypatch.setattr(forked, "start", started.append)
-    assert _written(result, tmp_path / "small.json", "zh", False) == _standard(result, "zh", compact=False)
-    monkeypatch.setattr(json_out, "SPLIT_FROM", 1)
-    with (tmp_path / "latin.json").open("w", encoding="gb18030") as handle:  # bytes could not be copied as they are
-        json_out.write_json(result, handle, "zh", compact=True)
-    assert (tmp_path / "latin.json").read_bytes() == _standard(result, "zh", compact=True).decode().encode("gb18030")
+    _cli_outputs(tmp_path, "small")  # fewer enterprises than split.SPLIT_FROM
+    monkeypatch.setattr(split, "SPLIT_FROM", 1)
+    _cli_outputs(tmp_path, "book", "--out", str(tmp_path / "payout.xlsx"))  # the writer process has the core
     assert started == []
     monkeypatch.undo()
     monkeypatch.setenv(forked.FORK_ENV, "0")

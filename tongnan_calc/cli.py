@@ -138,11 +138,11 @@ def _run(
             writer = _payout_writer(out, language, year, rule_set, inputs)
         if json_out is not None:
             json_stream = _json_stream(json_out, json_file, inputs, year, rule_set, count * len(MEASURES), language)
-        sinks = [sink.add for sink in (writer, json_stream) if sink is not None]
+        sink, split = _sinks(writer, json_stream)
         computing = Say(f"计算 {count:,} 家企业", f"computing {count:,} enterprises").in_lang(language)
         with progress_bar(sys.stderr.isatty(), computing, count) as advance:
             # the writers have every line as it comes; the result keeps the lines the terminal shows
-            result = compute(inputs, year, rule_set, advance, _to_all(sinks), keep_ineligible=MAX_TABLE_ROWS)
+            result = compute(inputs, year, rule_set, advance, sink, keep_ineligible=MAX_TABLE_ROWS, split=split)
     except (FatalError, OutputError) as exc:
         _abandon(writer, json_file)
         raise fail(exc.say, lang=language) from None
@@ -175,12 +175,21 @@ def _payout_writer(out: Path, language: Lang, year: int, rules: Rules, inputs: I
     return PayoutWriter(out, language, SealKey(year, rules.sha256, inputs.sha256), in_process=not parallel)
 
 
-def _to_all(sinks: Sequence[Callable[[Sequence[Line]], None]]) -> Callable[[Sequence[Line]], None]:
+def _sinks(
+    writer: PayoutWriter | None, json_stream: JsonStream | None
+) -> tuple[Callable[[Sequence[Line]], None] | None, JsonStream | None]:
+    """Where the lines go as they come: the writers' ``add``; or, for the JSON alone, the JSON as the
+    ``split`` writer (a second process computes the last enterprises and writes their JSON; with a
+    workbook, the workbook's writer process is the second core's work)."""
+    if writer is None and json_stream is not None:
+        return None, json_stream
+    sinks = [each.add for each in (writer, json_stream) if each is not None]
+
     def send(lines: Sequence[Line]) -> None:
         for sink in sinks:
             sink(lines)
 
-    return send
+    return send, None
 
 
 def _json_stream(

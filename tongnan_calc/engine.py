@@ -154,6 +154,11 @@ def compute(
     return lines
 
 
+def keep_first_ineligible(lines: list[Line], keep: int) -> None:
+    """Drop from ``lines`` the ineligible lines after the first ``keep`` of them."""
+    _drop_ineligible(lines, 0, keep)
+
+
 def _drop_ineligible(lines: list[Line], start: int, room: int) -> int:
     """Keep in ``lines[start:]`` every line that is not ineligible and the first ``room`` ineligible
     ones; return the room left."""
@@ -194,6 +199,13 @@ class Tally:
             counts[line.status] += 1
             if line.status is Status.PAYABLE and line.amount is not None:
                 by_measure[line.measure] += line.amount
+
+    def merge(self, by_measure: Mapping[str, Decimal], counts: Mapping[Status, int]) -> None:
+        """Another tally's figures (a second process's)."""
+        for measure, amount in by_measure.items():
+            self.by_measure[measure] += amount
+        for status, count in counts.items():
+            self.counts[status] += count
 
     def totals(self) -> Totals:
         return Totals(dict(self.by_measure), sum(self.by_measure.values(), Decimal("0.00")), dict(self.counts))

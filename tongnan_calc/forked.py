@@ -18,6 +18,7 @@ from __future__ import annotations
 import contextlib
 import gc
 import os
+import select
 import signal
 import sys
 import tempfile
@@ -99,6 +100,10 @@ class Forked:
             return None
         self._file.seek(0)
         return self._file
+
+    def finished(self, timeout: float) -> bool:
+        """Whether the child has finished (or said it succeeded), waiting up to ``timeout`` seconds."""
+        return self.ok is not None or bool(select.select([self._done], [], [], timeout)[0])
 
     def close(self) -> None:
         """Stop the child if it still runs (this process failed or was interrupted); drop its file."""

@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from tongnan_calc import engine
+from tongnan_calc import split as split_work
 from tongnan_calc.compare import Comparison, compare_lines
 from tongnan_calc.model import Batch, Line, PriorPayout
 from tongnan_calc.rules import DEFAULT_RULES, RuleError, Rules, load_rules
@@ -91,9 +92,13 @@ def compute(
     progress: Callable[[int], None] | None = None,
     sink: Callable[[Sequence[Line]], None] | None = None,
     keep_ineligible: int | None = None,
+    split: split_work.Writer | None = None,
 ) -> RunResult:
     """The run's lines and totals.  ``sink``: see ``engine.compute``; with ``keep_ineligible`` only
-    the first that many ineligible lines are kept in the result (the sink has them all)."""
+    the first that many ineligible lines are kept in the result (the sink has them all).
+
+    ``split``: the one writer of the lines (instead of ``sink``), which can take the text of the
+    last lines from a second process: a large batch is then computed in two (``split``)."""
     tally = engine.Tally()
 
     def through(chunk: Sequence[Line]) -> None:
@@ -101,11 +106,16 @@ def compute(
         if sink is not None:
             sink(chunk)
 
-    lines = tuple(
-        engine.compute(
-            inputs.batch.records, year, rules, inputs.prior, progress, through, inputs.later, keep_ineligible
+    records = inputs.batch.records
+    if split is not None and (sink is not None or keep_ineligible is None):
+        raise ValueError("split is the only writer of the lines, and needs keep_ineligible")
+    if split is not None and keep_ineligible is not None:
+        found = split_work.compute(
+            records, year, rules, inputs.prior, inputs.later, progress, split, keep_ineligible, tally
         )
-    )
+    else:
+        found = engine.compute(records, year, rules, inputs.prior, progress, through, inputs.later, keep_ineligible)
+    lines = tuple(found)
     totals = tally.totals()
     return RunResult(
         year=year,

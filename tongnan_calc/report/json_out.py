@@ -12,6 +12,11 @@ built as one string.  Every line is listed; ineligible lines carry no ``basis``
 (their reason says why), the others do.  Ineligible lines repeat a few reasons
 over and over: the text of everything after the enterprise's code and name is
 kept for the objects it was made from.
+
+``run`` writes the document while it computes (``JsonStream``: the same bytes), so
+that it need not keep its ineligible lines; for a large batch a second process
+computes the last enterprises and writes their text (``split``, ``child_sink`` and
+``take``).
 """
 
 from __future__ import annotations
@@ -19,11 +24,9 @@ from __future__ import annotations
 import json
 import shutil
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from itertools import chain
 from json.encoder import encode_basestring
-from typing import IO, Any, BinaryIO, TextIO, TypeVar
+from typing import IO, Any, TextIO, TypeVar
 
-from tongnan_calc import forked
 from tongnan_calc.messages import Lang, render
 from tongnan_calc.model import Basis, InputIssue, Line, Msg, Status
 from tongnan_calc.money import fmt
@@ -181,13 +184,48 @@ class JsonStream:
 
     def add(self, lines: Sequence[Line]) -> None:
         """The next lines (none of them written before), in line order."""
-        write, sep = self.handle.write, "," + self.style.nl(2)
-        for index, piece in enumerate(_items(self.style, lines, self.text)):
-            if self.count == 0 and index == 0:
-                write(self.start + "[" + self.style.nl(2) + piece)
-            else:
-                write(sep + piece if index == 0 else piece)
-        self.count += len(lines)
+        if lines:
+            self._between()
+            for piece in _items(self.style, lines, self.text):
+                self.handle.write(piece)
+            self.count += len(lines)
+
+    def _between(self) -> None:
+        """What comes before more entitlements: the array's opening, or the separator."""
+        self.handle.write(self.start + "[" + self.style.nl(2) if self.count == 0 else "," + self.style.nl(2))
+
+    # A second process may write the text of the last lines (``runner.compute``'s ``split``):
+    # ``child_sink`` runs there and writes UTF-8 to a file, ``take`` copies it here after this one's.
+
+    def child_sink(self, out: IO[bytes]) -> Callable[[Sequence[Line]], None]:
+        """In the other process: the text of its lines (as ``add`` would write them after lines of this one's)."""
+        text = _LineText(self.lang, self.style)  # a cache of its own
+        sep = ("," + self.style.nl(2)).encode("utf-8")
+        started = False
+
+        def render(lines: Sequence[Line]) -> None:
+            nonlocal started
+            if lines:
+                if started:
+                    out.write(sep)
+                for piece in _items(self.style, lines, text):
+                    out.write(piece.encode("utf-8"))
+                started = True
+
+        return render
+
+    def take(self, made: IO[bytes], lines: int) -> None:
+        """The text that ``child_sink`` wrote for ``lines`` lines, after the lines added here."""
+        if lines:
+            self._between()
+            self.handle.flush()
+            buffer = getattr(self.handle, "buffer", None)
+            if buffer is not None:
+                shutil.copyfileobj(made, buffer, 1 << 20)
+                buffer.flush()
+            else:  # a text handle without bytes underneath (a test's StringIO)
+                self.handle.write(made.read().decode("utf-8"))
+            self.count += lines
 
     def finish(self, result: RunResult) -> None:
         """The end of the document, once every line has been added."""
@@ -326,59 +364,8 @@ def chunks(result: RunResult, lang: Lang = "zh", *, compact: bool | None = None)
     return _document(result, lang, style, _items(style, result.lines, _LineText(lang, style)))
 
 
-# --- the second core ----------------------------------------------------------------------
-
-SPLIT_FROM = 50_000
-"""From this many lines, the text of the second half is made by a second process (``forked``)
-while this one makes the first half: the same bytes, in about half the time."""
-
-
 def write_json(result: RunResult, handle: TextIO, lang: Lang = "zh", *, compact: bool | None = None) -> None:
-    """Stream the JSON document to an open text file.
-
-    A large batch on a machine with a second core: a forked child writes the text of the
-    second half of the lines (UTF-8) to a temporary file while this process writes the first
-    half to ``handle``; its bytes are then copied after them.  Should the child fail, this
-    process writes the second half itself."""
-    style = _style(result, compact)
-    lines = result.lines
-    half = len(lines) // 2
-    binary = _utf8_buffer(handle)
-    child = None
-    if binary is not None and len(lines) >= SPLIT_FROM:
-        child = forked.start(lambda out: _write_encoded(out, _items(style, lines[half:], _LineText(lang, style))))
-    if child is None or binary is None:
-        for chunk in chunks(result, lang, compact=compact):
-            handle.write(chunk)
-        return
-    with child:
-        text = _LineText(lang, style)
-        for chunk in _document(result, lang, style, chain(_items(style, lines[:half], text), [_REST])):
-            if chunk is not _REST:
-                handle.write(chunk)
-                continue
-            if half:
-                handle.write("," + style.nl(2))
-            made = child.result()
-            if made is None:  # the child failed: the second half is written here
-                for piece in _items(style, lines[half:], text):
-                    handle.write(piece)
-            else:
-                handle.flush()
-                shutil.copyfileobj(made, binary, 1 << 20)
-
-
-_REST = "<the second half>"
-"""Stands for the second half's text among the pieces of the first (found by identity)."""
-
-
-def _utf8_buffer(handle: TextIO) -> BinaryIO | None:
-    """The binary file under a UTF-8 text file, where the child's bytes can be copied as they are."""
-    binary = getattr(handle, "buffer", None)
-    encoding = (getattr(handle, "encoding", None) or "").lower().replace("-", "").replace("_", "")
-    return binary if binary is not None and encoding == "utf8" else None
-
-
-def _write_encoded(out: IO[bytes], pieces: Iterable[str]) -> None:
-    for piece in pieces:
-        out.write(piece.encode("utf-8"))
+    """Stream the JSON document of a complete result to an open text file (``run`` writes its JSON
+    while it computes, with ``JsonStream``)."""
+    for chunk in chunks(result, lang, compact=compact):
+        handle.write(chunk)
