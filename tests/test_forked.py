@@ -18,7 +18,7 @@ from tongnan_calc.cli import app
 from tongnan_calc.model import Status
 from tongnan_calc.report import terminal
 from tongnan_calc.report.json_out import JsonStream
-from tongnan_calc.runner import RunResult, compute, load, read_inputs
+from tongnan_calc.runner import RunResult, compute, load, read_inputs, run
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "example.xlsx"
 
@@ -195,3 +195,45 @@ def test_the_child_writes_nothing_to_the_parents_streams(
     with child:
         assert child.result() is not None
     assert capfd.readouterr() == ("", "")
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_two_processes_in_many_chunks_give_the_standard_dump(
+    tmp_path: Path, split_everything: list[forked.Forked], monkeypatch: pytest.MonkeyPatch, lang: str
+) -> None:
+    """Chunks of 3 enterprises and JSON pieces of 5 lines on both sides of the cut, against json.dumps."""
+    import json
+
+    from tongnan_calc import engine
+    from tongnan_calc.report import json_out
+
+    monkeypatch.setattr(engine, "PROGRESS_EVERY", 3)
+    monkeypatch.setattr(json_out, "_CHUNK_ITEMS", 5)
+    monkeypatch.setattr(terminal, "MAX_TABLE_ROWS", 4)  # each process keeps a few ineligible lines only
+    whole = run(EXAMPLE, 2016)
+    expected = json.dumps(json_out.result_json(whole, lang), **json_out.dump_options(False)) + "\n"  # type: ignore[arg-type]
+    written, _ = _cli_outputs(tmp_path, "two", "--lang", lang)
+    assert written.decode("utf-8") == expected
+    assert split_everything[0].ok
+
+
+def test_json_to_stdout_from_two_processes(tmp_path: Path) -> None:
+    """``--json -`` with the second process (the console script, as a clerk runs it)."""
+    import json
+    import subprocess
+    import sys
+
+    from tongnan_calc.report import json_out
+
+    code = "import tongnan_calc.split as s; s.SPLIT_FROM = 1; from tongnan_calc.cli import main; main()"
+    args = ["run", str(EXAMPLE), "--year", "2016", "--no-ledger", "--json", "-", "--lang", "en"]
+    done = subprocess.run(
+        [sys.executable, "-c", code, *args],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, forked.FORK_ENV: "1"},
+    )
+    assert done.returncode == 1, done.stderr
+    whole = run(EXAMPLE, 2016)
+    assert done.stdout == json.dumps(json_out.result_json(whole, "en"), **json_out.dump_options(False)) + "\n"

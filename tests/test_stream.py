@@ -105,3 +105,20 @@ def test_run_writes_the_same_outputs_when_it_keeps_few_lines(
         assert book_few[part] == book_all[part], part
     words = " ".join(terminal_few.split())
     assert f"only the first 5 lines are listed; {len(full.lines) - 5} more are in the payout workbook" in words
+
+
+def test_a_result_that_does_not_hold_its_lines_is_not_written_whole(full: RunResult, tmp_path: Path) -> None:
+    """A streamed run's result lacks most ineligible lines: the writers of a whole result refuse it."""
+    import dataclasses
+
+    from tongnan_calc.report.xlsx import write_payout_workbook
+
+    partial = dataclasses.replace(full, lines=full.lines[:-1], ineligible_not_kept=1)
+    for write in (
+        lambda: json_out.dumps(partial),
+        lambda: json_out.result_json(partial),
+        lambda: write_payout_workbook(partial, tmp_path / "out.xlsx"),
+    ):
+        with pytest.raises(ValueError, match=r"^the result does not hold 1 of its ineligible lines$"):
+            write()
+    assert not (tmp_path / "out.xlsx").exists()

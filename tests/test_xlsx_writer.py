@@ -8,7 +8,9 @@ and a run that stops half-way must leave neither a workbook nor a temporary file
 from __future__ import annotations
 
 import os
+import threading
 import zipfile
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
@@ -20,6 +22,7 @@ from tongnan_calc.cli import app
 from tongnan_calc.model import Line, Status
 from tongnan_calc.report import xlsx
 from tongnan_calc.report.xlsx import PayoutWriter, SealKey, use_writer_process, write_payout_workbook
+from tongnan_calc.report.xlsx_book import BookProcess
 from tongnan_calc.runner import RunResult, load, read_inputs, run
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "example.xlsx"
@@ -181,3 +184,45 @@ def test_no_process_can_be_started_then_this_one_writes(
     write_payout_workbook(result, here, "zh")
     write_payout_workbook(result, fallback, "zh", in_process=False)
     assert parts(here) == parts(fallback)
+
+
+def _within(seconds: float, call: Callable[[], object]) -> BaseException | None:
+    """What ``call`` raised, or None; fails the test if it does not return within ``seconds``."""
+    caught: list[BaseException | None] = []
+
+    def target() -> None:
+        try:
+            call()
+            caught.append(None)
+        except BaseException as exc:  # noqa: BLE001 - the test looks at it
+            caught.append(exc)
+
+    thread = threading.Thread(target=target, daemon=True)
+    thread.start()
+    thread.join(seconds)
+    assert caught, f"still waiting after {seconds} s"
+    return caught[0]
+
+
+def test_an_operation_that_cannot_be_sent_is_an_error_not_a_hang(tmp_path: Path) -> None:
+    book = BookProcess(tmp_path / "out.xlsx")
+    book.apply(("sheet", "s"))
+    book.apply(("rows", 0, [[lambda: 1]]))  # a fault of ours: nothing pickles a function
+    error = _within(30, book.close)
+    assert error is not None and "pickle" in str(error).lower(), error
+    book.abort()
+
+
+def test_a_writer_that_stopped_is_reported_by_the_next_operation(tmp_path: Path) -> None:
+    book = BookProcess(tmp_path / "out.xlsx")
+    book.apply(("sheet", "s"))
+    book._process.kill()  # the writer process dies (killed, out of memory)
+    book._process.join()
+
+    def keep_writing() -> None:
+        for _ in range(10_000):  # far more than the batches allowed to wait
+            book.apply(("lines", 0, [("x",) * 10]))
+
+    error = _within(30, keep_writing)
+    assert isinstance(error, RuntimeError) and str(error).startswith("the workbook writer stopped"), error
+    book.abort()

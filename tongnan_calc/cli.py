@@ -6,6 +6,7 @@ import contextlib
 import gc
 import os
 import shutil
+import signal
 import sys
 from collections.abc import Callable, Sequence
 from contextlib import ExitStack
@@ -129,6 +130,7 @@ def _run(
         # with the command, it stays off: turned back on, it would walk them once more at the end.
         if _MAIN[0]:
             gc.disable()
+            _stop_on_termination()
         else:
             pause.enter_context(gc_paused())
         with step(Say(f"读取 {workbook.name} 和发放台账", f"reading {workbook.name} and the ledger").in_lang(language)):
@@ -234,20 +236,21 @@ def _write_outputs(
     if writer is not None:
         writer.finish(result)
     if json_stream is not None:
-        with step(Say("写出 JSON", "writing JSON").in_lang(language)):
-            json_stream.finish(result)
-            if to_stdout:  # the whole document, now that it is complete
-                json_stream.handle.flush()
-                json_stream.handle.seek(0)
-                shutil.copyfileobj(json_stream.handle, sys.stdout, 1 << 20)
-                sys.stdout.flush()
-            json_file.close()  # the file is put in place (or the anonymous one dropped)
+        json_stream.finish(result)  # complete, still in its temporary file
     if writer is not None:
         lines = sum(result.totals.counts.values())
         with step(
             Say(f"写出付款工作簿（{lines:,} 行）", f"writing the payout workbook ({lines:,} lines)").in_lang(language)
         ):
             writer.close()
+    if json_stream is not None:  # put in place only when every output has been written
+        with step(Say("写出 JSON", "writing JSON").in_lang(language)):
+            if to_stdout:
+                json_stream.handle.flush()
+                json_stream.handle.seek(0)
+                shutil.copyfileobj(json_stream.handle, sys.stdout, 1 << 20)
+                sys.stdout.flush()
+            json_file.close()  # the file is put in place (or the anonymous one dropped)
 
 
 @app.command("compare")
@@ -359,6 +362,19 @@ def main() -> None:
     if code == 130:
         print(f"{ERROR_PREFIX[_argv_lang()]}{Say('已中断', 'interrupted').in_lang(_argv_lang())}", file=sys.stderr)
     _exit(code if isinstance(code, int) else 0)
+
+
+def _stop_on_termination() -> None:
+    """SIGTERM (a scheduler's, ``timeout``'s) and SIGHUP (the terminal closed) end a run as Ctrl-C does:
+    its temporary files are removed and its other processes stopped (the default would skip all that).
+    Only for ``run`` in the console script: the ledger's commands rely on SQLite's journal instead."""
+
+    def stop(number: int, _: object) -> None:
+        raise SystemExit(128 + number)
+
+    for number in (signal.SIGTERM, getattr(signal, "SIGHUP", None)):
+        if number is not None and signal.getsignal(number) is signal.SIG_DFL:
+            signal.signal(number, stop)
 
 
 def _exit(code: int) -> None:

@@ -76,6 +76,7 @@ class Forked:
             raise
         # Ctrl-C reaches the whole process group: held back until the child has its own handling
         blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+        parent = os.getpid()
         try:
             pid = os.fork()
         except OSError:
@@ -86,7 +87,7 @@ class Forked:
             raise
         if pid == 0:
             os.close(read_end)
-            _child(work, self._file, write_end, blocked)
+            _child(work, self._file, write_end, blocked, parent)
         signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
         os.close(write_end)
         self._pid, self._done = pid, read_end
@@ -137,13 +138,14 @@ def _read_all(fd: int) -> bytes:
     return data
 
 
-def _child(work: Work, out: IO[bytes], done: int, mask: set[int | signal.Signals]) -> NoReturn:
+def _child(work: Work, out: IO[bytes], done: int, mask: set[int | signal.Signals], parent: int) -> NoReturn:
     """The child: do the work, and end without returning into the parent's code (``os._exit``:
     no ``finally`` of the parent's, no exit handler, no buffered output flushed twice)."""
     code = 1
     try:
         signal.signal(signal.SIGINT, signal.SIG_DFL)  # Ctrl-C ends the child at once; the parent cleans up
         signal.pthread_sigmask(signal.SIG_SETMASK, mask)
+        _end_with(parent)
         # Python-level output goes nowhere: a lock on the streams (a progress display's, say)
         # may have been held by another thread of the parent at the fork, and never be let go.
         sys.stdout = sys.stderr = None
@@ -158,3 +160,15 @@ def _child(work: Work, out: IO[bytes], done: int, mask: set[int | signal.Signals
                 os.write(2, traceback.format_exc().encode("utf-8", "replace"))
     finally:
         os._exit(code)
+
+
+def _end_with(parent: int) -> None:
+    """Have the system end this child when its parent ends (Linux): a parent killed outright
+    (``kill -9``, out of memory) leaves no child computing for nobody."""
+    with contextlib.suppress(Exception):
+        import ctypes
+
+        pr_set_pdeathsig = 1
+        ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, int(signal.SIGKILL), 0, 0, 0)
+    if os.getppid() != parent:  # the parent ended before that was set
+        os._exit(1)

@@ -47,6 +47,13 @@ class RunResult:
     (a run keeps only the first ``keep_ineligible`` of them: see ``compute``)."""
 
 
+def require_all_lines(result: RunResult) -> None:
+    """Refuse a result that does not hold all its lines (a run that streamed its outputs): written
+    from it, a document would lack lines that its totals count."""
+    if result.ineligible_not_kept:
+        raise ValueError(f"the result does not hold {result.ineligible_not_kept} of its ineligible lines")
+
+
 def load(rules_path: Path | None) -> Rules:
     try:
         return load_rules(rules_path or DEFAULT_RULES)

@@ -63,8 +63,12 @@ def compute(
     cut = int(len(records) * SHARE)
     if len(records) < SPLIT_FROM or not forked.available():
         return here(records, 0)
-    shared = mmap.mmap(-1, 8)  # the child's progress, read here for the progress bar
-    with tempfile.TemporaryFile() as rendered:
+    try:
+        shared = mmap.mmap(-1, 8)  # the child's progress, read here for the progress bar
+        rendered = tempfile.TemporaryFile()  # noqa: SIM115 -- closed by the with below
+    except OSError:  # no temporary file (a full or missing temporary folder): all here
+        return here(records, 0)
+    with rendered:
 
         def work(out: IO[bytes]) -> None:
             child_tally = engine.Tally()

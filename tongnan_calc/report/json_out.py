@@ -31,7 +31,7 @@ from tongnan_calc.messages import Lang, render
 from tongnan_calc.model import Basis, InputIssue, Line, Msg, Status
 from tongnan_calc.money import fmt
 from tongnan_calc.rules import Rules
-from tongnan_calc.runner import LedgerUse, RunResult
+from tongnan_calc.runner import LedgerUse, RunResult, require_all_lines
 
 T = TypeVar("T")
 
@@ -65,6 +65,7 @@ def issue_json(issue: InputIssue, lang: Lang = "zh") -> dict[str, Any]:
 
 
 def result_json(result: RunResult, lang: Lang = "zh", *, include_ineligible: bool = True) -> dict[str, Any]:
+    require_all_lines(result)
     document = _head(result)
     document["entitlements"] = [
         line_json(line, lang) for line in result.lines if include_ineligible or line.status is not Status.INELIGIBLE
@@ -230,7 +231,7 @@ class JsonStream:
     def finish(self, result: RunResult) -> None:
         """The end of the document, once every line has been added."""
         lines = sum(result.totals.counts.values())
-        if self.count != lines:  # every line goes through ``add``: anything else is a fault of the tool
+        if self.count != lines:  # every line goes through ``add`` or ``take``: anything else is a fault of the tool
             raise RuntimeError(f"the JSON has {self.count} of the run's {lines} lines")
         style, write = self.style, self.handle.write
         write(style.nl(1) + "]" if self.count else self.start + "[]")
@@ -360,6 +361,7 @@ def _document(result: RunResult, lang: Lang, style: _Style, entitlements: Iterab
 def chunks(result: RunResult, lang: Lang = "zh", *, compact: bool | None = None) -> Iterator[str]:
     """The JSON document in pieces; joined, they equal ``json.dumps(result_json(...), **dump_options(compact))``
     and a newline.  ``compact``: by default, when the batch has more than ``COMPACT_ABOVE`` lines."""
+    require_all_lines(result)
     style = _style(result, compact)
     return _document(result, lang, style, _items(style, result.lines, _LineText(lang, style)))
 

@@ -53,7 +53,7 @@ from tongnan_calc.payout_layout import (
     Column,
 )
 from tongnan_calc.report.xlsx_book import MONEY_FORMAT, Bold, Book, BookProcess, Formula
-from tongnan_calc.runner import RunResult
+from tongnan_calc.runner import RunResult, require_all_lines
 from tongnan_calc.seal import seal
 
 WRITER = "xlsxwriter"
@@ -182,11 +182,15 @@ class PayoutWriter:
     def _line_row(self, line: Line) -> tuple[object, ...]:
         found = self._reasons.get(id(line.reason))
         if found is None or found[0] is not line.reason:
+            if len(self._reasons) > 50_000:  # most reasons are one line's own: keep the cache small
+                self._reasons.clear()
             found = self._reasons[id(line.reason)] = (line.reason, render(line.reason, self.lang))
         known = self._bases.get(id(line.basis))
         if known is None or known[0] is not line.basis:
             known = (line.basis, "\n".join(line.basis.lines(self.lang)))
             if line.amount is None:
+                if len(self._bases) > 50_000:
+                    self._bases.clear()
                 self._bases[id(line.basis)] = known
         return (
             line.credit_code,
@@ -277,6 +281,7 @@ def use_writer_process(expected_lines: int) -> bool:
 
 def write_payout_workbook(result: RunResult, out: Path, lang: Lang = "zh", *, in_process: bool = True) -> None:
     """Write the payout workbook of a finished run atomically to ``out``."""
+    require_all_lines(result)  # the workbook's line sheets are written from the result's lines
     key = SealKey(result.year, result.rules.sha256, result.input_sha256)
     writer = PayoutWriter(out, lang, key, in_process=in_process)
     try:

@@ -27,6 +27,7 @@ import shutil
 import signal
 import tempfile
 import threading
+import time
 from collections.abc import Sequence
 from decimal import Decimal
 from multiprocessing.connection import Connection
@@ -159,13 +160,16 @@ class BookProcess:
     """The same operations applied by a second process, fed through a pipe.
 
     ``apply`` queues operations (sent in batches by a thread of this process, so
-    that computing never waits for the writer to take the last batch: through the
+    that computing does not wait for the writer to take each batch: through the
     pipe alone the two processes took turns, and a run at 100,000 enterprises
-    spent 9 s of its computation blocked on the pipe); ``close`` sends the rest,
+    spent 9 s of its computation blocked on the pipe; at most ``AHEAD`` batches
+    wait, so memory stays bounded when the writer lags); ``close`` sends the rest,
     waits for the workbook to be written and raises the writer's ``OSError`` (a
-    full disk, say) here, with the same text it would have had in this process."""
+    full disk, say) here, with the same text it would have had in this process.
+    A writer that fails early is reported by the next ``apply``."""
 
     BATCH = 64
+    AHEAD = 32
 
     def __init__(self, path: Path) -> None:
         import multiprocessing
@@ -176,7 +180,8 @@ class BookProcess:
         self._process.start()
         child.close()
         self._queue: list[Op] = []
-        self._outbox: queue.SimpleQueue[list[Op] | None] = queue.SimpleQueue()
+        self._outbox: queue.Queue[list[Op] | None] = queue.Queue(maxsize=self.AHEAD)
+        self._failed: BaseException | None = None  # what stopped the sending thread
         self._sender = threading.Thread(target=self._send, name="tongnan-xlsx-send", daemon=True)
         self._sender.start()
 
@@ -187,32 +192,70 @@ class BookProcess:
 
     def _flush(self) -> None:
         if self._queue:
-            self._outbox.put(self._queue)
+            self._put(self._queue)
             self._queue = []
 
+    def _put(self, ops: list[Op] | None) -> None:
+        while True:
+            if self._failed is not None:
+                raise self._error()
+            try:
+                self._outbox.put(ops, timeout=0.2)
+                return
+            except queue.Full:
+                continue
+
     def _send(self) -> None:
-        """The sending thread: batches in order, then ``None``; a writer that stopped reading ends it."""
+        """The sending thread: batches in order, then ``None``; whatever stops it is kept for ``_error``."""
         while True:
             ops = self._outbox.get()
             try:
                 self._conn.send(ops)
-            except (OSError, ValueError):  # the writer failed (it says why in its answer) or we are aborting
+            except BaseException as exc:  # noqa: BLE001 -- reported in this process's thread by _put/close
+                self._failed = exc
                 return
             if ops is None:
                 return
 
-    def close(self) -> None:
-        self._flush()
-        self._outbox.put(None)
-        self._sender.join()
+    def _error(self) -> BaseException:
+        """Why the writer cannot go on: its own answer (a full disk, say) when it gave one."""
+        if not isinstance(self._failed, (OSError, ValueError, EOFError)):
+            assert self._failed is not None
+            return self._failed  # a fault of this process's (an operation that cannot be sent)
+        answer = self._answer(timeout=5)
+        if answer is not None and answer[0] == "oserror":
+            return OSError(answer[1], answer[2], answer[3])
+        said = answer is not None and answer[0] == "failed"
+        reason = answer[1] if answer is not None and said else f"exit code {self._process.exitcode}"
+        return RuntimeError(f"the workbook writer stopped ({reason})")
+
+    def _answer(self, timeout: float | None) -> tuple[Any, ...] | None:
+        """The writer's answer; None when it ends without one, or gives none within ``timeout`` seconds."""
+        deadline = None if timeout is None else time.monotonic() + timeout
         try:
-            answer = self._conn.recv()
+            while not self._conn.poll(0.2):
+                if not self._process.is_alive() or (deadline is not None and time.monotonic() > deadline):
+                    return None
+            answer: tuple[Any, ...] = self._conn.recv()
         except (EOFError, OSError):
-            self._process.join()
-            answer = ("failed", f"the workbook writer stopped (exit code {self._process.exitcode})")
-        finally:
-            self._process.join()
-            self._conn.close()
+            return None
+        return answer
+
+    def close(self) -> None:
+        try:
+            self._flush()
+            self._put(None)
+            self._sender.join()
+            if self._failed is not None:
+                raise self._error()
+            answer = self._answer(timeout=None)
+        except BaseException:
+            self.abort()  # the writer may still be waiting for operations: it is stopped
+            raise
+        self._process.join()
+        self._conn.close()
+        if answer is None:
+            raise RuntimeError(f"the workbook writer stopped (exit code {self._process.exitcode})")
         if answer[0] == "oserror":
             raise OSError(answer[1], answer[2], answer[3])
         if answer[0] != "ok":
@@ -220,14 +263,15 @@ class BookProcess:
 
     def abort(self) -> None:
         """Stop the writer without a workbook (this process failed or was interrupted)."""
-        self._outbox.put(None)
+        with contextlib.suppress(queue.Full):
+            self._outbox.put_nowait(None)
         with contextlib.suppress(OSError):
-            self._conn.close()  # a send under way fails: the sending thread ends
-        self._sender.join(timeout=5)
+            self._conn.close()  # the writer reads the end of the pipe and stops; a send under way fails
         self._process.join(timeout=5)
         if self._process.is_alive():
             self._process.kill()
             self._process.join()
+        self._sender.join(timeout=5)
 
 
 def _serve(conn: Connection, path: str) -> None:
