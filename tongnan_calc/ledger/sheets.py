@@ -112,13 +112,18 @@ def _open_workbook(path: Path) -> CalamineWorkbook:
     except WorkbookError as exc:
         raise LedgerError(exc.say) from None
     except (CalamineError, OSError, ValueError) as exc:
-        detail = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
-        raise LedgerError(
-            Say(
-                f"{path}：无法作为 .xlsx 工作簿读取（{detail}）",
-                f"{path}: cannot be read as an .xlsx workbook ({detail})",
-            )
-        ) from None
+        raise _unreadable(path, exc) from None
+
+
+def _unreadable(path: Path, exc: BaseException) -> LedgerError:
+    """A workbook that cannot be read as .xlsx, with the first line of what the reader said."""
+    detail = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+    return LedgerError(
+        Say(
+            f"{path}：无法作为 .xlsx 工作簿读取（{detail}）",
+            f"{path}: cannot be read as an .xlsx workbook ({detail})",
+        )
+    )
 
 
 def _find_sheet(book: CalamineWorkbook, path: Path, names: Sequence[str]) -> _Sheet | None:
@@ -181,11 +186,5 @@ def hidden_rows(path: Path, sheet: str) -> tuple[int, ...]:
                     if number is not None and _ROW_HIDDEN.search(attributes):
                         hidden.add(int(number.group(1)))
     except (zipfile.BadZipFile, KeyError, OSError, ValueError, RuntimeError) as exc:
-        detail = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
-        raise LedgerError(
-            Say(
-                f"{path}：无法作为 .xlsx 工作簿读取（{detail}）",
-                f"{path}: cannot be read as an .xlsx workbook ({detail})",
-            )
-        ) from None
+        raise _unreadable(path, exc) from None
     return tuple(sorted(hidden))
