@@ -10,7 +10,7 @@ credit codes, years and loans).
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Hashable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from operator import itemgetter
@@ -226,16 +226,15 @@ def _check_duplicate_years(parsed: Parsed) -> None:
             (code, year) if code is not None and isinstance(year, int) else None
             for code, year in zip(parsed.codes, years, strict=True)
         )
-    for group in _groups(keys):
-        rows = [parsed.numbers[i] for i in group]
-        for index, own in zip(group, rows, strict=True):
-            also, also_zh = _rows_text(rows, own)
-            parsed.add(
-                index,
-                column,
-                f"duplicate year {years[index]} for this enterprise (also on {also})",
-                zh=f"该企业的{years[index]}年度重复（另见{also_zh}）",
-            )
+    _flag_repeats(
+        parsed,
+        keys,
+        column,
+        lambda index, also, also_zh: (
+            f"duplicate year {years[index]} for this enterprise (also on {also})",
+            f"该企业的{years[index]}年度重复（另见{also_zh}）",
+        ),
+    )
 
 
 def _check_duplicate_loans(parsed: Parsed) -> None:
@@ -248,31 +247,44 @@ def _check_duplicate_loans(parsed: Parsed) -> None:
         (code, loan_id) if code is not None and isinstance(loan_id, str) and loan_id else None
         for code, loan_id in zip(parsed.codes, ids, strict=True)
     )
+    _flag_repeats(
+        parsed,
+        keys,
+        column,
+        lambda index, also, also_zh: (
+            f"duplicate loan {cells.shown(cast(str, ids[index]))} for this enterprise (also on {also}); "
+            "each loan is entered once",
+            f"该企业的贷款编号{cells.shown_zh(cast(str, ids[index]))}重复（另见{also_zh}）：每笔贷款只填一行",
+        ),
+    )
+
+
+def _check_duplicate_codes(parsed: Parsed) -> None:
+    _flag_repeats(
+        parsed,
+        parsed.codes,
+        CREDIT_CODE,
+        lambda index, also, also_zh: (
+            f"duplicate credit code (also on {also}); every row with this code is dropped",
+            f"统一社会信用代码重复（另见{also_zh}）：含此代码的各行均不使用",
+        ),
+    )
+
+
+def _flag_repeats(
+    parsed: Parsed,
+    keys: Iterable[Hashable | None],
+    column: Column,
+    say: Callable[[int, str, str], tuple[str, str]],
+) -> None:
+    """An error on every row of each group of rows with an equal key (``_groups``), naming the others:
+    ``say(index, also, also_zh)`` gives the message in English and Chinese."""
     for group in _groups(keys):
         rows = [parsed.numbers[i] for i in group]
         for index, own in zip(group, rows, strict=True):
             also, also_zh = _rows_text(rows, own)
-            loan_id = cast(str, ids[index])
-            parsed.add(
-                index,
-                column,
-                f"duplicate loan {cells.shown(loan_id)} for this enterprise (also on {also}); "
-                "each loan is entered once",
-                zh=f"该企业的贷款编号{cells.shown_zh(loan_id)}重复（另见{also_zh}）：每笔贷款只填一行",
-            )
-
-
-def _check_duplicate_codes(parsed: Parsed) -> None:
-    for group in _groups(parsed.codes):
-        rows = [parsed.numbers[i] for i in group]
-        for index, own in zip(group, rows, strict=True):
-            also, also_zh = _rows_text(rows, own)
-            parsed.add(
-                index,
-                CREDIT_CODE,
-                f"duplicate credit code (also on {also}); every row with this code is dropped",
-                zh=f"统一社会信用代码重复（另见{also_zh}）：含此代码的各行均不使用",
-            )
+            message, message_zh = say(index, also, also_zh)
+            parsed.add(index, column, message, zh=message_zh)
 
 
 def _cross_checks(parsed: Parsed) -> None:
