@@ -222,12 +222,18 @@ class BookProcess:
         if not isinstance(self._failed, (OSError, ValueError, EOFError)):
             assert self._failed is not None
             return self._failed  # a fault of this process's (an operation that cannot be sent)
-        answer = self._answer(timeout=5)
-        if answer is not None and answer[0] == "oserror":
+        return self._answered(self._answer(timeout=5)) or self._stopped()  # "ok" cannot come before the end
+
+    def _answered(self, answer: tuple[Any, ...] | None) -> BaseException | None:
+        """The error the writer's answer stands for (``None``: it gave none); nothing for "ok"."""
+        if answer is None:
+            return self._stopped()
+        if answer[0] == "oserror":
             return OSError(answer[1], answer[2], answer[3])
-        said = answer is not None and answer[0] == "failed"
-        reason = answer[1] if answer is not None and said else f"exit code {self._process.exitcode}"
-        return RuntimeError(f"the workbook writer stopped ({reason})")
+        return None if answer[0] == "ok" else RuntimeError(answer[1])
+
+    def _stopped(self) -> RuntimeError:
+        return RuntimeError(f"the workbook writer stopped (exit code {self._process.exitcode})")
 
     def _answer(self, timeout: float | None) -> tuple[Any, ...] | None:
         """The writer's answer; None when it ends without one, or gives none within ``timeout`` seconds."""
@@ -254,12 +260,9 @@ class BookProcess:
             raise
         self._process.join()
         self._conn.close()
-        if answer is None:
-            raise RuntimeError(f"the workbook writer stopped (exit code {self._process.exitcode})")
-        if answer[0] == "oserror":
-            raise OSError(answer[1], answer[2], answer[3])
-        if answer[0] != "ok":
-            raise RuntimeError(answer[1])
+        error = self._answered(answer)
+        if error is not None:
+            raise error
 
     def abort(self) -> None:
         """Stop the writer without a workbook (this process failed or was interrupted)."""
