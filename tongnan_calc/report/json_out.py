@@ -111,7 +111,7 @@ is a file for programs, a third of the size and written faster."""
 
 
 def is_compact(result: RunResult) -> bool:
-    return compact_for(len(result.lines) + result.ineligible_not_kept)
+    return compact_for(len(result.lines))  # a whole result (``require_all_lines``)
 
 
 def compact_for(lines: int) -> bool:
