@@ -136,10 +136,10 @@ def _run(
         with step(Say(f"读取 {workbook.name} 和发放台账", f"reading {workbook.name} and the ledger").in_lang(language)):
             inputs = read_inputs(workbook, checked_year(year, rule_set), ledger_path)
         count = len(inputs.batch.records)
-        if out is not None:
-            writer = _payout_writer(out, language, year, rule_set, inputs)
+        lines = count * len(MEASURES)  # one line per enterprise and measure
+        writer = _payout_writer(out, language, year, rule_set, inputs, lines) if out is not None else None
         if json_out is not None:
-            json_stream = _json_stream(json_out, json_file, inputs, year, rule_set, count * len(MEASURES), language)
+            json_stream = _json_stream(json_out, json_file, inputs, year, rule_set, lines, language)
         sink, split = _sinks(writer, json_stream)
         computing = Say(f"计算 {count:,} 家企业", f"computing {count:,} enterprises").in_lang(language)
         with progress_bar(sys.stderr.isatty(), computing, count) as advance:
@@ -168,13 +168,12 @@ def _run(
     raise typer.Exit(1 if result.batch.has_errors else 0)
 
 
-def _payout_writer(out: Path, language: Lang, year: int, rules: Rules, inputs: Inputs) -> PayoutWriter:
+def _payout_writer(out: Path, language: Lang, year: int, rules: Rules, inputs: Inputs, lines: int) -> PayoutWriter:
     """The payout workbook's writer: in a second process for a large batch on a machine with two cores."""
-    from tongnan_calc.measures import MEASURES
     from tongnan_calc.report.xlsx import PayoutWriter, SealKey, use_writer_process
 
-    parallel = use_writer_process(len(inputs.batch.records) * len(MEASURES))
-    return PayoutWriter(out, language, SealKey(year, rules.sha256, inputs.sha256), in_process=not parallel)
+    key = SealKey(year, rules.sha256, inputs.sha256)
+    return PayoutWriter(out, language, key, in_process=not use_writer_process(lines))
 
 
 def _sinks(
