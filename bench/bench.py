@@ -129,7 +129,7 @@ def writer_in_use() -> str:
 
 def calc() -> list[str]:
     found = shutil.which("tongnan-calc")
-    return [found] if found else [sys.executable, "-c", "from tongnan_calc.cli import main; main()"]
+    return [found] if found else [sys.executable, "-c", "from tongnan_calc.cli.app import main; main()"]
 
 
 def bench(n: int, runs: int, seed: int, year: int, out: Path) -> dict[str, Any]:

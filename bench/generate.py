@@ -33,7 +33,7 @@ from pathlib import Path
 
 import xlsxwriter
 
-from tongnan_calc import uscc
+from tongnan_calc.input import uscc
 
 GENERATOR_VERSION = 1
 HERE = Path(__file__).resolve().parent

@@ -40,7 +40,7 @@ def main() -> None:
     argv = ["tongnan-calc", "run", str(batch.workbook), "--year", str(args.year), "--ledger", str(batch.ledger)]
     sys.argv = [*argv, *output, "--force"]
 
-    from tongnan_calc.cli import main as cli_main
+    from tongnan_calc.cli.app import main as cli_main
 
     profile = cProfile.Profile()
     began = time.perf_counter()

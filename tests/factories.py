@@ -12,8 +12,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 from decimal import Decimal
 
-from tongnan_calc.messages import render
-from tongnan_calc.model import (
+from tongnan_calc.core.model import (
     SHEET_NAMES_ZH,
     DataLine,
     Enterprise,
@@ -26,7 +25,8 @@ from tongnan_calc.model import (
     Sale,
     Status,
 )
-from tongnan_calc.rules import DEFAULT_RULES, Rules, load_rules, parse_rules
+from tongnan_calc.rules.load import DEFAULT_RULES, Rules, load_rules, parse_rules
+from tongnan_calc.text.messages import render
 
 # Realistic USCCs of Chongqing (5002xx) enterprises; the check characters are right.
 CODE = "91500223MA5U7K3L2W"

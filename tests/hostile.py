@@ -39,9 +39,9 @@ import openpyxl
 from typer.testing import CliRunner, Result
 
 import tongnan_calc
-from tongnan_calc.cli import app
-from tongnan_calc.uscc import check_char
-from tongnan_calc.workbook_in import SHEETS
+from tongnan_calc.cli.app import app
+from tongnan_calc.input.reader import SHEETS
+from tongnan_calc.input.uscc import check_char
 
 PROJECT_ROOT = Path(tongnan_calc.__file__).resolve().parent.parent
 YEAR = 2016
@@ -597,7 +597,7 @@ def evaluate(workbook: Path, *, year: int = YEAR) -> Outcome:
     give the same outcome on a hostile workbook.
     """
     from tongnan_calc.report.json_out import dumps
-    from tongnan_calc.runner import FatalError, run
+    from tongnan_calc.shell.run import FatalError, run
 
     try:
         result = run(workbook, year)
@@ -650,7 +650,7 @@ def one_error_line(stderr: str) -> str:
 
 # --- a real process --------------------------------------------------------------------------------
 
-MAIN = "from tongnan_calc.cli import main; main()"
+MAIN = "from tongnan_calc.cli.app import main; main()"
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,6 @@
 """Builders for the ledger tests: history workbooks and payout workbooks, made with openpyxl.
 
-``write_payout`` follows ``tongnan_calc.payout_layout`` exactly, as the payout
+``write_payout`` follows ``tongnan_calc.report.layout`` exactly, as the payout
 workbook writer does: sheet 应付明细 with the LINE_COLUMNS headings in row 1 and a
 seal (校验码) on each row; sheet 来源 with columns key | 项目 | 内容.
 """
@@ -15,9 +15,10 @@ from pathlib import Path
 
 from openpyxl import Workbook, load_workbook
 
-from tongnan_calc import __version__, uscc
-from tongnan_calc.payout_layout import LINE_COLUMNS, PAYABLE, PROVENANCE, PROVENANCE_ROWS, TOOL_NAME
-from tongnan_calc.seal import seal
+from tongnan_calc import __version__
+from tongnan_calc.input import uscc
+from tongnan_calc.report.layout import LINE_COLUMNS, PAYABLE, PROVENANCE, PROVENANCE_ROWS, TOOL_NAME
+from tongnan_calc.report.seal import seal
 
 HISTORY_HEADERS = ("credit_code", "year", "measure", "tier", "amount")
 HISTORY_HEADERS_ZH = ("统一社会信用代码", "年度", "措施", "档次", "金额")

@@ -1,7 +1,7 @@
 """The basis (计算依据) in Chinese by default, in English with ``--lang en``.
 
 The measures build their basis in English; ``Basis.lines("zh")`` translates it at
-render time (``tongnan_calc.basis_text``).  The English stays as it was.
+render time (``tongnan_calc.text.basis``).  The English stays as it was.
 """
 
 from __future__ import annotations
@@ -27,15 +27,16 @@ from factories import (
 )
 from typer.testing import CliRunner
 
-from tongnan_calc import basis_text, runner
-from tongnan_calc.basis_text import LABELS_ZH, label_zh, step_text, step_zh
-from tongnan_calc.cli import app
-from tongnan_calc.engine import _held
-from tongnan_calc.measures import MEASURES
-from tongnan_calc.model import Basis, Line, Status, Step
-from tongnan_calc.payout_layout import LINE_COLUMNS
+from tongnan_calc.cli.app import app
+from tongnan_calc.core.engine import _held
+from tongnan_calc.core.measures import MEASURES
+from tongnan_calc.core.model import Basis, Line, Status, Step
 from tongnan_calc.report.json_out import dumps
+from tongnan_calc.report.layout import LINE_COLUMNS
 from tongnan_calc.report.xlsx import SHEET_FOR_STATUS
+from tongnan_calc.shell import run as runner
+from tongnan_calc.text import basis as basis_text
+from tongnan_calc.text.basis import LABELS_ZH, label_zh, step_text, step_zh
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "example.xlsx"
@@ -378,7 +379,7 @@ def test_explain_shows_the_basis_in_chinese(example: runner.RunResult) -> None:
     english = CliRunner().invoke(app, [*args, "--lang", "en"], env=WIDE)
     assert "settled_on: 2015-07-01" in english.stdout and "落户日期" not in english.stdout
 
-    from tongnan_calc.explain import explain_run
+    from tongnan_calc.clerk.explain import explain_run
 
     expl = explain_run(example, {}, line.credit_code)
     assert expl is not None

@@ -7,9 +7,9 @@ from decimal import Decimal
 
 import pytest
 
-from tongnan_calc import cells
-from tongnan_calc.cells import Bad, Cell
-from tongnan_calc.uscc import Checked
+from tongnan_calc.input import cells
+from tongnan_calc.input.cells import Bad, Cell
+from tongnan_calc.input.uscc import Checked
 
 D = date(2015, 3, 1)
 

@@ -11,12 +11,12 @@ import openpyxl
 import pytest
 from typer.testing import CliRunner
 
-from tongnan_calc import cells
-from tongnan_calc.annotate import ERROR_COLOR, WARNING_COLOR, annotate_copy, hint
-from tongnan_calc.cli import app
-from tongnan_calc.model import InputIssue
-from tongnan_calc.uscc import check_char
-from tongnan_calc.workbook_in import read_workbook
+from tongnan_calc.clerk.annotate import ERROR_COLOR, WARNING_COLOR, annotate_copy, hint
+from tongnan_calc.cli.app import app
+from tongnan_calc.core.model import InputIssue
+from tongnan_calc.input import cells
+from tongnan_calc.input.reader import read_workbook
+from tongnan_calc.input.uscc import check_char
 
 A = "91500223MA5U7K3L2W"
 B = "91500223MA60B4XQ8A"

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner, Result
 
-from tongnan_calc.cli import app
-from tongnan_calc.rules import DEFAULT_RULES
+from tongnan_calc.cli.app import app
+from tongnan_calc.rules.load import DEFAULT_RULES
 
 SHIPPED = DEFAULT_RULES.read_text(encoding="utf-8")
 CAP = "      annual_cap:\n        2015-01-01: 100000\n"

@@ -14,7 +14,7 @@ import openpyxl
 import pytest
 from typer.testing import CliRunner
 
-from tongnan_calc.cli import app
+from tongnan_calc.cli.app import app
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "example.xlsx"
 CODE = "91500223MA60000002"
@@ -147,7 +147,7 @@ def test_no_traceback_reaches_the_user(tmp_path: Path) -> None:
         [
             sys.executable,
             "-c",
-            "from tongnan_calc.cli import main; main()",
+            "from tongnan_calc.cli.app import main; main()",
             "run",
             str(broken),
             "--year",
@@ -178,7 +178,7 @@ EXAMPLE_WORKBOOK = Path(__file__).resolve().parent.parent / "examples" / "exampl
 
 
 def _main(*args: str, stdout_closed: bool = False) -> subprocess.CompletedProcess[str]:
-    command = [sys.executable, "-c", "from tongnan_calc.cli import main; main()", *args]
+    command = [sys.executable, "-c", "from tongnan_calc.cli.app import main; main()", *args]
     closing = (lambda: os.close(1)) if stdout_closed else None
     return subprocess.run(command, capture_output=True, text=True, check=False, preexec_fn=closing)
 

@@ -44,12 +44,12 @@ import openpyxl
 import pytest
 from typer.testing import CliRunner, Result
 
-from tongnan_calc.cli import app
-from tongnan_calc.compare import GAINS, LOSES, NEWLY_ELIGIBLE, NO_LONGER_ELIGIBLE, STATUS_CHANGED, paid
-from tongnan_calc.model import Status
-from tongnan_calc.rules import DEFAULT_RULES
-from tongnan_calc.runner import run_compare
-from tongnan_calc.uscc import check_char
+from tongnan_calc.cli.app import app
+from tongnan_calc.core.compare import GAINS, LOSES, NEWLY_ELIGIBLE, NO_LONGER_ELIGIBLE, STATUS_CHANGED, paid
+from tongnan_calc.core.model import Status
+from tongnan_calc.input.uscc import check_char
+from tongnan_calc.rules.load import DEFAULT_RULES
+from tongnan_calc.shell.run import run_compare
 
 YEAR = 2016
 SHIPPED = DEFAULT_RULES.read_text(encoding="utf-8")

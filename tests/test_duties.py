@@ -1,4 +1,4 @@
-"""Part 一 of the notice as data (``tongnan_calc.duties``) and ``tongnan-calc duties``.
+"""Part 一 of the notice as data (``tongnan_calc.clerk.duties``) and ``tongnan-calc duties``.
 
 Every text in ``duties`` must be the notice's own words: it is checked against
 the copy in the repository (``docs/notice.zh.txt``, always present) and against
@@ -14,11 +14,11 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from tongnan_calc import duties
-from tongnan_calc.cli import app
-from tongnan_calc.duties import KEY_TASKS, MEASURE_TEXT, PART_TWO, UNIT_EN, all_tasks, find_unit, units_named
-from tongnan_calc.rules import DEFAULT_RULES, load_rules
-from tongnan_calc.rules_schema import MEASURE_CLAUSES, NOTICE_UNITS
+from tongnan_calc.clerk import duties
+from tongnan_calc.clerk.duties import KEY_TASKS, MEASURE_TEXT, PART_TWO, UNIT_EN, all_tasks, find_unit, units_named
+from tongnan_calc.cli.app import app
+from tongnan_calc.rules.load import DEFAULT_RULES, load_rules
+from tongnan_calc.rules.schema import MEASURE_CLAUSES, NOTICE_UNITS
 
 ROOT = Path(__file__).resolve().parents[1]
 REPO_COPY = ROOT / "docs" / "notice.zh.txt"

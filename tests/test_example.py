@@ -17,10 +17,10 @@ from types import ModuleType
 import openpyxl
 import pytest
 
-from tongnan_calc import uscc
-from tongnan_calc.measures import MEASURES
-from tongnan_calc.model import Line, Status
-from tongnan_calc.runner import RunResult, run
+from tongnan_calc.core.measures import MEASURES
+from tongnan_calc.core.model import Line, Status
+from tongnan_calc.input import uscc
+from tongnan_calc.shell.run import RunResult, run
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "example.xlsx"

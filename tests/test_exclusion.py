@@ -36,9 +36,9 @@ from factories import (
     sale,
 )
 
-from tongnan_calc.engine import compute, totals
-from tongnan_calc.messages import render
-from tongnan_calc.model import Enterprise, Line, Records, Status
+from tongnan_calc.core.engine import compute, totals
+from tongnan_calc.core.model import Enterprise, Line, Records, Status
+from tongnan_calc.text.messages import render
 
 RULES = rules_with(tier_amounts=TIER_AMOUNTS)
 YEAR = 2016

@@ -18,17 +18,17 @@ import pytest
 from factories import CODE, CODE_B
 from typer.testing import CliRunner
 
-from tongnan_calc import runner
-from tongnan_calc.basis_text import step_text
-from tongnan_calc.cli import app
-from tongnan_calc.duties import MEASURE_TEXT
-from tongnan_calc.explain import Explanation, Interval, explain_run
+from tongnan_calc.clerk.duties import MEASURE_TEXT
+from tongnan_calc.clerk.explain import Explanation, Interval, explain_run
+from tongnan_calc.cli.app import app
+from tongnan_calc.core.measures import MEASURES
+from tongnan_calc.core.model import Status
 from tongnan_calc.ledger import import_history
-from tongnan_calc.measures import MEASURES
-from tongnan_calc.model import Status
-from tongnan_calc.payout_layout import LINE_COLUMNS
+from tongnan_calc.report.layout import LINE_COLUMNS
 from tongnan_calc.report.xlsx import SHEET_FOR_STATUS, write_payout_workbook
-from tongnan_calc.runner import RunResult
+from tongnan_calc.shell import run as runner
+from tongnan_calc.shell.run import RunResult
+from tongnan_calc.text.basis import step_text
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "example.xlsx"

@@ -13,12 +13,12 @@ from typing import IO
 import pytest
 from typer.testing import CliRunner
 
-from tongnan_calc import forked, split
-from tongnan_calc.cli import app
-from tongnan_calc.model import Status
+from tongnan_calc.cli.app import app
+from tongnan_calc.core.model import Status
 from tongnan_calc.report import terminal
 from tongnan_calc.report.json_out import JsonStream
-from tongnan_calc.runner import RunResult, compute, load, read_inputs, run
+from tongnan_calc.shell import forked, split
+from tongnan_calc.shell.run import RunResult, compute, load, read_inputs, run
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "example.xlsx"
 
@@ -204,7 +204,7 @@ def test_two_processes_in_many_chunks_give_the_standard_dump(
     """Chunks of 3 enterprises and JSON pieces of 5 lines on both sides of the cut, against json.dumps."""
     import json
 
-    from tongnan_calc import engine
+    from tongnan_calc.core import engine
     from tongnan_calc.report import json_out
 
     monkeypatch.setattr(engine, "PROGRESS_EVERY", 3)
@@ -225,7 +225,7 @@ def test_json_to_stdout_from_two_processes(tmp_path: Path) -> None:
 
     from tongnan_calc.report import json_out
 
-    code = "import tongnan_calc.split as s; s.SPLIT_FROM = 1; from tongnan_calc.cli import main; main()"
+    code = "import tongnan_calc.shell.split as s; s.SPLIT_FROM = 1; from tongnan_calc.cli.app import main; main()"
     args = ["run", str(EXAMPLE), "--year", "2016", "--no-ledger", "--json", "-", "--lang", "en"]
     done = subprocess.run(
         [sys.executable, "-c", code, *args],

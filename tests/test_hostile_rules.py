@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from hostile import cli, cli_child, control, write_batch
 
-from tongnan_calc.rules import DEFAULT_RULES, MAX_RULES_BYTES
+from tongnan_calc.rules.load import DEFAULT_RULES, MAX_RULES_BYTES
 
 SHIPPED = DEFAULT_RULES.read_text(encoding="utf-8")
 MiB = 1 << 20

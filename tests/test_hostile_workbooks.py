@@ -48,10 +48,10 @@ from hostile import (
     xml_bomb,
 )
 
-from tongnan_calc import workbook_in
-from tongnan_calc.uscc import check_char
+from tongnan_calc.input import reader as workbook_in
+from tongnan_calc.input.uscc import check_char
 
-# The messages of tongnan_calc.cells, written out: they are what a clerk reads.
+# The messages of tongnan_calc.input.cells, written out: they are what a clerk reads.
 YES_NO = "expected yes/no (是/否, Y/N, yes/no, true/false, 1/0), got "
 DATE = "expected a date such as 2015-03-01, got "
 REAL_DATE = "expected a real calendar date, got "

@@ -17,11 +17,11 @@ import pytest
 from hostile import X, run_json, with_x, write_batch, x_record
 from typer.testing import CliRunner
 
-from tongnan_calc import cells
-from tongnan_calc.cli import _argv_lang, app
-from tongnan_calc.model import InputIssue
-from tongnan_calc.uscc import check_char
-from tongnan_calc.workbook_in import read_workbook
+from tongnan_calc.cli.app import _argv_lang, app
+from tongnan_calc.core.model import InputIssue
+from tongnan_calc.input import cells
+from tongnan_calc.input.reader import read_workbook
+from tongnan_calc.input.uscc import check_char
 
 A = "91500223MA5U7K3L2W"
 B = "91500223MA60B4XQ8A"

@@ -14,12 +14,12 @@ from ledger_helpers import write_history
 from openpyxl import Workbook
 from typer.testing import CliRunner
 
-from tongnan_calc import engine
-from tongnan_calc.cli import app
+from tongnan_calc.cli.app import app
+from tongnan_calc.core import engine
+from tongnan_calc.core.model import Records, Status
 from tongnan_calc.ledger import import_history
-from tongnan_calc.messages import render
-from tongnan_calc.model import Records, Status
-from tongnan_calc.runner import load, read_inputs, run
+from tongnan_calc.shell.run import load, read_inputs, run
+from tongnan_calc.text.messages import render
 
 
 def _enterprise() -> Records:

@@ -28,8 +28,10 @@ from openpyxl import Workbook, load_workbook
 from typer.testing import CliRunner, Result
 
 import tongnan_calc
-from tongnan_calc import __version__, engine, ledger
-from tongnan_calc.cli_ledger import app as ledger_app
+from tongnan_calc import __version__, ledger
+from tongnan_calc.cli.ledger import app as ledger_app
+from tongnan_calc.core import engine
+from tongnan_calc.core.model import InputIssue, Line, PriorPayout, Records, Status
 from tongnan_calc.ledger import (
     LOCKED,
     LedgerError,
@@ -41,9 +43,8 @@ from tongnan_calc.ledger import (
     reverse,
 )
 from tongnan_calc.ledger import store as ledger_store
-from tongnan_calc.messages import render
-from tongnan_calc.model import InputIssue, Line, PriorPayout, Records, Status
-from tongnan_calc.rules import Rules
+from tongnan_calc.rules.load import Rules
+from tongnan_calc.text.messages import render
 
 PROJECT_ROOT = Path(tongnan_calc.__file__).resolve().parent.parent
 
@@ -874,7 +875,7 @@ def _input_workbook(path: Path) -> Path:
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_end_to_end_run_write_record_then_next_year(tmp_path: Path, db: Path, lang: str) -> None:
     from tongnan_calc.report.xlsx import write_payout_workbook
-    from tongnan_calc.runner import run
+    from tongnan_calc.shell.run import run
 
     source = _input_workbook(tmp_path / "input.xlsx")
     payout = tmp_path / "payout-2016.xlsx"
@@ -893,7 +894,7 @@ def test_end_to_end_run_write_record_then_next_year(tmp_path: Path, db: Path, la
 
 def test_end_to_end_edited_amount_refused(tmp_path: Path, db: Path) -> None:
     from tongnan_calc.report.xlsx import write_payout_workbook
-    from tongnan_calc.runner import run
+    from tongnan_calc.shell.run import run
 
     payout = tmp_path / "payout-2016.xlsx"
     write_payout_workbook(run(_input_workbook(tmp_path / "input.xlsx"), 2016), payout)

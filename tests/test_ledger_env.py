@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from tongnan_calc.cli import app
-from tongnan_calc.cli_common import resolve_ledger
+from tongnan_calc.cli.app import app
+from tongnan_calc.cli.common import resolve_ledger
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "example.xlsx"
 

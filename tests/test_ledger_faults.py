@@ -118,7 +118,7 @@ def slow(conn, source, payouts):
     Path(os.environ["TONGNAN_TEST_READY"]).touch()  # the rows are inserted, not committed
     time.sleep(60)
 record._insert_payouts = slow
-from tongnan_calc.cli import main
+from tongnan_calc.cli.app import main
 sys.argv[0] = "tongnan-calc"
 main()
 """
@@ -197,7 +197,7 @@ PATIENCE = """
 import sys
 from tongnan_calc.ledger import store
 store.BUSY_TIMEOUT_S = float(sys.argv.pop(1))
-from tongnan_calc.cli import main
+from tongnan_calc.cli.app import main
 main()
 """
 

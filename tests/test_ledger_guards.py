@@ -13,11 +13,11 @@ from ledger_helpers import RunInfo, code, column_number, edit_cell, write_histor
 from openpyxl import load_workbook
 from typer.testing import CliRunner, Result
 
-from tongnan_calc.cli import app as main_app
-from tongnan_calc.cli_ledger import app as ledger_app
+from tongnan_calc.cli.app import app as main_app
+from tongnan_calc.cli.ledger import app as ledger_app
 from tongnan_calc.ledger import LedgerError, import_history, list_entries, read_prior, record_payout, reverse, sheets
 from tongnan_calc.ledger.limits import load_ledger_rules
-from tongnan_calc.rules import DEFAULT_RULES as SHIPPED_RULES
+from tongnan_calc.rules.load import DEFAULT_RULES as SHIPPED_RULES
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "example.xlsx"
 

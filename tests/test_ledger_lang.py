@@ -18,7 +18,7 @@ from openpyxl import load_workbook
 from typer.testing import CliRunner, Result
 
 from tongnan_calc import __version__
-from tongnan_calc.cli_ledger import app as ledger_app
+from tongnan_calc.cli.ledger import app as ledger_app
 from tongnan_calc.ledger import (
     LOCKED,
     LOCKED_SAY,
@@ -31,7 +31,7 @@ from tongnan_calc.ledger import (
     reverse,
     store,
 )
-from tongnan_calc.say import Say
+from tongnan_calc.text.say import Say
 
 runner = CliRunner()
 

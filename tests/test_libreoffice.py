@@ -24,9 +24,9 @@ import openpyxl
 import pytest
 from typer.testing import CliRunner
 
-from tongnan_calc.cli import app
-from tongnan_calc.payout_layout import PAYABLE, SUMMARY
-from tongnan_calc.rules import load_rules
+from tongnan_calc.cli.app import app
+from tongnan_calc.report.layout import PAYABLE, SUMMARY
+from tongnan_calc.rules.load import load_rules
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "example.xlsx"

@@ -20,8 +20,8 @@ from factories import (
     rec,
 )
 
-from tongnan_calc.measures import MEASURES
-from tongnan_calc.model import Status
+from tongnan_calc.core.measures import MEASURES
+from tongnan_calc.core.model import Status
 
 data_line = MEASURES["data_line"]
 PARAMS = {"rate", "annual_cap", "period_years"}

@@ -10,9 +10,9 @@ from __future__ import annotations
 import pytest
 from factories import SHIPPED, assert_ineligible, ent, rec
 
-from tongnan_calc.measures import MEASURES
-from tongnan_calc.messages import render
-from tongnan_calc.model import Status
+from tongnan_calc.core.measures import MEASURES
+from tongnan_calc.core.model import Status
+from tongnan_calc.text.messages import render
 
 key_support = MEASURES["key_support"]
 demo_priority = MEASURES["demo_priority"]

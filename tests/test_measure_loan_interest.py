@@ -30,9 +30,9 @@ from factories import (
     rules_with,
 )
 
-from tongnan_calc.measures import MEASURES
-from tongnan_calc.messages import render
-from tongnan_calc.model import Enterprise, Status
+from tongnan_calc.core.measures import MEASURES
+from tongnan_calc.core.model import Enterprise, Status
+from tongnan_calc.text.messages import render
 
 loan_interest = MEASURES["loan_interest"]
 PARAMS = {"levels", "share_of_benchmark", "enterprise_cap", "day_count", "benchmark_rates"}

@@ -22,8 +22,8 @@ from factories import (
     rules_with,
 )
 
-from tongnan_calc.measures import MEASURES
-from tongnan_calc.model import Status
+from tongnan_calc.core.measures import MEASURES
+from tongnan_calc.core.model import Status
 
 rent = MEASURES["rent"]
 PARAMS = {"rates", "area_cap_m2"}

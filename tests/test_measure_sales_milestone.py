@@ -29,9 +29,9 @@ from factories import (
     sale,
 )
 
-from tongnan_calc.measures import MEASURES
-from tongnan_calc.messages import render
-from tongnan_calc.model import Status
+from tongnan_calc.core.measures import MEASURES
+from tongnan_calc.core.model import Status
+from tongnan_calc.text.messages import render
 
 sales_milestone = MEASURES["sales_milestone"]
 PARAMS = {"mode", "tiers"}

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from factories import SHIPPED, assert_ineligible, assert_payable, ent, paid, rec
 
-from tongnan_calc.engine import compute, prior_by_enterprise
-from tongnan_calc.measures import MEASURES
+from tongnan_calc.core.engine import compute, prior_by_enterprise
+from tongnan_calc.core.measures import MEASURES
 
 spin_off = MEASURES["spin_off"]
 PARAMS = {"amount", "min_operating_years"}

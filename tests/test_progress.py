@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from tongnan_calc import engine
+from tongnan_calc.core import engine
+from tongnan_calc.input.reader import read_workbook
 from tongnan_calc.report.terminal import BAR_FROM, progress_bar
-from tongnan_calc.rules import load_rules
-from tongnan_calc.workbook_in import read_workbook
+from tongnan_calc.rules.load import load_rules
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "example.xlsx"
 

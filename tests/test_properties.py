@@ -1,6 +1,6 @@
 """Properties of the measures, checked with Hypothesis on generated records.
 
-Records are built with ``tongnan_calc.model`` and computed with ``tongnan_calc.engine``
+Records are built with ``tongnan_calc.core.model`` and computed with ``tongnan_calc.core.engine``
 under the shipped rule file, except where a property is about reading (header
 language: workbooks written and read back) or about the ledger (run, payout
 workbook, record, next year's run).  The rent subsidy is also checked against an
@@ -22,13 +22,13 @@ from hostile import HEADERS_ZH, SHEET_ZH, grid, write_xlsx
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from tongnan_calc import engine
-from tongnan_calc.dates import add_years
-from tongnan_calc.measures import data_line, loan_interest, rent
-from tongnan_calc.model import DataLine, Enterprise, Lease, Loan, PriorPayout, Records, Sale, Status
-from tongnan_calc.money import round_money
-from tongnan_calc.rules import DEFAULT_RULES, load_rules
-from tongnan_calc.uscc import check_char
+from tongnan_calc.core import engine
+from tongnan_calc.core.dates import add_years
+from tongnan_calc.core.measures import data_line, loan_interest, rent
+from tongnan_calc.core.model import DataLine, Enterprise, Lease, Loan, PriorPayout, Records, Sale, Status
+from tongnan_calc.core.money import round_money
+from tongnan_calc.input.uscc import check_char
+from tongnan_calc.rules.load import DEFAULT_RULES, load_rules
 
 RULES = load_rules()
 CODES = [f"91500223MA6{n:06d}" + check_char(f"91500223MA6{n:06d}") for n in range(1, 7)]
@@ -421,7 +421,7 @@ def as_sheets(batch: Sequence[Records]) -> dict[str, list[dict[str, object]]]:
 def test_results_do_not_depend_on_header_language_or_column_order(
     batch: list[Records], year: int, rnd: random.Random
 ) -> None:
-    from tongnan_calc.workbook_in import read_workbook
+    from tongnan_calc.input.reader import read_workbook
 
     sheets = as_sheets(batch)
     english = grid(sheets, lang="en")
@@ -473,7 +473,7 @@ def test_recording_then_running_next_year_never_pays_a_one_time_reward_twice(
 ) -> None:
     from tongnan_calc.ledger import read_prior, record_payout
     from tongnan_calc.report.xlsx import write_payout_workbook
-    from tongnan_calc.runner import run
+    from tongnan_calc.shell.run import run
 
     years = range(first_year, first_year + 3)
     with tempfile.TemporaryDirectory() as name:

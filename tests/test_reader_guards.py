@@ -37,7 +37,7 @@ from hostile import (
     x_record,
 )
 
-from tongnan_calc.workbook_in import EXAMPLE_CODE, WorkbookError, read_workbook
+from tongnan_calc.input.reader import EXAMPLE_CODE, WorkbookError, read_workbook
 
 X_DROPPED = "enterprise dropped: 3 rows for it in other sheets not used (leases: 1, data_lines: 1, sales: 1)"
 X_DROPPED_ZH = "该企业未读入：其他工作表中属于它的3行未使用（办公租赁1行，数据专线1行，年销售额1行）"

@@ -16,8 +16,9 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
-from tongnan_calc import workbook_in, workbook_raw
-from tongnan_calc.workbook_in import WorkbookError, read_workbook
+from tongnan_calc.input import raw as workbook_raw
+from tongnan_calc.input import reader as workbook_in
+from tongnan_calc.input.reader import WorkbookError, read_workbook
 
 
 def _workbook(path: Path) -> Path:

@@ -22,8 +22,8 @@ from fractions import Fraction
 import pytest
 from factories import TIER_AMOUNTS, rules_with
 
-from tongnan_calc import engine, uscc
-from tongnan_calc.model import (
+from tongnan_calc.core import engine
+from tongnan_calc.core.model import (
     DATA_LINES,
     LEASES,
     LOANS,
@@ -38,7 +38,8 @@ from tongnan_calc.model import (
     Sale,
     Status,
 )
-from tongnan_calc.rules import NoValueInForce, Rules, load_rules
+from tongnan_calc.input import uscc
+from tongnan_calc.rules.load import NoValueInForce, Rules, load_rules
 
 SEED = 20160101
 ENTERPRISES = 360

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from tongnan_calc.rules import DEFAULT_RULES, NoValueInForce, RuleError, load_rules, parse_rules
-from tongnan_calc.rules_schema import MEASURE_IDS, Band, Tier
+from tongnan_calc.rules.load import DEFAULT_RULES, NoValueInForce, RuleError, load_rules, parse_rules
+from tongnan_calc.rules.schema import MEASURE_IDS, Band, Tier
 
 SHIPPED = DEFAULT_RULES.read_text(encoding="utf-8")
 

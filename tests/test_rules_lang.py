@@ -16,11 +16,11 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner, Result
 
-from tongnan_calc.cli import app
-from tongnan_calc.rules import DEFAULT_RULES, NoValueInForce, RuleError, load_rules, parse_rules
-from tongnan_calc.rules_schema import PARAMS, UNITS_ZH
-from tongnan_calc.rules_tools import diff_rules
-from tongnan_calc.scenarios import ScenarioError, load_cases, run_case
+from tongnan_calc.cli.app import app
+from tongnan_calc.rules.load import DEFAULT_RULES, NoValueInForce, RuleError, load_rules, parse_rules
+from tongnan_calc.rules.scenarios import ScenarioError, load_cases, run_case
+from tongnan_calc.rules.schema import PARAMS, UNITS_ZH
+from tongnan_calc.rules.tools import diff_rules
 
 SHIPPED = DEFAULT_RULES.read_text(encoding="utf-8")
 CAP = "      annual_cap:\n        2015-01-01: 100000\n"

@@ -19,11 +19,11 @@ import pytest
 from rich.console import Console
 from typer.testing import CliRunner
 
-from tongnan_calc.cli import app
-from tongnan_calc.messages import Lang
-from tongnan_calc.model import Line, Status
+from tongnan_calc.cli.app import app
+from tongnan_calc.core.model import Line, Status
 from tongnan_calc.report import json_out, terminal, xlsx
-from tongnan_calc.runner import RunResult, run
+from tongnan_calc.shell.run import RunResult, run
+from tongnan_calc.text.messages import Lang
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "example.xlsx"
 

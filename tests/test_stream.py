@@ -18,12 +18,12 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from tongnan_calc import engine
-from tongnan_calc.cli import app
-from tongnan_calc.messages import Lang
-from tongnan_calc.model import Line, Status
+from tongnan_calc.cli.app import app
+from tongnan_calc.core import engine
+from tongnan_calc.core.model import Line, Status
 from tongnan_calc.report import json_out, terminal
-from tongnan_calc.runner import RunResult, compute, load, read_inputs, run
+from tongnan_calc.shell.run import RunResult, compute, load, read_inputs, run
+from tongnan_calc.text.messages import Lang
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "example.xlsx"
 

@@ -36,7 +36,7 @@ def test_mypy_strict_is_clean() -> None:
 def test_the_core_imports_no_shell_library() -> None:
     """Functional core, imperative shell: the measures and the engine run without rich, typer or openpyxl."""
     code = (
-        "import sys; import tongnan_calc.engine, tongnan_calc.rules, tongnan_calc.scenarios;"
+        "import sys; import tongnan_calc.core.engine, tongnan_calc.rules.load, tongnan_calc.rules.scenarios;"
         "bad = [m for m in ('rich', 'typer', 'openpyxl', 'python_calamine') if m in sys.modules];"
         "print(','.join(bad))"
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tongnan_calc.uscc import ALPHABET, Checked, check_char, normalize, validate
+from tongnan_calc.input.uscc import ALPHABET, Checked, check_char, normalize, validate
 
 PUBLISHED = "91350100M000100Y43"  # the example printed with GB 32100-2015
 

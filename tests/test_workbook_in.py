@@ -16,10 +16,11 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from tongnan_calc import workbook_in, workbook_raw
-from tongnan_calc.model import Batch, DataLine, InputIssue, Lease, Loan, Records, Sale
-from tongnan_calc.uscc import check_char
-from tongnan_calc.workbook_in import WorkbookError, read_workbook
+from tongnan_calc.core.model import Batch, DataLine, InputIssue, Lease, Loan, Records, Sale
+from tongnan_calc.input import raw as workbook_raw
+from tongnan_calc.input import reader as workbook_in
+from tongnan_calc.input.reader import WorkbookError, read_workbook
+from tongnan_calc.input.uscc import check_char
 
 A = "91500223MA5U7K3L2W"
 B = "91500223MA60B4XQ8A"

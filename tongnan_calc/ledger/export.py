@@ -10,9 +10,9 @@ from typing import Any, Final
 
 from tongnan_calc.ledger.history import HISTORY_SHEET
 from tongnan_calc.ledger.store import KIND_ZH, Entry, LedgerError, _entries, _reading
-from tongnan_calc.messages import Lang
-from tongnan_calc.outputs import save_atomic
-from tongnan_calc.say import Say
+from tongnan_calc.shell.outputs import save_atomic
+from tongnan_calc.text.messages import Lang
+from tongnan_calc.text.say import Say
 
 # Sheet names and headings in Chinese (the default) or English (``lang="en"``); the
 # payouts sheet is re-importable with `ledger import` in both: its names are the

@@ -8,8 +8,10 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Final
 
-from tongnan_calc import cells
-from tongnan_calc.cells import Bad, Cell
+from tongnan_calc.core.model import InputIssue, Severity
+from tongnan_calc.core.money import CENT, canonical
+from tongnan_calc.input import cells
+from tongnan_calc.input.cells import Bad, Cell
 from tongnan_calc.ledger.limits import Limits, load_ledger_rules
 from tongnan_calc.ledger.sheets import (
     EXPECT_CENTS,
@@ -39,12 +41,10 @@ from tongnan_calc.ledger.store import (
     _writing,
     money_text,
 )
-from tongnan_calc.messages import Lang
-from tongnan_calc.model import InputIssue, Severity
-from tongnan_calc.money import CENT, canonical
-from tongnan_calc.rules import Rules
-from tongnan_calc.say import Say
-from tongnan_calc.seal import file_sha256
+from tongnan_calc.report.seal import file_sha256
+from tongnan_calc.rules.load import Rules
+from tongnan_calc.text.messages import Lang
+from tongnan_calc.text.say import Say
 
 SEVERITY_ZH: Final[dict[str, str]] = {"error": "错误", "warning": "警告", "notice": "提示"}
 

@@ -12,9 +12,10 @@ from typing import Final
 
 from python_calamine import CalamineWorkbook
 
-from tongnan_calc import cells, payout_layout, uscc
-from tongnan_calc.cells import Bad, Cell
-from tongnan_calc.engine import LATER_YEAR_MEASURES
+from tongnan_calc.core.engine import LATER_YEAR_MEASURES
+from tongnan_calc.core.money import CENT, canonical
+from tongnan_calc.input import cells, uscc
+from tongnan_calc.input.cells import Bad, Cell
 from tongnan_calc.ledger.limits import LOAN_INTEREST, Limits, load_ledger_rules
 from tongnan_calc.ledger.sheets import (
     EXPECT_CENTS,
@@ -45,10 +46,10 @@ from tongnan_calc.ledger.store import (
     money_text,
     tier_text,
 )
-from tongnan_calc.money import CENT, canonical
-from tongnan_calc.rules import Rules
-from tongnan_calc.say import Say
-from tongnan_calc.seal import file_sha256, seal
+from tongnan_calc.report import layout as payout_layout
+from tongnan_calc.report.seal import file_sha256, seal
+from tongnan_calc.rules.load import Rules
+from tongnan_calc.text.say import Say
 
 
 @dataclass(frozen=True)

@@ -45,12 +45,13 @@ from json.encoder import encode_basestring_ascii
 from pathlib import Path
 from typing import Final, Literal
 
-from tongnan_calc import __version__, uscc
-from tongnan_calc.measures import MEASURES
-from tongnan_calc.messages import Lang
-from tongnan_calc.model import PriorPayout
-from tongnan_calc.money import CENT, canonical, fmt
-from tongnan_calc.say import Say, UserError
+from tongnan_calc import __version__
+from tongnan_calc.core.measures import MEASURES
+from tongnan_calc.core.model import PriorPayout
+from tongnan_calc.core.money import CENT, canonical, fmt
+from tongnan_calc.input import uscc
+from tongnan_calc.text.messages import Lang
+from tongnan_calc.text.say import Say, UserError
 
 # --- where the ledger lives ----------------------------------------------------------
 

@@ -10,12 +10,12 @@ from openpyxl import Workbook
 from rich.console import Console
 from rich.table import Table
 
-from tongnan_calc.compare import Comparison, Side, paid
-from tongnan_calc.messages import Lang, render
-from tongnan_calc.money import fmt
-from tongnan_calc.outputs import save_atomic
-from tongnan_calc.payout_layout import Column
+from tongnan_calc.core.compare import Comparison, Side, paid
+from tongnan_calc.core.money import fmt
+from tongnan_calc.report.layout import Column
 from tongnan_calc.report.xlsx import Sheet
+from tongnan_calc.shell.outputs import save_atomic
+from tongnan_calc.text.messages import Lang, render
 
 
 def _side(side: Side) -> dict[str, Any]:

@@ -27,11 +27,11 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from json.encoder import encode_basestring
 from typing import IO, Any, TextIO, TypeVar
 
-from tongnan_calc.messages import Lang, render
-from tongnan_calc.model import Basis, InputIssue, Line, Msg, Status
-from tongnan_calc.money import fmt
-from tongnan_calc.rules import Rules
-from tongnan_calc.runner import LedgerUse, RunResult, require_all_lines
+from tongnan_calc.core.model import Basis, InputIssue, Line, Msg, Status
+from tongnan_calc.core.money import fmt
+from tongnan_calc.rules.load import Rules
+from tongnan_calc.shell.run import LedgerUse, RunResult, require_all_lines
+from tongnan_calc.text.messages import Lang, render
 
 T = TypeVar("T")
 

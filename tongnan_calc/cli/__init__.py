@@ -1,0 +1,1 @@
+"""tongnan_calc.cli.app."""

@@ -1,0 +1,70 @@
+"""What every command shares: the language option, the rule-file option, one-line errors, the ledger default."""
+
+from __future__ import annotations
+
+import os
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+
+from tongnan_calc.text.messages import Lang
+from tongnan_calc.text.say import Say, as_say
+
+
+class Language(str, Enum):
+    zh = "zh"
+    en = "en"
+
+
+def to_lang(lang: Language) -> Lang:
+    return "en" if lang is Language.en else "zh"
+
+
+LangOption = Annotated[Language, typer.Option("--lang", help="Language of the output: zh (default) or en.")]
+RulesOption = Annotated[
+    Optional[Path], typer.Option("--rules", help="Rule file (default: the rules.yaml shipped with the tool).")
+]
+ForceOption = Annotated[bool, typer.Option("--force", help="Replace existing output files.")]
+WorkbookArgument = Annotated[Path, typer.Argument(help="Input workbook (.xlsx) with the sheets of SPEC §3.")]
+YearOption = Annotated[int, typer.Option("--year", "-y", help="Calculation year Y.")]
+LedgerOption = Annotated[
+    Optional[Path],
+    typer.Option(
+        "--ledger",
+        help="Payout ledger of prior payouts (default: $TONGNAN_LEDGER or ./tongnan-ledger.sqlite if it exists).",
+    ),
+]
+NoLedgerOption = Annotated[bool, typer.Option("--no-ledger", help="Read no ledger, even the default one.")]
+
+
+ERROR_PREFIX: dict[Lang, str] = {"zh": "错误：", "en": "error: "}
+
+
+def fail(message: Say | str, code: int = 2, lang: Lang = "en") -> typer.Exit:
+    """Print ``error: <line>`` (``错误：<line>`` in Chinese) on stderr for each line and leave with ``code``.
+
+    A ``Say`` is shown in ``lang``; a bare string is shown as it is.
+    """
+    text = as_say(message).in_lang(lang)
+    err = Console(stderr=True, highlight=False, soft_wrap=True)
+    for line in text.splitlines() or [text]:
+        err.print(f"{ERROR_PREFIX[lang]}{line}", markup=False)
+    return typer.Exit(code)
+
+
+def resolve_ledger(ledger: Path | None, no_ledger: bool) -> Path | None:
+    """--ledger FILE, else $TONGNAN_LEDGER, else ./tongnan-ledger.sqlite when it exists, else none (the run says so).
+
+    A ledger named by --ledger or by $TONGNAN_LEDGER must exist (a mistyped path or
+    an unmounted drive is an error, not a run without the ledger's prior payouts)."""
+    if no_ledger:
+        return None
+    if ledger is not None:
+        return ledger
+    from tongnan_calc.ledger import LEDGER_ENV, default_ledger_path
+
+    default = default_ledger_path()
+    return default if os.environ.get(LEDGER_ENV, "").strip() or default.exists() else None

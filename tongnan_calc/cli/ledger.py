@@ -1,0 +1,333 @@
+"""``tongnan-calc ledger ...``: the payout ledger's commands (SPEC §6).
+
+Parse, call one function of ``tongnan_calc.ledger``, render in the language of
+``--lang`` (Chinese by default).  A refused operation prints one line
+``错误：<message>`` (``error: <message>`` with ``--lang en``) on stderr and exits
+2; an import whose workbook has input errors lists them and exits 1.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console, JustifyMethod
+from rich.table import Table
+from rich.text import Text
+
+from tongnan_calc.cli.common import LangOption, Language, RulesOption, fail, to_lang
+from tongnan_calc.ledger import (
+    KIND_ZH,
+    Entry,
+    HistoryIssue,
+    ImportReport,
+    LedgerError,
+    RecordReport,
+    default_ledger_path,
+    export,
+    import_history,
+    list_entries,
+    record_payout,
+    reverse,
+)
+from tongnan_calc.ledger.limits import load_ledger_rules
+from tongnan_calc.shell.outputs import OutputError, check_output
+from tongnan_calc.text.messages import Lang
+from tongnan_calc.text.say import Say
+
+app = typer.Typer(
+    name="ledger",
+    help="The payout ledger: what was paid in earlier years (one-time rewards, periods, lifetime caps).",
+    epilog="Example: tongnan-calc ledger record payout-2016.xlsx",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+
+LedgerOption = Annotated[
+    Optional[Path],
+    typer.Option(
+        "--ledger",
+        help="Ledger file (default: $TONGNAN_LEDGER, else ./tongnan-ledger.sqlite).",
+        show_default=False,
+    ),
+]
+
+
+def _ledger(path: Path | None) -> Path:
+    return path if path is not None else default_ledger_path()
+
+
+def _out() -> Console:
+    return Console(highlight=False, soft_wrap=True)
+
+
+def _err() -> Console:
+    return Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def _yuan(amount: Decimal | None) -> str:
+    return "" if amount is None else f"{amount:,}"
+
+
+def _print_issues(issues: Sequence[HistoryIssue], lang: Lang) -> None:
+    err = _err()
+    for issue in issues:
+        err.print(issue.line(lang), markup=False)
+
+
+def _count(count: int, word: str, plural: str | None = None) -> str:
+    return f"{count} {word}" if count == 1 else f"{count} {plural or word + 's'}"
+
+
+def _rows(count: int) -> str:
+    return _count(count, "row")
+
+
+def _import_summary(report: ImportReport) -> Say:
+    zh = (
+        f"已将 {report.workbook}（工作表 {report.sheet}）{report.rows_read} 行中的 {report.added} 行"
+        f"导入台账 {report.ledger}"
+    )
+    en = (
+        f"imported {report.added} of {_rows(report.rows_read)} from {report.workbook}"
+        f" (sheet {report.sheet}) into {report.ledger}"
+    )
+    if report.already_recorded:
+        zh += f"；{report.already_recorded} 行此前已记录"
+        en += f"; {report.already_recorded} already recorded"
+    if report.rejected:
+        zh += f"；{report.rejected} 行有错误，未导入"
+        en += f"; {_rows(report.rejected)} with errors not imported"
+    return Say(zh, en)
+
+
+def _nothing_imported(rejected: int) -> Say:
+    return Say(
+        f"未导入任何内容：{rejected} 行有错误；请改正，或用 --allow-errors 只导入无误的行",
+        f"nothing imported: {_rows(rejected)} with errors; fix them, or import the good rows with --allow-errors",
+    )
+
+
+@app.command("import")
+def import_command(
+    workbook: Annotated[Path, typer.Argument(help="History workbook (.xlsx) with sheet payouts (历史发放).")],
+    allow_errors: Annotated[
+        bool,
+        typer.Option("--allow-errors", help="Import the good rows even when some rows have errors."),
+    ] = False,
+    ledger: LedgerOption = None,
+    rules: RulesOption = None,
+    lang: LangOption = Language.zh,
+) -> None:
+    """Import payouts made before the tool existed.
+
+    Sheet payouts (历史发放), columns credit_code (统一社会信用代码), year (年度),
+    measure (措施), tier (档次: for sales_milestone one of the tier thresholds in
+    yuan of the rule file in force on 31 December of that year, blank otherwise),
+    amount (金额).  A workbook with errors imports nothing unless --allow-errors
+    is given; then only its good rows are imported.
+
+    Example: tongnan-calc ledger import history.xlsx --ledger tongnan-ledger.sqlite
+    """
+    language = to_lang(lang)
+    try:
+        rule_file = load_ledger_rules(rules)
+        report = import_history(_ledger(ledger), workbook, allow_errors=allow_errors, rules=rule_file)
+    except LedgerError as exc:
+        raise fail(exc.say, 2, language) from None
+    _print_issues(report.history_issues, language)
+    if not report.imported:
+        _err().print(_nothing_imported(report.rejected).in_lang(language), markup=False)
+        raise typer.Exit(1)
+    _out().print(_import_summary(report).in_lang(language), markup=False)
+    raise typer.Exit(1 if report.has_errors else 0)
+
+
+def _record_summary(report: RecordReport) -> Say:
+    if report.rows_read == 0:
+        return Say(
+            f"未记录任何发放：{report.workbook} 中没有应付明细行",
+            f"nothing recorded: {report.workbook} has no payable rows",
+        )
+    if report.added == 0:
+        return Say(
+            f"没有新的发放：{report.workbook} 的全部 {report.rows_read} 行均已记入台账 {report.ledger}",
+            f"nothing new: all {_rows(report.rows_read)} of {report.workbook} are already recorded in {report.ledger}",
+        )
+    zh = (
+        f"已将 {report.workbook} 中 {report.year} 年度的 {report.added} 笔发放"
+        f"（{_yuan(report.amount_added)} 元）记入台账 {report.ledger}"
+    )
+    en = (
+        f"recorded {_count(report.added, 'payout')} for {report.year} ({_yuan(report.amount_added)} yuan)"
+        f" from {report.workbook} into {report.ledger}"
+    )
+    if report.already_recorded:
+        zh += f"；{report.already_recorded} 笔此前已记录"
+        en += f"; {report.already_recorded} already recorded"
+    return Say(zh, en)
+
+
+WARNING_PREFIX: dict[Lang, str] = {"zh": "警告：", "en": "warning: "}
+
+
+@app.command("record")
+def record_command(
+    workbook: Annotated[Path, typer.Argument(help="Approved payout workbook written by `tongnan-calc run --out`.")],
+    ledger: LedgerOption = None,
+    rules: RulesOption = None,
+    lang: LangOption = Language.zh,
+) -> None:
+    """Record the payable lines of an approved payout workbook.
+
+    Rows deleted from sheet 应付明细 (rejected by the finance bureau) are not
+    recorded; a workbook with hidden or filtered-out rows there is refused
+    (unhide them and delete the rejected ones), and so is a row whose amount,
+    credit code, measure or tier was edited (its check value 校验码 no longer
+    matches), a workbook not written by `tongnan-calc run`, and one that would
+    pay a one-time reward twice or pass the lifetime interest cap, counting the
+    ledger's payouts of every year.  Recording the same workbook twice adds
+    nothing.
+
+    Example: tongnan-calc ledger record payout-2016.xlsx --ledger tongnan-ledger.sqlite
+    """
+    language = to_lang(lang)
+    try:
+        report = record_payout(_ledger(ledger), workbook, rules=load_ledger_rules(rules))
+    except LedgerError as exc:
+        raise fail(exc.say, 2, language) from None
+    err = _err()
+    for warning in report.warnings:
+        err.print(f"{WARNING_PREFIX[language]}{warning.in_lang(language)}", markup=False)
+    _out().print(_record_summary(report).in_lang(language), markup=False)
+
+
+# (Chinese heading, English heading, justification)
+_TABLE_COLUMNS: tuple[tuple[str, str, JustifyMethod], ...] = (
+    ("条目号", "id", "right"),
+    ("类型", "kind", "left"),
+    ("统一社会信用代码", "credit code", "left"),
+    ("年度", "year", "right"),
+    ("措施", "measure", "left"),
+    ("档次", "tier", "right"),
+    ("金额", "amount", "right"),
+    ("备注", "note", "left"),
+)
+
+
+def _entries_table(entries: Sequence[Entry], lang: Lang) -> Table:
+    table = Table(show_lines=False, header_style="bold")
+    for zh, en, justify in _TABLE_COLUMNS:
+        table.add_column(zh if lang == "zh" else en, justify=justify)
+    for entry in entries:
+        table.add_row(
+            str(entry.id),
+            KIND_ZH[entry.kind] if lang == "zh" else entry.kind,
+            entry.credit_code,
+            str(entry.year),
+            entry.measure,
+            _yuan(entry.tier),
+            _yuan(entry.amount),
+            Text(_note(entry).in_lang(lang)),
+        )
+    return table
+
+
+def _note(entry: Entry) -> Say:
+    if entry.reverses is not None:
+        return Say(f"冲销条目 {entry.reverses}：{entry.reason}", f"reverses {entry.reverses}: {entry.reason}")
+    if entry.reversed_by is not None:
+        return Say(f"已被条目 {entry.reversed_by} 冲销", f"reversed by {entry.reversed_by}")
+    return Say(entry.source_zh, entry.source)
+
+
+def _list_total(entries: Sequence[Entry]) -> Say:
+    in_force = [e for e in entries if e.in_force]
+    total = _yuan(sum((e.amount for e in in_force), Decimal("0.00")))
+    return Say(
+        f"共 {len(entries)} 个条目；有效发放 {len(in_force)} 笔，合计 {total} 元",
+        f"{_count(len(entries), 'entry', 'entries')}; {_count(len(in_force), 'payout')} in force, {total} yuan",
+    )
+
+
+@app.command("list")
+def list_command(
+    code: Annotated[Optional[str], typer.Option("--code", help="Only this credit code.")] = None,
+    year: Annotated[Optional[int], typer.Option("--year", help="Only this payout year.")] = None,
+    measure: Annotated[Optional[str], typer.Option("--measure", help="Only this measure id.")] = None,
+    ledger: LedgerOption = None,
+    lang: LangOption = Language.zh,
+) -> None:
+    """List ledger entries (payouts and reversals), oldest first.
+
+    Example: tongnan-calc ledger list --code 91500223MA5U7K3L2W --year 2016
+    """
+    language = to_lang(lang)
+    try:
+        entries = list_entries(_ledger(ledger), credit_code=code, year=year, measure=measure)
+    except LedgerError as exc:
+        raise fail(exc.say, 2, language) from None
+    out = _out()
+    if not entries:
+        out.print(Say("没有条目", "no entries").in_lang(language), markup=False)
+        return
+    out.print(_entries_table(entries, language))
+    out.print(_list_total(entries).in_lang(language), markup=False)
+
+
+@app.command("export")
+def export_command(
+    out: Annotated[Path, typer.Argument(help="Workbook to write (.xlsx).")],
+    ledger: LedgerOption = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace an existing file.")] = False,
+    lang: LangOption = Language.zh,
+) -> None:
+    """Export the ledger to a workbook.
+
+    Sheet 历史发放 holds the payouts in force, in the layout `ledger import`
+    reads; sheet 全部记录 holds every entry, reversals included.  With --lang en
+    the sheets are payouts and entries and the headings are the column keys
+    (credit_code, year, ...): `ledger import` reads that file too.
+
+    Example: tongnan-calc ledger export ledger-2016.xlsx --ledger tongnan-ledger.sqlite
+    """
+    language = to_lang(lang)
+    try:
+        check_output(out, force=force)
+        count = export(_ledger(ledger), out, language)
+    except (LedgerError, OutputError) as exc:
+        raise fail(exc.say, 2, language) from None
+    said = Say(f"已导出 {count} 个条目到 {out}", f"exported {_count(count, 'entry', 'entries')} to {out}")
+    _out().print(said.in_lang(language), markup=False)
+
+
+@app.command("reverse")
+def reverse_command(
+    entry_id: Annotated[int, typer.Argument(help="Id of the payout entry to reverse (see `ledger list`).")],
+    reason: Annotated[str, typer.Option("--reason", help="Why the payout is reversed (kept in the ledger).")],
+    ledger: LedgerOption = None,
+    lang: LangOption = Language.zh,
+) -> None:
+    """Reverse a payout recorded by mistake: a reversing entry is added, history is kept.
+
+    A reversed payout no longer counts as a prior payout.
+
+    Example: tongnan-calc ledger reverse 42 --reason "recorded from the draft workbook"
+    """
+    language = to_lang(lang)
+    try:
+        entry = reverse(_ledger(ledger), entry_id, reason)
+    except LedgerError as exc:
+        raise fail(exc.say, 2, language) from None
+    tier = "" if entry.tier is None else f" tier {_yuan(entry.tier)}"
+    tier_zh = "" if entry.tier is None else f" 档次 {_yuan(entry.tier)}"
+    said = Say(
+        f"条目 {entry.id} 冲销条目 {entry.reverses}：{entry.credit_code} {entry.measure}{tier_zh}"
+        f" {entry.year}年度，{_yuan(-entry.amount)} 元（{entry.reason}）",
+        f"entry {entry.id} reverses entry {entry.reverses}: {entry.credit_code} {entry.measure}{tier}"
+        f" {entry.year}, {_yuan(-entry.amount)} yuan ({entry.reason})",
+    )
+    _out().print(said.in_lang(language), markup=False)

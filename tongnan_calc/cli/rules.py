@@ -1,0 +1,180 @@
+"""`tongnan-calc rules …`: the analysts' commands (check, show, diff, test)."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from tongnan_calc.cli.common import LangOption, Language, fail, to_lang
+from tongnan_calc.rules.load import DEFAULT_RULES, RuleError, load_rules
+from tongnan_calc.rules.schema import MEASURE_IDS
+from tongnan_calc.rules.tools import diff_rules, params_on
+from tongnan_calc.text.messages import Lang
+from tongnan_calc.text.say import Say
+
+app = typer.Typer(
+    name="rules",
+    help="Check, show, diff and test a rule file (for analysts).",
+    epilog="Example: tongnan-calc rules check rules.yaml",
+    no_args_is_help=True,
+)
+
+
+def _console() -> Console:
+    return Console(highlight=False, soft_wrap=True)
+
+
+HEADINGS = (
+    Say("措施", "measure"),
+    Say("参数", "parameter"),
+    Say("取值", "value"),
+    Say("单位", "unit"),
+    Say("条款", "clause"),
+    Say("生效日期", "in force from"),
+)
+
+
+@app.command("check")
+def check(
+    file: Annotated[Optional[Path], typer.Argument(help="Rule file (default: the shipped rules.yaml).")] = None,
+    lang: LangOption = Language.zh,
+) -> None:
+    """Validate a rule file and report every problem at once, as file:line: message.
+
+    Example: tongnan-calc rules check rules.yaml
+
+    Exit 0 when the file is clean, 2 otherwise.
+    """
+    language = to_lang(lang)
+    path = file or DEFAULT_RULES
+    try:
+        rules = load_rules(path)
+    except RuleError as exc:
+        raise fail(exc.say, lang=language) from None
+    count = sum(len(m.params) for m in rules.measures.values())
+    measures = len(rules.measures)
+    ok = Say(
+        f"{path}: 检查通过 — 版本 {rules.version}，共 {measures} 项措施、{count} 个参数",
+        f"{path}: ok — version {rules.version}, {measures} measures, {count} parameters",
+    )
+    _console().print(ok.in_lang(language), markup=False)
+
+
+@app.command("show")
+def show(
+    file: Annotated[Optional[Path], typer.Option("--rules", help="Rule file (default: the shipped one).")] = None,
+    on: Annotated[Optional[str], typer.Option("--on", help="Date, YYYY-MM-DD (default: today).")] = None,
+    measure: Annotated[Optional[str], typer.Option("--measure", help="Only this measure id.")] = None,
+    lang: LangOption = Language.zh,
+) -> None:
+    """Show every parameter in force on a date, with its clause, unit and the date it took effect.
+
+    Example: tongnan-calc rules show --on 2016-12-31 --measure loan_interest
+    """
+    language = to_lang(lang)
+    try:
+        rules = load_rules(file or DEFAULT_RULES)
+        day = date.fromisoformat(on) if on else date.today()
+    except RuleError as exc:
+        raise fail(exc.say, lang=language) from None
+    except ValueError:
+        raise fail(
+            Say(f"--on {on!r} 不是日期：请写成 YYYY-MM-DD", f"--on {on!r} is not a date: write YYYY-MM-DD"),
+            lang=language,
+        ) from None
+    if measure is not None and measure not in MEASURE_IDS:
+        raise fail(
+            Say(
+                f"--measure {measure!r} 不是以下之一：{'、'.join(MEASURE_IDS)}",
+                f"--measure {measure!r} is not one of: {', '.join(MEASURE_IDS)}",
+            ),
+            lang=language,
+        )
+    title = Say(
+        f"{rules.path}（版本 {rules.version}）在 {day.isoformat()} 生效的参数",
+        f"{rules.path} (version {rules.version}) on {day.isoformat()}",
+    )
+    table = Table(title=Text(title.in_lang(language)))
+    for head in HEADINGS:
+        table.add_column(head.in_lang(language), overflow="fold")
+    for row in params_on(rules, day, measure):
+        effective = row.effective.isoformat() if row.effective else "—"
+        cells = (row.measure, row.name, row.value.in_lang(language), row.unit.in_lang(language), row.clause, effective)
+        table.add_row(*(Text(v) for v in cells))
+    _console().print(table)
+
+
+@app.command("diff")
+def diff(
+    old: Annotated[Path, typer.Argument(help="The rule file before the revision.")],
+    new: Annotated[Path, typer.Argument(help="The rule file after the revision.")],
+    lang: LangOption = Language.zh,
+) -> None:
+    """Show what a revision changes, parameter by parameter and date by date.
+
+    Example: tongnan-calc rules diff rules-2015.1.yaml rules.yaml
+    """
+    language = to_lang(lang)
+    try:
+        before, after = load_rules(old), load_rules(new)
+    except RuleError as exc:
+        raise fail(exc.say, lang=language) from None
+    changes = diff_rules(before, after)
+    console = _console()
+    if not changes:
+        console.print(Say("没有差异", "no differences").in_lang(language))
+        return
+    for change in changes:
+        console.print(change.text(language), markup=False)
+
+
+@app.command("test")
+def test(
+    paths: Annotated[list[Path], typer.Argument(help="Scenario files (.yaml) or folders of them.")],
+    file: Annotated[Optional[Path], typer.Option("--rules", help="Rule file (default: the shipped one).")] = None,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="List passing cases too.")] = False,
+    lang: LangOption = Language.zh,
+) -> None:
+    """Run scenario tests written in YAML: records inline, the year, rule overrides, expected lines.
+
+    Example: tongnan-calc rules test tests/scenarios/
+
+    Exit 0 when every case passes, 1 when some fail, 2 when a file cannot be read.
+    """
+    from tongnan_calc.rules.scenarios import ScenarioError, run_files
+
+    language = to_lang(lang)
+    rules_path = file or DEFAULT_RULES
+    try:
+        load_rules(rules_path)
+        outcomes = run_files(paths, rules_path)
+    except (RuleError, ScenarioError) as exc:
+        raise fail(exc.say, lang=language) from None
+    console = _console()
+    failed = [o for o in outcomes if not o.passed]
+    for outcome in outcomes:
+        where = f"{outcome.case.file}:{outcome.case.line}"
+        if not outcome.passed:
+            console.print(Text(f"{_word('fail', language)} {where} {outcome.case.name}", style="bold red"))
+            for failure in outcome.failures_in(language):
+                console.print(Text(f"  {failure}"))
+        elif verbose:
+            console.print(Text(f"{_word('ok', language)} {where} {outcome.case.name}", style="green"))
+    passed = len(outcomes) - len(failed)
+    summary = Say(f"通过 {passed} 个，未通过 {len(failed)} 个", f"{passed} passed, {len(failed)} failed")
+    console.print(summary.in_lang(language), markup=False)
+    raise typer.Exit(1 if failed else 0)
+
+
+# The marks of a case in `rules test`, padded to one width so that the places line up.
+MARKS: dict[str, Say] = {"fail": Say("未通过", "FAIL"), "ok": Say("通过  ", "ok  ")}
+
+
+def _word(key: str, lang: Lang) -> str:
+    return MARKS[key].in_lang(lang)

@@ -1,0 +1,211 @@
+"""Run every measure for every enterprise: the functional core of a batch.
+
+二（七） is applied inside the measures (common conditions); here the ledger's prior
+payouts (years before Y only) are attached to each enterprise, every measure runs,
+and the totals are added up.  Nothing here reads or writes a file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from decimal import Decimal
+
+from tongnan_calc.core.measures import MEASURES
+from tongnan_calc.core.measures.common import micro_support_exclusion
+from tongnan_calc.core.model import Basis, Line, Msg, PriorPayout, Records, Status, Step
+from tongnan_calc.core.money import fmt
+from tongnan_calc.rules.load import Rules
+from tongnan_calc.shell.collector import gc_paused
+from tongnan_calc.text.say import Say, UserError
+
+Grouped = dict[str, tuple[PriorPayout, ...]]
+"""Payouts by credit code."""
+
+
+class YearError(UserError):
+    """The calculation year cannot be computed under this rule file."""
+
+
+def _by_enterprise(payouts: Iterable[PriorPayout], keep: Callable[[PriorPayout], bool]) -> Grouped:
+    grouped: dict[str, list[PriorPayout]] = {}
+    for payout in payouts:
+        if keep(payout):
+            grouped.setdefault(payout.credit_code, []).append(payout)
+    return {code: tuple(items) for code, items in grouped.items()}
+
+
+def prior_by_enterprise(payouts: Iterable[PriorPayout], year: int) -> Grouped:
+    """Ledger payouts for years before ``year``, grouped by credit code."""
+    return _by_enterprise(payouts, lambda payout: payout.year < year)
+
+
+LATER_YEAR_MEASURES = frozenset({"spin_off", "sales_milestone", "loan_interest"})
+"""Measures whose amount depends on what was paid in other years: the one-time rewards (二（三）, 二（五）)
+and the lifetime interest cap (二（六） "每个企业贴息最高不超过50万元").
+
+SPEC §4 counts the payouts of years before Y.  When the ledger already holds a
+payout of one of these measures for a year after Y (an earlier year computed
+late, or computed again), paying what the years before Y allow could pay a
+one-time reward twice or pass the lifetime cap; such a payable line becomes
+``pending`` instead (the amount from the years before Y is kept in its basis):
+a person decides, and nothing is paid twice on the tool's word."""
+
+
+def later_by_enterprise(payouts: Iterable[PriorPayout], year: int) -> Grouped:
+    """Ledger payouts of ``LATER_YEAR_MEASURES`` for years after ``year``, grouped by credit code."""
+    return _by_enterprise(payouts, lambda payout: payout.year > year and payout.measure in LATER_YEAR_MEASURES)
+
+
+def held_for_later_years(lines: list[Line], later: tuple[PriorPayout, ...]) -> list[Line]:
+    """Payable lines of a measure the ledger has already paid for a later year become pending."""
+    years: dict[str, set[int]] = {}
+    for payout in later:
+        years.setdefault(payout.measure, set()).add(payout.year)
+    return [_held(line, years[line.measure]) if line.measure in years else line for line in lines]
+
+
+def _held(line: Line, years: set[int]) -> Line:
+    if line.status is not Status.PAYABLE or line.amount is None:
+        return line
+    step = Step("amount from the payouts of earlier years only (not paid)", fmt(line.amount))
+    return replace(
+        line,
+        status=Status.PENDING,
+        amount=None,
+        reason=Msg.of("later_year_recorded", years="、".join(str(y) for y in sorted(years))),
+        basis=Basis(line.basis.params, (*line.basis.steps, step)),
+    )
+
+
+def check_year(year: int, rules: Rules) -> None:
+    if year < rules.start.year:
+        start = rules.start.isoformat()
+        raise YearError(
+            Say(
+                f"{year}年早于规则文件 {rules.path} 中的政策起始日 {start}",
+                f"year {year} is before the policy start {start} in {rules.path}",
+            )
+        )
+    if year > 9998:
+        raise YearError(Say(f"年度 {year} 超出范围", f"year {year} is out of range"))
+
+
+def compute_enterprise(rec: Records, year: int, rules: Rules) -> list[Line]:
+    """Each measure's line; 二（七）'s micro-support exclusion first, for every measure it lists."""
+    return [
+        micro_support_exclusion(rec, rules, measure_id) or measure(rec, year, rules)
+        for measure_id, measure in MEASURES.items()
+    ]
+
+
+PROGRESS_EVERY = 1000
+
+
+def compute(
+    records: Iterable[Records],
+    year: int,
+    rules: Rules,
+    prior: Mapping[str, tuple[PriorPayout, ...]] | None = None,
+    progress: Callable[[int], None] | None = None,
+    sink: Callable[[Sequence[Line]], None] | None = None,
+    later: Mapping[str, tuple[PriorPayout, ...]] | None = None,
+    keep_ineligible: int | None = None,
+) -> list[Line]:
+    """Every line for every enterprise, in input order then measure order.
+
+    ``progress``, when given, is told how many enterprises are done, every
+    ``PROGRESS_EVERY`` enterprises and at the end (for a progress bar).
+    ``sink``, when given, receives the new lines at the same moments (a writer
+    that works while the next enterprises are computed).  ``later``: the ledger's
+    payouts for years after ``year`` (``later_by_enterprise``), which hold lines
+    as pending (``LATER_YEAR_MEASURES``).
+
+    ``keep_ineligible`` (with a ``sink``): only the first that many ineligible
+    lines are kept in the list returned, the others only go to the sink — the
+    memory of a run then does not grow with its ineligible lines."""
+    check_year(year, rules)
+    prior = prior or {}
+    lines: list[Line] = []
+    done = sent = 0
+    room = keep_ineligible if keep_ineligible is not None and sink is not None else None
+    with gc_paused():
+        for rec in records:
+            code = rec.enterprise.credit_code
+            found = prior.get(code, ())
+            made = compute_enterprise(replace(rec, prior=found) if found else rec, year, rules)
+            after = later.get(code) if later else None
+            lines.extend(held_for_later_years(made, after) if after else made)
+            done += 1
+            if done % PROGRESS_EVERY == 0:
+                if sink is not None:
+                    sink(lines[sent:])
+                    if room is not None:
+                        room = _drop_ineligible(lines, sent, room)
+                    sent = len(lines)
+                if progress is not None:
+                    progress(done)
+        if sink is not None and sent < len(lines):
+            sink(lines[sent:])
+            if room is not None:
+                _drop_ineligible(lines, sent, room)
+    if progress is not None:
+        progress(done)
+    return lines
+
+
+def keep_first_ineligible(lines: list[Line], keep: int) -> None:
+    """Drop from ``lines`` the ineligible lines after the first ``keep`` of them."""
+    _drop_ineligible(lines, 0, keep)
+
+
+def _drop_ineligible(lines: list[Line], start: int, room: int) -> int:
+    """Keep in ``lines[start:]`` every line that is not ineligible and the first ``room`` ineligible
+    ones; return the room left."""
+    kept: list[Line] = []
+    for line in lines[start:]:
+        if line.status is not Status.INELIGIBLE:
+            kept.append(line)
+        elif room > 0:
+            kept.append(line)
+            room -= 1
+    lines[start:] = kept
+    return room
+
+
+@dataclass(frozen=True)
+class Totals:
+    by_measure: dict[str, Decimal]
+    payable: Decimal
+    counts: dict[Status, int]
+
+
+def totals(lines: Iterable[Line]) -> Totals:
+    tally = Tally()
+    tally.add(lines)
+    return tally.totals()
+
+
+class Tally:
+    """Totals added up as the lines come (a run that does not keep all its lines still counts them all)."""
+
+    def __init__(self) -> None:
+        self.by_measure = {measure: Decimal("0.00") for measure in MEASURES}
+        self.counts = dict.fromkeys(Status, 0)
+
+    def add(self, lines: Iterable[Line]) -> None:
+        by_measure, counts = self.by_measure, self.counts
+        for line in lines:
+            counts[line.status] += 1
+            if line.status is Status.PAYABLE and line.amount is not None:
+                by_measure[line.measure] += line.amount
+
+    def merge(self, by_measure: Mapping[str, Decimal], counts: Mapping[Status, int]) -> None:
+        """Another tally's figures (a second process's)."""
+        for measure, amount in by_measure.items():
+            self.by_measure[measure] += amount
+        for status, count in counts.items():
+            self.counts[status] += count
+
+    def totals(self) -> Totals:
+        return Totals(dict(self.by_measure), sum(self.by_measure.values(), Decimal("0.00")), dict(self.counts))

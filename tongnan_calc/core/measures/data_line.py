@@ -1,0 +1,83 @@
+"""二（四） Data-line lease subsidy.
+
+    电子商务企业租用数据专线的，给予不超过租赁费用30%的补贴，每年补助金额最高10万元
+    人民币，补贴期限为2年。（责任单位：区商务局、区财政局）
+
+SPEC §4 ``data_line``: F = the fees paid in Y; amount = min(rate × F, annual_cap),
+only within the period_years consecutive calendar years that start with the first
+year (not before the policy start year) with a fee above zero or a prior payout.
+"""
+
+from __future__ import annotations
+
+import decimal
+from decimal import Decimal
+from fractions import Fraction
+from functools import reduce
+
+from tongnan_calc.core.measures.common import Uses, blocked, common_conditions, once, payable, template, year_end
+from tongnan_calc.core.model import DATA_LINES, Basis, Line, Msg, Records, Status
+from tongnan_calc.core.money import frac
+from tongnan_calc.rules.load import Rules
+
+MEASURE = "data_line"
+
+
+def compute(rec: Records, year: int, rules: Rules) -> Line:
+    early = common_conditions(rec, rules, MEASURE) or blocked(rec, rules, MEASURE, DATA_LINES)
+    if early is not None:
+        return early
+    start_year = rules.start.year
+    starts = {d.year for d in rec.data_lines if d.fee_paid > 0 and d.year >= start_year}
+    if rec.prior:
+        starts.update(p.year for p in rec.prior if p.measure == MEASURE)
+    if not starts:
+        return template(rules, MEASURE, Status.INELIGIBLE, "data_line_no_fee").of(rec)
+    first = min(starts)
+    period, basis = once(rules, (MEASURE, year, first), lambda: _period(rules, year, first))
+    last = first + period - 1
+    if not first <= year <= last:
+        return template(
+            rules, MEASURE, Status.INELIGIBLE, "data_line_outside_period", basis, first=first, last=last
+        ).of(rec)
+    fee = _fees(rec, year)
+    if fee <= 0:
+        return template(rules, MEASURE, Status.INELIGIBLE, "data_line_no_fee_in_year", basis, year=year).of(rec)
+    uses = Uses(rules, MEASURE)
+    uses.get("period_years", year_end(year))
+    uses.step("subsidy period", f"{first} to {last}")
+    rate, cap = uses.get("rate", year_end(year)), uses.get("annual_cap", year_end(year))
+    share = _exact_product(rate, fee)
+    uses.step("fees paid this year (F)", fee)
+    uses.step("rate × F", share)
+    amount = min(share, cap if isinstance(share, Decimal) else frac(cap))
+    if amount < share:
+        uses.step("annual cap applied", cap)
+    return payable(rec, rules, MEASURE, amount, Msg.of("data_line_payable", first=first, last=last), uses)
+
+
+# Sums and products of finite decimals at unbounded precision are exact (Inexact would be an error).
+_EXACT = decimal.Context(prec=decimal.MAX_PREC, Emax=decimal.MAX_EMAX, Emin=decimal.MIN_EMIN, traps=[decimal.Inexact])
+
+
+def _fees(rec: Records, year: int) -> Decimal | Fraction:
+    """F, exact: the sum of the year's fees as a decimal (the value, and so the text, of the sum of fractions)."""
+    fees = [d.fee_paid for d in rec.data_lines if d.year == year]
+    if all(isinstance(f, Decimal) and f.is_finite() for f in fees):
+        return reduce(_EXACT.add, fees, Decimal(0)) if len(fees) != 1 else fees[0]
+    return sum((frac(f) for f in fees), Fraction(0))
+
+
+def _exact_product(rate: object, fee: Decimal | Fraction) -> Decimal | Fraction:
+    """rate × F exactly: a decimal when both are decimals, else a fraction."""
+    if isinstance(rate, Decimal) and isinstance(fee, Decimal) and rate.is_finite():
+        return _EXACT.multiply(rate, fee)  # exact: the precision is unbounded
+    return frac(rate) * frac(fee)  # type: ignore[arg-type]
+
+
+def _period(rules: Rules, year: int, first: int) -> tuple[int, Basis]:
+    """The period in years, and the basis of the lines that stop at it (first year ``first``)."""
+    uses = Uses(rules, MEASURE)
+    period: int = uses.get("period_years", year_end(year))
+    uses.step("subsidy period", f"{first} to {first + period - 1}")
+    return period, uses.basis()

@@ -1,0 +1,36 @@
+"""二（一） Key support for well-known enterprises' headquarters and centres, and city-cultivated enterprises.
+
+    对在我区设立全国性总部、西部营运中心（基地）、区域性物流配送中心（基地）、结算中心的
+    国内外知名电子商务企业，以及我市重点培育的电子商务企业，给予重点支持。符合市级微型企业
+    孵化园奖励条件的，按相关规定奖励（责任单位：区商务局、区财政局、潼南工商局）
+
+SPEC §4 ``key_support``: a ``flag`` (support without a formula) when hq_type is one
+of ``hq_types`` and the enterprise is renowned, or when the city cultivates it.
+"""
+
+from __future__ import annotations
+
+from tongnan_calc.core.measures.common import Uses, once, template, year_end
+from tongnan_calc.core.model import Basis, Line, Records, Status
+from tongnan_calc.rules.load import Rules
+
+MEASURE = "key_support"
+
+
+def compute(rec: Records, year: int, rules: Rules) -> Line:
+    ent = rec.enterprise
+    hq_types, basis = once(rules, (MEASURE, year), lambda: _basis(rules, year))
+    if ent.city_key:
+        return template(rules, MEASURE, Status.FLAG, "key_support_city", basis).of(rec)
+    if ent.hq_type in hq_types and ent.renowned:
+        return template(rules, MEASURE, Status.FLAG, "key_support_hq", basis, hq=ent.hq_type).of(rec)
+    if ent.hq_type in hq_types:
+        return template(rules, MEASURE, Status.INELIGIBLE, "key_support_not_renowned", basis).of(rec)
+    return template(rules, MEASURE, Status.INELIGIBLE, "key_support_none", basis).of(rec)
+
+
+def _basis(rules: Rules, year: int) -> tuple[tuple[str, ...], Basis]:
+    """The hq_types in force on 31 December Y, and the basis every line of the year shares."""
+    uses = Uses(rules, MEASURE)
+    hq_types: tuple[str, ...] = uses.get("hq_types", year_end(year))
+    return hq_types, uses.basis()

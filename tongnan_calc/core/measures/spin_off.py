@@ -1,0 +1,42 @@
+"""二（三） One-time reward for an e-commerce entity split off from a traditional enterprise.
+
+    对于区内特色传统企业分离成立独立的电子商务法人企业并运行一年以上的，给予一次性2万元的
+    奖励。（责任单位：区商务局、区财政局）
+
+SPEC §4 ``spin_off``: requires ``spun_off`` and operating_since + min_operating_years
+≤ 31 December Y; paid once: ineligible when a prior ``spin_off`` payout exists.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+from tongnan_calc.core.dates import add_years
+from tongnan_calc.core.measures.common import Uses, common_conditions, ineligible, payable, template, year_end
+from tongnan_calc.core.model import Line, Msg, Records, Status
+from tongnan_calc.core.money import frac
+from tongnan_calc.rules.load import Rules
+
+MEASURE = "spin_off"
+
+
+def compute(rec: Records, year: int, rules: Rules) -> Line:
+    early = common_conditions(rec, rules, MEASURE)
+    if early is not None:
+        return early
+    ent = rec.enterprise
+    if not ent.spun_off:
+        return template(rules, MEASURE, Status.INELIGIBLE, "spin_off_not_spun_off").of(rec)
+    if ent.operating_since is None:
+        return template(rules, MEASURE, Status.INELIGIBLE, "spin_off_no_operating_date").of(rec)
+    uses = Uses(rules, MEASURE)
+    years: int = uses.get("min_operating_years", year_end(year))
+    qualifies_on = add_years(ent.operating_since, years)
+    if qualifies_on > year_end(year):
+        return ineligible(rec, rules, MEASURE, Msg.of("spin_off_too_early", years=years, date=qualifies_on), uses)
+    paid = sorted(p.year for p in rec.prior if p.measure == MEASURE)
+    if paid:
+        return ineligible(rec, rules, MEASURE, Msg.of("spin_off_paid", year=paid[0]), uses)
+    amount = frac(uses.get("amount", year_end(year)))
+    uses.step("operating one full year on", qualifies_on.isoformat())
+    return payable(rec, rules, MEASURE, Fraction(amount), Msg.of("spin_off_payable"), uses)

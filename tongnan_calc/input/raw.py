@@ -1,0 +1,360 @@
+"""Opening the input workbook: the checks before calamine and the raw sheets it gives.
+
+``check_file`` refuses what is not a safe .xlsx (missing, empty, .xls, .ods, .xlsb,
+encrypted, damaged, a zip bomb) with a one-line ``WorkbookError``; ``_match_sheets``
+finds the known sheets by name; ``_prefetched`` reads them with python-calamine as
+``RawSheet`` rows, one ahead in a thread, after the XML pre-scan of ``_Scans``
+(``xlsx_scan``: sizes, formulas without a value, Excel error cells); ``_reader_errors``
+turns calamine's failures into ``WorkbookError``.  The only module that imports calamine.
+"""
+
+from __future__ import annotations
+
+import zipfile
+import zlib
+from collections import deque
+from collections.abc import Generator, Iterator, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from itertools import islice
+from pathlib import Path
+from typing import Final
+
+from python_calamine import CalamineError, CalamineWorkbook, PasswordError
+
+from tongnan_calc.core.model import (
+    ENTERPRISES,
+)
+from tongnan_calc.input.cells import Cell
+from tongnan_calc.input.sheets_spec import (
+    _SHEET_BY_NAME,
+    SHEET_ORDER,
+    SHEETS,
+    SheetSpec,
+    _label,
+    _label_zh,
+    _name_key,
+)
+from tongnan_calc.input.xlsx_scan import ScanError, SheetScan, scan_sheet, sheet_members
+from tongnan_calc.text.say import Say, UserError
+
+# --- limits ------------------------------------------------------------------------
+
+MAX_UNCOMPRESSED_BYTES: Final = 2 * 1024**3
+"""Refuse a workbook whose members expand to more than this in total."""
+MAX_COMPRESSION_RATIO: Final = 1000
+"""Refuse a member compressed more than this ratio ..."""
+RATIO_CHECK_MIN_BYTES: Final = 100 * 1024**2
+"""... when it expands to more than this."""
+
+_OLE_MAGIC: Final = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ZIP_MAGICS: Final = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
+_ENCRYPTED_MARK: Final = "EncryptedPackage".encode("utf-16-le")
+_SCAN_CHUNK: Final = 1 << 20
+ENCRYPTED: Final = Say(
+    "工作簿已加密（设有密码）：请另存一份不加密的 .xlsx",
+    "workbook is encrypted (password-protected); save an unprotected copy as .xlsx",
+)
+
+
+class WorkbookError(UserError):
+    """The workbook cannot be read at all; ``str(error)`` is one line (``error.say``: in both languages)."""
+
+
+# --- fatal checks before calamine -------------------------------------------------------
+
+
+def _fail(source: Path | str, what: Say) -> WorkbookError:
+    return WorkbookError(Say(f"{source}：{what.zh}", f"{source}: {what.en}"))
+
+
+def _check_path(path: Path) -> bytes:
+    """Check the file exists and is a file; return its first bytes."""
+    if not path.exists():
+        raise _fail(path, Say("找不到文件", "file not found"))
+    if path.is_dir():
+        raise _fail(path, Say("这是文件夹，不是 .xlsx 工作簿", "is a directory, not an .xlsx workbook"))
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(4096)
+    except OSError as error:
+        reason = error.strerror or str(error)
+        raise _fail(path, Say(f"无法打开：{reason}", f"cannot be opened: {reason}")) from None
+    if not head:
+        raise _fail(
+            path, Say("文件是空的（0 字节），不是 .xlsx 工作簿", "file is empty (0 bytes), not an .xlsx workbook")
+        )
+    return head
+
+
+def _has_bytes(path: Path, needle: bytes) -> bool:
+    """Whether ``needle`` occurs in the file (read in chunks)."""
+    tail = b""
+    with path.open("rb") as handle:
+        while chunk := handle.read(_SCAN_CHUNK):
+            if needle in tail + chunk:
+                return True
+            tail = chunk[-len(needle) :]
+    return False
+
+
+def _refuse_non_zip(path: Path, head: bytes) -> None:
+    if head.startswith(_OLE_MAGIC):
+        if _has_bytes(path, _ENCRYPTED_MARK):
+            raise _fail(path, ENCRYPTED)
+        raise _fail(
+            path,
+            Say(
+                "这是旧版 Excel 97-2003 的 .xls 工作簿：请在 Excel 中打开，另存为 .xlsx",
+                "is an old Excel 97-2003 .xls workbook; open it in Excel and save it as .xlsx",
+            ),
+        )
+    if b"\x00" not in head:
+        raise _fail(
+            path,
+            Say(
+                "不是 .xlsx 工作簿（是 CSV 之类的文本文件）",
+                "is not an .xlsx workbook (it is a text file such as CSV)",
+            ),
+        )
+    raise _fail(path, Say("不是 .xlsx 工作簿（内容无法识别）", "is not an .xlsx workbook (unrecognised content)"))
+
+
+def _check_members(path: Path, infos: Sequence[zipfile.ZipInfo]) -> None:
+    names = {info.filename for info in infos}
+    if "[Content_Types].xml" not in names:
+        if "mimetype" in names or "content.xml" in names:
+            raise _fail(
+                path,
+                Say(
+                    "这是 OpenDocument .ods 电子表格：请另存为 .xlsx",
+                    "is an OpenDocument .ods spreadsheet; save it as .xlsx",
+                ),
+            )
+        raise _fail(path, Say("这是 zip 压缩包，不是 .xlsx 工作簿", "is a zip archive but not an .xlsx workbook"))
+    if "xl/workbook.bin" in names:
+        raise _fail(
+            path, Say("这是二进制的 .xlsb 工作簿：请另存为 .xlsx", "is a binary .xlsb workbook; save it as .xlsx")
+        )
+
+
+def _check_sizes(path: Path, infos: Sequence[zipfile.ZipInfo]) -> None:
+    total = sum(info.file_size for info in infos)
+    if total > MAX_UNCOMPRESSED_BYTES:
+        raise _fail(
+            path,
+            Say(
+                f"拒绝读取：解压后达 {total} 字节，超过上限 {MAX_UNCOMPRESSED_BYTES} 字节（可能是压缩炸弹）",
+                f"refused: it expands to {total} bytes, more than the limit of "
+                f"{MAX_UNCOMPRESSED_BYTES} (possible zip bomb)",
+            ),
+        )
+    for info in infos:
+        if info.file_size <= RATIO_CHECK_MIN_BYTES:
+            continue
+        ratio = info.file_size / max(info.compress_size, 1)
+        if ratio > MAX_COMPRESSION_RATIO:
+            raise _fail(
+                path,
+                Say(
+                    f"拒绝读取：其中的 {info.filename!r} 解压后膨胀 {int(ratio)} 倍（可能是压缩炸弹）",
+                    f"refused: member {info.filename!r} expands {int(ratio)} times (possible zip bomb)",
+                ),
+            )
+
+
+DAMAGED: Final = Say(
+    "文件已损坏：不是可读的 zip 压缩包（.xlsx 不完整或已损坏）",
+    "is damaged: not a readable zip archive (truncated or corrupt .xlsx)",
+)
+
+
+def check_file(path: Path) -> None:
+    """Raise ``WorkbookError`` unless ``path`` looks like a safe .xlsx file."""
+    head = _check_path(path)
+    if not head.startswith(_ZIP_MAGICS):
+        _refuse_non_zip(path, head)
+    try:
+        with zipfile.ZipFile(path) as archive:
+            infos = archive.infolist()
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError):
+        raise _fail(path, DAMAGED) from None
+    _check_members(path, infos)
+    _check_sizes(path, infos)
+
+
+# --- reading sheets ---------------------------------------------------------------------
+
+Rows = Sequence[Sequence[Cell]]
+Merges = Sequence[tuple[tuple[int, int], tuple[int, int]]]
+
+
+@dataclass(frozen=True, slots=True)
+class RawSheet:
+    spec: SheetSpec
+    name: str
+    rows: Rows
+    uncached: frozenset[tuple[int, int]] = frozenset()  # (row, column) of formulas without a value
+    errors: Mapping[tuple[int, int], str] = field(default_factory=dict)  # (row, column) -> the Excel error shown
+    merged: Merges = ()  # calamine's merged ranges: ((top, left), (bottom, right)), 0-based
+
+
+def _first_line(error: BaseException) -> str:
+    text = str(error).strip().splitlines()
+    return text[0] if text else type(error).__name__
+
+
+def _match_sheets(source: Path | str, names: Sequence[str]) -> tuple[dict[str, str], list[str]]:
+    """Map sheet key -> actual name; also return the names that match nothing."""
+    found: dict[str, str] = {}
+    unknown: list[str] = []
+    for name in names:
+        key = _SHEET_BY_NAME.get(_name_key(name))
+        if key is None:
+            unknown.append(name)
+        elif key in found:
+            header = SHEETS[SHEET_ORDER[key]].header
+            raise _fail(
+                source,
+                Say(
+                    f"工作表“{found[key]}”和“{name}”都是{_label_zh(key, header)}工作表：只保留一个",
+                    f"sheets {found[key]!r} and {name!r} are both the {_label(key, header)} sheet; keep only one",
+                ),
+            )
+        else:
+            found[key] = name
+    if ENTERPRISES not in found:
+        listed = ", ".join(repr(n) for n in names) or "none"
+        listed_zh = "、".join(f"“{n}”" for n in names) or "无"
+        raise _fail(
+            source,
+            Say(
+                f"没有{_label_zh(ENTERPRISES, SHEETS[0].header)}工作表；现有工作表：{listed_zh}",
+                f"no {_label(ENTERPRISES, SHEETS[0].header)} sheet; sheets found: {listed}",
+            ),
+        )
+    return found, unknown
+
+
+def _failure(path: Path, error: BaseException) -> BaseException:
+    """The ``WorkbookError`` for an error of calamine; any other error unchanged."""
+    if isinstance(error, PasswordError):
+        return _fail(path, ENCRYPTED)
+    if isinstance(error, WorkbookError) or not _is_reader_failure(error):
+        return error
+    first = _first_line(error)
+    return _fail(path, Say(f"无法作为 .xlsx 工作簿读取：{first}", f"cannot be read as an .xlsx workbook: {first}"))
+
+
+@contextmanager
+def _reader_errors(path: Path) -> Iterator[None]:
+    try:
+        yield
+    except BaseException as error:
+        found = _failure(path, error)
+        if found is error:
+            raise
+        raise found from None
+
+
+def _sheet_rows(book: CalamineWorkbook, name: str) -> tuple[Rows, Merges]:
+    sheet = book.get_sheet_by_name(name)
+    rows: list[list[Cell]] = sheet.to_python(skip_empty_area=False)
+    return rows, tuple(sheet.merged_cell_ranges or ())
+
+
+PARSE_AHEAD = 2
+"""Sheets parsed ahead of the one being converted."""
+
+
+def _prefetched(
+    path: Path,
+    book: CalamineWorkbook,
+    wanted: Sequence[tuple[SheetSpec, str]],
+    scans: _Scans,
+) -> Generator[RawSheet, None, None]:
+    """The known sheets in SPEC order, each read while the one before it is converted.
+
+    calamine parses a sheet's XML without holding the GIL, so on a machine with two
+    cores the next sheets are parsed in a thread while this one is converted (and the
+    first one while the other sheets are scanned): up to ``PARSE_AHEAD`` sheets ahead,
+    so that the thread is not idle while a long sheet is converted; only those sheets
+    and the one being converted are held in memory."""
+    if not wanted:
+        return
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="tongnan-read") as pool:
+        scans.through(wanted[0][1])  # a sheet is scanned before calamine allocates it
+        pending: deque[Future[tuple[Rows, Merges]]] = deque([pool.submit(_sheet_rows, book, wanted[0][1])])
+        try:
+            scans.through(None)
+            ahead = iter(wanted[1:])
+            pending.extend(pool.submit(_sheet_rows, book, name) for _, name in islice(ahead, PARSE_AHEAD - 1))
+            for spec, name in wanted:
+                with _reader_errors(path):
+                    rows, merged = pending.popleft().result()
+                pending.extend(pool.submit(_sheet_rows, book, name) for _, name in islice(ahead, 1))
+                scan = scans.found.get(name)
+                if scan is None:
+                    yield RawSheet(spec, name, rows, merged=merged)
+                else:
+                    yield RawSheet(spec, name, rows, scan.uncached_formulas, scan.errors, merged)
+                del rows
+        finally:
+            for future in pending:
+                future.cancel()
+
+
+def _is_reader_failure(error: BaseException) -> bool:
+    """An error of calamine on a malformed file.  Besides its own exceptions,
+    a Rust panic surfaces as ``PanicException``, which is not an ``Exception``."""
+    if isinstance(error, (CalamineError, ValueError, TypeError, OverflowError, OSError)):
+        return True
+    return type(error).__name__ == "PanicException"
+
+
+@contextmanager
+def _scan_errors(path: Path) -> Iterator[None]:
+    try:
+        yield
+    except ScanError as exc:
+        raise _fail(path, Say(f"拒绝读取：{exc.say.zh}", f"refused: {exc.say.en}")) from None
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, zlib.error):
+        raise _fail(path, DAMAGED) from None
+
+
+class _Scans:
+    """The sheets' size and formulas without a value (``xlsx_scan``), before calamine
+    allocates them: the sheets of ``names`` scanned in workbook order, as
+    ``scan_workbook`` does, but on demand, so that calamine can parse the first
+    sheet while the others are scanned."""
+
+    def __init__(self, path: Path, names: set[str]) -> None:
+        self.path = path
+        self.found: dict[str, SheetScan] = {}
+        with _scan_errors(path):
+            self.archive = zipfile.ZipFile(path)
+        try:
+            with _scan_errors(path):
+                members = sheet_members(self.archive)
+                self.todo = [(n, m) for n, m in members.items() if n in names and self._exists(m)]
+        except BaseException:
+            self.archive.close()
+            raise
+
+    def _exists(self, member: str) -> bool:
+        try:
+            self.archive.getinfo(member)
+        except KeyError:
+            return False
+        return True
+
+    def through(self, name: str | None) -> None:
+        """Scan the sheets up to ``name`` (all of them: ``None``)."""
+        with _scan_errors(self.path):
+            while self.todo and name not in self.found:
+                sheet, member = self.todo.pop(0)
+                self.found[sheet] = scan_sheet(self.archive, member, sheet)
+
+    def close(self) -> None:
+        self.archive.close()

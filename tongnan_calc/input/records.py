@@ -1,0 +1,396 @@
+"""A sheet's rows converted into typed columns, and the checks on them.
+
+``_parse`` converts a sheet column by column into ``Parsed`` (values or ``Bad``, and the
+issues per row); the ``_flag_*`` functions add the errors on cells calamine reads as blank
+(formulas without a value, Excel error cells, merged ranges, values under a look-alike
+header); ``_cross_checks`` adds those across cells and rows (dates in order, duplicate
+credit codes, years and loans).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from operator import itemgetter
+from typing import Final, cast
+
+from tongnan_calc.core.model import (
+    ENTERPRISES,
+    LEASES,
+    LOANS,
+    SALES,
+    InputIssue,
+    Severity,
+)
+from tongnan_calc.input import cells
+from tongnan_calc.input.cells import Bad, Cell
+from tongnan_calc.input.layout import (
+    Layout,
+    _is_blank_row,
+    _Span,
+)
+from tongnan_calc.input.raw import (
+    Rows,
+)
+from tongnan_calc.input.sheets_spec import (
+    _COLUMNS,
+    CREDIT_CODE,
+    Column,
+    SheetSpec,
+    _credit_code_converter,
+    _letter,
+    _rows_text,
+)
+from tongnan_calc.input.uscc import Checked
+
+# --- rows ---------------------------------------------------------------------------------
+#
+# A sheet is converted column by column: one list comprehension per column is
+# much faster than a Python loop per cell, and issues are rare.
+
+MSG_UNKNOWN_ENTERPRISE: Final = "credit code not in enterprises"
+MSG_UNKNOWN_ENTERPRISE_ZH: Final = "企业信息表中没有这个统一社会信用代码"
+
+CodeCache = dict[str, "Checked | Bad"]
+
+
+def _credit_code(raw: Cell, cache: CodeCache) -> Checked | Bad:
+    """``cells.to_credit_code``, remembered for text cells (codes repeat a lot)."""
+    if not isinstance(raw, str):
+        return cells.to_credit_code(raw)
+    checked = cache.get(raw)
+    if checked is None:
+        checked = cache[raw] = cast("Checked | Bad", _credit_code_converter(raw, True))
+    return checked
+
+
+@dataclass(slots=True)
+class Parsed:
+    """A sheet's non-blank data rows, converted (working state while reading)."""
+
+    spec: SheetSpec
+    layout: Layout
+    numbers: list[int]  # Excel row number of each row
+    rows: list[Sequence[Cell]]  # the raw cells of each row
+    codes: list[str | None]  # normalized credit code of each row, when readable
+    columns: dict[str, list[object]]  # key -> converted value (or Bad) per row
+    issues: dict[int, list[InputIssue]] = field(default_factory=dict)  # by row index
+
+    def add(
+        self,
+        index: int,
+        column: Column,
+        message: str,
+        severity: Severity = "error",
+        *,
+        zh: str | None = None,
+        first: bool = False,
+    ) -> None:
+        """Record an issue on a cell of row ``index`` (``zh``: the message in Chinese; ``first``: before the others)."""
+        position = self.layout.position[column.key]
+        issue = InputIssue(
+            sheet=self.spec.key,
+            row=self.numbers[index],
+            column=column.key,
+            header=column.header,
+            value=cells.seen(self.rows[index][position]),
+            severity=severity,
+            message=message,
+            credit_code=self.codes[index],
+            message_zh=zh,
+        )
+        issues = self.issues.setdefault(index, [])
+        if first:
+            issues.insert(0, issue)
+        else:
+            issues.append(issue)
+
+    def ok(self, index: int) -> bool:
+        issues = self.issues.get(index)
+        return not issues or all(i.severity != "error" for i in issues)
+
+    def shown(self, index: int, key: str) -> str:
+        return cells.shown(self.rows[index][self.layout.position[key]])
+
+    def shown_zh(self, index: int, key: str) -> str:
+        return cells.shown_zh(self.rows[index][self.layout.position[key]])
+
+
+def _data_rows(rows: Rows, layout: Layout) -> tuple[list[int], list[Sequence[Cell]]]:
+    """The non-blank rows under the header, with their Excel row numbers."""
+    width = max(layout.position.values()) + 1
+    code_position = layout.position[CREDIT_CODE.key]
+    start = layout.header_index + 1
+    data = list(rows[start:])
+    # Fast path: rows as calamine gives them (rectangular), each with a credit code as text.
+    if not data or (
+        min(map(len, data)) >= width
+        and set(map(type, codes := list(map(itemgetter(code_position), data)))) == {str}
+        and all(map(str.strip, codes))
+    ):
+        return list(range(start + 1, len(rows) + 1)), data
+    numbers: list[int] = []
+    data = []
+    for index in range(start, len(rows)):
+        row = rows[index]
+        code = row[code_position] if code_position < len(row) else ""
+        # Fast path: a row with a credit code is not blank.
+        if isinstance(code, str) and not code.strip() and _is_blank_row(row):
+            continue
+        if len(row) < width:  # calamine rows are rectangular; be safe anyway
+            row = [*row, *([""] * (width - len(row)))]
+        numbers.append(index + 1)
+        data.append(row)
+    return numbers, data
+
+
+def _parse(spec: SheetSpec, rows: Rows, layout: Layout, cache: CodeCache | None = None) -> Parsed:
+    """Convert a sheet column by column; ``cache``: credit codes already checked (in other sheets)."""
+    numbers, data = _data_rows(rows, layout)
+    code_position = layout.position[CREDIT_CODE.key]
+    if cache is None:
+        cache = {}
+    known = cache.get
+    checked = [known(raw) or _credit_code(raw, cache) for raw in map(itemgetter(code_position), data)]
+    codes = [c.code if isinstance(c, Checked) else None for c in checked]
+    parsed = Parsed(spec, layout, numbers, data, codes, {})
+    # Issues on credit codes are rare: look for them (warnings: enterprises only) when there are some.
+    look = spec.key == ENTERPRISES or Bad in set(map(type, checked))
+    for index, result in enumerate(checked if look else ()):
+        if isinstance(result, Bad):
+            parsed.add(index, CREDIT_CODE, result.message, zh=result.zh)
+        elif result.warning is not None and spec.key == ENTERPRISES:
+            parsed.add(index, CREDIT_CODE, result.warning, "warning", zh=result.warning_zh)
+    for position, column in layout.positions:
+        if column is CREDIT_CODE:
+            continue
+        convert = cells.column_converter(column.convert)
+        values = convert(map(itemgetter(position), data), column.required)
+        parsed.columns[column.key] = values
+        if Bad in set(map(type, values)):  # rare: look for them only when there are some
+            for index in [i for i, v in enumerate(values) if isinstance(v, Bad)]:
+                found = cast(Bad, values[index])
+                parsed.add(index, column, found.message, zh=found.zh)
+    return parsed
+
+
+# --- checks across cells and rows -----------------------------------------------------------
+
+
+def _check_order(parsed: Parsed, first: str, second: str, *, strict: bool) -> None:
+    """Column ``second`` must be on or after (``strict``: after) column ``first``."""
+    column = _COLUMNS[parsed.spec.key][second]
+    if first not in parsed.columns or second not in parsed.columns:
+        return
+    relation = "after" if strict else "on or after"
+    relation_zh = "晚于" if strict else "不早于"
+    first_header = _COLUMNS[parsed.spec.key][first].header
+    pairs = zip(parsed.columns[first], parsed.columns[second], strict=True)
+    for index, (start, end) in enumerate(pairs):
+        if not (isinstance(start, date) and isinstance(end, date)):
+            continue
+        if end < start or (strict and end == start):
+            parsed.add(
+                index,
+                column,
+                f"expected a date {relation} {first} ({start.isoformat()}), got {parsed.shown(index, second)}",
+                zh=f"应为{relation_zh}{first_header}（{start.isoformat()}）的日期，"
+                f"实际为{parsed.shown_zh(index, second)}",
+            )
+
+
+def _groups(keys: Iterable[Hashable | None]) -> Iterator[list[int]]:
+    """Indexes sharing a key (not None) with at least one other index."""
+    keys = list(keys)
+    if len(set(keys)) == len(keys):  # the usual case: every key differs (at most one None)
+        return iter(())
+    found: dict[Hashable, list[int]] = defaultdict(list)
+    for index, key in enumerate(keys):
+        if key is not None:
+            found[key].append(index)
+    return (group for group in found.values() if len(group) > 1)
+
+
+def _check_duplicate_years(parsed: Parsed) -> None:
+    years = parsed.columns.get("year")
+    if years is None:
+        return
+    column = _COLUMNS[parsed.spec.key]["year"]
+    keys: Iterable[Hashable | None]
+    if None not in parsed.codes and set(map(type, years)) <= {int}:
+        keys = list(zip(parsed.codes, years, strict=True))  # the usual case, without a test per row
+    else:
+        keys = (
+            (code, year) if code is not None and isinstance(year, int) else None
+            for code, year in zip(parsed.codes, years, strict=True)
+        )
+    _flag_repeats(
+        parsed,
+        keys,
+        column,
+        lambda index, also, also_zh: (
+            f"duplicate year {years[index]} for this enterprise (also on {also})",
+            f"该企业的{years[index]}年度重复（另见{also_zh}）",
+        ),
+    )
+
+
+def _check_duplicate_loans(parsed: Parsed) -> None:
+    """A loan (credit code, loan id) entered twice would be subsidised twice: an error on each row."""
+    ids = parsed.columns.get("loan_id")
+    if ids is None:
+        return
+    column = _COLUMNS[parsed.spec.key]["loan_id"]
+    keys = (
+        (code, loan_id) if code is not None and isinstance(loan_id, str) and loan_id else None
+        for code, loan_id in zip(parsed.codes, ids, strict=True)
+    )
+    _flag_repeats(
+        parsed,
+        keys,
+        column,
+        lambda index, also, also_zh: (
+            f"duplicate loan {cells.shown(cast(str, ids[index]))} for this enterprise (also on {also}); "
+            "each loan is entered once",
+            f"该企业的贷款编号{cells.shown_zh(cast(str, ids[index]))}重复（另见{also_zh}）：每笔贷款只填一行",
+        ),
+    )
+
+
+def _check_duplicate_codes(parsed: Parsed) -> None:
+    _flag_repeats(
+        parsed,
+        parsed.codes,
+        CREDIT_CODE,
+        lambda index, also, also_zh: (
+            f"duplicate credit code (also on {also}); every row with this code is dropped",
+            f"统一社会信用代码重复（另见{also_zh}）：含此代码的各行均不使用",
+        ),
+    )
+
+
+def _flag_repeats(
+    parsed: Parsed,
+    keys: Iterable[Hashable | None],
+    column: Column,
+    say: Callable[[int, str, str], tuple[str, str]],
+) -> None:
+    """An error on every row of each group of rows with an equal key (``_groups``), naming the others:
+    ``say(index, also, also_zh)`` gives the message in English and Chinese."""
+    for group in _groups(keys):
+        rows = [parsed.numbers[i] for i in group]
+        for index, own in zip(group, rows, strict=True):
+            also, also_zh = _rows_text(rows, own)
+            message, message_zh = say(index, also, also_zh)
+            parsed.add(index, column, message, zh=message_zh)
+
+
+def _cross_checks(parsed: Parsed) -> None:
+    key = parsed.spec.key
+    if key == ENTERPRISES:
+        _check_duplicate_codes(parsed)
+    elif key == LEASES:
+        _check_order(parsed, "period_start", "period_end", strict=False)
+    elif key == LOANS:
+        _check_order(parsed, "drawdown_date", "maturity_date", strict=True)
+        _check_duplicate_loans(parsed)
+    elif key == SALES:
+        _check_duplicate_years(parsed)
+
+
+MSG_UNCACHED: Final = (
+    "a formula without a computed value (the file was not saved by Excel): open and save it in Excel, or type the value"
+)
+MSG_UNCACHED_ZH: Final = "公式没有计算结果（文件不是由 Excel 保存的）：请在 Excel 中打开并保存，或直接填入数值"
+
+
+def _flag_cells(parsed: Parsed, found: Iterable[tuple[int, int, str, str]]) -> None:
+    """Errors on cells given by Excel row and 1-based column (``message``, ``zh``), in the known
+    columns of the data rows; each replaces what the converter said of that cell ("got blank"
+    was calamine's reading, not the cell's)."""
+    index_of = {number: index for index, number in enumerate(parsed.numbers)}
+    columns = dict(parsed.layout.positions)
+    for row, column, message, zh in found:
+        index, known = index_of.get(row), columns.get(column - 1)
+        if index is not None and known is not None:
+            others = [i for i in parsed.issues.get(index, ()) if i.column != known.key]
+            parsed.issues[index] = others
+            parsed.add(index, known, message, zh=zh)
+
+
+def _flag_uncached(parsed: Parsed, found: frozenset[tuple[int, int]]) -> None:
+    """A formula cell calamine reads as blank is an error on its cell, never a blank."""
+    _flag_cells(parsed, ((row, column, MSG_UNCACHED, MSG_UNCACHED_ZH) for row, column in sorted(found)))
+
+
+MSG_EXCEL_ERROR: Final = "the cell shows the Excel error {error}: enter the value itself"
+MSG_EXCEL_ERROR_ZH: Final = "单元格显示 Excel 错误值 {error}：请直接填入实际的值"
+
+
+def _show_errors(rows: Rows, errors: Mapping[tuple[int, int], str], layout: Layout) -> None:
+    """Put the error an error cell shows (``#DIV/0!``) in its place among the raw cells of the data
+    rows, where calamine gave a blank: a row of error cells is then not a blank row, and the issue
+    shows the error as the value seen."""
+    known = {position for position, _ in layout.positions}
+    known.update(position for position, _, _ in layout.lookalikes)  # a value under a misnamed header
+    for (row, column), error in errors.items():
+        index, position = row - 1, column - 1
+        if index > layout.header_index and position in known and index < len(rows):
+            cells_of_row = rows[index]
+            if position < len(cells_of_row) and cells_of_row[position] == "" and isinstance(cells_of_row, list):
+                cells_of_row[position] = error
+
+
+def _flag_errors(parsed: Parsed, errors: Mapping[tuple[int, int], str]) -> None:
+    """A cell showing an Excel error (#N/A, #DIV/0!, ...) is an error on its cell in every known
+    column, required or optional: calamine reads it as blank, which would mean "no" or "not given"."""
+    _flag_cells(
+        parsed,
+        (
+            (row, column, MSG_EXCEL_ERROR.format(error=error), MSG_EXCEL_ERROR_ZH.format(error=error))
+            for (row, column), error in sorted(errors.items())
+        ),
+    )
+
+
+def _flag_merged(parsed: Parsed, spans: Sequence[_Span]) -> None:
+    found: list[tuple[int, int, str, str]] = []
+    for span in spans:
+        count = span.bottom - span.top + 1
+        message = f"part of a merged cell {span.ref} covering {count} rows: give each row its own value"
+        zh = f"属于合并单元格 {span.ref}（跨{count}行）：请取消合并，每行分别填写各自的值"
+        found.extend((row, column, message, zh) for row in range(span.top, span.bottom + 1) for column in span.columns)
+    _flag_cells(parsed, sorted(found))
+
+
+def _flag_lookalikes(parsed: Parsed) -> None:
+    """A value under an unknown column that looks like a known column missing from the sheet is an
+    error on its cell: it was given under a wrong name (blank cells there say nothing: no issue)."""
+    layout = parsed.layout
+    for position, text, like in layout.lookalikes:
+        if like.key in layout.position:
+            continue  # the column itself is there: the lookalike's warning says it is ignored
+        letter = _letter(position)
+        message = (
+            f"value under the unknown column {text} ({letter}), which is not read: "
+            f"rename the header to {like.header} (or {like.key})"
+        )
+        zh = f"此值位于未识别的列“{text}”（{letter}列）下，未被读取：请将表头改为“{like.header}”（或 {like.key}）"
+        for index, row in enumerate(parsed.rows):
+            raw = row[position] if position < len(row) else ""
+            if cells.is_blank(raw):
+                continue
+            issue = InputIssue(
+                sheet=parsed.spec.key,
+                row=parsed.numbers[index],
+                column=like.key,
+                header=like.header,
+                value=cells.seen(raw),
+                severity="error",
+                message=message,
+                credit_code=parsed.codes[index],
+                message_zh=zh,
+            )
+            parsed.issues.setdefault(index, []).append(issue)

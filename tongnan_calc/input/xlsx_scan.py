@@ -1,0 +1,187 @@
+"""A look at a workbook's sheet XML before python-calamine reads it.
+
+Two things calamine cannot tell us, found by streaming each worksheet once:
+
+- the size of the sheet it will allocate: calamine builds a dense grid from the
+  first to the last cell, so a single cell at XFD1048576, or millions of rows,
+  would exhaust memory; the declared ``<dimension>`` and the row count are checked;
+- formulas without a stored value: calamine returns them as blank cells, which would
+  silently read as "no value" (a missing ``interest_paid`` pays more, not less);
+- cells holding an Excel error (``t="e"``: #N/A, #DIV/0!, #VALUE!, #REF!, #NAME?,
+  #NUM!, #NULL!, with or without a formula): calamine returns them as blank cells too
+  (an optional yes/no would read as "no").
+
+Only the standard library is used; nothing here parses XML with entity expansion.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+
+from tongnan_calc.text.say import Say, UserError
+
+MAX_ROWS = 1_048_576  # Excel's own limit
+MAX_COLUMNS = 16_384
+MAX_CELLS = 200_000_000  # rows × columns of the grid calamine would allocate
+CHUNK = 1 << 20
+OVERLAP = 4096
+
+_SHEET = re.compile(rb'<sheet\b[^>]*?\bname="([^"]*)"[^>]*?\br:id="([^"]*)"')
+_SHEET_ID_FIRST = re.compile(rb'<sheet\b[^>]*?\br:id="([^"]*)"[^>]*?\bname="([^"]*)"')
+_REL = re.compile(rb'<Relationship\b[^>]*?\bId="([^"]*)"[^>]*?\bTarget="([^"]*)"')
+_REL_TARGET_FIRST = re.compile(rb'<Relationship\b[^>]*?\bTarget="([^"]*)"[^>]*?\bId="([^"]*)"')
+_DIMENSION = re.compile(rb'<dimension\s+ref="([A-Z]+)?([0-9]+)?(?::([A-Z]+)([0-9]+))?"')
+_WIDE = re.compile(rb'<c\s+r="([A-Z]{3})([0-9]+)"')  # a column past ZZ (702): never data of ours
+_LAST_ROW = re.compile(rb'<row\b[^>]*?\br="([0-9]+)"')
+_UNCACHED = re.compile(
+    rb'<c\s+r="([A-Z]{1,3})([0-9]{1,7})"[^>]*>\s*<f\b[^>]*?(?:/>|>[^<]*</f>)\s*(?:<v\s*/>|<v>\s*</v>|</c>)'
+)
+
+# An error cell: ``t="e"`` among the attributes of ``<c>`` (in any order), then its value
+# in ``<v>`` before the cell ends.  (A self-closing ``<c .../>`` has no value: it is blank.)
+_ERROR_CELL = re.compile(
+    rb'<c\s(?=[^>]*?\bt="e")[^>]*?\br="([A-Z]{1,3})([0-9]{1,7})"[^>/]*>(?:(?!</c>).){0,4096}?<v>([^<]*)</v>',
+    re.DOTALL,
+)
+ERROR_SHOWN_MAX = 40
+"""An error value longer than this (never one of Excel's) is cut short when shown."""
+
+
+class ScanError(UserError):
+    """The workbook would make the reader allocate an absurd grid."""
+
+
+@dataclass(frozen=True)
+class SheetScan:
+    rows: int
+    uncached_formulas: frozenset[tuple[int, int]]  # (row, column), both 1-based
+    errors: Mapping[tuple[int, int], str] = field(default_factory=dict)  # (row, column) -> #DIV/0! ...
+
+
+def column_number(letters: bytes) -> int:
+    number = 0
+    for char in letters:
+        number = number * 26 + (char - 64)
+    return number
+
+
+def _unescape(name: bytes) -> str:
+    text = name.decode("utf-8", "replace")
+    for entity, char in (("&lt;", "<"), ("&gt;", ">"), ("&quot;", '"'), ("&apos;", "'"), ("&amp;", "&")):
+        text = text.replace(entity, char)
+    return text
+
+
+def sheet_members(archive: zipfile.ZipFile) -> dict[str, str]:
+    """Sheet name -> zip member of its XML, from workbook.xml and its relationships."""
+    try:
+        book = archive.read("xl/workbook.xml")[: 4 << 20]
+        rels = archive.read("xl/_rels/workbook.xml.rels")[: 4 << 20]
+    except KeyError:
+        return {}
+    targets = dict(_REL.findall(rels))
+    targets.update({rid: target for target, rid in _REL_TARGET_FIRST.findall(rels)})
+    pairs = _SHEET.findall(book) or [(name, rid) for rid, name in _SHEET_ID_FIRST.findall(book)]
+    members: dict[str, str] = {}
+    for name, rid in pairs:
+        target = targets.get(rid)
+        if target is None:
+            continue
+        text = target.decode("utf-8", "replace")
+        members[_unescape(name)] = text.lstrip("/") if text.startswith("/") else f"xl/{text}"
+    return members
+
+
+def _chunks(archive: zipfile.ZipFile, member: str) -> Iterator[tuple[bytes, int]]:
+    """The member's bytes in chunks, each after the end of the one before (the offset where new bytes start)."""
+    with archive.open(member) as handle:
+        tail = b""
+        while chunk := handle.read(CHUNK):
+            yield tail + chunk, len(tail)
+            tail = chunk[-OVERLAP:]
+
+
+def scan_sheet(archive: zipfile.ZipFile, member: str, name: str) -> SheetScan:
+    rows, last_row, widest = 0, 0, 0
+    formulas: set[tuple[int, int]] = set()
+    errors: dict[tuple[int, int], str] = {}
+    first = True
+    for buffer, new in _chunks(archive, member):
+        if first:
+            _check_dimension(buffer, name)
+            first = False
+        rows += buffer.count(b"<row", max(0, new - 3))  # a tag split across chunks is counted once
+        if rows > MAX_ROWS:
+            raise ScanError(
+                Say(
+                    f"工作表“{name}”超过 {MAX_ROWS:,} 行，超出 Excel 的上限",
+                    f"sheet {name!r} has more than {MAX_ROWS:,} rows, more than Excel allows",
+                )
+            )
+        for letters, row in _WIDE.findall(buffer):
+            widest = max(widest, column_number(letters))
+            last_row = max(last_row, int(row))
+        tag = buffer.rfind(b"<row")
+        if tag >= 0 and (match := _LAST_ROW.match(buffer, tag)):
+            last_row = max(last_row, int(match.group(1)))
+        if b"<f" in buffer:
+            formulas.update((int(row), column_number(col)) for col, row in _UNCACHED.findall(buffer))
+        if b't="e"' in buffer:
+            for col, row, value in _ERROR_CELL.findall(buffer):
+                errors[int(row), column_number(col)] = _error_text(value)
+    _check_grid(name, last_row, max(widest, 1))
+    return SheetScan(rows, frozenset(formulas), errors)
+
+
+def _error_text(value: bytes) -> str:
+    """The error a cell shows (``#DIV/0!``), as text fit for a message."""
+    text = _unescape(value).strip()
+    text = "".join(ch if ch.isprintable() else "?" for ch in text) or "?"
+    return text if len(text) <= ERROR_SHOWN_MAX else text[: ERROR_SHOWN_MAX - 1] + "…"
+
+
+def _check_grid(name: str, last_row: int, last_col: int) -> None:
+    if last_row > MAX_ROWS or last_col > MAX_COLUMNS or last_row * last_col > MAX_CELLS:
+        raise ScanError(
+            Say(
+                f"工作表“{name}”用到第 {last_row:,} 行、第 {last_col:,} 列：请删除数据区以外远处的单元格",
+                f"sheet {name!r} reaches row {last_row:,} and column {last_col:,}; "
+                "delete the cells far outside the data",
+            )
+        )
+
+
+def _check_dimension(buffer: bytes, name: str) -> None:
+    match = _DIMENSION.search(buffer, 0, 8192)
+    if match is None or match.group(4) is None:
+        return
+    last_col, last_row = column_number(match.group(3)), int(match.group(4))
+    first_col = column_number(match.group(1)) if match.group(1) else 1
+    first_row = int(match.group(2)) if match.group(2) else 1
+    rows, columns = last_row - first_row + 1, last_col - first_col + 1
+    if last_row > MAX_ROWS or last_col > MAX_COLUMNS or rows * columns > MAX_CELLS:
+        corner = f"{match.group(3).decode()}{last_row}"
+        raise ScanError(
+            Say(
+                f"工作表“{name}”的范围达 {rows:,} 行 × {columns:,} 列（至 {corner}）：请删除数据区以外远处的单元格",
+                f"sheet {name!r} spans {rows:,} rows × {columns:,} columns "
+                f"(to {corner}); delete the cells far outside the data",
+            )
+        )
+
+
+def scan_workbook(archive: zipfile.ZipFile, names: set[str] | None = None) -> dict[str, SheetScan]:
+    """Scan the named sheets (all when None); raise ScanError for an absurd one."""
+    found: dict[str, SheetScan] = {}
+    for name, member in sheet_members(archive).items():
+        if names is not None and name not in names:
+            continue
+        try:
+            archive.getinfo(member)
+        except KeyError:
+            continue
+        found[name] = scan_sheet(archive, member, name)
+    return found

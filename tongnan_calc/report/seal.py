@@ -1,0 +1,50 @@
+"""A check value for each payable line of a payout workbook.
+
+The payout workbook goes to the finance bureau and comes back approved, perhaps
+with rejected rows deleted.  Before the ledger records it, each row left must be
+exactly as the calculator wrote it: the seal is a digest of the line's year,
+credit code, measure, tier and amount and of the run (rule file and input
+digests), so an edited amount or credit code no longer matches.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from decimal import Decimal
+from pathlib import Path
+
+from tongnan_calc.core.money import canonical, fmt
+
+
+def seal(
+    *,
+    year: int,
+    rules_sha256: str,
+    input_sha256: str,
+    credit_code: str,
+    measure: str,
+    tier: Decimal | None,
+    amount: Decimal,
+) -> str:
+    text = "|".join(
+        (
+            "tongnan-calc-line-v1",
+            str(year),
+            rules_sha256,
+            input_sha256,
+            credit_code,
+            measure,
+            "" if tier is None else f"{canonical(tier):f}",
+            fmt(amount),
+        )
+    )
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:20]
+
+
+def file_sha256(path: Path) -> str:
+    """The SHA-256 of a file, read in blocks (inputs, rule files and workbooks are named by it)."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()

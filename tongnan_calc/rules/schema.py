@@ -1,0 +1,682 @@
+"""The shape of ``rules.yaml`` (SPEC §5): keys, parameter kinds, units and checks.
+
+``build`` walks the composed YAML node tree (so that every value keeps its line
+number), converts each value exactly (numbers become ``Decimal`` from their
+text, never through float) and reports every problem it finds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any, TypeVar
+
+import yaml
+
+from tongnan_calc.rules.load import Dated, MeasureRules, Problems, Rules
+from tongnan_calc.text.say import Say
+
+MEASURE_CLAUSES: Mapping[str, str] = {
+    "key_support": "二（一）",
+    "rent": "二（二）",
+    "spin_off": "二（三）",
+    "data_line": "二（四）",
+    "sales_milestone": "二（五）",
+    "demo_priority": "二（六）",
+    "loan_interest": "二（六）",
+}
+MEASURE_IDS = tuple(MEASURE_CLAUSES)
+
+HQ_TYPES = ("national_hq", "western_ops_center", "regional_logistics_center", "settlement_center")
+DEMO_LEVELS = ("national", "municipal")
+MILESTONE_MODES = ("highest_only", "top_up")
+
+# Every department the notice names (parts 一 and 二): a responsible unit must be one.
+NOTICE_UNITS = frozenset(
+    {
+        "区商务局",
+        "区财政局",
+        "区发改委",
+        "区经济信息委",
+        "区金融服务中心",
+        "潼南工商局",
+        "区统计局",
+        "区科委",
+        "区国土房管局",
+        "区规划局",
+        "潼南地税局",
+        "潼南国税局",
+        "区市政局",
+        "区农委",
+        "区人力社保局",
+        "区教委",
+        "团区委",
+        "区妇联",
+        "区工业园区管委会",
+        "区新城管委会",
+        "区城乡建委",
+        "潼南质监局",
+        "区公安局",
+        "区市政园林局",
+        "潼南邮政公司",
+        "区旅游局",
+    }
+)
+
+INT_TAG = "tag:yaml.org,2002:int"
+FLOAT_TAG = "tag:yaml.org,2002:float"
+STR_TAG = "tag:yaml.org,2002:str"
+NULL_TAG = "tag:yaml.org,2002:null"
+TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
+
+_constructor = yaml.constructor.SafeConstructor()
+T = TypeVar("T", int, Decimal)
+
+
+class Bad:
+    """Marks a value that could not be converted (a problem was reported)."""
+
+
+BAD = Bad()
+
+
+def line(node: yaml.Node) -> int:
+    return int(node.start_mark.line) + 1
+
+
+# --- messages ------------------------------------------------------------------
+# ``where`` names the place of a problem (``rent.params``, ``data_line.rate from 2015-01-01``)
+# in both languages; a message is ``where: what`` (``where：what`` in Chinese).
+
+
+def named(where: str) -> Say:
+    """A place named by its keys only: the same in both languages."""
+    return Say(where, where)
+
+
+def said(where: Say, zh: str, en: str) -> Say:
+    return Say(f"{where.zh}：{zh}", f"{where.en}: {en}")
+
+
+def _zh_list(items: tuple[str, ...] | frozenset[str]) -> str:
+    return "、".join(items)
+
+
+def _quoted(value: object) -> str:
+    """A value written by the analyst, in Chinese quotation marks (escapes as Python shows them)."""
+    return f"“{repr(str(value))[1:-1]}”"
+
+
+# --- scalars -------------------------------------------------------------------
+
+
+def number(node: yaml.Node, problems: Problems, where: Say) -> Decimal | Bad:
+    """A YAML int or float as an exact Decimal, from the text written in the file."""
+    if isinstance(node, yaml.ScalarNode) and node.tag == INT_TAG:
+        return Decimal(_constructor.construct_yaml_int(node))
+    if isinstance(node, yaml.ScalarNode) and node.tag == FLOAT_TAG:
+        text = str(node.value).replace("_", "")
+        try:
+            value = Decimal(text)
+        except InvalidOperation:
+            value = Decimal("NaN")
+        if value.is_finite():
+            return value
+    seen = _seen(node)
+    problems.add(line(node), said(where, f"应为数字，实际为{seen.zh}", f"expected a number, got {seen.en}"))
+    return BAD
+
+
+def whole(node: yaml.Node, problems: Problems, where: Say) -> int | Bad:
+    if isinstance(node, yaml.ScalarNode) and node.tag == INT_TAG:
+        return int(_constructor.construct_yaml_int(node))
+    seen = _seen(node)
+    problems.add(line(node), said(where, f"应为整数，实际为{seen.zh}", f"expected a whole number, got {seen.en}"))
+    return BAD
+
+
+def text(node: yaml.Node, problems: Problems, where: Say) -> str | Bad:
+    if isinstance(node, yaml.ScalarNode) and node.tag == STR_TAG and str(node.value).strip():
+        return str(node.value)
+    quote = isinstance(node, yaml.ScalarNode) and bool(node.value)
+    seen = _seen(node)
+    problems.add(
+        line(node),
+        said(
+            where,
+            f"应为文本，实际为{seen.zh}" + ("：请加上引号" if quote else ""),
+            f"expected text, got {seen.en}" + (": quote it" if quote else ""),
+        ),
+    )
+    return BAD
+
+
+def day(node: yaml.Node, problems: Problems, where: Say) -> date | Bad:
+    if isinstance(node, yaml.ScalarNode) and node.tag == TIMESTAMP_TAG:
+        try:
+            value = _constructor.construct_yaml_timestamp(node)
+        except ValueError:
+            problems.add(
+                line(node),
+                said(
+                    where,
+                    f"{_quoted(node.value)}不是实际存在的日期",
+                    f"{str(node.value)!r} is not a real calendar date",
+                ),
+            )
+            return BAD
+        if isinstance(value, date) and not isinstance(value, datetime):
+            return value
+    seen = _seen(node)
+    problems.add(
+        line(node),
+        said(
+            where,
+            f"应为日期（如 2015-01-01），实际为{seen.zh}",
+            f"expected a date such as 2015-01-01, got {seen.en}",
+        ),
+    )
+    return BAD
+
+
+def _seen(node: yaml.Node) -> Say:
+    if isinstance(node, yaml.ScalarNode):
+        if node.tag == NULL_TAG:
+            return Say("空值", "nothing")
+        return Say(_quoted(node.value), repr(str(node.value)))
+    return Say("列表", "a list") if isinstance(node, yaml.SequenceNode) else Say("映射", "a mapping")
+
+
+# --- containers ------------------------------------------------------------------
+
+
+def mapping(
+    node: yaml.Node,
+    problems: Problems,
+    where: Say,
+    *,
+    required: tuple[str, ...],
+    optional: tuple[str, ...] = (),
+    noun: str = "键",
+) -> dict[str, yaml.Node] | Bad:
+    """A mapping with text keys: unknown, repeated and missing keys are problems.
+
+    ``noun`` is what a key is called in Chinese (键, 参数, 措施); English says "key".
+    """
+    if not isinstance(node, yaml.MappingNode):
+        problems.add(
+            line(node),
+            said(where, f"应为包含 {_zh_list(required)} 的映射", f"expected a mapping of {', '.join(required)}"),
+        )
+        return BAD
+    out: dict[str, yaml.Node] = {}
+    for key_node, value_node in node.value:
+        key = str(key_node.value)
+        if key in out:
+            first = line(out[key])
+            problems.add(
+                line(key_node),
+                said(
+                    where,
+                    f"{key} 重复出现（第一次在第 {first} 行）",
+                    f"{key} appears twice (the first is on line {first})",
+                ),
+            )
+        elif key not in required and key not in optional:
+            known = required + optional
+            problems.add(
+                line(key_node),
+                said(
+                    where,
+                    f"未知的{noun}{_quoted(key)}（应为以下之一：{_zh_list(known)}）",
+                    f"unknown key {key!r} (expected one of: {', '.join(known)})",
+                ),
+            )
+        else:
+            out[key] = value_node
+    for key in required:
+        if key not in out:
+            problems.add(line(node), said(where, f"缺少{noun}{_quoted(key)}", f"missing key {key!r}"))
+    return out
+
+
+def sequence(node: yaml.Node, problems: Problems, where: Say) -> list[yaml.Node] | Bad:
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    seen = _seen(node)
+    problems.add(line(node), said(where, f"应为列表，实际为{seen.zh}", f"expected a list, got {seen.en}"))
+    return BAD
+
+
+def choices(
+    node: yaml.Node,
+    problems: Problems,
+    where: Say,
+    allowed: tuple[str, ...] | frozenset[str],
+    what: Say | None = None,
+) -> tuple[str, ...] | Bad:
+    items = sequence(node, problems, where)
+    if isinstance(items, Bad):
+        return BAD
+    out: list[str] = []
+    for item in items:
+        value = text(item, problems, where)
+        if isinstance(value, Bad):
+            return BAD
+        if value not in allowed:
+            expected = what or Say(f"以下之一：{_zh_list(allowed)}", f"one of: {', '.join(allowed)}")
+            problems.add(
+                line(item), said(where, f"{_quoted(value)}不是{expected.zh}", f"{value!r} is not {expected.en}")
+            )
+            return BAD
+        if value in out:
+            problems.add(line(item), said(where, f"{_quoted(value)}重复列出", f"{value!r} is listed twice"))
+            return BAD
+        out.append(value)
+    return tuple(out)
+
+
+# --- parameter kinds -------------------------------------------------------------
+
+Convert = Callable[[yaml.Node, Problems, Say], Any]
+
+
+@dataclass(frozen=True)
+class Kind:
+    unit: str
+    convert: Convert
+
+
+def _rate(node: yaml.Node, problems: Problems, where: Say) -> Decimal | Bad:
+    value = number(node, problems, where)
+    if isinstance(value, Bad):
+        return BAD
+    if value > 1:
+        problems.add(
+            line(node),
+            said(
+                where,
+                f"比例 {value} 大于 1：{value}% 应写作 {value / 100}",
+                f"rate {value} is above 1: write {value}% as {value / 100}",
+            ),
+        )
+        return BAD
+    if value < 0:
+        problems.add(line(node), said(where, f"比例 {value} 为负数", f"rate {value} is negative"))
+        return BAD
+    return value
+
+
+# Upper bounds: a value past them is a typing slip, never a policy (and would overflow dates or money).
+MAX_YUAN = Decimal(10) ** 12
+MAX_AREA_M2 = Decimal(10) ** 7
+MAX_YEARS = 100
+MAX_DAY_COUNT = 366
+MAX_MONTHS = 1200
+
+
+def _amount(node: yaml.Node, problems: Problems, where: Say) -> Decimal | Bad:
+    value = number(node, problems, where)
+    if not isinstance(value, Bad) and value < 0:
+        problems.add(line(node), said(where, f"{value} 为负数", f"{value} is negative"))
+        return BAD
+    return _at_most(value, MAX_YUAN, node, problems, where)
+
+
+def _positive(node: yaml.Node, problems: Problems, where: Say, limit: Decimal = MAX_YUAN) -> Decimal | Bad:
+    value = number(node, problems, where)
+    if not isinstance(value, Bad) and value <= 0:
+        problems.add(line(node), said(where, f"{value} 必须大于 0", f"{value} must be above 0"))
+        return BAD
+    return _at_most(value, limit, node, problems, where)
+
+
+def _area(node: yaml.Node, problems: Problems, where: Say) -> Decimal | Bad:
+    return _positive(node, problems, where, MAX_AREA_M2)
+
+
+def _positive_int(node: yaml.Node, problems: Problems, where: Say, limit: int = MAX_MONTHS) -> int | Bad:
+    value = whole(node, problems, where)
+    if not isinstance(value, Bad) and value <= 0:
+        problems.add(line(node), said(where, f"{value} 必须大于 0", f"{value} must be above 0"))
+        return BAD
+    return _at_most(value, limit, node, problems, where)
+
+
+def _years(node: yaml.Node, problems: Problems, where: Say) -> int | Bad:
+    return _positive_int(node, problems, where, MAX_YEARS)
+
+
+def _days(node: yaml.Node, problems: Problems, where: Say) -> int | Bad:
+    return _positive_int(node, problems, where, MAX_DAY_COUNT)
+
+
+def _at_most(value: T | Bad, limit: T, node: yaml.Node, problems: Problems, where: Say) -> T | Bad:
+    if not isinstance(value, Bad) and value > limit:
+        problems.add(
+            line(node),
+            said(
+                where,
+                f"{value} 超过 {limit:,}：请检查数值及其单位",
+                f"{value} is more than {limit:,}: check the value and its unit",
+            ),
+        )
+        return BAD
+    return value
+
+
+def _rate_pair(node: yaml.Node, problems: Problems, where: Say) -> tuple[Decimal, ...] | Bad:
+    items = sequence(node, problems, where)
+    if isinstance(items, Bad):
+        return BAD
+    if len(items) != 2:
+        problems.add(
+            line(node),
+            said(
+                where,
+                f"应为两个比例 [第一年, 第二年]，实际为 {len(items)} 个",
+                f"expected two rates [year 1, year 2], got {len(items)}",
+            ),
+        )
+        return BAD
+    rates = [_rate(item, problems, where) for item in items]
+    return BAD if any(isinstance(r, Bad) for r in rates) else tuple(rates)  # type: ignore[arg-type]
+
+
+def _mode(node: yaml.Node, problems: Problems, where: Say) -> str | Bad:
+    value = text(node, problems, where)
+    if isinstance(value, str) and value not in MILESTONE_MODES:
+        problems.add(
+            line(node),
+            said(
+                where,
+                f"{_quoted(value)}不是以下之一：{_zh_list(MILESTONE_MODES)}",
+                f"{value!r} is not one of: {', '.join(MILESTONE_MODES)}",
+            ),
+        )
+        return BAD
+    return value
+
+
+@dataclass(frozen=True)
+class Tier:
+    threshold: Decimal
+    amount: Decimal | None
+
+
+def _tiers(node: yaml.Node, problems: Problems, where: Say) -> tuple[Tier, ...] | Bad:
+    items = sequence(node, problems, where)
+    if isinstance(items, Bad):
+        return BAD
+    tiers: list[Tier] = []
+    for item in items:
+        keys = mapping(item, problems, where, required=("threshold", "amount"))
+        if isinstance(keys, Bad) or len(keys) < 2:
+            return BAD
+        threshold = _positive(keys["threshold"], problems, where + Say("的门槛", " threshold"))
+        amount_node = keys["amount"]
+        amount = None if _is_null(amount_node) else _amount(amount_node, problems, where + Say("的金额", " amount"))
+        if isinstance(threshold, Bad) or isinstance(amount, Bad):
+            return BAD
+        if tiers and threshold <= tiers[-1].threshold:
+            before = tiers[-1].threshold
+            problems.add(
+                line(item),
+                said(
+                    where,
+                    f"档次顺序有误：门槛 {threshold} 不高于上一档的 {before}",
+                    f"tiers out of order: threshold {threshold} is not above {before}",
+                ),
+            )
+            return BAD
+        tiers.append(Tier(threshold, amount))
+    if not tiers:
+        problems.add(line(node), said(where, "至少应有一个档次", "expected at least one tier"))
+        return BAD
+    return tuple(tiers)
+
+
+@dataclass(frozen=True)
+class Band:
+    max_months: int | None  # None: every longer term
+    rate_percent: Decimal
+
+
+def _bands(node: yaml.Node, problems: Problems, where: Say) -> tuple[Band, ...] | Bad | None:
+    """Benchmark lending rates by term band; null means none in force (an analyst decides)."""
+    if _is_null(node):
+        return None
+    items = sequence(node, problems, where)
+    if isinstance(items, Bad):
+        return BAD
+    bands: list[Band] = []
+    for item in items:
+        keys = mapping(item, problems, where, required=("max_months", "rate"))
+        if isinstance(keys, Bad) or len(keys) < 2:
+            return BAD
+        if bands and bands[-1].max_months is None:
+            problems.add(
+                line(item),
+                said(
+                    where,
+                    "不设上限的期限档（max_months: null）之后还有期限档",
+                    "a band after the open band (max_months: null)",
+                ),
+            )
+            return BAD
+        months = None if _is_null(keys["max_months"]) else _positive_int(keys["max_months"], problems, where)
+        rate = _positive(keys["rate"], problems, where + Say("的利率", " rate"))
+        if isinstance(months, Bad) or isinstance(rate, Bad):
+            return BAD
+        if rate < 1 or rate > 100:
+            problems.add(
+                line(item),
+                said(
+                    where,
+                    f"利率 {rate} 应以年利率百分数填写：5.60% 写作 5.60",
+                    f"rate {rate} is in % a year: write 5.60 for 5.60%",
+                ),
+            )
+            return BAD
+        last = bands[-1].max_months if bands else 0
+        if months is not None and last is not None and months <= last:
+            problems.add(
+                line(item),
+                said(
+                    where,
+                    f"期限档次顺序有误：{months} 个月不大于上一档的 {last} 个月",
+                    f"term bands out of order: {months} months is not above {last}",
+                ),
+            )
+            return BAD
+        bands.append(Band(months, rate))
+    if not bands or bands[-1].max_months is not None:
+        problems.add(
+            line(node),
+            said(
+                where,
+                "最后一个期限档必须不设上限（max_months: null）",
+                "the last band must be open (max_months: null)",
+            ),
+        )
+        return BAD
+    return tuple(bands)
+
+
+def _is_null(node: yaml.Node) -> bool:
+    return isinstance(node, yaml.ScalarNode) and node.tag == NULL_TAG
+
+
+def _levels(node: yaml.Node, problems: Problems, where: Say) -> tuple[str, ...] | Bad:
+    return choices(node, problems, where, DEMO_LEVELS)
+
+
+def _hq_types(node: yaml.Node, problems: Problems, where: Say) -> tuple[str, ...] | Bad:
+    return choices(node, problems, where, HQ_TYPES)
+
+
+RATE = Kind("fraction (0.30 = 30%)", _rate)
+YUAN = Kind("yuan", _amount)
+
+# Each unit in Chinese, for `rules show --lang zh`.
+UNITS_ZH: Mapping[str, str] = {
+    "fraction (0.30 = 30%)": "比例（0.30 = 30%）",
+    "yuan": "元",
+    "m²": "平方米",
+    "years": "年",
+    "days": "天",
+    "choices": "可选值",
+    "choice": "选项",
+    "fractions [year 1, year 2]": "比例 [第一年, 第二年]",
+    "% a year by term band": "年利率 %，按期限档次",
+}
+
+PARAMS: Mapping[str, Mapping[str, Kind]] = {
+    "key_support": {"hq_types": Kind("choices", _hq_types)},
+    "rent": {"rates": Kind("fractions [year 1, year 2]", _rate_pair), "area_cap_m2": Kind("m²", _area)},
+    "spin_off": {"amount": YUAN, "min_operating_years": Kind("years", _years)},
+    "data_line": {"rate": RATE, "annual_cap": YUAN, "period_years": Kind("years", _years)},
+    "sales_milestone": {"mode": Kind("choice", _mode), "tiers": Kind("yuan", _tiers)},
+    "demo_priority": {"levels": Kind("choices", _levels)},
+    "loan_interest": {
+        "levels": Kind("choices", _levels),
+        "share_of_benchmark": RATE,
+        "enterprise_cap": YUAN,
+        "day_count": Kind("days", _days),
+        "benchmark_rates": Kind("% a year by term band", _bands),
+    },
+}
+
+
+# --- the whole file ------------------------------------------------------------------
+
+
+def dated(node: yaml.Node, problems: Problems, measure: str, name: str, clause: str, kind: Kind) -> Dated[Any] | Bad:
+    where = named(f"{measure}.{name}")
+    if not isinstance(node, yaml.MappingNode) or not node.value:
+        problems.add(
+            line(node),
+            said(
+                where,
+                "未注明生效日期：请写成 `2015-01-01: <值>`",
+                "undated value: write it as `2015-01-01: <value>`",
+            ),
+        )
+        return BAD
+    entries: dict[date, Any] = {}
+    ok = True
+    for key_node, value_node in node.value:
+        start = day(key_node, problems, where + Say("（每个值都须注明生效日期）", " (each value needs its date)"))
+        if isinstance(start, Bad):
+            ok = False
+            continue
+        since = start.isoformat()
+        if start in entries:
+            problems.add(line(key_node), said(where, f"生效日期 {since} 重复出现", f"{since} appears twice"))
+            ok = False
+            continue
+        value = kind.convert(value_node, problems, where + Say(f"（自 {since} 起）", f" from {since}"))
+        ok = ok and not isinstance(value, Bad)
+        entries[start] = value
+    if not ok:
+        return BAD
+    return Dated(measure, name, clause, kind.unit, tuple(sorted(entries.items())), line(node))
+
+
+def _measure(node: yaml.Node, problems: Problems, measure: str, start: date | Bad) -> MeasureRules | Bad:
+    keys = mapping(node, problems, named(measure), required=("clause", "responsible", "params"), optional=("title",))
+    if isinstance(keys, Bad) or len(keys) < 3:
+        return BAD
+    clause = text(keys["clause"], problems, named(f"{measure}.clause"))
+    if isinstance(clause, str) and clause != MEASURE_CLAUSES[measure]:
+        right = MEASURE_CLAUSES[measure]
+        problems.add(
+            line(keys["clause"]),
+            said(
+                named(f"{measure}.clause"),
+                f"{_quoted(clause)}不是 {measure} 的条款（应为 {right}）",
+                f"{clause!r} is not the clause of {measure} ({right})",
+            ),
+        )
+    responsible = choices(
+        keys["responsible"],
+        problems,
+        named(f"{measure}.responsible"),
+        NOTICE_UNITS,
+        Say("通知中列明的责任单位", "a department named in the notice"),
+    )
+    title = text(keys["title"], problems, named(f"{measure}.title")) if "title" in keys else ""
+    kinds = PARAMS[measure]
+    raw = mapping(keys["params"], problems, named(f"{measure}.params"), required=tuple(kinds), noun="参数")
+    if isinstance(raw, Bad):
+        return BAD
+    params: dict[str, Dated[Any]] = {}
+    for name, kind in kinds.items():
+        if name not in raw:
+            continue
+        value = dated(raw[name], problems, measure, name, MEASURE_CLAUSES[measure], kind)
+        if isinstance(value, Dated):
+            params[name] = value
+            first = value.entries[0][0]
+            if isinstance(start, date) and first > start:
+                begin, then = start.isoformat(), first.isoformat()
+                problems.add(
+                    value.line,
+                    said(
+                        named(f"{measure}.{name}"),
+                        f"从政策起始日 {begin} 到 {then} 没有生效的值：第一个值的生效日期应为 {begin} 或更早",
+                        f"no value in force from the policy start {begin} to {then}:"
+                        f" date the first value {begin} or earlier",
+                    ),
+                )
+    if len(params) < len(kinds) or isinstance(clause, Bad) or isinstance(responsible, Bad):
+        return BAD
+    if isinstance(title, Bad):
+        return BAD
+    return MeasureRules(measure, clause, responsible, params, title)
+
+
+def build(root: yaml.Node, problems: Problems, *, sha256: str, path: str) -> Rules | None:
+    top = mapping(root, problems, Say("规则文件", "rule file"), required=("schema", "version", "policy", "measures"))
+    if isinstance(top, Bad) or len(top) < 4:
+        return None
+    version_schema = whole(top["schema"], problems, named("schema"))
+    if isinstance(version_schema, int) and version_schema != 1:
+        problems.add(
+            line(top["schema"]),
+            said(
+                named("schema"),
+                f"本工具不能读取 schema {version_schema}（只能读取 1）",
+                f"{version_schema} is not a schema this tool reads (1)",
+            ),
+        )
+    version = text(top["version"], problems, named("version"))
+    policy = mapping(top["policy"], problems, named("policy"), required=("title", "start", "excluded_by_micro_support"))
+    title: str | Bad = BAD
+    start: date | Bad = BAD
+    excluded: tuple[str, ...] | Bad = BAD
+    if not isinstance(policy, Bad) and len(policy) == 3:
+        title = text(policy["title"], problems, named("policy.title"))
+        start = day(policy["start"], problems, named("policy.start"))
+        excluded = choices(
+            policy["excluded_by_micro_support"], problems, named("policy.excluded_by_micro_support"), MEASURE_IDS
+        )
+    found = mapping(top["measures"], problems, named("measures"), required=MEASURE_IDS, noun="措施")
+    measures: dict[str, MeasureRules] = {}
+    if not isinstance(found, Bad):
+        for measure_id, node in found.items():
+            built = _measure(node, problems, measure_id, start)
+            if isinstance(built, MeasureRules):
+                measures[measure_id] = built
+    if (
+        problems
+        or isinstance(version, Bad)
+        or isinstance(title, Bad)
+        or isinstance(start, Bad)
+        or isinstance(excluded, Bad)
+        or not isinstance(version_schema, int)
+    ):
+        return None
+    return Rules(path, sha256, version_schema, version, title, start, frozenset(excluded), measures)

@@ -1,0 +1,138 @@
+"""What analysts ask of a rule file: the parameters in force on a date, and what a revision changes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from tongnan_calc.core.money import show
+from tongnan_calc.rules.load import Dated, Rules
+from tongnan_calc.rules.schema import UNITS_ZH, Band, Tier
+from tongnan_calc.text.messages import Lang
+from tongnan_calc.text.say import Say
+
+
+def show_value(value: Any, lang: Lang = "en") -> str:
+    """A parameter value as an analyst wrote it (the words of a term band in ``lang``)."""
+    if value is None:
+        return "null"
+    if isinstance(value, Tier):
+        return f"> {show(value.threshold)}: {'null' if value.amount is None else show(value.amount)}"
+    if isinstance(value, Band):
+        if lang == "zh":
+            upper = "更长期限" if value.max_months is None else f"≤ {value.max_months} 个月"
+        else:
+            upper = "longer" if value.max_months is None else f"≤ {value.max_months} months"
+        return f"{upper}: {show(value.rate_percent)}%"
+    if isinstance(value, tuple):
+        return "[" + ", ".join(show_value(v, lang) for v in value) + "]"
+    if isinstance(value, str):
+        return value
+    return show(value)
+
+
+def both(value: Any) -> Say:
+    return Say(show_value(value, "zh"), show_value(value, "en"))
+
+
+@dataclass(frozen=True)
+class ParamRow:
+    measure: str
+    name: str
+    clause: str
+    unit: Say
+    value: Say
+    effective: date | None  # None: no value in force on the date asked
+
+
+def params_on(rules: Rules, day: date, measure: str | None = None) -> list[ParamRow]:
+    """Every parameter in force on ``day`` (of one measure, or of all)."""
+    rows: list[ParamRow] = []
+    for spec in rules.measures.values():
+        if measure is not None and spec.id != measure:
+            continue
+        for dated in spec.params.values():
+            rows.append(_row(dated, day))
+    return rows
+
+
+def _row(dated: Dated[Any], day: date) -> ParamRow:
+    unit = Say(UNITS_ZH.get(dated.unit, dated.unit), dated.unit)
+    found = [(start, value) for start, value in dated.entries if start <= day]
+    if not found:
+        return ParamRow(dated.measure, dated.name, dated.clause, unit, Say("（无生效值）", "(none in force)"), None)
+    start, value = found[-1]
+    return ParamRow(dated.measure, dated.name, dated.clause, unit, both(value), start)
+
+
+@dataclass(frozen=True)
+class Change:
+    """One difference between two rule files: what, from when, before and after (in both languages)."""
+
+    where: str  # "version", "policy.start", "rent.rates", "rent.responsible", ...
+    effective: date | None
+    kind: str  # "added", "removed", "changed"
+    old: Say
+    new: Say
+
+    def text(self, lang: Lang = "en") -> str:
+        old, new = self.old.in_lang(lang), self.new.in_lang(lang)
+        if lang == "zh":
+            when = f" 自 {self.effective.isoformat()} 起" if self.effective else ""
+            if self.kind == "added":
+                return f"{self.where}{when}：新增 {new}"
+            if self.kind == "removed":
+                return f"{self.where}{when}：删除（原为 {old}）"
+            return f"{self.where}{when}：{old} → {new}"
+        when = f" from {self.effective.isoformat()}" if self.effective else ""
+        if self.kind == "added":
+            return f"{self.where}{when}: added {new}"
+        if self.kind == "removed":
+            return f"{self.where}{when}: removed (was {old})"
+        return f"{self.where}{when}: {old} → {new}"
+
+
+def diff_rules(old: Rules, new: Rules) -> list[Change]:
+    """What a revision changes: version, policy, responsible units, each dated value."""
+    return list(_diff(old, new))
+
+
+def _diff(old: Rules, new: Rules) -> Iterator[Change]:
+    for where, before, after in (
+        ("version", old.version, new.version),
+        ("policy.title", old.title, new.title),
+        ("policy.start", old.start.isoformat(), new.start.isoformat()),
+        (
+            "policy.excluded_by_micro_support",
+            show_value(tuple(sorted(old.excluded_by_micro_support))),
+            show_value(tuple(sorted(new.excluded_by_micro_support))),
+        ),
+    ):
+        if before != after:
+            yield Change(where, None, "changed", Say(before, before), Say(after, after))
+    for measure_id, spec in new.measures.items():
+        was = old.measures[measure_id]
+        if was.responsible != spec.responsible:
+            units_before, units_after = "、".join(was.responsible), "、".join(spec.responsible)
+            yield Change(
+                f"{measure_id}.responsible",
+                None,
+                "changed",
+                Say(units_before, units_before),
+                Say(units_after, units_after),
+            )
+        for name, dated in spec.params.items():
+            yield from _diff_dated(f"{measure_id}.{name}", was.params[name], dated)
+
+
+def _diff_dated(where: str, old: Dated[Any], new: Dated[Any]) -> Iterator[Change]:
+    before, after = dict(old.entries), dict(new.entries)
+    for start in sorted(set(before) | set(after)):
+        if start not in before:
+            yield Change(where, start, "added", Say("", ""), both(after[start]))
+        elif start not in after:
+            yield Change(where, start, "removed", both(before[start]), Say("", ""))
+        elif before[start] != after[start]:
+            yield Change(where, start, "changed", both(before[start]), both(after[start]))

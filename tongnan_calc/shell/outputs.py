@@ -1,0 +1,112 @@
+"""Checks on output paths before any work is done: exists, folder, permission."""
+
+from __future__ import annotations
+
+import io
+import os
+import stat
+import tempfile
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import IO
+
+from tongnan_calc.text.say import Say, UserError
+
+
+class OutputError(UserError):
+    """An output path that cannot or must not be written; one line for the user."""
+
+
+def check_output(path: Path, *, force: bool) -> None:
+    """Refuse an output that exists (without ``force``), or whose folder is missing or read-only."""
+    folder = path.parent if str(path.parent) else Path(".")
+    if path.is_dir():
+        raise OutputError(Say(f"{path} 是文件夹：请给出文件名", f"{path} is a directory: give a file name"))
+    if path.exists() and not force:
+        raise OutputError(Say(f"{path} 已存在：如要替换，请加 --force", f"{path} exists: use --force to replace it"))
+    if not folder.is_dir():
+        raise OutputError(
+            Say(f"无法写入 {path}：文件夹 {folder} 不存在", f"cannot write {path}: folder {folder} does not exist")
+        )
+    if not os.access(folder, os.W_OK):
+        raise OutputError(
+            Say(
+                f"无法写入 {path}：没有在 {folder} 中写文件的权限",
+                f"cannot write {path}: no permission to write in {folder}",
+            )
+        )
+
+
+def check_outputs(outputs: Sequence[Path | None], inputs: Sequence[Path | None], *, force: bool) -> None:
+    """Each output checked, and none of them an input of the same command or another output."""
+    given = [path for path in outputs if path is not None]
+    for path in given:
+        check_output(path, force=force)
+    seen: dict[Path, Path] = {}
+    for path in given:
+        key = path.resolve()
+        if key in seen:
+            raise OutputError(
+                Say(
+                    f"{path} 被同时用作两个输出：请分别给出文件",
+                    f"{path} is given as two outputs: give each its own file",
+                )
+            )
+        seen[key] = path
+    for source in inputs:
+        if source is not None and source.resolve() in seen:
+            name = seen[source.resolve()]
+            raise OutputError(
+                Say(
+                    f"{name} 是本命令的输入文件：请另取一个文件名",
+                    f"{name} is an input of this command: give another file name",
+                )
+            )
+
+
+@contextmanager
+def atomic_path(out: Path) -> Iterator[Path]:
+    """A temporary path beside ``out``, renamed onto it when the block succeeds.
+
+    The file gets the permissions a newly created file would get (or those of the
+    file it replaces), not the owner-only mode of a temporary file: a payout
+    workbook in a shared folder must be readable by the colleagues who check it."""
+    handle, name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
+    os.close(handle)
+    temporary = Path(name)
+    try:
+        yield temporary
+        os.chmod(temporary, _mode_for(out))
+        os.replace(temporary, out)
+    finally:
+        if temporary.exists():
+            temporary.unlink()
+
+
+def _mode_for(out: Path) -> int:
+    """The mode of the file being replaced, else 0o666 less the process's umask."""
+    try:
+        return stat.S_IMODE(out.stat().st_mode)
+    except OSError:
+        umask = os.umask(0o022)  # read the umask (there is no other portable way) and put it back
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
+def write_text_atomic(out: Path, text: str) -> None:
+    """Write a text file (UTF-8) so that a reader sees the old file or the new one, never half."""
+    with atomic_path(out) as temporary:
+        temporary.write_text(text, encoding="utf-8")
+
+
+def save_atomic(out: Path, save: Callable[[IO[bytes]], object]) -> None:
+    """Have a writer save into memory, then put the bytes in place atomically.
+
+    A writer that fails on a full disk half-way through its own zip file leaves
+    that file to be closed again when collected, which prints a second error;
+    saving into memory keeps every disk error in one place, here."""
+    buffer = io.BytesIO()
+    save(buffer)
+    with atomic_path(out) as temporary:
+        temporary.write_bytes(buffer.getbuffer())
