@@ -72,13 +72,13 @@ SHOWCASE: list[tuple[str, str, str]] = [
         "E10",
         "national demonstration enterprise; key-project loans drawn 2014-06-15 (2012-07-06 rates) "
         "and 2015-04-10; one non-key loan",
-        "demo_priority flag; loan_interest payable 108,648.61",
+        "demo_priority flag; loan_interest payable 107,111.11",
     ),
     (
         "E11",
         "municipal demonstration enterprise; a loan across the 2015/2016 year end and one whose "
-        "interest_paid is below the formula",
-        "demo_priority flag; loan_interest payable 69,860.00",
+        "interest_paid is below the benchmark interest",
+        "demo_priority flag; loan_interest payable 39,860.00",
     ),
     (
         "E12",

@@ -190,7 +190,7 @@ def test_the_console_script_ends_with_every_output_written(tmp_path: Path) -> No
     piped = _main(*args, "--json", "-")
     assert piped.returncode == 1  # the example's planted input errors
     document = json.loads(piped.stdout)
-    assert document["totals"]["payable"] == "901378.45"
+    assert document["totals"]["payable"] == "869840.95"
     written = _main(*args, "--json", str(out))
     assert written.returncode == 1 and json.loads(out.read_text(encoding="utf-8")) == document
     assert written.stdout.rstrip().endswith(f"JSON: {out}")  # the last line of the terminal report

@@ -115,9 +115,9 @@ EXPECTED_2016: dict[tuple[str, str], tuple[Status, str | None]] = {
     ("E08", "sales_milestone"): (Status.PENDING, None),
     ("E09", "sales_milestone"): (Status.PENDING, None),
     ("E10", "demo_priority"): (Status.FLAG, None),
-    ("E10", "loan_interest"): (Status.PAYABLE, "108648.61"),
+    ("E10", "loan_interest"): (Status.PAYABLE, "107111.11"),
     ("E11", "demo_priority"): (Status.FLAG, None),
-    ("E11", "loan_interest"): (Status.PAYABLE, "69860.00"),
+    ("E11", "loan_interest"): (Status.PAYABLE, "39860.00"),
     ("E14", "key_support"): (Status.FLAG, None),
     ("E14", "sales_milestone"): (Status.PENDING, None),
     ("E15", "key_support"): (Status.FLAG, None),
@@ -212,30 +212,30 @@ def test_hand_worked_data_line_above_the_cap() -> None:
 
 
 def test_hand_worked_loan_interest_national() -> None:
-    # E10 (国家级), key-project loans only:
+    # E10 (国家级), key-project loans only; subsidy = 50% x min(interest at the benchmark rate, interest_paid):
     # TN-2014-0615: drawn 2014-06-15, before 2014-11-22 -> the 2012-07-06 table;
     #   to 2017-06-15 = 36 months -> band 1–3 y (max_months 36): 6.15%.
-    #   D = 366 (all of 2016).  3,000,000 × 6.15% × 50% × 366/360
-    #   = 92,250 × 366/360 = 93,787.50   (interest_paid 184,500 is not lower)
+    #   D = 366 (all of 2016).  3,000,000 × 6.15% × 366/360 = 184,500 × 366/360 = 187,575.00;
+    #   interest_paid 184,500 is less -> 50% × 184,500 = 92,250.00
     # TN-2015-0410: drawn 2015-04-10 -> the 2015-03-01 table; to 2016-04-10 = 12 months
     #   -> band <= 1 y: 5.35%.  D = [2016-01-01, 2016-04-10) = 31+29+31+9 = 100.
-    #   2,000,000 × 5.35% × 50% × 100/360 = 53,500 × 100/360 = 14,861.111…
+    #   2,000,000 × 5.35% × 100/360 = 29,722.222… (no interest_paid) -> 50% = 14,861.111…
     # TN-2016-0120: key_project = no -> not counted.
-    # Σ = 108,648.6111… (< 500,000) -> 108,648.61
-    assert line(2016, "E10", "loan_interest").amount == Decimal("108648.61")
+    # Σ = 107,111.111… (< 500,000) -> 107,111.11
+    assert line(2016, "E10", "loan_interest").amount == Decimal("107111.11")
 
 
 def test_hand_worked_loan_interest_municipal() -> None:
     # E11 (市级):
     # CQ-2015-1116: drawn 2015-11-16 -> the 2015-10-24 table; to 2016-05-16 = 6 months
     #   -> band <= 1 y: 4.35%.  D = [2016-01-01, 2016-05-16) = 31+29+31+30+15 = 136.
-    #   1,200,000 × 4.35% × 50% × 136/360 = 26,100 × 136/360 = 9,860.00
-    #   (interest_paid 19,720 is not lower)
+    #   1,200,000 × 4.35% × 136/360 = 52,200 × 136/360 = 19,720.00 = interest_paid 19,720
+    #   -> 50% × 19,720 = 9,860.00
     # CQ-2015-0901: drawn 2015-09-01 -> the 2015-08-26 table; to 2018-09-01 = 36 months
-    #   -> band 1–5 y: 5.00%.  D = 366.  3,000,000 × 5% × 50% × 366/360
-    #   = 75,000 × 366/360 = 76,250.00 > interest_paid 60,000 -> 60,000.00
-    # Σ = 69,860.00
-    assert line(2016, "E11", "loan_interest").amount == Decimal("69860.00")
+    #   -> band 1–5 y: 5.00%.  D = 366.  3,000,000 × 5% × 366/360 = 152,500.00 > interest_paid 60,000
+    #   -> 50% × 60,000 = 30,000.00
+    # Σ = 39,860.00
+    assert line(2016, "E11", "loan_interest").amount == Decimal("39860.00")
 
 
 # --- the script regenerates the committed workbook ------------------------------------------

@@ -189,7 +189,7 @@ def test_english(tmp_path: Path) -> None:
 
 
 def test_the_enterprise_cap_less_a_prior_payout_from_the_ledger(tmp_path: Path) -> None:
-    """E10 of the example: 108,648.61 of subsidy in 2016 (examples/README.md), but 450,000 already paid
+    """E10 of the example: 107,111.11 of subsidy in 2016 (examples/README.md), but 450,000 already paid
     for 2015 leaves 500,000 - 450,000 = 50,000 of the lifetime cap: 50,000.00 is paid."""
     from test_example import code as example_code
 

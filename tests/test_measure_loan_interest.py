@@ -3,7 +3,7 @@
 SPEC §4: demo_level national or municipal; only key_project loans; D = days of Y
 within [drawdown, maturity); term in months, a part month counting as a whole;
 r = benchmark rate for that band in force on the drawdown date;
-subsidy = principal x r x 50% x D / 360, at most interest_paid;
+subsidy = 50% x min(principal x r x D / 360, interest_paid when given);
 enterprise amount = min(sum, 500,000 - prior loan_interest payouts).
 
 Rates used below (rules.yaml / SPEC table):
@@ -148,21 +148,42 @@ def test_maturity_on_1_january_bears_no_interest_in_that_year() -> None:
 # --- interest actually paid ---------------------------------------------------------------
 
 
-def test_interest_paid_below_formula_caps_the_loan() -> None:
-    # formula 27,688.888... (12-month loan above) > interest_paid 20,000 -> 20,000.00
+def test_interest_paid_below_half_the_benchmark_interest_gets_half_of_it() -> None:
+    # the case: a loan priced at or below half the benchmark.  2016-01-01 to 2017-01-01, 12 months -> 4.35%.
+    # benchmark interest 1,000,000 x 0.0435 x 366/360 = 44,225.00; interest actually paid 10,000 is less
+    # -> 50% x 10,000 = 5,000.00 (not min(22,112.50, 10,000) = 10,000: the whole interest refunded)
+    r = rec(demo(), loans=[loan("JK-2016-010", 1000000, "2016-01-01", "2017-01-01", interest_paid=10000)])
+    assert_payable(loan_interest(r, 2016, SHIPPED), "5000.00", PARAMS)
+
+
+def test_interest_paid_below_the_benchmark_interest_halves_what_was_paid() -> None:
+    # benchmark interest 1,000,000 x 0.056 x 356/360 = 55,377.777...; interest paid 20,000 is less
+    # -> 50% x 20,000 = 10,000.00
     r = rec(demo(), loans=[loan("JK-2015-001", 1000000, "2015-01-10", "2016-01-10", interest_paid=20000)])
-    assert_payable(loan_interest(r, 2015, SHIPPED), "20000.00", PARAMS)
+    assert_payable(loan_interest(r, 2015, SHIPPED), "10000.00", PARAMS)
 
 
-def test_interest_paid_above_formula_does_not_raise_it() -> None:
-    # formula 27,688.888... < interest_paid 30,000 -> 27,688.89
-    r = rec(demo(), loans=[loan("JK-2015-001", 1000000, "2015-01-10", "2016-01-10", interest_paid=30000)])
+def test_interest_paid_equal_to_the_benchmark_interest() -> None:
+    # 1,200,000 x 0.0435 x 136/360 = 19,720.00 = interest paid -> 50% x 19,720 = 9,860.00
+    r = rec(demo(), loans=[loan("CQ-2015-1116", 1200000, "2015-11-16", "2016-05-16", interest_paid=19720)])
+    assert_payable(loan_interest(r, 2016, SHIPPED), "9860.00", PARAMS)
+
+
+def test_interest_paid_above_the_benchmark_interest_does_not_raise_it() -> None:
+    # benchmark interest 55,377.777... < interest paid 60,000 -> 50% x 55,377.777... = 27,688.888... -> 27,688.89
+    r = rec(demo(), loans=[loan("JK-2015-001", 1000000, "2015-01-10", "2016-01-10", interest_paid=60000)])
     assert_payable(loan_interest(r, 2015, SHIPPED), "27688.89", PARAMS)
 
 
-def test_interest_paid_caps_per_loan_not_the_sum() -> None:
-    # loan 1: min(27,688.888..., 20,000) = 20,000; loan 2 (no interest_paid): 29,666.666...
-    # 20,000 + 29,666.666... = 49,666.666... -> 49,666.67
+def test_interest_paid_absent_uses_the_benchmark_interest() -> None:
+    # no interest_paid: 50% x 55,377.777... = 27,688.89
+    r = rec(demo(), loans=[loan("JK-2015-001", 1000000, "2015-01-10", "2016-01-10")])
+    assert_payable(loan_interest(r, 2015, SHIPPED), "27688.89", PARAMS)
+
+
+def test_interest_paid_limits_each_loan_not_the_sum() -> None:
+    # loan 1: 50% x min(55,377.777..., 20,000) = 10,000; loan 2 (13 months, 6.00%, no interest_paid):
+    # 1,000,000 x 0.06 x 0.5 x 356/360 = 29,666.666...; 10,000 + 29,666.666... = 39,666.666... -> 39,666.67
     r = rec(
         demo(),
         loans=[
@@ -170,7 +191,7 @@ def test_interest_paid_caps_per_loan_not_the_sum() -> None:
             loan("JK-2015-002", 1000000, "2015-01-10", "2016-01-11", row=3),
         ],
     )
-    assert_payable(loan_interest(r, 2015, SHIPPED), "49666.67", PARAMS)
+    assert_payable(loan_interest(r, 2015, SHIPPED), "39666.67", PARAMS)
 
 
 # --- enterprise cap ------------------------------------------------------------------------------

@@ -335,10 +335,10 @@ def ref_loan_interest(rec: Records, year: int, rules: Rules) -> Result:
         assert isinstance(bands, tuple)
         months = term_months(loan.drawdown_date, loan.maturity_date)
         band = next(b for b in bands if b.max_months is None or months <= b.max_months)
-        subsidy = Fraction(loan.principal) * Fraction(band.rate_percent) / 100 * Fraction(share) * days / day_count
+        interest = Fraction(loan.principal) * Fraction(band.rate_percent) / 100 * days / day_count
         if loan.interest_paid is not None:
-            subsidy = min(subsidy, Fraction(loan.interest_paid))
-        total += subsidy
+            interest = min(interest, Fraction(loan.interest_paid))
+        total += Fraction(share) * interest
     if bearing == 0:
         return Status.INELIGIBLE, None
     if undecided:

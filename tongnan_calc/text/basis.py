@@ -43,7 +43,7 @@ _INTERVAL_VALUE = re.compile(
     r"rate (?P<rate>[^;]+); subsidy (?P<subsidy>.+)$"
 )
 _TERM = re.compile(r"^(\d+) months, band (?:(longer)|≤ (\d+) months): (.+)%$")
-_SUBSIDY = re.compile(r"^(.+ = [^;]+?)(?:; limited to interest paid (.+))?$")
+_SUBSIDY = re.compile(r"^(.+? = [^;]+?)(?:; interest paid ([^;]+) is less)?; × (\S+) = (.+)$")
 _NO_DAYS = re.compile(r"^no interest days in (\d{4})$")
 _BEFORE_TABLE = re.compile(rf"^drawn ({_DATE}), before the first benchmark table of the rule file$")
 _WITHDRAWN = re.compile(rf"^no benchmark rate in force on ({_DATE}) \(withdrawn\)$")
@@ -82,13 +82,12 @@ def _term(value: str) -> str:
 
 
 def _subsidy(value: str) -> str:
-    """``P × r × share × D/day_count = X[; limited to interest paid Y]``."""
+    """``P × r × D/day_count = I[; interest paid Y is less]; × share = S``."""
     m = _SUBSIDY.match(value)
     if m is None:
         return value
-    if m[2] is None:
-        return m[1]
-    return f"{m[1]}；以实际支付利息为限：{m[2]}"
+    paid = "" if m[2] is None else f"；实付利息{m[2]}较少，以实付利息为准"
+    return f"{m[1]}{paid}；× {m[3]} = {m[4]}"
 
 
 def _loan(value: str) -> str:

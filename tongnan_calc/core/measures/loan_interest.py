@@ -7,7 +7,7 @@
 SPEC §4 ``loan_interest``: for each key-project loan, D = the days of Y within
 [drawdown, maturity); r = the benchmark rate for the term band (months, a part
 month counting whole) in force on the drawdown date; subsidy = principal × r ×
-share × D / day_count, at most interest_paid when given.  The enterprise amount is
+D / day_count, or interest_paid when given and less, times share.  The enterprise amount is
 at most enterprise_cap less the prior ``loan_interest`` payouts.
 """
 
@@ -111,10 +111,16 @@ def _benchmark(uses: Uses, loan: Loan) -> Fraction | str:
 
 
 def _subsidy(uses: Uses, loan: Loan, days: int, rate: Fraction, share: Fraction, day_count: int) -> Fraction:
-    subsidy = frac(loan.principal) * rate * share * days / day_count
-    text = f"{show(loan.principal)} × {show(rate)} × {show(share)} × {days}/{day_count} = {show(subsidy)}"
-    if loan.interest_paid is not None and frac(loan.interest_paid) < subsidy:
-        subsidy = frac(loan.interest_paid)
-        text += f"; limited to interest paid {show(subsidy)}"
+    """SPEC §4: share × min(interest at the benchmark rate for the days, interest_paid when given).
+
+    二（六） "按银行同期基准利率的50%给予贷款贴息": half the interest at the benchmark rate, or half
+    of what was actually paid when that is less — never more than half the interest paid."""
+    interest = frac(loan.principal) * rate * days / day_count
+    text = f"{show(loan.principal)} × {show(rate)} × {days}/{day_count} = {show(interest)}"
+    if loan.interest_paid is not None and frac(loan.interest_paid) < interest:
+        interest = frac(loan.interest_paid)
+        text += f"; interest paid {show(interest)} is less"
+    subsidy = interest * share
+    text += f"; × {show(share)} = {show(subsidy)}"
     uses.step(f"loan {loan.loan_id} subsidy", text)
     return subsidy
