@@ -25,7 +25,8 @@ from tongnan_calc.core.model import (
     Sale,
     Status,
 )
-from tongnan_calc.rules.load import DEFAULT_RULES, Rules, load_rules, parse_rules
+from tongnan_calc.core.rules import Rules
+from tongnan_calc.rules.load import DEFAULT_RULES, load_rules, parse_rules
 from tongnan_calc.text.messages import render
 
 # Realistic USCCs of Chongqing (5002xx) enterprises; the check characters are right.

@@ -17,8 +17,9 @@ from typer.testing import CliRunner
 from tongnan_calc.clerk import duties
 from tongnan_calc.clerk.duties import KEY_TASKS, MEASURE_TEXT, PART_TWO, UNIT_EN, all_tasks, find_unit, units_named
 from tongnan_calc.cli.app import app
+from tongnan_calc.core.model import MEASURE_CLAUSES
 from tongnan_calc.rules.load import DEFAULT_RULES, load_rules
-from tongnan_calc.rules.schema import MEASURE_CLAUSES, NOTICE_UNITS
+from tongnan_calc.rules.schema import NOTICE_UNITS
 
 ROOT = Path(__file__).resolve().parents[1]
 REPO_COPY = ROOT / "docs" / "notice.zh.txt"

@@ -19,8 +19,9 @@ import pytest
 
 from tongnan_calc.core.measures import MEASURES
 from tongnan_calc.core.model import Line, Status
+from tongnan_calc.core.result import RunResult
 from tongnan_calc.input import uscc
-from tongnan_calc.shell.run import RunResult, run
+from tongnan_calc.shell.run import run
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "example.xlsx"

@@ -23,11 +23,11 @@ from tongnan_calc.clerk.explain import Explanation, Interval, explain_run
 from tongnan_calc.cli.app import app
 from tongnan_calc.core.measures import MEASURES
 from tongnan_calc.core.model import Status
+from tongnan_calc.core.result import RunResult
 from tongnan_calc.ledger import import_history
 from tongnan_calc.report.layout import LINE_COLUMNS
 from tongnan_calc.report.xlsx import SHEET_FOR_STATUS, write_payout_workbook
 from tongnan_calc.shell import run as runner
-from tongnan_calc.shell.run import RunResult
 from tongnan_calc.text.basis import step_text
 
 ROOT = Path(__file__).resolve().parents[1]

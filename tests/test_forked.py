@@ -15,10 +15,11 @@ from typer.testing import CliRunner
 
 from tongnan_calc.cli.app import app
 from tongnan_calc.core.model import Status
+from tongnan_calc.core.result import RunResult
 from tongnan_calc.report import terminal
 from tongnan_calc.report.json_out import JsonStream
 from tongnan_calc.shell import forked, split
-from tongnan_calc.shell.run import RunResult, compute, load, read_inputs, run
+from tongnan_calc.shell.run import compute, load, read_inputs, run
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "example.xlsx"
 

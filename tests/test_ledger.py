@@ -32,6 +32,7 @@ from tongnan_calc import __version__, ledger
 from tongnan_calc.cli.ledger import app as ledger_app
 from tongnan_calc.core import engine
 from tongnan_calc.core.model import InputIssue, Line, PriorPayout, Records, Status
+from tongnan_calc.core.rules import Rules
 from tongnan_calc.ledger import (
     LOCKED,
     LedgerError,
@@ -43,7 +44,6 @@ from tongnan_calc.ledger import (
     reverse,
 )
 from tongnan_calc.ledger import store as ledger_store
-from tongnan_calc.rules.load import Rules
 from tongnan_calc.text.messages import render
 
 PROJECT_ROOT = Path(tongnan_calc.__file__).resolve().parent.parent

@@ -20,6 +20,7 @@ import pytest
 from hostile import A, cli, in_read_only_folder, read_only_folder_support, with_x, write_batch
 from ledger_helpers import V1_SCHEMA, RunInfo, code, sql, write_history, write_payout, write_v1_ledger
 
+from tongnan_calc.core.say import Lang, Say
 from tongnan_calc.ledger import (
     SCHEMA,
     SCHEMA_VERSION,
@@ -32,8 +33,6 @@ from tongnan_calc.ledger import (
     store,
 )
 from tongnan_calc.shell import run as runner
-from tongnan_calc.text.messages import Lang
-from tongnan_calc.text.say import Say
 
 B1, B2, B3 = code(1), code(2), code(3)
 TIER = "50000000"

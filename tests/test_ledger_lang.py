@@ -19,6 +19,7 @@ from typer.testing import CliRunner, Result
 
 from tongnan_calc import __version__
 from tongnan_calc.cli.ledger import app as ledger_app
+from tongnan_calc.core.say import Say
 from tongnan_calc.ledger import (
     LOCKED,
     LOCKED_SAY,
@@ -31,7 +32,6 @@ from tongnan_calc.ledger import (
     reverse,
     store,
 )
-from tongnan_calc.text.say import Say
 
 runner = CliRunner()
 

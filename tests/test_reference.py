@@ -38,8 +38,9 @@ from tongnan_calc.core.model import (
     Sale,
     Status,
 )
+from tongnan_calc.core.rules import NoValueInForce, Rules
 from tongnan_calc.input import uscc
-from tongnan_calc.rules.load import NoValueInForce, Rules, load_rules
+from tongnan_calc.rules.load import load_rules
 
 SEED = 20160101
 ENTERPRISES = 360

@@ -10,9 +10,10 @@ import openpyxl
 import pytest
 
 from tongnan_calc.core.model import Status
+from tongnan_calc.core.result import RunResult
 from tongnan_calc.report.layout import LINE_COLUMNS, PROVENANCE_ROWS
 from tongnan_calc.report.xlsx import write_payout_workbook
-from tongnan_calc.shell.run import RunResult, run
+from tongnan_calc.shell.run import run
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "example.xlsx"
 SHEETS = ["汇总", "应付明细", "待定", "标记", "无法计算", "不符合条件", "输入问题", "来源"]

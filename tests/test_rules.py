@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from tongnan_calc.rules.load import DEFAULT_RULES, NoValueInForce, RuleError, load_rules, parse_rules
-from tongnan_calc.rules.schema import MEASURE_IDS, Band, Tier
+from tongnan_calc.core.model import MEASURE_IDS
+from tongnan_calc.core.rules import Band, NoValueInForce, RuleError, Tier
+from tongnan_calc.rules.load import DEFAULT_RULES, load_rules, parse_rules
 
 SHIPPED = DEFAULT_RULES.read_text(encoding="utf-8")
 

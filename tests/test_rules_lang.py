@@ -17,7 +17,8 @@ import pytest
 from typer.testing import CliRunner, Result
 
 from tongnan_calc.cli.app import app
-from tongnan_calc.rules.load import DEFAULT_RULES, NoValueInForce, RuleError, load_rules, parse_rules
+from tongnan_calc.core.rules import NoValueInForce, RuleError
+from tongnan_calc.rules.load import DEFAULT_RULES, load_rules, parse_rules
 from tongnan_calc.rules.scenarios import ScenarioError, load_cases, run_case
 from tongnan_calc.rules.schema import PARAMS, UNITS_ZH
 from tongnan_calc.rules.tools import diff_rules

@@ -16,10 +16,10 @@ import pytest
 from typer.testing import CliRunner
 
 from tongnan_calc.cli.app import app
+from tongnan_calc.core.model import MEASURE_IDS
 from tongnan_calc.rules import scenarios
 from tongnan_calc.rules.load import DEFAULT_RULES
 from tongnan_calc.rules.scenarios import Case, ScenarioError, load_cases, run_case, run_files
-from tongnan_calc.rules.schema import MEASURE_IDS
 
 SCENARIOS = Path(__file__).resolve().parent / "scenarios"
 FILES = sorted(SCENARIOS.glob("*.yaml"))

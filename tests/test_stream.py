@@ -21,9 +21,10 @@ from typer.testing import CliRunner
 from tongnan_calc.cli.app import app
 from tongnan_calc.core import engine
 from tongnan_calc.core.model import Line, Status
+from tongnan_calc.core.result import RunResult
+from tongnan_calc.core.say import Lang
 from tongnan_calc.report import json_out, terminal
-from tongnan_calc.shell.run import RunResult, compute, load, read_inputs, run
-from tongnan_calc.text.messages import Lang
+from tongnan_calc.shell.run import compute, load, read_inputs, run
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "example.xlsx"
 

@@ -22,10 +22,10 @@ from typer.testing import CliRunner
 from tongnan_calc.clerk.template import EXAMPLE_CODE, display_width, write_template
 from tongnan_calc.cli.app import app
 from tongnan_calc.core.model import Batch, Records
+from tongnan_calc.core.say import Lang
 from tongnan_calc.input import uscc
 from tongnan_calc.input.reader import SHEETS, read_workbook
 from tongnan_calc.shell.run import run
-from tongnan_calc.text.messages import Lang
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "example.xlsx"

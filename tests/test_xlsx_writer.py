@@ -20,10 +20,11 @@ from typer.testing import CliRunner
 from tongnan_calc.cli.app import app
 from tongnan_calc.core import engine
 from tongnan_calc.core.model import Line, Status
+from tongnan_calc.core.result import RunResult
 from tongnan_calc.report import xlsx
 from tongnan_calc.report.xlsx import PayoutWriter, SealKey, use_writer_process, write_payout_workbook
 from tongnan_calc.report.xlsx_book import BookProcess
-from tongnan_calc.shell.run import RunResult, load, read_inputs, run
+from tongnan_calc.shell.run import load, read_inputs, run
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "example.xlsx"
 

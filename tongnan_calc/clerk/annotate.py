@@ -31,6 +31,7 @@ from openpyxl.comments import Comment
 from openpyxl.styles import PatternFill
 
 from tongnan_calc.core.model import InputIssue
+from tongnan_calc.core.say import Lang, Say, UserError
 from tongnan_calc.input import cells
 from tongnan_calc.input.reader import (
     MSG_EXAMPLE_ROW,
@@ -40,8 +41,6 @@ from tongnan_calc.input.reader import (
     looks_like,
 )
 from tongnan_calc.shell.outputs import save_atomic
-from tongnan_calc.text.messages import Lang
-from tongnan_calc.text.say import Say, UserError
 
 ERROR_COLOR: Final = "FFC7CE"
 WARNING_COLOR: Final = "FFEB9C"

@@ -44,10 +44,11 @@ from tongnan_calc.core.model import (
     Step,
 )
 from tongnan_calc.core.money import frac, show
-from tongnan_calc.rules.load import NoValueInForce, Rules
-from tongnan_calc.shell.run import RunResult
+from tongnan_calc.core.result import RunResult
+from tongnan_calc.core.rules import NoValueInForce, Rules
+from tongnan_calc.core.say import Lang
 from tongnan_calc.text.basis import step_text
-from tongnan_calc.text.messages import LABELS, Lang, render
+from tongnan_calc.text.messages import LABELS, render
 
 # The sheet each measure needs; an error in it for this enterprise blocks the measure.
 SHEET_OF: Mapping[str, str] = {

@@ -30,13 +30,12 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from tongnan_calc.core.model import DATA_LINES, ENTERPRISES, LEASES, LOANS, SALES
+from tongnan_calc.core.model import DATA_LINES, ENTERPRISES, LEASES, LOANS, MEASURE_CLAUSES, SALES
+from tongnan_calc.core.say import Lang
 from tongnan_calc.input import cells
 from tongnan_calc.input.reader import CREDIT_CODE, SHEETS, Column, SheetSpec
 from tongnan_calc.input.reader import EXAMPLE_CODE as READER_EXAMPLE_CODE
-from tongnan_calc.rules.schema import MEASURE_CLAUSES
 from tongnan_calc.shell.outputs import save_atomic
-from tongnan_calc.text.messages import Lang
 
 INSTRUCTIONS: Final = {"zh": "说明", "en": "instructions"}
 """The name of the instructions sheet in each language (not a data sheet)."""

@@ -35,17 +35,17 @@ from tongnan_calc.cli.common import (
 )
 from tongnan_calc.cli.ledger import app as ledger_app
 from tongnan_calc.cli.rules import app as rules_app
+from tongnan_calc.core.result import RunResult
+from tongnan_calc.core.say import Lang, Say
 from tongnan_calc.shell.outputs import OutputError, check_outputs, write_text_atomic
-from tongnan_calc.shell.run import FatalError, RunResult, run_compare
-from tongnan_calc.text.messages import Lang
-from tongnan_calc.text.say import Say
+from tongnan_calc.shell.run import FatalError, run_compare
 
 if TYPE_CHECKING:  # imported when used: `tongnan-calc --help` stays quick
     from tongnan_calc.core.model import Line
+    from tongnan_calc.core.rules import Rules
     from tongnan_calc.report.json_out import JsonStream
     from tongnan_calc.report.terminal import Phases
     from tongnan_calc.report.xlsx import PayoutWriter
-    from tongnan_calc.rules.load import Rules
     from tongnan_calc.shell.run import Inputs
 
 app = typer.Typer(

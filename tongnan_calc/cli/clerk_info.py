@@ -29,11 +29,10 @@ from tongnan_calc.cli.common import (
     to_lang,
 )
 from tongnan_calc.core.model import ENTERPRISES
+from tongnan_calc.core.rules import Rules
+from tongnan_calc.core.say import Lang, Say
 from tongnan_calc.input import uscc
-from tongnan_calc.rules.load import Rules
 from tongnan_calc.shell import run as runner
-from tongnan_calc.text.messages import Lang
-from tongnan_calc.text.say import Say
 
 
 def _complete_unit(incomplete: str) -> list[str]:

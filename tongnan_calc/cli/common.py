@@ -10,8 +10,7 @@ from typing import Annotated, Optional
 import typer
 from rich.console import Console
 
-from tongnan_calc.text.messages import Lang
-from tongnan_calc.text.say import Say, as_say
+from tongnan_calc.core.say import Lang, Say, as_say
 
 
 class Language(str, Enum):

@@ -19,6 +19,7 @@ from rich.table import Table
 from rich.text import Text
 
 from tongnan_calc.cli.common import LangOption, Language, RulesOption, fail, to_lang
+from tongnan_calc.core.say import Lang, Say
 from tongnan_calc.ledger import (
     KIND_ZH,
     Entry,
@@ -35,8 +36,6 @@ from tongnan_calc.ledger import (
 )
 from tongnan_calc.ledger.limits import load_ledger_rules
 from tongnan_calc.shell.outputs import OutputError, check_output
-from tongnan_calc.text.messages import Lang
-from tongnan_calc.text.say import Say
 
 app = typer.Typer(
     name="ledger",

@@ -12,11 +12,11 @@ from rich.table import Table
 from rich.text import Text
 
 from tongnan_calc.cli.common import LangOption, Language, fail, to_lang
-from tongnan_calc.rules.load import DEFAULT_RULES, RuleError, load_rules
-from tongnan_calc.rules.schema import MEASURE_IDS
+from tongnan_calc.core.model import MEASURE_IDS
+from tongnan_calc.core.rules import RuleError
+from tongnan_calc.core.say import Lang, Say
+from tongnan_calc.rules.load import DEFAULT_RULES, load_rules
 from tongnan_calc.rules.tools import diff_rules, params_on
-from tongnan_calc.text.messages import Lang
-from tongnan_calc.text.say import Say
 
 app = typer.Typer(
     name="rules",

@@ -39,3 +39,8 @@ def year_bounds(year: int) -> tuple[date, date]:
 def overlap_days(a0: date, a1: date, b0: date, b1: date) -> int:
     """Days in the intersection of half-open intervals [a0, a1) and [b0, b1)."""
     return max(0, (min(a1, b1) - max(a0, b0)).days)
+
+
+def year_end(year: int) -> date:
+    """Annual measures read their parameters as in force on 31 December Y (SPEC §5)."""
+    return date(year, 12, 31)

@@ -13,11 +13,10 @@ from decimal import Decimal
 
 from tongnan_calc.core.measures import MEASURES
 from tongnan_calc.core.measures.common import micro_support_exclusion
-from tongnan_calc.core.model import Basis, Line, Msg, PriorPayout, Records, Status, Step
+from tongnan_calc.core.model import LATER_YEAR_MEASURES, Basis, Line, Msg, PriorPayout, Records, Status, Step
 from tongnan_calc.core.money import fmt
-from tongnan_calc.rules.load import Rules
-from tongnan_calc.shell.collector import gc_paused
-from tongnan_calc.text.say import Say, UserError
+from tongnan_calc.core.rules import Rules
+from tongnan_calc.core.say import Say, UserError
 
 Grouped = dict[str, tuple[PriorPayout, ...]]
 """Payouts by credit code."""
@@ -38,18 +37,6 @@ def _by_enterprise(payouts: Iterable[PriorPayout], keep: Callable[[PriorPayout],
 def prior_by_enterprise(payouts: Iterable[PriorPayout], year: int) -> Grouped:
     """Ledger payouts for years before ``year``, grouped by credit code."""
     return _by_enterprise(payouts, lambda payout: payout.year < year)
-
-
-LATER_YEAR_MEASURES = frozenset({"spin_off", "sales_milestone", "loan_interest"})
-"""Measures whose amount depends on what was paid in other years: the one-time rewards (二（三）, 二（五）)
-and the lifetime interest cap (二（六） "每个企业贴息最高不超过50万元").
-
-SPEC §4 counts the payouts of years before Y.  When the ledger already holds a
-payout of one of these measures for a year after Y (an earlier year computed
-late, or computed again), paying what the years before Y allow could pay a
-one-time reward twice or pass the lifetime cap; such a payable line becomes
-``pending`` instead (the amount from the years before Y is kept in its basis):
-a person decides, and nothing is paid twice on the tool's word."""
 
 
 def later_by_enterprise(payouts: Iterable[PriorPayout], year: int) -> Grouped:
@@ -129,26 +116,25 @@ def compute(
     lines: list[Line] = []
     done = sent = 0
     room = keep_ineligible if keep_ineligible is not None and sink is not None else None
-    with gc_paused():
-        for rec in records:
-            code = rec.enterprise.credit_code
-            found = prior.get(code, ())
-            made = compute_enterprise(replace(rec, prior=found) if found else rec, year, rules)
-            after = later.get(code) if later else None
-            lines.extend(held_for_later_years(made, after) if after else made)
-            done += 1
-            if done % PROGRESS_EVERY == 0:
-                if sink is not None:
-                    sink(lines[sent:])
-                    if room is not None:
-                        room = _drop_ineligible(lines, sent, room)
-                    sent = len(lines)
-                if progress is not None:
-                    progress(done)
-        if sink is not None and sent < len(lines):
-            sink(lines[sent:])
-            if room is not None:
-                _drop_ineligible(lines, sent, room)
+    for rec in records:
+        code = rec.enterprise.credit_code
+        found = prior.get(code, ())
+        made = compute_enterprise(replace(rec, prior=found) if found else rec, year, rules)
+        after = later.get(code) if later else None
+        lines.extend(held_for_later_years(made, after) if after else made)
+        done += 1
+        if done % PROGRESS_EVERY == 0:
+            if sink is not None:
+                sink(lines[sent:])
+                if room is not None:
+                    room = _drop_ineligible(lines, sent, room)
+                sent = len(lines)
+            if progress is not None:
+                progress(done)
+    if sink is not None and sent < len(lines):
+        sink(lines[sent:])
+        if room is not None:
+            _drop_ineligible(lines, sent, room)
     if progress is not None:
         progress(done)
     return lines

@@ -7,6 +7,7 @@ intermediate amounts inside the measures are ``Fraction``.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -23,6 +24,30 @@ LEASES = "leases"
 DATA_LINES = "data_lines"
 SALES = "sales"
 LOANS = "loans"
+
+
+# The measures of SPEC §4 and their clauses, in SPEC order; the ids are public interface.
+MEASURE_CLAUSES: Mapping[str, str] = {
+    "key_support": "二（一）",
+    "rent": "二（二）",
+    "spin_off": "二（三）",
+    "data_line": "二（四）",
+    "sales_milestone": "二（五）",
+    "demo_priority": "二（六）",
+    "loan_interest": "二（六）",
+}
+MEASURE_IDS: tuple[str, ...] = tuple(MEASURE_CLAUSES)
+
+LATER_YEAR_MEASURES = frozenset({"spin_off", "sales_milestone", "loan_interest"})
+"""Measures whose amount depends on what was paid in other years: the one-time rewards (二（三）, 二（五）)
+and the lifetime interest cap (二（六） "每个企业贴息最高不超过50万元").
+
+SPEC §4 counts the payouts of years before Y.  When the ledger already holds a
+payout of one of these measures for a year after Y (an earlier year computed
+late, or computed again), paying what the years before Y allow could pay a
+one-time reward twice or pass the lifetime cap; such a payable line becomes
+``pending`` instead (the amount from the years before Y is kept in its basis):
+a person decides, and nothing is paid twice on the tool's word."""
 
 
 class Status(str, Enum):

@@ -18,6 +18,7 @@ from typing import Final
 from tongnan_calc.core.model import (
     InputIssue,
 )
+from tongnan_calc.core.say import Say
 from tongnan_calc.input import cells
 from tongnan_calc.input.cells import Cell
 from tongnan_calc.input.raw import (
@@ -37,7 +38,6 @@ from tongnan_calc.input.sheets_spec import (
     _lookup,
     _name_key,
 )
-from tongnan_calc.text.say import Say
 
 # --- header row -------------------------------------------------------------------------
 

@@ -26,6 +26,7 @@ from python_calamine import CalamineError, CalamineWorkbook, PasswordError
 from tongnan_calc.core.model import (
     ENTERPRISES,
 )
+from tongnan_calc.core.say import Say, UserError
 from tongnan_calc.input.cells import Cell
 from tongnan_calc.input.sheets_spec import (
     _SHEET_BY_NAME,
@@ -37,7 +38,6 @@ from tongnan_calc.input.sheets_spec import (
     _name_key,
 )
 from tongnan_calc.input.xlsx_scan import ScanError, SheetScan, scan_sheet, sheet_members
-from tongnan_calc.text.say import Say, UserError
 
 # --- limits ------------------------------------------------------------------------
 

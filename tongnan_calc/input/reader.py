@@ -140,7 +140,6 @@ from tongnan_calc.input.sheets_spec import (
     _name_key,
     _rows_text,
 )
-from tongnan_calc.shell.collector import gc_paused
 
 __all__ = [
     "CREDIT_CODE",
@@ -279,23 +278,22 @@ def read_workbook(path: Path) -> Batch:
     """Read the input workbook; raise ``WorkbookError`` when it cannot be read."""
     path = Path(path)
     check_file(path)
-    with gc_paused():
-        with _reader_errors(path):
-            book = CalamineWorkbook.from_path(str(path))
-            names = book.sheet_names
-        with book:
-            found, unknown_sheets = _match_sheets(path, names)
-            wanted = [(spec, found[spec.key]) for spec in SHEETS if spec.key in found]
-            scans = _Scans(path, {name for _, name in wanted})
-            sheets = _prefetched(path, book, wanted, scans)
-            try:
-                return _read(path, sheets, unknown_sheets, [(s.key, n) for s, n in wanted])
-            finally:
-                # a fatal error leaves the next sheet being parsed in the prefetch thread: join it
-                # before the workbook it reads is closed (closing it under calamine's feet could
-                # raise something else than the fatal error, and a thread would outlive the read)
-                sheets.close()
-                scans.close()
+    with _reader_errors(path):
+        book = CalamineWorkbook.from_path(str(path))
+        names = book.sheet_names
+    with book:
+        found, unknown_sheets = _match_sheets(path, names)
+        wanted = [(spec, found[spec.key]) for spec in SHEETS if spec.key in found]
+        scans = _Scans(path, {name for _, name in wanted})
+        sheets = _prefetched(path, book, wanted, scans)
+        try:
+            return _read(path, sheets, unknown_sheets, [(s.key, n) for s, n in wanted])
+        finally:
+            # a fatal error leaves the next sheet being parsed in the prefetch thread: join it
+            # before the workbook it reads is closed (closing it under calamine's feet could
+            # raise something else than the fatal error, and a thread would outlive the read)
+            sheets.close()
+            scans.close()
 
 
 def read_sheets(sheets: Mapping[str, Rows], source: str = "<sheets>") -> Batch:
@@ -307,8 +305,7 @@ def read_sheets(sheets: Mapping[str, Rows], source: str = "<sheets>") -> Batch:
     """
     found, unknown_sheets = _match_sheets(source, list(sheets))
     raw = [RawSheet(spec, found[spec.key], sheets[found[spec.key]]) for spec in SHEETS if spec.key in found]
-    with gc_paused():
-        return _read(source, raw, unknown_sheets, [(r.spec.key, r.name) for r in raw])
+    return _read(source, raw, unknown_sheets, [(r.spec.key, r.name) for r in raw])
 
 
 def _take_sheet(join: _Join, source: Path | str, sheet: RawSheet) -> int:

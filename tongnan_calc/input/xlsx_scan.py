@@ -21,7 +21,7 @@ import zipfile
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
-from tongnan_calc.text.say import Say, UserError
+from tongnan_calc.core.say import Say, UserError
 
 MAX_ROWS = 1_048_576  # Excel's own limit
 MAX_COLUMNS = 16_384

@@ -8,11 +8,10 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Final
 
+from tongnan_calc.core.say import Lang, Say
 from tongnan_calc.ledger.history import HISTORY_SHEET
 from tongnan_calc.ledger.store import KIND_ZH, Entry, LedgerError, _entries, _reading
 from tongnan_calc.shell.outputs import save_atomic
-from tongnan_calc.text.messages import Lang
-from tongnan_calc.text.say import Say
 
 # Sheet names and headings in Chinese (the default) or English (``lang="en"``); the
 # payouts sheet is re-importable with `ledger import` in both: its names are the

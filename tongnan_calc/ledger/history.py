@@ -10,6 +10,8 @@ from typing import Final
 
 from tongnan_calc.core.model import InputIssue, Severity
 from tongnan_calc.core.money import CENT, canonical
+from tongnan_calc.core.rules import Rules
+from tongnan_calc.core.say import Lang, Say
 from tongnan_calc.input import cells
 from tongnan_calc.input.cells import Bad, Cell
 from tongnan_calc.ledger.limits import Limits, load_ledger_rules
@@ -42,9 +44,6 @@ from tongnan_calc.ledger.store import (
     money_text,
 )
 from tongnan_calc.report.seal import file_sha256
-from tongnan_calc.rules.load import Rules
-from tongnan_calc.text.messages import Lang
-from tongnan_calc.text.say import Say
 
 SEVERITY_ZH: Final[dict[str, str]] = {"error": "错误", "warning": "警告", "notice": "提示"}
 

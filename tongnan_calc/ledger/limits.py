@@ -12,13 +12,14 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Final
 
-from tongnan_calc.core.measures.common import year_end
+from tongnan_calc.core.dates import year_end
+from tongnan_calc.core.rules import NoValueInForce, RuleError, Rules
+from tongnan_calc.core.say import Say
 from tongnan_calc.input import cells
 from tongnan_calc.input.cells import Cell
 from tongnan_calc.ledger.sheets import shown_zh
 from tongnan_calc.ledger.store import SALES_MILESTONE, LedgerError, tier_text
-from tongnan_calc.rules.load import DEFAULT_RULES, NoValueInForce, RuleError, Rules, load_rules
-from tongnan_calc.text.say import Say
+from tongnan_calc.rules.load import DEFAULT_RULES, load_rules
 
 LOAN_INTEREST: Final = "loan_interest"
 INTEREST_CAP_PARAM: Final = "enterprise_cap"  # 二（六）"每个企业贴息最高不超过50万元": a lifetime cap

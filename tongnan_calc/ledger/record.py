@@ -12,8 +12,10 @@ from typing import Final
 
 from python_calamine import CalamineWorkbook
 
-from tongnan_calc.core.engine import LATER_YEAR_MEASURES
+from tongnan_calc.core.model import LATER_YEAR_MEASURES
 from tongnan_calc.core.money import CENT, canonical
+from tongnan_calc.core.rules import Rules
+from tongnan_calc.core.say import Say
 from tongnan_calc.input import cells, uscc
 from tongnan_calc.input.cells import Bad, Cell
 from tongnan_calc.ledger.limits import LOAN_INTEREST, Limits, load_ledger_rules
@@ -48,8 +50,6 @@ from tongnan_calc.ledger.store import (
 )
 from tongnan_calc.report import layout as payout_layout
 from tongnan_calc.report.seal import file_sha256, seal
-from tongnan_calc.rules.load import Rules
-from tongnan_calc.text.say import Say
 
 
 @dataclass(frozen=True)

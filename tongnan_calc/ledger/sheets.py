@@ -16,11 +16,11 @@ from typing import Final
 
 from python_calamine import CalamineError, CalamineWorkbook
 
+from tongnan_calc.core.say import Say
 from tongnan_calc.input import cells
 from tongnan_calc.input.cells import Bad, Cell
 from tongnan_calc.input.xlsx_scan import _chunks, sheet_members
 from tongnan_calc.ledger.store import LedgerError
-from tongnan_calc.text.say import Say
 
 EXPECT_TIER: Final = "the tier's threshold in yuan (sales_milestone has one)"
 EXPECT_NO_TIER: Final = "blank (only sales_milestone has a tier)"

@@ -46,12 +46,10 @@ from pathlib import Path
 from typing import Final, Literal
 
 from tongnan_calc import __version__
-from tongnan_calc.core.measures import MEASURES
-from tongnan_calc.core.model import PriorPayout
+from tongnan_calc.core.model import MEASURE_IDS, PriorPayout
 from tongnan_calc.core.money import CENT, canonical, fmt
+from tongnan_calc.core.say import Lang, Say, UserError
 from tongnan_calc.input import uscc
-from tongnan_calc.text.messages import Lang
-from tongnan_calc.text.say import Say, UserError
 
 # --- where the ledger lives ----------------------------------------------------------
 
@@ -75,9 +73,9 @@ SQLITE_HEADER: Final = b"SQLite format 3\x00"
 SALES_MILESTONE: Final = "sales_milestone"
 # The measures that pay money (SPEC §4); the flags (key_support, demo_priority) never do.
 MONEY_MEASURES: Final[tuple[str, ...]] = tuple(
-    m for m in MEASURES if m in {"rent", "spin_off", "data_line", "sales_milestone", "loan_interest"}
+    m for m in MEASURE_IDS if m in {"rent", "spin_off", "data_line", "sales_milestone", "loan_interest"}
 )
-FLAG_MEASURES: Final[tuple[str, ...]] = tuple(m for m in MEASURES if m not in MONEY_MEASURES)
+FLAG_MEASURES: Final[tuple[str, ...]] = tuple(m for m in MEASURE_IDS if m not in MONEY_MEASURES)
 
 LOCKED: Final = "ledger is locked by another writer: try again"
 LOCKED_SAY: Final = Say("台账正由他人写入（已锁定）：请稍后重试", LOCKED)
@@ -885,7 +883,7 @@ def read_prior(path: Path) -> LedgerSnapshot:
 
 def _check_measure(measure: str) -> str:
     key = measure.strip().lower()
-    if key not in MEASURES:
+    if key not in MEASURE_IDS:
         raise LedgerError(
             Say(
                 f"未知的措施 {measure!r}：应为 {'、'.join(MONEY_MEASURES)} 之一",

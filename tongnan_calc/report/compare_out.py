@@ -12,10 +12,11 @@ from rich.table import Table
 
 from tongnan_calc.core.compare import Comparison, Side, paid
 from tongnan_calc.core.money import fmt
+from tongnan_calc.core.say import Lang
 from tongnan_calc.report.layout import Column
 from tongnan_calc.report.xlsx import Sheet
 from tongnan_calc.shell.outputs import save_atomic
-from tongnan_calc.text.messages import Lang, render
+from tongnan_calc.text.messages import render
 
 
 def _side(side: Side) -> dict[str, Any]:

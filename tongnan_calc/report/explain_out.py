@@ -15,9 +15,9 @@ from rich.text import Text
 
 from tongnan_calc.clerk.explain import SHEET_ZH, Condition, Explanation, MeasureExplanation
 from tongnan_calc.core.model import InputIssue, PriorPayout
+from tongnan_calc.core.say import Lang
 from tongnan_calc.report.terminal import STATUS_STYLE
 from tongnan_calc.text.basis import step_text
-from tongnan_calc.text.messages import Lang
 
 WORDS: dict[str, tuple[str, str]] = {
     "title": ("{name}（{code}）{year}年度计算说明", "How {year} was computed for {name} ({code})"),

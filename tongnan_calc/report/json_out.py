@@ -29,9 +29,10 @@ from typing import IO, Any, TextIO, TypeVar
 
 from tongnan_calc.core.model import Basis, InputIssue, Line, Msg, Status
 from tongnan_calc.core.money import fmt
-from tongnan_calc.rules.load import Rules
-from tongnan_calc.shell.run import LedgerUse, RunResult, require_all_lines
-from tongnan_calc.text.messages import Lang, render
+from tongnan_calc.core.result import LedgerUse, RunResult, require_all_lines
+from tongnan_calc.core.rules import Rules
+from tongnan_calc.core.say import Lang
+from tongnan_calc.text.messages import render
 
 T = TypeVar("T")
 

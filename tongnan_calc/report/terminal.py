@@ -20,8 +20,9 @@ from rich.table import Table
 from rich.text import Text
 
 from tongnan_calc.core.model import InputIssue, Status
-from tongnan_calc.shell.run import RunResult
-from tongnan_calc.text.messages import Lang, render
+from tongnan_calc.core.result import RunResult
+from tongnan_calc.core.say import Lang
+from tongnan_calc.text.messages import render
 
 MAX_TABLE_ROWS = 200
 """At most this many rows in the entitlement table and in the issue table."""

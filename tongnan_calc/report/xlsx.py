@@ -35,6 +35,8 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from tongnan_calc import __version__
 from tongnan_calc.core.model import Basis, InputIssue, Line, Msg, Status
 from tongnan_calc.core.money import fmt
+from tongnan_calc.core.result import RunResult, require_all_lines
+from tongnan_calc.core.say import Lang
 from tongnan_calc.report.layout import (
     BLOCKED,
     FLAGS,
@@ -53,8 +55,7 @@ from tongnan_calc.report.layout import (
 from tongnan_calc.report.seal import seal
 from tongnan_calc.report.xlsx_book import MONEY_FORMAT, Bold, Book, BookProcess, Formula
 from tongnan_calc.shell.outputs import atomic_path
-from tongnan_calc.shell.run import RunResult, require_all_lines
-from tongnan_calc.text.messages import Lang, render
+from tongnan_calc.text.messages import render
 
 WRITER = "xlsxwriter"
 """The library that writes the payout workbook (the benchmark's write floor uses the same)."""

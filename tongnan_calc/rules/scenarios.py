@@ -35,12 +35,13 @@ from typing import Any
 import yaml
 
 from tongnan_calc.core import engine
-from tongnan_calc.core.model import ENTERPRISES, Line, PriorPayout, Status
+from tongnan_calc.core.model import ENTERPRISES, MEASURE_IDS, Line, PriorPayout, Status
 from tongnan_calc.core.money import fmt
-from tongnan_calc.rules.load import DEFAULT_RULES, Problems, RuleError, RuleProblem, Rules, compose_yaml
-from tongnan_calc.rules.schema import MEASURE_IDS, build
-from tongnan_calc.text.messages import Lang, render
-from tongnan_calc.text.say import Say, UserError, join_lines
+from tongnan_calc.core.rules import Problems, RuleError, RuleProblem, Rules
+from tongnan_calc.core.say import Lang, Say, UserError, join_lines
+from tongnan_calc.rules.load import DEFAULT_RULES, compose_yaml
+from tongnan_calc.rules.schema import build
+from tongnan_calc.text.messages import render
 
 RECORD_SHEETS = ("leases", "data_lines", "sales", "loans")
 CASE_KEYS = frozenset({"name", "year", "rules", "enterprise", "prior", "expect", "expect_issues", *RECORD_SHEETS})

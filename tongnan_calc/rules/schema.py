@@ -15,19 +15,9 @@ from typing import Any, TypeVar
 
 import yaml
 
-from tongnan_calc.rules.load import Dated, MeasureRules, Problems, Rules
-from tongnan_calc.text.say import Say
-
-MEASURE_CLAUSES: Mapping[str, str] = {
-    "key_support": "二（一）",
-    "rent": "二（二）",
-    "spin_off": "二（三）",
-    "data_line": "二（四）",
-    "sales_milestone": "二（五）",
-    "demo_priority": "二（六）",
-    "loan_interest": "二（六）",
-}
-MEASURE_IDS = tuple(MEASURE_CLAUSES)
+from tongnan_calc.core.model import MEASURE_CLAUSES, MEASURE_IDS
+from tongnan_calc.core.rules import Band, Dated, MeasureRules, Problems, Rules, Tier
+from tongnan_calc.core.say import Say
 
 HQ_TYPES = ("national_hq", "western_ops_center", "regional_logistics_center", "settlement_center")
 DEMO_LEVELS = ("national", "municipal")
@@ -400,12 +390,6 @@ def _mode(node: yaml.Node, problems: Problems, where: Say) -> str | Bad:
     return value
 
 
-@dataclass(frozen=True)
-class Tier:
-    threshold: Decimal
-    amount: Decimal | None
-
-
 def _tiers(node: yaml.Node, problems: Problems, where: Say) -> tuple[Tier, ...] | Bad:
     items = sequence(node, problems, where)
     if isinstance(items, Bad):
@@ -436,12 +420,6 @@ def _tiers(node: yaml.Node, problems: Problems, where: Say) -> tuple[Tier, ...] 
         problems.add(line(node), said(where, "至少应有一个档次", "expected at least one tier"))
         return BAD
     return tuple(tiers)
-
-
-@dataclass(frozen=True)
-class Band:
-    max_months: int | None  # None: every longer term
-    rate_percent: Decimal
 
 
 def _bands(node: yaml.Node, problems: Problems, where: Say) -> tuple[Band, ...] | Bad | None:

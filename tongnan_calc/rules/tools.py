@@ -8,10 +8,9 @@ from datetime import date
 from typing import Any
 
 from tongnan_calc.core.money import show
-from tongnan_calc.rules.load import Dated, Rules
-from tongnan_calc.rules.schema import UNITS_ZH, Band, Tier
-from tongnan_calc.text.messages import Lang
-from tongnan_calc.text.say import Say
+from tongnan_calc.core.rules import Band, Dated, Rules, Tier
+from tongnan_calc.core.say import Lang, Say
+from tongnan_calc.rules.schema import UNITS_ZH
 
 
 def show_value(value: Any, lang: Lang = "en") -> str:

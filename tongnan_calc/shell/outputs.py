@@ -11,7 +11,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
 
-from tongnan_calc.text.say import Say, UserError
+from tongnan_calc.core.say import Say, UserError
 
 
 class OutputError(UserError):

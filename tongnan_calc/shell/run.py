@@ -15,43 +15,16 @@ from pathlib import Path
 from tongnan_calc.core import engine
 from tongnan_calc.core.compare import Comparison, compare_lines
 from tongnan_calc.core.model import Batch, Line, PriorPayout
+from tongnan_calc.core.result import LedgerUse, RunResult
+from tongnan_calc.core.rules import RuleError, Rules
+from tongnan_calc.core.say import UserError
 from tongnan_calc.report.seal import file_sha256
-from tongnan_calc.rules.load import DEFAULT_RULES, RuleError, Rules, load_rules
+from tongnan_calc.rules.load import DEFAULT_RULES, load_rules
 from tongnan_calc.shell import split as split_work
-from tongnan_calc.text.say import UserError
 
 
 class FatalError(UserError):
     """Nothing can be computed; the message (``say``, in both languages) is one line for the user."""
-
-
-@dataclass(frozen=True)
-class LedgerUse:
-    path: str
-    prior_read: int  # payouts for years before Y that the run applied
-
-
-@dataclass(frozen=True)
-class RunResult:
-    year: int
-    rules: Rules
-    batch: Batch
-    lines: tuple[Line, ...]
-    totals: engine.Totals
-    input_path: str
-    input_sha256: str
-    ledger: LedgerUse | None
-    generated_at: datetime
-    ineligible_not_kept: int = 0
-    """Ineligible lines counted in ``totals`` and written by the run's writers, but not in ``lines``
-    (a run keeps only the first ``keep_ineligible`` of them: see ``compute``)."""
-
-
-def require_all_lines(result: RunResult) -> None:
-    """Refuse a result that does not hold all its lines (a run that streamed its outputs): written
-    from it, a document would lack lines that its totals count."""
-    if result.ineligible_not_kept:
-        raise ValueError(f"the result does not hold {result.ineligible_not_kept} of its ineligible lines")
 
 
 def load(rules_path: Path | None) -> Rules:

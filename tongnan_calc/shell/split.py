@@ -19,7 +19,7 @@ from typing import IO, Protocol
 
 from tongnan_calc.core import engine
 from tongnan_calc.core.model import Line, PriorPayout, Records
-from tongnan_calc.rules.load import Rules
+from tongnan_calc.core.rules import Rules
 from tongnan_calc.shell import forked
 
 SPLIT_FROM = 20_000

@@ -6,11 +6,9 @@ language asked for.  Ineligible reasons name the clause that excludes the line.
 
 from __future__ import annotations
 
-from typing import Literal
-
 from tongnan_calc.core.model import Msg
+from tongnan_calc.core.say import Lang
 
-Lang = Literal["zh", "en"]
 LANGS: tuple[Lang, ...] = ("zh", "en")
 
 CATALOG: dict[str, tuple[str, str]] = {

@@ -14,7 +14,7 @@ from tongnan_calc.core.measures import (
     spin_off,
 )
 from tongnan_calc.core.model import Line, Records
-from tongnan_calc.rules.load import Rules
+from tongnan_calc.core.rules import Rules
 
 Measure = Callable[[Records, int, Rules], Line]
 

@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 
 from tongnan_calc.core.model import Basis, Line, Msg, ParamUse, Records, Status, Step
 from tongnan_calc.core.money import fmt, round_money, show
-from tongnan_calc.rules.load import Rules
+from tongnan_calc.core.rules import Rules
 
 # A batch asks the same parameter on the same day for every enterprise, and most of
 # its lines are one of a few ineligible outcomes.  Both are worked out once per rule
@@ -153,11 +153,6 @@ def _show(value: object) -> str:
     if isinstance(value, tuple):
         return "[" + ", ".join(_show(v) for v in value) + "]"
     return "null" if value is None else str(value)
-
-
-def year_end(year: int) -> date:
-    """Annual measures read their parameters as in force on 31 December Y (SPEC §5)."""
-    return date(year, 12, 31)
 
 
 def make_line(

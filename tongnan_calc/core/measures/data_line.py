@@ -15,10 +15,11 @@ from decimal import Decimal
 from fractions import Fraction
 from functools import reduce
 
-from tongnan_calc.core.measures.common import Uses, blocked, common_conditions, once, payable, template, year_end
+from tongnan_calc.core.dates import year_end
+from tongnan_calc.core.measures.common import Uses, blocked, common_conditions, once, payable, template
 from tongnan_calc.core.model import DATA_LINES, Basis, Line, Msg, Records, Status
 from tongnan_calc.core.money import frac
-from tongnan_calc.rules.load import Rules
+from tongnan_calc.core.rules import Rules
 
 MEASURE = "data_line"
 

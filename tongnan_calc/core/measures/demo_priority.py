@@ -8,9 +8,10 @@ SPEC §4 ``demo_priority``: a ``flag`` when demo_level is one of ``levels``.
 
 from __future__ import annotations
 
-from tongnan_calc.core.measures.common import Uses, once, template, year_end
+from tongnan_calc.core.dates import year_end
+from tongnan_calc.core.measures.common import Uses, once, template
 from tongnan_calc.core.model import Basis, Line, Records, Status
-from tongnan_calc.rules.load import Rules
+from tongnan_calc.core.rules import Rules
 
 MEASURE = "demo_priority"
 

@@ -10,9 +10,10 @@ of ``hq_types`` and the enterprise is renowned, or when the city cultivates it.
 
 from __future__ import annotations
 
-from tongnan_calc.core.measures.common import Uses, once, template, year_end
+from tongnan_calc.core.dates import year_end
+from tongnan_calc.core.measures.common import Uses, once, template
 from tongnan_calc.core.model import Basis, Line, Records, Status
-from tongnan_calc.rules.load import Rules
+from tongnan_calc.core.rules import Rules
 
 MEASURE = "key_support"
 

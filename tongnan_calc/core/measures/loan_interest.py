@@ -15,21 +15,11 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from tongnan_calc.core.dates import months_rounded_up, overlap_days, year_bounds
-from tongnan_calc.core.measures.common import (
-    Uses,
-    blocked,
-    ineligible,
-    make_line,
-    once,
-    payable,
-    template,
-    year_end,
-)
+from tongnan_calc.core.dates import months_rounded_up, overlap_days, year_bounds, year_end
+from tongnan_calc.core.measures.common import Uses, blocked, ineligible, make_line, once, payable, template
 from tongnan_calc.core.model import LOANS, Basis, Line, Loan, Msg, Records, Status
 from tongnan_calc.core.money import frac, show
-from tongnan_calc.rules.load import NoValueInForce, Rules
-from tongnan_calc.rules.schema import Band
+from tongnan_calc.core.rules import Band, NoValueInForce, Rules
 
 MEASURE = "loan_interest"
 

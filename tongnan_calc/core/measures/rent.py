@@ -23,7 +23,7 @@ from tongnan_calc.core.dates import ONE_DAY, add_years, year_bounds
 from tongnan_calc.core.measures.common import Uses, blocked, common_conditions, ineligible, once, payable
 from tongnan_calc.core.model import LEASES, Lease, Line, Msg, Records
 from tongnan_calc.core.money import frac, show
-from tongnan_calc.rules.load import Rules
+from tongnan_calc.core.rules import Rules
 
 MEASURE = "rent"
 _ONE = Fraction(1)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from fractions import Fraction
 
+from tongnan_calc.core.dates import year_end
 from tongnan_calc.core.measures.common import (
     Uses,
     blocked,
@@ -23,12 +24,10 @@ from tongnan_calc.core.measures.common import (
     once,
     payable,
     template,
-    year_end,
 )
 from tongnan_calc.core.model import SALES, Line, Msg, Records, Status
 from tongnan_calc.core.money import frac, show
-from tongnan_calc.rules.load import Rules
-from tongnan_calc.rules.schema import Tier
+from tongnan_calc.core.rules import Rules, Tier
 
 MEASURE = "sales_milestone"
 

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from tongnan_calc.core.dates import add_years
-from tongnan_calc.core.measures.common import Uses, common_conditions, ineligible, payable, template, year_end
+from tongnan_calc.core.dates import add_years, year_end
+from tongnan_calc.core.measures.common import Uses, common_conditions, ineligible, payable, template
 from tongnan_calc.core.model import Line, Msg, Records, Status
 from tongnan_calc.core.money import frac
-from tongnan_calc.rules.load import Rules
+from tongnan_calc.core.rules import Rules
 
 MEASURE = "spin_off"
 

@@ -9,8 +9,10 @@ and tracebacks stay readable.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
 
-from tongnan_calc.text.messages import Lang
+Lang = Literal["zh", "en"]
+"""The language a clerk reads: Chinese (the default) or English."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,149 @@
+"""The rules as data: dated values, a measure's rules, the whole rule file, and the problems found reading one.
+
+Pure: nothing here reads a file.  ``load`` reads a rule file and ``schema`` builds these from it;
+the core looks parameters up through ``Rules.param`` / ``Dated.at``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any, Generic, TypeVar
+
+from tongnan_calc.core.say import Lang, Say, UserError, join_lines
+
+T = TypeVar("T")
+
+
+class Problems:
+    """Problems collected while reading a rule file: (line, message) pairs, each message in both languages."""
+
+    def __init__(self) -> None:
+        self.items: list[tuple[int, Say]] = []
+
+    def add(self, line: int, message: Say) -> None:
+        self.items.append((line, message))
+
+    def __bool__(self) -> bool:
+        return bool(self.items)
+
+    def sorted(self) -> list[tuple[int, Say]]:
+        """By line, then by the English text (the order never depends on the language shown); no repeats."""
+        return sorted(set(self.items), key=lambda item: (item[0], item[1].en, item[1].zh))
+
+
+@dataclass(frozen=True)
+class RuleProblem:
+    """One problem of a rule file: ``str()`` is ``file:line: message`` in English."""
+
+    file: str
+    line: int
+    say: Say
+
+    @property
+    def message(self) -> str:
+        return self.say.en
+
+    def text(self, lang: Lang = "en") -> str:
+        return f"{self.file}:{self.line}: {self.say.in_lang(lang)}"
+
+    def __str__(self) -> str:
+        return self.text("en")
+
+
+class RuleError(UserError):
+    """A rule file that cannot be read exactly; carries every problem found, one line each in ``say``."""
+
+    def __init__(self, problems: list[RuleProblem]) -> None:
+        super().__init__(join_lines([Say(p.text("zh"), p.text("en")) for p in problems]))
+        self.problems = problems
+
+
+class NoValueInForce(Exception):
+    """A parameter was asked for a date before its first value (``str()`` English, ``say`` both)."""
+
+    def __init__(self, message: Say) -> None:
+        super().__init__(message.en)
+        self.say = message
+
+
+@dataclass(frozen=True)
+class Dated(Generic[T]):
+    """A parameter's values, each in force from its date until the next one."""
+
+    measure: str
+    name: str
+    clause: str
+    unit: str
+    entries: tuple[tuple[date, T], ...]
+    line: int = 0
+
+    def at(self, day: date) -> tuple[T, date]:
+        """The value in force on ``day`` and the date it took effect."""
+        found: tuple[T, date] | None = None
+        for start, value in self.entries:
+            if start > day:
+                break
+            found = (value, start)
+        if found is None:
+            where, first = f"{self.measure}.{self.name}", self.entries[0][0].isoformat()
+            raise NoValueInForce(
+                Say(
+                    f"{where} 在 {day.isoformat()} 没有生效的值（最早的值自 {first} 起）",
+                    f"{where} has no value in force on {day.isoformat()} (the first is from {first})",
+                )
+            )
+        return found
+
+    def changes(self) -> tuple[date, ...]:
+        return tuple(d for d, _ in self.entries)
+
+
+@dataclass(frozen=True)
+class MeasureRules:
+    id: str
+    clause: str
+    responsible: tuple[str, ...]
+    params: Mapping[str, Dated[Any]]
+    title: str = ""
+
+
+@dataclass(frozen=True)
+class Rules:
+    path: str
+    sha256: str
+    schema: int
+    version: str
+    title: str
+    start: date
+    excluded_by_micro_support: frozenset[str]
+    measures: Mapping[str, MeasureRules] = field(default_factory=dict)
+
+    def param(self, measure: str, name: str) -> Dated[Any]:
+        return self.measures[measure].params[name]
+
+    def value(self, measure: str, name: str, day: date) -> tuple[Any, date]:
+        return self.param(measure, name).at(day)
+
+
+def iter_params(rules: Rules) -> Iterator[Dated[Any]]:
+    for measure in rules.measures.values():
+        yield from measure.params.values()
+
+
+@dataclass(frozen=True)
+class Tier:
+    """A sales milestone: the threshold in yuan and its reward (``None``: the policy fixes none)."""
+
+    threshold: Decimal
+    amount: Decimal | None
+
+
+@dataclass(frozen=True)
+class Band:
+    """A benchmark lending rate for loans of at most ``max_months`` (``None``: every longer term)."""
+
+    max_months: int | None
+    rate_percent: Decimal
