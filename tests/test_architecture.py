@@ -141,7 +141,7 @@ def test_a_part_imports_only_what_it_may(part: str) -> None:
 
 def test_the_known_exceptions_still_exist() -> None:
     """A known exception that was mended is taken off the list (the list only shrinks)."""
-    assert KNOWN <= set(EDGES)
+    assert set(EDGES) >= KNOWN
 
 
 @pytest.mark.parametrize("library", sorted(LIBRARIES))
