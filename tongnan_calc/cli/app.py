@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import gc
 import os
 import shutil
 import signal
@@ -89,12 +88,8 @@ def run_command(
         _run(workbook, year, rules, ledger_path, out, json_out, to_lang(lang), show_all, force, pause)
 
 
-_KEPT: list[RunResult] = []
-"""The last run's result, kept until the process ends: ``main`` then exits without freeing a
-province's millions of objects one by one (0.7 s at 100,000 enterprises)."""
-
-_MAIN = [False]
-"""Set by ``main``: the process ends as soon as the command returns."""
+_CONSOLE_SCRIPT = [False]
+"""Set by ``main``: the command runs as the console script (it may take SIGTERM and SIGHUP)."""
 
 
 def _run(
@@ -124,15 +119,11 @@ def _run(
         # runner.run, step by step: the rule file, the workbook and the ledger, the computation
         with step(Say("读取规则文件", "reading the rule file").in_lang(language)):
             rule_set = load(rules)
-        # From here to the end of the run the cyclic collector is paused: records and lines hold no
-        # cycles, and each collection would walk them all again.  In process (a test, a program
-        # calling the command) it is turned back on when the command ends; when the process ends
-        # with the command, it stays off: turned back on, it would walk them once more at the end.
-        if _MAIN[0]:
-            gc.disable()
+        # From here to the end of the run the cyclic collector is paused (records and lines hold no
+        # cycles, and each collection would walk them all again); it is turned back on when the command ends.
+        pause.enter_context(gc_paused())
+        if _CONSOLE_SCRIPT[0]:
             _stop_on_termination()
-        else:
-            pause.enter_context(gc_paused())
         with step(Say(f"读取 {workbook.name} 和发放台账", f"reading {workbook.name} and the ledger").in_lang(language)):
             inputs = read_inputs(workbook, checked_year(year, rule_set), ledger_path)
         count = len(inputs.batch.records)
@@ -140,11 +131,11 @@ def _run(
         writer = _payout_writer(out, language, year, rule_set, inputs, lines) if out is not None else None
         if json_out is not None:
             json_stream = _json_stream(json_out, json_file, inputs, year, rule_set, lines, language)
-        sink, split = _sinks(writer, json_stream)
+        sink = _sink(writer, json_stream)
         computing = Say(f"计算 {count:,} 家企业", f"computing {count:,} enterprises").in_lang(language)
         with progress_bar(sys.stderr.isatty(), computing, count) as advance:
             # the writers have every line as it comes; the result keeps the lines the terminal shows
-            result = compute(inputs, year, rule_set, advance, sink, keep_ineligible=MAX_TABLE_ROWS, split=split)
+            result = compute(inputs, year, rule_set, advance, sink, keep_ineligible=MAX_TABLE_ROWS)
     except (FatalError, OutputError) as exc:
         _abandon(writer, json_file)
         raise fail(exc.say, lang=language) from None
@@ -152,8 +143,6 @@ def _run(
         _abandon(writer, json_file)
         raise
 
-    if _MAIN[0]:
-        _KEPT[:] = [result]
     console = Console(stderr=json_out == "-", highlight=False)
     try:
         print_result(console, result, language, show_all=show_all)
@@ -176,21 +165,17 @@ def _payout_writer(out: Path, language: Lang, year: int, rules: Rules, inputs: I
     return PayoutWriter(out, language, key, in_process=not use_writer_process(lines))
 
 
-def _sinks(
-    writer: PayoutWriter | None, json_stream: JsonStream | None
-) -> tuple[Callable[[Sequence[Line]], None] | None, JsonStream | None]:
-    """Where the lines go as they come: the writers' ``add``; or, for the JSON alone, the JSON as the
-    ``split`` writer (a second process computes the last enterprises and writes their JSON; with a
-    workbook, the workbook's writer process is the second core's work)."""
-    if writer is None and json_stream is not None:
-        return None, json_stream
+def _sink(writer: PayoutWriter | None, json_stream: JsonStream | None) -> Callable[[Sequence[Line]], None] | None:
+    """Where the lines go as they come: the writers' ``add``."""
     sinks = [each.add for each in (writer, json_stream) if each is not None]
+    if not sinks:
+        return None
 
     def send(lines: Sequence[Line]) -> None:
         for sink in sinks:
             sink(lines)
 
-    return send, None
+    return send
 
 
 def _json_stream(
@@ -331,7 +316,7 @@ def main() -> None:
     if not os.environ.get("TONGNAN_DEBUG"):
         # a writer's file left open by a failed save is closed at exit: say nothing more then
         sys.unraisablehook = lambda _: None
-    _MAIN[0] = True
+    _CONSOLE_SCRIPT[0] = True
     try:
         code = app(standalone_mode=False)
     except (typer.Abort, KeyboardInterrupt):
@@ -360,7 +345,7 @@ def main() -> None:
         sys.exit(2)
     if code == 130:
         print(f"{ERROR_PREFIX[_argv_lang()]}{Say('已中断', 'interrupted').in_lang(_argv_lang())}", file=sys.stderr)
-    _exit(code if isinstance(code, int) else 0)
+    sys.exit(code if isinstance(code, int) else 0)
 
 
 def _stop_on_termination() -> None:
@@ -374,20 +359,3 @@ def _stop_on_termination() -> None:
     for number in (signal.SIGTERM, getattr(signal, "SIGHUP", None)):
         if number is not None and signal.getsignal(number) is signal.SIG_DFL:
             signal.signal(number, stop)
-
-
-def _exit(code: int) -> None:
-    """Exit with ``code``.  After a run that kept its result (``_KEPT``), the output streams are
-    flushed and the process ends at once instead of freeing every object one at a time."""
-    _MAIN[0] = False
-    if _KEPT:
-        try:
-            for stream in (sys.stdout, sys.stderr):
-                if stream is not None:  # None: started with the stream closed
-                    stream.flush()
-        except (OSError, ValueError):  # a closed pipe: what the interpreter's own exit would meet, let it say so
-            pass
-        else:
-            os._exit(code)
-    gc.enable()
-    sys.exit(code)

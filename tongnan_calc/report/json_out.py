@@ -14,18 +14,15 @@ over and over: the text of everything after the enterprise's code and name is
 kept for the objects it was made from.
 
 ``run`` writes the document while it computes (``JsonStream``: the same bytes), so
-that it need not keep its ineligible lines; for a large batch a second process
-computes the last enterprises and writes their text (``split``, ``child_sink`` and
-``take``).
+that it need not keep its ineligible lines.
 """
 
 from __future__ import annotations
 
 import json
-import shutil
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from json.encoder import encode_basestring
-from typing import IO, Any, TextIO, TypeVar
+from typing import Any, TextIO, TypeVar
 
 from tongnan_calc.core.model import Basis, InputIssue, Line, Msg, Status
 from tongnan_calc.core.money import fmt
@@ -196,43 +193,10 @@ class JsonStream:
         """What comes before more entitlements: the array's opening, or the separator."""
         self.handle.write(self.start + "[" + self.style.nl(2) if self.count == 0 else "," + self.style.nl(2))
 
-    # A second process may write the text of the last lines (``runner.compute``'s ``split``):
-    # ``child_sink`` runs there and writes UTF-8 to a file, ``take`` copies it here after this one's.
-
-    def child_sink(self, out: IO[bytes]) -> Callable[[Sequence[Line]], None]:
-        """In the other process: the text of its lines (as ``add`` would write them after lines of this one's)."""
-        text = _LineText(self.lang, self.style)  # a cache of its own
-        sep = ("," + self.style.nl(2)).encode("utf-8")
-        started = False
-
-        def render(lines: Sequence[Line]) -> None:
-            nonlocal started
-            if lines:
-                if started:
-                    out.write(sep)
-                for piece in _items(self.style, lines, text):
-                    out.write(piece.encode("utf-8"))
-                started = True
-
-        return render
-
-    def take(self, made: IO[bytes], lines: int) -> None:
-        """The text that ``child_sink`` wrote for ``lines`` lines, after the lines added here."""
-        if lines:
-            self._between()
-            self.handle.flush()
-            buffer = getattr(self.handle, "buffer", None)
-            if buffer is not None:
-                shutil.copyfileobj(made, buffer, 1 << 20)
-                buffer.flush()
-            else:  # a text handle without bytes underneath (a test's StringIO)
-                self.handle.write(made.read().decode("utf-8"))
-            self.count += lines
-
     def finish(self, result: RunResult) -> None:
         """The end of the document, once every line has been added."""
         lines = sum(result.totals.counts.values())
-        if self.count != lines:  # every line goes through ``add`` or ``take``: anything else is a fault of the tool
+        if self.count != lines:  # every line goes through ``add``: anything else is a fault of the tool
             raise RuntimeError(f"the JSON has {self.count} of the run's {lines} lines")
         style, write = self.style, self.handle.write
         write(style.nl(1) + "]" if self.count else self.start + "[]")

@@ -20,7 +20,6 @@ from tongnan_calc.core.rules import RuleError, Rules
 from tongnan_calc.core.say import UserError
 from tongnan_calc.report.seal import file_sha256
 from tongnan_calc.rules.load import DEFAULT_RULES, load_rules
-from tongnan_calc.shell import split as split_work
 
 
 class FatalError(UserError):
@@ -72,13 +71,9 @@ def compute(
     progress: Callable[[int], None] | None = None,
     sink: Callable[[Sequence[Line]], None] | None = None,
     keep_ineligible: int | None = None,
-    split: split_work.Writer | None = None,
 ) -> RunResult:
     """The run's lines and totals.  ``sink``: see ``engine.compute``; with ``keep_ineligible`` only
-    the first that many ineligible lines are kept in the result (the sink has them all).
-
-    ``split``: the one writer of the lines (instead of ``sink``), which can take the text of the
-    last lines from a second process: a large batch is then computed in two (``split``)."""
+    the first that many ineligible lines are kept in the result (the sink has them all)."""
     tally = engine.Tally()
 
     def through(chunk: Sequence[Line]) -> None:
@@ -86,15 +81,9 @@ def compute(
         if sink is not None:
             sink(chunk)
 
-    records = inputs.batch.records
-    if split is not None and (sink is not None or keep_ineligible is None):
-        raise ValueError("split is the only writer of the lines, and needs keep_ineligible")
-    if split is not None and keep_ineligible is not None:
-        found = split_work.compute(
-            records, year, rules, inputs.prior, inputs.later, progress, split, keep_ineligible, tally
-        )
-    else:
-        found = engine.compute(records, year, rules, inputs.prior, progress, through, inputs.later, keep_ineligible)
+    found = engine.compute(
+        inputs.batch.records, year, rules, inputs.prior, progress, through, inputs.later, keep_ineligible
+    )
     lines = tuple(found)
     totals = tally.totals()
     return RunResult(
