@@ -13,7 +13,10 @@ enterprises and its ledger (``bench/generate.py``), then, ``--runs`` times:
 - ``json_only``: the same with ``--json OUT.json`` and no workbook output;
 - the floor (``bench/floor.py``, each in its own process, the operation alone):
   the same reader (python-calamine) reading every sheet of BATCH, and the same
-  writer writing the same rows as PAYOUT.xlsx holds.
+  writer writing the same rows as PAYOUT.xlsx holds;
+- the read floor the other way: every sheet of BATCH straight into Arrow columns
+  (fastexcel, the calamine engine of polars; ``pip install '.[bench]'``), reported
+  beside the calamine floor (``json_over_arrow``) — skipped when fastexcel is absent.
 
 The median of the runs is quoted; ``floor_s`` = read floor + write floor,
 ``ratio`` = run_s / floor_s.  Prints a table and writes bench/out/bench-N.json.
@@ -142,6 +145,7 @@ def bench(n: int, runs: int, seed: int, year: int, out: Path) -> dict[str, Any]:
     run_s: list[float] = []
     json_s: list[float] = []
     read_s: list[float] = []
+    arrow_s: list[float] = []
     write_s: list[float] = []
     rss: list[float] = []
     json_rss: list[float] = []
@@ -156,6 +160,8 @@ def bench(n: int, runs: int, seed: int, year: int, out: Path) -> dict[str, Any]:
         json_s.append(elapsed)
         json_rss.append(peak)
         read_s.append(floor("read", str(batch.workbook))["read_s"])
+        if has_fastexcel():
+            arrow_s.append(floor("read-arrow", str(batch.workbook))["read_s"])
         write_s.append(floor("write", str(rows_file), str(work / "floor.xlsx"), "--writer", writer)["write_s"])
         print(
             f"  N={n} run {index + 1}/{runs}: run {run_s[-1]:.2f} s, json-only {json_s[-1]:.2f} s, "
@@ -175,6 +181,8 @@ def bench(n: int, runs: int, seed: int, year: int, out: Path) -> dict[str, Any]:
         "read_floor_s": round(median(read_s), 3),
         "write_floor_s": round(median(write_s), 3),
         "json_over_read": round(median(json_s) / median(read_s), 3),
+        "arrow_read_floor_s": round(median(arrow_s), 3) if arrow_s else None,
+        "json_over_arrow": round(median(json_s) / median(arrow_s), 3) if arrow_s else None,
         "json_only_peak_rss_mb": round(max(json_rss), 1),
         "output_rows": extracted["rows"],
         "output_bytes": payout.stat().st_size,
@@ -183,9 +191,21 @@ def bench(n: int, runs: int, seed: int, year: int, out: Path) -> dict[str, Any]:
         "runs": runs,
         "seed": seed,
         "year": year,
-        "samples": {"run_s": run_s, "json_only_run_s": json_s, "read_floor_s": read_s, "write_floor_s": write_s},
+        "samples": {
+            "run_s": run_s,
+            "json_only_run_s": json_s,
+            "read_floor_s": read_s,
+            "arrow_read_floor_s": arrow_s,
+            "write_floor_s": write_s,
+        },
         "machine": machine(),
     }
+
+
+def has_fastexcel() -> bool:
+    import importlib.util
+
+    return importlib.util.find_spec("fastexcel") is not None
 
 
 def machine() -> dict[str, str]:
@@ -213,7 +233,9 @@ def table(results: list[dict[str, Any]]) -> str:
         "ratio",
         "json-only s",
         "read floor s",
+        "Arrow read floor s",
         "json/read",
+        "json/Arrow read",
         "peak RSS MB",
     )
     lines = ["| " + " | ".join(heads) + " |", "|" + "---:|" * len(heads)]
@@ -226,7 +248,9 @@ def table(results: list[dict[str, Any]]) -> str:
             f"{r['ratio']:.2f}",
             f"{r['json_only_run_s']:.2f}",
             f"{r['read_floor_s']:.2f}",
+            "—" if r["arrow_read_floor_s"] is None else f"{r['arrow_read_floor_s']:.2f}",
             f"{r['json_over_read']:.2f}",
+            "—" if r["json_over_arrow"] is None else f"{r['json_over_arrow']:.2f}",
             f"{r['peak_rss_mb']:.0f}",
         )
         lines.append("| " + " | ".join(cells) + " |")
