@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import contextlib
 import os
-import shutil
 import signal
 import sys
-from collections.abc import Callable, Sequence
-from contextlib import ExitStack
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Optional
 
@@ -34,18 +31,12 @@ from tongnan_calc.cli.common import (
 )
 from tongnan_calc.cli.ledger import app as ledger_app
 from tongnan_calc.cli.rules import app as rules_app
-from tongnan_calc.core.result import RunResult
 from tongnan_calc.core.say import Lang, Say
 from tongnan_calc.shell.outputs import OutputError, check_outputs, write_text_atomic
-from tongnan_calc.shell.run import FatalError, run_compare
+from tongnan_calc.shell.run import FatalError, Hooks, RunOptions, batch, run_compare
 
 if TYPE_CHECKING:  # imported when used: `tongnan-calc --help` stays quick
-    from tongnan_calc.core.model import Line
-    from tongnan_calc.core.rules import Rules
-    from tongnan_calc.report.json_out import JsonStream
-    from tongnan_calc.report.terminal import Phases
-    from tongnan_calc.report.xlsx import PayoutWriter
-    from tongnan_calc.shell.run import Inputs
+    pass
 
 app = typer.Typer(
     name="tongnan-calc",
@@ -84,157 +75,35 @@ def run_command(
     (all listed); 2 nothing computed.
     """
     ledger_path = resolve_ledger(ledger, no_ledger)
-    with ExitStack() as pause:
-        _run(workbook, year, rules, ledger_path, out, json_out, to_lang(lang), show_all, force, pause)
+    _run(RunOptions(workbook, year, rules, ledger_path, out, json_out, to_lang(lang), force), show_all)
 
 
 _CONSOLE_SCRIPT = [False]
 """Set by ``main``: the command runs as the console script (it may take SIGTERM and SIGHUP)."""
 
 
-def _run(
-    workbook: Path,
-    year: int,
-    rules: Path | None,
-    ledger_path: Path | None,
-    out: Path | None,
-    json_out: str | None,
-    language: Lang,
-    show_all: bool,
-    force: bool,
-    pause: ExitStack,
-) -> None:
-    from tongnan_calc.core.measures import MEASURES
+def _run(options: RunOptions, show_all: bool) -> None:
+    """Parse (done), call one function (``shell.run.batch``), render."""
     from tongnan_calc.report.terminal import MAX_TABLE_ROWS, phases, print_result, progress_bar
-    from tongnan_calc.shell.collector import gc_paused
-    from tongnan_calc.shell.run import checked_year, compute, load, read_inputs
 
-    step = phases(sys.stderr.isatty())  # progress on stderr, only for a person watching
-    writer = None  # the payout workbook, written while the lines are computed
-    json_stream = None  # and the JSON, likewise
-    json_file = ExitStack()  # the JSON's temporary file, put in place once the JSON is complete
+    language = options.lang
+    watched = sys.stderr.isatty()  # progress on stderr, only for a person watching
+    hooks = Hooks(phases(watched), lambda text, total: progress_bar(watched, text, total))
+    if _CONSOLE_SCRIPT[0]:
+        _stop_on_termination()
     try:
-        json_path = Path(json_out) if json_out not in (None, "-") else None
-        check_outputs([out, json_path], [workbook, rules, ledger_path], force=force)
-        # runner.run, step by step: the rule file, the workbook and the ledger, the computation
-        with step(Say("读取规则文件", "reading the rule file").in_lang(language)):
-            rule_set = load(rules)
-        # From here to the end of the run the cyclic collector is paused (records and lines hold no
-        # cycles, and each collection would walk them all again); it is turned back on when the command ends.
-        pause.enter_context(gc_paused())
-        if _CONSOLE_SCRIPT[0]:
-            _stop_on_termination()
-        with step(Say(f"读取 {workbook.name} 和发放台账", f"reading {workbook.name} and the ledger").in_lang(language)):
-            inputs = read_inputs(workbook, checked_year(year, rule_set), ledger_path)
-        count = len(inputs.batch.records)
-        lines = count * len(MEASURES)  # one line per enterprise and measure
-        writer = _payout_writer(out, language, year, rule_set, inputs, lines) if out is not None else None
-        if json_out is not None:
-            json_stream = _json_stream(json_out, json_file, inputs, year, rule_set, lines, language)
-        sink = _sink(writer, json_stream)
-        computing = Say(f"计算 {count:,} 家企业", f"computing {count:,} enterprises").in_lang(language)
-        with progress_bar(sys.stderr.isatty(), computing, count) as advance:
-            # the writers have every line as it comes; the result keeps the lines the terminal shows
-            result = compute(inputs, year, rule_set, advance, sink, keep_ineligible=MAX_TABLE_ROWS)
+        result = batch(replace(options, keep_ineligible=MAX_TABLE_ROWS), hooks)
     except (FatalError, OutputError) as exc:
-        _abandon(writer, json_file)
         raise fail(exc.say, lang=language) from None
-    except BaseException:
-        _abandon(writer, json_file)
-        raise
-
-    console = Console(stderr=json_out == "-", highlight=False)
-    try:
-        print_result(console, result, language, show_all=show_all)
-        _write_outputs(result, writer, json_stream, json_file, json_out == "-", language, step)
-    except BaseException:
-        _abandon(writer, json_file)
-        raise
-    if out is not None:
-        console.print(Say(f"已写出付款工作簿 {out}", f"payout workbook: {out}").in_lang(language), markup=False)
-    if json_out is not None and json_out != "-":
-        console.print(Say(f"已写出 JSON {json_out}", f"JSON: {json_out}").in_lang(language), markup=False)
+    console = Console(stderr=options.json == "-", highlight=False)
+    print_result(console, result, language, show_all=show_all)
+    if options.out is not None:
+        console.print(
+            Say(f"已写出付款工作簿 {options.out}", f"payout workbook: {options.out}").in_lang(language), markup=False
+        )
+    if options.json is not None and options.json != "-":
+        console.print(Say(f"已写出 JSON {options.json}", f"JSON: {options.json}").in_lang(language), markup=False)
     raise typer.Exit(1 if result.batch.has_errors else 0)
-
-
-def _payout_writer(out: Path, language: Lang, year: int, rules: Rules, inputs: Inputs, lines: int) -> PayoutWriter:
-    """The payout workbook's writer: in a second process for a large batch on a machine with two cores."""
-    from tongnan_calc.report.xlsx import PayoutWriter, SealKey, use_writer_process
-
-    key = SealKey(year, rules.sha256, inputs.sha256)
-    return PayoutWriter(out, language, key, in_process=not use_writer_process(lines))
-
-
-def _sink(writer: PayoutWriter | None, json_stream: JsonStream | None) -> Callable[[Sequence[Line]], None] | None:
-    """Where the lines go as they come: the writers' ``add``."""
-    sinks = [each.add for each in (writer, json_stream) if each is not None]
-    if not sinks:
-        return None
-
-    def send(lines: Sequence[Line]) -> None:
-        for sink in sinks:
-            sink(lines)
-
-    return send
-
-
-def _json_stream(
-    json_out: str, files: ExitStack, inputs: Inputs, year: int, rules: Rules, lines: int, language: Lang
-) -> JsonStream:
-    """The JSON, written as the lines come into a temporary file (``files``): beside the output, renamed
-    onto it once complete; for ``-``, an anonymous file copied to stdout once complete (a run that fails
-    half-way writes nothing)."""
-    import tempfile
-
-    from tongnan_calc.report.json_out import JsonStream, compact_for, head
-    from tongnan_calc.shell.outputs import atomic_path
-
-    if json_out == "-":
-        handle = files.enter_context(tempfile.TemporaryFile("w+", encoding="utf-8"))  # noqa: SIM115
-    else:
-        temporary = files.enter_context(atomic_path(Path(json_out)))
-        handle = files.enter_context(temporary.open("w", encoding="utf-8"))
-    members = head(year, rules, inputs.path, inputs.sha256, inputs.ledger)
-    return JsonStream(handle, members, language, compact=compact_for(lines))
-
-
-def _abandon(writer: PayoutWriter | None, json_file: ExitStack) -> None:
-    """No outputs: stop the workbook's writer, remove the temporary files."""
-    if writer is not None:
-        writer.abort()
-    with contextlib.suppress(OSError):
-        json_file.__exit__(RuntimeError, RuntimeError("no JSON"), None)
-
-
-def _write_outputs(
-    result: RunResult,
-    writer: PayoutWriter | None,
-    json_stream: JsonStream | None,
-    json_file: ExitStack,
-    to_stdout: bool,
-    language: Lang,
-    step: Phases,
-) -> None:
-    """The end of the payout workbook and of the JSON (both have had the lines already); a writer process
-    works meanwhile."""
-    if writer is not None:
-        writer.finish(result)
-    if json_stream is not None:
-        json_stream.finish(result)  # complete, still in its temporary file
-    if writer is not None:
-        lines = sum(result.totals.counts.values())
-        with step(
-            Say(f"写出付款工作簿（{lines:,} 行）", f"writing the payout workbook ({lines:,} lines)").in_lang(language)
-        ):
-            writer.close()
-    if json_stream is not None:  # put in place only when every output has been written
-        with step(Say("写出 JSON", "writing JSON").in_lang(language)):
-            if to_stdout:
-                json_stream.handle.flush()
-                json_stream.handle.seek(0)
-                shutil.copyfileobj(json_stream.handle, sys.stdout, 1 << 20)
-                sys.stdout.flush()
-            json_file.close()  # the file is put in place (or the anonymous one dropped)
 
 
 @app.command("compare")

@@ -1,25 +1,39 @@
-"""The main job as one call: read the rules, the workbook and the ledger, compute.
+"""The main job as one call: read the rules, the workbook and the ledger, compute, write the outputs.
 
 This is the imperative shell around ``engine``: it touches files and the clock
-and returns a ``RunResult`` that the report writers render.  Every failure that
-stops a run is a ``FatalError`` with one line for the user (exit code 2).
+and returns a ``RunResult`` that the report writers render.  ``batch(options)``
+is ``tongnan-calc run`` without its terminal (the command parses, calls it and
+renders); ``run`` computes without writing.  Every failure that stops a run is a
+``FatalError`` (or an ``OutputError``) with one line for the user (exit code 2).
 """
 
 from __future__ import annotations
 
+import contextlib
+import shutil
+import sys
+import tempfile
 from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager, ExitStack, nullcontext
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tongnan_calc.core import engine
 from tongnan_calc.core.compare import Comparison, compare_lines
-from tongnan_calc.core.model import Batch, Line, PriorPayout
+from tongnan_calc.core.model import MEASURE_IDS, Batch, Line, PriorPayout
 from tongnan_calc.core.result import LedgerUse, RunResult
 from tongnan_calc.core.rules import RuleError, Rules
-from tongnan_calc.core.say import UserError
+from tongnan_calc.core.say import Lang, Say, UserError
 from tongnan_calc.report.seal import file_sha256
 from tongnan_calc.rules.load import DEFAULT_RULES, load_rules
+from tongnan_calc.shell.collector import gc_paused
+from tongnan_calc.shell.outputs import atomic_path, check_outputs
+
+if TYPE_CHECKING:  # imported when used: the writers' libraries load only for a run that writes
+    from tongnan_calc.report.json_out import JsonStream
+    from tongnan_calc.report.xlsx import PayoutWriter
 
 
 class FatalError(UserError):
@@ -131,3 +145,160 @@ def _prior(ledger_path: Path | None, year: int) -> tuple[engine.Grouped, engine.
     prior = engine.prior_by_enterprise(snapshot.payouts, year)
     later = engine.later_by_enterprise(snapshot.payouts, year)
     return prior, later, LedgerUse(str(ledger_path), sum(len(v) for v in prior.values()))
+
+
+# --- the main job as one call: read, compute, write every output -------------------------------------------
+
+
+Phase = Callable[[str], AbstractContextManager[None]]
+"""What the run is doing, shown by the caller (``report.terminal.phases``): a context per step."""
+
+ProgressBar = Callable[[str, int], AbstractContextManager[Callable[[int], None]]]
+"""A bar for ``total`` enterprises (``report.terminal.progress_bar``): told how many are done."""
+
+
+def _no_phase(text: str) -> AbstractContextManager[None]:
+    return nullcontext()
+
+
+def _no_progress(text: str, total: int) -> AbstractContextManager[Callable[[int], None]]:
+    return nullcontext(lambda done: None)
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    """What ``tongnan-calc run`` was asked: the inputs, the outputs and the reader's language."""
+
+    workbook: Path
+    year: int
+    rules: Path | None = None
+    ledger: Path | None = None
+    out: Path | None = None  # the payout workbook
+    json: str | None = None  # a path, or "-" for standard output
+    lang: Lang = "zh"
+    force: bool = False  # outputs may replace existing files
+    keep_ineligible: int | None = None  # the result keeps only the first that many ineligible lines
+
+
+@dataclass(frozen=True)
+class Hooks:
+    """How the caller shows a long run (nothing, by default: a test or a program calling ``batch``)."""
+
+    phase: Phase = _no_phase
+    progress: ProgressBar = _no_progress
+
+
+def batch(options: RunOptions, hooks: Hooks = Hooks()) -> RunResult:
+    """The main job as one call: read the rule file, the workbook and the ledger, compute every line,
+    and write the payout workbook and the JSON as the lines come.
+
+    When it returns, every output asked for is complete and in its place (the JSON to standard output
+    included); when it fails, none is left behind, and a failure the user can act on is a
+    ``FatalError`` or an ``OutputError`` (one line, exit code 2)."""
+    say = options.lang
+    json_path = Path(options.json) if options.json not in (None, "-") else None
+    check_outputs([options.out, json_path], [options.workbook, options.rules, options.ledger], force=options.force)
+    writer: PayoutWriter | None = None  # the payout workbook, written while the lines are computed
+    json_stream: JsonStream | None = None  # and the JSON, likewise
+    json_file = ExitStack()  # the JSON's temporary file, put in place once the JSON is complete
+    try:
+        with hooks.phase(Say("读取规则文件", "reading the rule file").in_lang(say)):
+            rules = load(options.rules)
+        # records and lines hold no cycles: the cyclic collector would only walk them again and again
+        with gc_paused():
+            name = options.workbook.name
+            with hooks.phase(Say(f"读取 {name} 和发放台账", f"reading {name} and the ledger").in_lang(say)):
+                inputs = read_inputs(options.workbook, checked_year(options.year, rules), options.ledger)
+            count = len(inputs.batch.records)
+            lines = count * len(MEASURE_IDS)  # one line per enterprise and measure
+            if options.out is not None:
+                writer = _payout_writer(options.out, say, options.year, rules, inputs, lines)
+            if options.json is not None:
+                json_stream = _json_stream(options.json, json_file, inputs, options.year, rules, lines, say)
+            computing = Say(f"计算 {count:,} 家企业", f"computing {count:,} enterprises").in_lang(say)
+            with hooks.progress(computing, count) as advance:
+                # the writers have every line as it comes; the result keeps the lines the terminal shows
+                sink = _sink(writer, json_stream)
+                result = compute(inputs, options.year, rules, advance, sink, keep_ineligible=options.keep_ineligible)
+            _write_outputs(result, writer, json_stream, json_file, options.json == "-", say, hooks.phase)
+    except BaseException:
+        _abandon(writer, json_file)
+        raise
+    return result
+
+
+def _payout_writer(out: Path, lang: Lang, year: int, rules: Rules, inputs: Inputs, lines: int) -> PayoutWriter:
+    """The payout workbook's writer: in a second process for a large batch on a machine with two cores."""
+    from tongnan_calc.report.xlsx import PayoutWriter, SealKey, use_writer_process
+
+    key = SealKey(year, rules.sha256, inputs.sha256)
+    return PayoutWriter(out, lang, key, in_process=not use_writer_process(lines))
+
+
+def _sink(writer: PayoutWriter | None, json_stream: JsonStream | None) -> Callable[[Sequence[Line]], None] | None:
+    """Where the lines go as they come: the writers' ``add``."""
+    sinks = [each.add for each in (writer, json_stream) if each is not None]
+    if not sinks:
+        return None
+
+    def send(lines: Sequence[Line]) -> None:
+        for sink in sinks:
+            sink(lines)
+
+    return send
+
+
+def _json_stream(
+    json_out: str, files: ExitStack, inputs: Inputs, year: int, rules: Rules, lines: int, lang: Lang
+) -> JsonStream:
+    """The JSON, written as the lines come into a temporary file (``files``): beside the output, renamed
+    onto it once complete; for ``-``, an anonymous file copied to stdout once complete (a run that fails
+    half-way writes nothing)."""
+    from tongnan_calc.report.json_out import JsonStream, compact_for, head
+
+    if json_out == "-":
+        handle = files.enter_context(tempfile.TemporaryFile("w+", encoding="utf-8"))  # noqa: SIM115
+    else:
+        temporary = files.enter_context(atomic_path(Path(json_out)))
+        handle = files.enter_context(temporary.open("w", encoding="utf-8"))
+    members = head(year, rules, inputs.path, inputs.sha256, inputs.ledger)
+    return JsonStream(handle, members, lang, compact=compact_for(lines))
+
+
+def _abandon(writer: PayoutWriter | None, json_file: ExitStack) -> None:
+    """No outputs: stop the workbook's writer, remove the temporary files."""
+    if writer is not None:
+        writer.abort()
+    with contextlib.suppress(OSError):
+        json_file.__exit__(RuntimeError, RuntimeError("no JSON"), None)
+
+
+def _write_outputs(
+    result: RunResult,
+    writer: PayoutWriter | None,
+    json_stream: JsonStream | None,
+    json_file: ExitStack,
+    to_stdout: bool,
+    lang: Lang,
+    phase: Phase,
+) -> None:
+    """The end of the payout workbook and of the JSON (both have had the lines already); each is put in
+    place only when every output has been written."""
+    if writer is not None:
+        writer.finish(result)
+    if json_stream is not None:
+        json_stream.finish(result)  # complete, still in its temporary file
+    if writer is not None:
+        lines = sum(result.totals.counts.values())
+        with phase(
+            Say(f"写出付款工作簿（{lines:,} 行）", f"writing the payout workbook ({lines:,} lines)").in_lang(lang)
+        ):
+            writer.close()
+    if json_stream is not None:
+        with phase(Say("写出 JSON", "writing JSON").in_lang(lang)):
+            if to_stdout:
+                json_stream.handle.flush()
+                json_stream.handle.seek(0)
+                shutil.copyfileobj(json_stream.handle, sys.stdout, 1 << 20)
+                sys.stdout.flush()
+            json_file.close()  # the file is put in place (or the anonymous one dropped)
