@@ -202,7 +202,8 @@ def test_an_ineligible_line_with_steps() -> None:
 
 def test_a_line_held_for_a_later_year_and_spin_off() -> None:
     line = MEASURES["spin_off"](rec(ent(spun_off=True, operating_since="2015-06-01")), 2016, SHIPPED)
-    assert line.basis.lines("zh")[2:] == ["运行满一年之日：2016-06-01", "精确金额：20000", "四舍五入至0.01元：20000.00"]
+    # after the three parameters (min_operating_years, established_from, amount)
+    assert line.basis.lines("zh")[3:] == ["运行满一年之日：2016-06-01", "精确金额：20000", "四舍五入至0.01元：20000.00"]
     held = _held(line, {2017})
     assert held.basis.lines("zh")[-1] == "仅依据以往年度发放记录计得的金额（暂不发放）：20000.00"
     assert held.basis.lines()[-1] == "amount from the payouts of earlier years only (not paid): 20000.00"
