@@ -202,7 +202,8 @@ def test_an_ineligible_line_with_steps() -> None:
 
 def test_a_line_held_for_a_later_year_and_spin_off() -> None:
     line = MEASURES["spin_off"](rec(ent(spun_off=True, operating_since="2015-06-01")), 2016, SHIPPED)
-    assert line.basis.lines("zh")[2:] == ["运行满一年之日：2016-06-01", "精确金额：20000", "四舍五入至0.01元：20000.00"]
+    # after the three parameters (min_operating_years, established_from, amount)
+    assert line.basis.lines("zh")[3:] == ["运行满一年之日：2016-06-01", "精确金额：20000", "四舍五入至0.01元：20000.00"]
     held = _held(line, {2017})
     assert held.basis.lines("zh")[-1] == "仅依据以往年度发放记录计得的金额（暂不发放）：20000.00"
     assert held.basis.lines()[-1] == "amount from the payouts of earlier years only (not paid): 20000.00"
@@ -228,6 +229,7 @@ def test_the_translation_caches_are_bounded() -> None:
 # Every step label made in tongnan_calc (``uses.step(...)`` and ``Step(...)``), as its source
 # template (an f-string's fields as ``{}``), with an example of it and of its value as made.
 LABELS: dict[str, tuple[str, str]] = {
+    "{} to {}": ("2018-01-01 to 2018-06-30", "ended on 2018-01-01 (rent.enabled)"),
     "exact amount": ("exact amount", "53901.6393442623…"),
     "rounded half up to 0.01": ("rounded half up to 0.01", "53901.64"),
     "settled_on": ("settled_on", "2015-07-01"),
@@ -301,7 +303,7 @@ def test_every_label_the_code_makes_is_listed() -> None:
 
 
 _ENGLISH_WORD = re.compile(r"[A-Za-z]{2,}")
-_ALLOWED = {"JK", "top_up"}  # the loan ids of the examples, and the rule-file key of the sales mode
+_ALLOWED = {"JK", "top_up", "rent", "enabled"}  # loan ids of the examples; rule-file keys (sales mode, rent.enabled)
 
 
 @pytest.mark.parametrize(("label", "value"), [*LABELS.values(), *MORE_VALUES])

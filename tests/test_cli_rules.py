@@ -64,9 +64,10 @@ def table_rows(output: str) -> list[list[str]]:
 def test_check_the_shipped_file() -> None:
     result = cli("rules", "check", "--lang", "en")
     assert result.exit_code == 0
-    # 16 parameters: key_support 1, rent 2, spin_off 2, data_line 3, sales_milestone 2, demo_priority 1,
+    # 17 parameters: key_support 1, rent 2, spin_off 3 (established_from), data_line 3, sales_milestone 2,
+    # demo_priority 1,
     # loan_interest 5
-    assert result.stdout == f"{DEFAULT_RULES}: ok — version 2015.1, 7 measures, 16 parameters\n"
+    assert result.stdout == f"{DEFAULT_RULES}: ok — version 2015.1, 7 measures, 17 parameters\n"
     assert result.stderr == ""
 
 
@@ -74,7 +75,7 @@ def test_check_a_clean_revision(tmp_path: Path) -> None:
     path = revision_2017(tmp_path)
     result = cli("rules", "check", "--lang", "en", str(path))
     assert result.exit_code == 0
-    assert result.stdout == f"{path}: ok — version 2017.1, 7 measures, 16 parameters\n"
+    assert result.stdout == f"{path}: ok — version 2017.1, 7 measures, 17 parameters\n"
 
 
 def test_check_lists_every_problem_at_once(tmp_path: Path) -> None:
@@ -91,7 +92,7 @@ def test_check_lists_every_problem_at_once(tmp_path: Path) -> None:
     assert result.stderr.splitlines() == [
         f"error: {path}:{line_of('version:', text)}: version: expected text, got '2016.1': quote it",
         f"error: {path}:{line_of('      area_cap:', text)}: rent.params: unknown key 'area_cap'"
-        " (expected one of: rates, area_cap_m2)",
+        " (expected one of: rates, area_cap_m2, enabled)",
         f"error: {path}:{line_of('        2015-01-01: 30', text)}: data_line.rate from 2015-01-01:"
         " rate 30 is above 1: write 30% as 0.3",
         f"error: {path}:{line_of('        2015-01-01: -100000', text)}: data_line.annual_cap from 2015-01-01:"
@@ -160,7 +161,7 @@ def test_show_every_measure() -> None:
     result = cli("rules", "show", "--lang", "en", "--on", "2016-12-31")
     assert result.exit_code == 0
     rows = table_rows(result.stdout)
-    assert len(rows) == 16
+    assert len(rows) == 17
     assert {row[0] for row in rows} == {
         "key_support",
         "rent",

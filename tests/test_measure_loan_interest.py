@@ -16,6 +16,7 @@ Rates used below (rules.yaml / SPEC table):
 
 from __future__ import annotations
 
+import pytest
 from factories import (
     SHIPPED,
     assert_blocked,
@@ -32,6 +33,7 @@ from factories import (
 
 from tongnan_calc.core.measures import MEASURES
 from tongnan_calc.core.model import Enterprise, Status
+from tongnan_calc.core.rules import RuleError
 from tongnan_calc.text.messages import render
 
 loan_interest = MEASURES["loan_interest"]
@@ -241,6 +243,59 @@ def test_cap_reached_by_prior_payouts() -> None:
 def test_demo_level_required() -> None:
     r = rec(ent(demo_level=None), loans=[loan("JK-2015-001", 1000000, "2015-01-10", "2016-01-10")])
     assert_ineligible(loan_interest(r, 2015, SHIPPED), "二（六）")
+
+
+# --- loan_interest.levels: any (issue 12: 二（六）'s second sentence has no subject) ------------------
+
+NEXT = '      # 二（六）: "按银行同期基准利率的50%给予贷款贴息"'
+LEVELS = "      levels:\n        2015-01-01: [national, municipal]\n" + NEXT
+ANY_LEVEL = (LEVELS, "      levels:\n        2015-01-01: any\n" + NEXT)
+LOAN_2016 = loan("JK-2016-001", 1000000, "2016-01-01", "2017-01-01")
+
+
+def test_levels_default_is_national_and_municipal() -> None:
+    # the shipped reading: no level, no subsidy, the reason naming the levels
+    assert SHIPPED.value("loan_interest", "levels", SHIPPED.start)[0] == ("national", "municipal")
+    line = loan_interest(rec(ent(demo_level=None), loans=[LOAN_2016]), 2016, SHIPPED)
+    assert render(line.reason, "zh") == "非国家级、市级电子商务示范企业（二（六））"
+
+
+def test_levels_any_pays_an_enterprise_with_no_level() -> None:
+    # drawn 2016-01-01, due 2017-01-01: 12 months -> <=1 y band of 2015-10-24: 4.35%; D = 366 (2016).
+    # 1,000,000 x 0.0435 x 366/360 = 44,225.00; x 0.5 = 22,112.50
+    rules = rules_with(ANY_LEVEL)
+    assert rules.value("loan_interest", "levels", rules.start)[0] == "any"
+    assert_payable(loan_interest(rec(ent(demo_level=None), loans=[LOAN_2016]), 2016, rules), "22112.50", PARAMS)
+
+
+def test_levels_any_does_not_require_an_ecommerce_legal_entity() -> None:
+    # 二（七）'s 法人企业 condition names 二（二）至（五）, not 二（六）: an e-commerce enterprise that is
+    # not a legal entity is paid as well: 22,112.50 (as above)
+    rules = rules_with(ANY_LEVEL)
+    r = rec(ent(demo_level=None, ecommerce_entity=False), loans=[LOAN_2016])
+    assert_payable(loan_interest(r, 2016, rules), "22112.50", PARAMS)
+    # ... and the demonstration enterprises are paid as before
+    assert_payable(loan_interest(rec(demo("national"), loans=[LOAN_2016]), 2016, rules), "22112.50", PARAMS)
+
+
+def test_levels_any_leaves_demo_priority_alone() -> None:
+    # demo_priority has its own levels: with loan_interest.levels any, no level is still no flag
+    rules = rules_with(ANY_LEVEL)
+    line = MEASURES["demo_priority"](rec(ent(demo_level=None)), 2016, rules)
+    assert line.status is Status.INELIGIBLE
+
+
+def test_levels_is_a_list_or_any() -> None:
+    with pytest.raises(RuleError) as caught:
+        rules_with((LEVELS, "      levels:\n        2015-01-01: everyone\n" + NEXT))
+    (problem,) = caught.value.problems
+    assert problem.say.en == (
+        "loan_interest.levels from 2015-01-01: expected a list of levels such as [national, municipal], or any,"
+        " got 'everyone'"
+    )
+    assert problem.say.zh == (
+        "loan_interest.levels（自 2015-01-01 起）：应为示范企业级别的列表（如 [national, municipal]）或 any，实际为“everyone”"
+    )
 
 
 def test_only_key_project_loans_count() -> None:

@@ -104,7 +104,7 @@ def test_a_later_dated_value_takes_over_from_its_date() -> None:
 def test_unknown_key() -> None:
     raw = edited("      area_cap_m2:\n", "      area_cap:\n        2015-01-01: 1\n      area_cap_m2:\n")
     assert problems(raw) == [
-        f"r.yaml:{line_of('      area_cap_m2:')}: rent.params: unknown key 'area_cap' (expected one of: rates, area_cap_m2)"
+        f"r.yaml:{line_of('      area_cap_m2:')}: rent.params: unknown key 'area_cap' (expected one of: rates, area_cap_m2, enabled)"
     ]
 
 

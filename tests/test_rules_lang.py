@@ -20,7 +20,7 @@ from tongnan_calc.cli.app import app
 from tongnan_calc.core.rules import NoValueInForce, RuleError
 from tongnan_calc.rules.load import DEFAULT_RULES, load_rules, parse_rules
 from tongnan_calc.rules.scenarios import ScenarioError, load_cases, run_case
-from tongnan_calc.rules.schema import PARAMS, UNITS_ZH
+from tongnan_calc.rules.schema import OPTIONAL, PARAMS, UNITS_ZH
 from tongnan_calc.rules.tools import diff_rules
 
 SHIPPED = DEFAULT_RULES.read_text(encoding="utf-8")
@@ -71,7 +71,7 @@ ZH_PROBLEMS = [
         "      area_cap_m2:\n",
         "      area_cap:\n        2015-01-01: 1\n      area_cap_m2:\n",
         "      area_cap:",
-        "rent.params：未知的参数“area_cap”（应为以下之一：rates、area_cap_m2）",
+        "rent.params：未知的参数“area_cap”（应为以下之一：rates、area_cap_m2、enabled）",
         id="unknown-parameter",
     ),
     pytest.param(
@@ -318,6 +318,7 @@ def test_no_value_in_force_says_it_in_both_languages() -> None:
 
 def test_every_unit_has_its_chinese() -> None:
     units = {kind.unit for kinds in PARAMS.values() for kind in kinds.values()}
+    units |= {kind.unit for kinds in OPTIONAL.values() for kind, _ in kinds.values()}
     assert units == set(UNITS_ZH)
     assert all(HAN.search(UNITS_ZH[unit]) for unit in units - {"m²"})
 
@@ -334,13 +335,13 @@ def test_check_a_broken_file_in_chinese_by_default(tmp_path: Path) -> None:
     assert (zh.exit_code, zh.stdout, en.exit_code, en.stdout) == (2, "", 2, "")
     assert zh.stderr.splitlines() == [
         f"错误：{path}:{line_of('version:', text)}: version：应为文本，实际为“2016.1”：请加上引号",
-        f"错误：{path}:{line_of('      area_cap:', text)}: rent.params：未知的参数“area_cap”（应为以下之一：rates、area_cap_m2）",
+        f"错误：{path}:{line_of('      area_cap:', text)}: rent.params：未知的参数“area_cap”（应为以下之一：rates、area_cap_m2、enabled）",
         f"错误：{path}:{line_of('        2015-01-01: 30', text)}: data_line.rate（自 2015-01-01 起）：比例 30 大于 1：30% 应写作 0.3",
     ]
     assert en.stderr.splitlines() == [
         f"error: {path}:{line_of('version:', text)}: version: expected text, got '2016.1': quote it",
         f"error: {path}:{line_of('      area_cap:', text)}: rent.params: unknown key 'area_cap'"
-        " (expected one of: rates, area_cap_m2)",
+        " (expected one of: rates, area_cap_m2, enabled)",
         f"error: {path}:{line_of('        2015-01-01: 30', text)}: data_line.rate from 2015-01-01:"
         " rate 30 is above 1: write 30% as 0.3",
     ]
@@ -356,7 +357,7 @@ def test_check_a_missing_file_in_chinese(tmp_path: Path) -> None:
 def test_check_ok_line_in_chinese(tmp_path: Path) -> None:
     result = cli("rules", "check")
     assert result.exit_code == 0
-    assert result.stdout == f"{DEFAULT_RULES}: 检查通过 — 版本 2015.1，共 7 项措施、16 个参数\n"
+    assert result.stdout == f"{DEFAULT_RULES}: 检查通过 — 版本 2015.1，共 7 项措施、17 个参数\n"
     assert result.stderr == ""
 
 

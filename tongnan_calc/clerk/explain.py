@@ -594,6 +594,13 @@ def _sales_milestone(rec: Records, year: int, rules: Rules, lang: Lang) -> list[
 
 def _levels(rec: Records, measure: str, year: int, rules: Rules, lang: Lang) -> Condition:
     levels = _param(rules, measure, "levels", date(year, 12, 31)) or ()
+    if levels == "any":  # loan_interest.levels: any — every e-commerce enterprise, whatever its level
+        level = rec.enterprise.demo_level
+        return Condition(
+            _w(lang, "任何电子商务企业（levels: any）", "any e-commerce enterprise (levels: any)"),
+            _label(level, lang) if level else _blank(lang),
+            True,
+        )
     shown = "、".join(_label(level, lang) for level in levels)
     level = rec.enterprise.demo_level
     return Condition(

@@ -48,7 +48,7 @@ def fail(message: Say | str, code: int = 2, lang: Lang = "en") -> typer.Exit:
     A ``Say`` is shown in ``lang``; a bare string is shown as it is.
     """
     text = as_say(message).in_lang(lang)
-    err = Console(stderr=True, highlight=False, soft_wrap=True)
+    err = Console(stderr=True, highlight=False, soft_wrap=True, emoji=False)
     for line in text.splitlines() or [text]:
         err.print(f"{ERROR_PREFIX[lang]}{line}", markup=False)
     return typer.Exit(code)

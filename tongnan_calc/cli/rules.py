@@ -27,7 +27,7 @@ app = typer.Typer(
 
 
 def _console() -> Console:
-    return Console(highlight=False, soft_wrap=True)
+    return Console(highlight=False, soft_wrap=True, emoji=False)
 
 
 HEADINGS = (

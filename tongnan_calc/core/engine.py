@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from tongnan_calc.core.measures import MEASURES
-from tongnan_calc.core.measures.common import micro_support_exclusion
+from tongnan_calc.core.measures.common import measure_ended, micro_support_exclusion
 from tongnan_calc.core.model import LATER_YEAR_MEASURES, Basis, Line, Msg, PriorPayout, Records, Status, Step
 from tongnan_calc.core.money import fmt
 from tongnan_calc.core.rules import Rules
@@ -79,7 +79,15 @@ def check_year(year: int, rules: Rules) -> None:
 
 
 def compute_enterprise(rec: Records, year: int, rules: Rules) -> list[Line]:
-    """Each measure's line; 二（七）'s micro-support exclusion first, for every measure it lists."""
+    """Each measure's line; a measure the rule file ends first (``measure_ended``), then 二（七）'s
+    micro-support exclusion, for every measure it lists."""
+    if rules.ends:
+        return [
+            measure_ended(rec, year, rules, measure_id)
+            or micro_support_exclusion(rec, rules, measure_id)
+            or measure(rec, year, rules)
+            for measure_id, measure in MEASURES.items()
+        ]
     return [
         micro_support_exclusion(rec, rules, measure_id) or measure(rec, year, rules)
         for measure_id, measure in MEASURES.items()

@@ -10,6 +10,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from functools import cached_property
 from typing import Any, Generic, TypeVar
 
 from tongnan_calc.core.say import Lang, Say, UserError, join_lines
@@ -108,6 +109,15 @@ class MeasureRules:
     responsible: tuple[str, ...]
     params: Mapping[str, Dated[Any]]
     title: str = ""
+    end: date | None = None  # `end:` under the measure: not in force from that day on
+
+
+@dataclass(frozen=True)
+class Ended:
+    """Why a measure is not in force on a day: the day it ended and the rule-file key that ends it."""
+
+    on: date
+    by: str  # "policy.end", "rent.end" or "rent.enabled"
 
 
 @dataclass(frozen=True)
@@ -120,9 +130,41 @@ class Rules:
     start: date
     excluded_by_micro_support: frozenset[str]
     measures: Mapping[str, MeasureRules] = field(default_factory=dict)
+    end: date | None = None  # `policy.end`: no measure is in force from that day on
 
     def param(self, measure: str, name: str) -> Dated[Any]:
         return self.measures[measure].params[name]
+
+    def ended(self, measure: str, day: date) -> Ended | None:
+        """Whether ``measure`` has ended by ``day`` (``policy.end``, its own ``end``, or ``enabled: null``)."""
+        spec = self.measures[measure]
+        found: list[Ended] = []
+        if self.end is not None and self.end <= day:
+            found.append(Ended(self.end, "policy.end"))
+        if spec.end is not None and spec.end <= day:
+            found.append(Ended(spec.end, f"{measure}.end"))
+        enabled = spec.params.get("enabled")
+        if enabled is not None and enabled.entries[0][0] <= day:
+            value, since = enabled.at(day)
+            if value is None:
+                found.append(Ended(since, f"{measure}.enabled"))
+        return min(found, key=lambda ended: ended.on) if found else None
+
+    def end_changes(self, measure: str) -> tuple[date, ...]:
+        """The days on which ``measure`` may start or stop being in force."""
+        spec = self.measures[measure]
+        enabled = spec.params.get("enabled")
+        days = {d for d in (self.end, spec.end) if d is not None}
+        return tuple(sorted(days | set(enabled.changes() if enabled is not None else ())))
+
+    @cached_property
+    def ends(self) -> bool:
+        """Whether any measure of this rule file ever ends (most do not: then nothing is checked)."""
+        return self.end is not None or any(
+            spec.end is not None or None in dict(spec.params["enabled"].entries).values()
+            for spec in self.measures.values()
+            if "enabled" in spec.params or spec.end is not None
+        )
 
     def value(self, measure: str, name: str, day: date) -> tuple[Any, date]:
         return self.param(measure, name).at(day)
@@ -131,6 +173,10 @@ class Rules:
 def iter_params(rules: Rules) -> Iterator[Dated[Any]]:
     for measure in rules.measures.values():
         yield from measure.params.values()
+
+
+ANY = "any"
+"""``loan_interest.levels: any``: every e-commerce enterprise, whatever its demonstration level."""
 
 
 @dataclass(frozen=True)

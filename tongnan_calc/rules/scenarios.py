@@ -18,8 +18,9 @@ A scenario file holds a list of cases (or a mapping with a ``cases`` list)::
 
 Records go through the same reader as a workbook (the same value forms, the same
 checks); a case with input errors fails unless it lists them under
-``expect_issues``.  Rule overrides replace a parameter's dated values (``rent.rates``)
-or a policy key (``policy.start``) before the rule file is validated as a whole.
+``expect_issues``.  Rule overrides replace a parameter's dated values (``rent.rates``),
+a policy key (``policy.start``) or a measure's ``end`` (``rent.end``) before the rule file is
+validated as a whole; a key the rule file leaves out (``rent.enabled``, ``policy.end``) is added.
 """
 
 from __future__ import annotations
@@ -40,7 +41,7 @@ from tongnan_calc.core.money import fmt
 from tongnan_calc.core.rules import Problems, RuleError, RuleProblem, Rules
 from tongnan_calc.core.say import Lang, Say, UserError, join_lines
 from tongnan_calc.rules.load import DEFAULT_RULES, compose_yaml
-from tongnan_calc.rules.schema import build
+from tongnan_calc.rules.schema import OPTIONAL, build
 from tongnan_calc.text.messages import render
 
 RECORD_SHEETS = ("leases", "data_lines", "sales", "loans")
@@ -49,6 +50,11 @@ SEVERITY_ZH = {"error": "错误", "warning": "警告", "notice": "提示"}
 DEFAULT_CODE = "91500223MA60000002"  # a valid GB 32100-2015 code, used when a case gives none
 
 _constructor = yaml.constructor.SafeConstructor()
+STR_TAG = "tag:yaml.org,2002:str"
+# Overrides of keys a rule file may leave out (added when it does): `policy.end`, `rent.end`, `rent.enabled`, ...
+ADDABLE = frozenset(
+    {"policy.end"} | {f"{m}.end" for m in MEASURE_IDS} | {f"{m}.{name}" for m in MEASURE_IDS for name in OPTIONAL[m]}
+)
 
 
 class ScenarioError(UserError):
@@ -340,6 +346,8 @@ def _replace(root: yaml.Node, where: str, node: yaml.Node, case: Case) -> None:
     path = (
         ["policy", parts[1]]
         if parts[0] == "policy" and len(parts) == 2
+        else ["measures", parts[0], "end"]
+        if parts[1:] == ["end"] and parts[0] in MEASURE_IDS
         else ["measures", parts[0], "params", *parts[1:]]
     )
     if len(parts) != 2:
@@ -361,6 +369,9 @@ def _replace(root: yaml.Node, where: str, node: yaml.Node, case: Case) -> None:
                 current = value_node
                 break
         else:
+            if depth == len(path) - 1 and where in ADDABLE:  # a key the base file may leave out
+                current.value.append((yaml.ScalarNode(STR_TAG, key, node.start_mark, node.end_mark), node))
+                return
             break
     raise _fail(
         case.file, node, f"{case.name}：规则文件中没有“{where}”", f"{case.name}: the rule file has no {where!r}"

@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 import yaml
 
 from tongnan_calc.core.model import MEASURE_CLAUSES, MEASURE_IDS
-from tongnan_calc.core.rules import Band, Dated, MeasureRules, Problems, Rules, Tier
+from tongnan_calc.core.rules import ANY, Band, Dated, MeasureRules, Problems, Rules, Tier
 from tongnan_calc.core.say import Say
 
 HQ_TYPES = ("national_hq", "western_ops_center", "regional_logistics_center", "settlement_center")
@@ -491,6 +491,50 @@ def _levels(node: yaml.Node, problems: Problems, where: Say) -> tuple[str, ...] 
     return choices(node, problems, where, DEMO_LEVELS)
 
 
+def _levels_or_any(node: yaml.Node, problems: Problems, where: Say) -> tuple[str, ...] | str | Bad:
+    """A list of demonstration levels, or ``any``: every e-commerce enterprise, whatever its level."""
+    if isinstance(node, yaml.ScalarNode) and node.tag == STR_TAG and node.value == ANY:
+        return ANY
+    if isinstance(node, yaml.SequenceNode):
+        return _levels(node, problems, where)
+    seen = _seen(node)
+    problems.add(
+        line(node),
+        said(
+            where,
+            f"应为示范企业级别的列表（如 [national, municipal]）或 any，实际为{seen.zh}",
+            f"expected a list of levels such as [national, municipal], or any, got {seen.en}",
+        ),
+    )
+    return BAD
+
+
+def _day_or_null(node: yaml.Node, problems: Problems, where: Say) -> date | Bad | None:
+    """A date, or null: no date (a condition that does not apply)."""
+    return None if _is_null(node) else day(node, problems, where)
+
+
+BOOL_TAG = "tag:yaml.org,2002:bool"
+
+
+def _enabled(node: yaml.Node, problems: Problems, where: Say) -> bool | Bad | None:
+    """``true`` while the measure is in force; ``null`` (or ``false``) from the day it ends."""
+    if _is_null(node):
+        return None
+    if isinstance(node, yaml.ScalarNode) and node.tag == BOOL_TAG:
+        return bool(_constructor.construct_yaml_bool(node)) or None
+    seen = _seen(node)
+    problems.add(
+        line(node),
+        said(
+            where,
+            f"应为 true（执行）或 null（自该日起停止执行），实际为{seen.zh}",
+            f"expected true (in force) or null (ended from that day), got {seen.en}",
+        ),
+    )
+    return BAD
+
+
 def _hq_types(node: yaml.Node, problems: Problems, where: Say) -> tuple[str, ...] | Bad:
     return choices(node, problems, where, HQ_TYPES)
 
@@ -509,6 +553,9 @@ UNITS_ZH: Mapping[str, str] = {
     "choice": "选项",
     "fractions [year 1, year 2]": "比例 [第一年, 第二年]",
     "% a year by term band": "年利率 %，按期限档次",
+    "choices or any": "可选值或 any（任何电子商务企业）",
+    "date or null": "日期或 null（不设日期条件）",
+    "true or null": "true（执行）或 null（停止执行）",
 }
 
 PARAMS: Mapping[str, Mapping[str, Kind]] = {
@@ -519,13 +566,22 @@ PARAMS: Mapping[str, Mapping[str, Kind]] = {
     "sales_milestone": {"mode": Kind("choice", _mode), "tiers": Kind("yuan", _tiers)},
     "demo_priority": {"levels": Kind("choices", _levels)},
     "loan_interest": {
-        "levels": Kind("choices", _levels),
+        "levels": Kind("choices or any", _levels_or_any),
         "share_of_benchmark": RATE,
         "enterprise_cap": YUAN,
         "day_count": Kind("days", _days),
         "benchmark_rates": Kind("% a year by term band", _bands),
     },
 }
+
+# Parameters a rule file may leave out: readings the notice leaves open, whose default is the reading the
+# tool took before they were parameters.  ``established_from`` left out is null from the policy start (no
+# date condition); ``enabled`` left out is not kept at all (the measure never ends: ``Rules.ended``).
+KEEP_OUT = object()
+ENABLED = Kind("true or null", _enabled)
+OPTIONAL: Mapping[str, Mapping[str, tuple[Kind, Any]]] = {
+    measure: {"enabled": (ENABLED, KEEP_OUT)} for measure in MEASURE_IDS
+} | {"spin_off": {"established_from": (Kind("date or null", _day_or_null), None), "enabled": (ENABLED, KEEP_OUT)}}
 
 
 # --- the whole file ------------------------------------------------------------------
@@ -564,7 +620,9 @@ def dated(node: yaml.Node, problems: Problems, measure: str, name: str, clause: 
 
 
 def _measure(node: yaml.Node, problems: Problems, measure: str, start: date | Bad) -> MeasureRules | Bad:
-    keys = mapping(node, problems, named(measure), required=("clause", "responsible", "params"), optional=("title",))
+    keys = mapping(
+        node, problems, named(measure), required=("clause", "responsible", "params"), optional=("title", "end")
+    )
     if isinstance(keys, Bad) or len(keys) < 3:
         return BAD
     clause = text(keys["clause"], problems, named(f"{measure}.clause"))
@@ -586,12 +644,21 @@ def _measure(node: yaml.Node, problems: Problems, measure: str, start: date | Ba
         Say("通知中列明的责任单位", "a department named in the notice"),
     )
     title = text(keys["title"], problems, named(f"{measure}.title")) if "title" in keys else ""
+    end = day(keys["end"], problems, named(f"{measure}.end")) if "end" in keys else None
     kinds = PARAMS[measure]
-    raw = mapping(keys["params"], problems, named(f"{measure}.params"), required=tuple(kinds), noun="参数")
+    optional = OPTIONAL[measure]
+    raw = mapping(
+        keys["params"],
+        problems,
+        named(f"{measure}.params"),
+        required=tuple(kinds),
+        optional=tuple(optional),
+        noun="参数",
+    )
     if isinstance(raw, Bad):
         return BAD
     params: dict[str, Dated[Any]] = {}
-    for name, kind in kinds.items():
+    for name, kind in {**kinds, **{name: kind for name, (kind, _) in optional.items()}}.items():
         if name not in raw:
             continue
         value = dated(raw[name], problems, measure, name, MEASURE_CLAUSES[measure], kind)
@@ -609,11 +676,18 @@ def _measure(node: yaml.Node, problems: Problems, measure: str, start: date | Ba
                         f" date the first value {begin} or earlier",
                     ),
                 )
-    if len(params) < len(kinds) or isinstance(clause, Bad) or isinstance(responsible, Bad):
+    for name, (kind, default) in optional.items():
+        if name not in raw and default is not KEEP_OUT and isinstance(start, date):
+            params[name] = Dated(measure, name, MEASURE_CLAUSES[measure], kind.unit, ((start, default),))
+    if (
+        len(params) < len(kinds) + sum(name in raw for name in optional)
+        or isinstance(clause, Bad)
+        or isinstance(responsible, Bad)
+    ):
         return BAD
-    if isinstance(title, Bad):
+    if isinstance(title, Bad) or isinstance(end, Bad):
         return BAD
-    return MeasureRules(measure, clause, responsible, params, title)
+    return MeasureRules(measure, clause, responsible, params, title, end)
 
 
 def build(root: yaml.Node, problems: Problems, *, sha256: str, path: str) -> Rules | None:
@@ -631,13 +705,21 @@ def build(root: yaml.Node, problems: Problems, *, sha256: str, path: str) -> Rul
             ),
         )
     version = text(top["version"], problems, named("version"))
-    policy = mapping(top["policy"], problems, named("policy"), required=("title", "start", "excluded_by_micro_support"))
+    policy = mapping(
+        top["policy"],
+        problems,
+        named("policy"),
+        required=("title", "start", "excluded_by_micro_support"),
+        optional=("end",),
+    )
     title: str | Bad = BAD
     start: date | Bad = BAD
+    end: date | Bad | None = None
     excluded: tuple[str, ...] | Bad = BAD
-    if not isinstance(policy, Bad) and len(policy) == 3:
+    if not isinstance(policy, Bad) and all(key in policy for key in ("title", "start", "excluded_by_micro_support")):
         title = text(policy["title"], problems, named("policy.title"))
         start = day(policy["start"], problems, named("policy.start"))
+        end = day(policy["end"], problems, named("policy.end")) if "end" in policy else None
         excluded = choices(
             policy["excluded_by_micro_support"], problems, named("policy.excluded_by_micro_support"), MEASURE_IDS
         )
@@ -654,7 +736,8 @@ def build(root: yaml.Node, problems: Problems, *, sha256: str, path: str) -> Rul
         or isinstance(title, Bad)
         or isinstance(start, Bad)
         or isinstance(excluded, Bad)
+        or isinstance(end, Bad)
         or not isinstance(version_schema, int)
     ):
         return None
-    return Rules(path, sha256, version_schema, version, title, start, frozenset(excluded), measures)
+    return Rules(path, sha256, version_schema, version, title, start, frozenset(excluded), measures, end)

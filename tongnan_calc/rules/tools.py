@@ -17,6 +17,8 @@ def show_value(value: Any, lang: Lang = "en") -> str:
     """A parameter value as an analyst wrote it (the words of a term band in ``lang``)."""
     if value is None:
         return "null"
+    if value is True:
+        return "true"
     if isinstance(value, Tier):
         return f"> {show(value.threshold)}: {'null' if value.amount is None else show(value.amount)}"
     if isinstance(value, Band):

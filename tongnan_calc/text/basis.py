@@ -104,6 +104,15 @@ def _loan(value: str) -> str:
     return value
 
 
+_ENDED = re.compile(rf"^ended on ({_DATE}) \((.+)\)$")
+
+
+def _ended(value: str) -> str:
+    """``ended on 2018-01-01 (rent.enabled)``."""
+    m = _ENDED.match(value)
+    return value if m is None else f"自{m[1]}起终止（{m[2]}）"
+
+
 LABELS_ZH: dict[str, tuple[str, ValueZh | None]] = {
     # every payable line (measures.common.payable)
     "exact amount": ("精确金额", None),
@@ -140,6 +149,8 @@ PATTERNS: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str], ValueZh |
         lambda m: f"{m[1]}至{m[2]}（{m[3]}天）",
         _interval,
     ),
+    # rent: an interval after the measure ended (``enabled: null`` or an ``end:`` date)
+    (re.compile(rf"^({_DATE}) to ({_DATE})$"), lambda m: f"{m[1]}至{m[2]}", _ended),
     # sales_milestone
     (re.compile(r"^sales (\d{4})$"), lambda m: f"{m[1]}年销售额", None),
     # loan_interest (the loan id is anything the workbook holds: the longest forms first)

@@ -20,6 +20,10 @@ CATALOG: dict[str, tuple[str, str]] = {
         "享受微企扶持的不再享受本项政策（二（七））",
         "enjoys micro-enterprise support, which excludes this measure (二（七）)",
     ),
+    "measure_ended": (
+        "本项政策自{end}起停止执行（规则文件 {by}）（{clause}）",
+        "the measure ends on {end} (rule file {by}): not in force from that day ({clause})",
+    ),
     "blocked": ("输入有误，无法计算：{where_zh}", "input errors prevent the computation: {where_en}"),
     "rent_not_settled": (
         "无落户日期，不属新落户企业（二（二））",
@@ -49,6 +53,11 @@ CATALOG: dict[str, tuple[str, str]] = {
     "spin_off_too_early": (
         "运行满{years}年之日为{date}，晚于本年末（二（三））",
         "operating {years} year(s) only on {date}, after the end of the year (二（三）)",
+    ),
+    "spin_off_before": (
+        "{operating}开始运营，早于规则文件 spin_off.established_from 的{since}：只奖励该日及以后分离设立的企业（二（三））",
+        "operating since {operating}, before {since} (rule file spin_off.established_from): only spin-offs"
+        " established on or after that date are rewarded (二（三）)",
     ),
     "spin_off_paid": ("一次性奖励已于{year}年发放（二（三））", "the one-time reward was paid for {year} (二（三）)"),
     "spin_off_payable": ("分离设立一次性奖励", "one-time spin-off reward"),

@@ -9,9 +9,10 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any, TypeVar
 
+from tongnan_calc.core.dates import year_end
 from tongnan_calc.core.model import Basis, Line, Msg, ParamUse, Records, Status, Step
 from tongnan_calc.core.money import fmt, round_money, show
-from tongnan_calc.core.rules import Rules
+from tongnan_calc.core.rules import Ended, Rules
 
 # A batch asks the same parameter on the same day for every enterprise, and most of
 # its lines are one of a few ineligible outcomes.  Both are worked out once per rule
@@ -216,6 +217,41 @@ def micro_support_exclusion(rec: Records, rules: Rules, measure: str) -> Line | 
     if rec.enterprise.micro_support and measure in rules.excluded_by_micro_support:
         return template(rules, measure, Status.INELIGIBLE, "micro_support").of(rec)
     return None
+
+
+DAILY = frozenset({"rent"})
+"""Measures that read their parameters day by day (SPEC §5); the others read them on 31 December Y."""
+
+
+def measure_ended(rec: Records, year: int, rules: Rules, measure: str) -> Line | None:
+    """A measure the rule file ends (``policy.end``, its ``end``, ``enabled: null``) is ineligible from that day.
+
+    An annual measure is ended for Y when it is not in force on 31 December Y; a daily one (``rent``)
+    when it is in force on no day of Y (days after a mid-year end are left out by the measure itself)."""
+    if not rules.ends:
+        return None
+    ended = once(rules, ("ended", measure, year), lambda: _ended_in(rules, measure, year))
+    if ended is None:
+        return None
+    return template(
+        rules,
+        measure,
+        Status.INELIGIBLE,
+        "measure_ended",
+        end=ended.on,
+        by=ended.by,
+        clause=rules.measures[measure].clause,
+    ).of(rec)
+
+
+def _ended_in(rules: Rules, measure: str, year: int) -> Ended | None:
+    if measure not in DAILY:
+        return rules.ended(measure, year_end(year))
+    first = date(year, 1, 1)
+    ended = rules.ended(measure, first)
+    if ended is None or any(first < change <= year_end(year) for change in rules.end_changes(measure)):
+        return None
+    return ended
 
 
 BLOCKERS_NAMED = 5

@@ -4,7 +4,9 @@
     重点建设项目贷款，按银行同期基准利率的50%给予贷款贴息，每个企业贴息最高不超过50万元。
     （责任单位：区经济信息委、区商务局、区财政局）
 
-SPEC §4 ``loan_interest``: for each key-project loan, D = the days of Y within
+SPEC §4 ``loan_interest``: demo_level one of ``levels`` (or ``levels: any``: every
+e-commerce enterprise, whatever its level or legal form — 二（七）'s legal-entity
+condition names 二（二）至（五） only); for each key-project loan, D = the days of Y within
 [drawdown, maturity); r = the benchmark rate for the term band (months, a part
 month counting whole) in force on the drawdown date; subsidy = principal × r ×
 D / day_count, or interest_paid when given and less, times share.  The enterprise amount is
@@ -19,14 +21,14 @@ from tongnan_calc.core.dates import months_rounded_up, overlap_days, year_bounds
 from tongnan_calc.core.measures.common import Uses, blocked, ineligible, make_line, once, payable, template
 from tongnan_calc.core.model import LOANS, Basis, Line, Loan, Msg, Records, Status
 from tongnan_calc.core.money import frac, show
-from tongnan_calc.core.rules import Band, NoValueInForce, Rules
+from tongnan_calc.core.rules import ANY, Band, NoValueInForce, Rules
 
 MEASURE = "loan_interest"
 
 
 def compute(rec: Records, year: int, rules: Rules) -> Line:
     levels, basis = once(rules, (MEASURE, year), lambda: _levels(rules, year))
-    if rec.enterprise.demo_level not in levels:
+    if levels != ANY and rec.enterprise.demo_level not in levels:
         return template(rules, MEASURE, Status.INELIGIBLE, "not_demo", basis, levels="/".join(levels)).of(rec)
     uses = Uses(rules, MEASURE)
     uses.get("levels", year_end(year))
@@ -70,10 +72,10 @@ def compute(rec: Records, year: int, rules: Rules) -> Line:
     return payable(rec, rules, MEASURE, min(total, remaining), Msg.of("loan_payable", loans=bearing), uses)
 
 
-def _levels(rules: Rules, year: int) -> tuple[tuple[str, ...], Basis]:
-    """The levels in force on 31 December Y, and the basis of the lines that stop there."""
+def _levels(rules: Rules, year: int) -> tuple[tuple[str, ...] | str, Basis]:
+    """The levels in force on 31 December Y (or ``any``), and the basis of the lines that stop there."""
     uses = Uses(rules, MEASURE)
-    levels: tuple[str, ...] = uses.get("levels", year_end(year))
+    levels: tuple[str, ...] | str = uses.get("levels", year_end(year))
     return levels, uses.basis()
 
 

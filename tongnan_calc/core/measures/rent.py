@@ -63,6 +63,7 @@ def compute(rec: Records, year: int, rules: Rules) -> Line:
         cuts.update((lease.period_start, lease.period_end + ONE_DAY))
     for name in ("rates", "area_cap_m2"):
         cuts.update(rules.param(MEASURE, name).changes())
+    cuts.update(rules.end_changes(MEASURE))
     points = sorted(d for d in cuts if lo <= d <= hi)
     # each lease's exact rent per day and area (and the area's text), worked out once for all its intervals
     exact = {id(lease): _exact(lease) for lease in leases}
@@ -85,6 +86,10 @@ def _interval(
     ``exact``: each lease's (rent per day, area, area shown) by ``id(lease)``, when already known."""
     active = [lease for lease in leases if lease.period_start <= start and lease.period_end >= stop - ONE_DAY]
     if not active:
+        return Fraction(0)
+    ended = uses.rules.ended(MEASURE, start) if uses.rules.ends else None
+    if ended is not None:
+        uses.step(f"{start.isoformat()} to {(stop - ONE_DAY).isoformat()}", f"ended on {ended.on} ({ended.by})")
         return Fraction(0)
     if exact is None:
         exact = {id(lease): _exact(lease) for lease in active}

@@ -5,10 +5,13 @@
 
 SPEC §4 ``spin_off``: requires ``spun_off`` and operating_since + min_operating_years
 ≤ 31 December Y; paid once: ineligible when a prior ``spin_off`` payout exists.
+``established_from`` (SPEC §5; null by default: no date condition): when a date, a
+spin-off operating since before it is ineligible.
 """
 
 from __future__ import annotations
 
+from datetime import date
 from fractions import Fraction
 
 from tongnan_calc.core.dates import add_years, year_end
@@ -30,6 +33,11 @@ def compute(rec: Records, year: int, rules: Rules) -> Line:
     if ent.operating_since is None:
         return template(rules, MEASURE, Status.INELIGIBLE, "spin_off_no_operating_date").of(rec)
     uses = Uses(rules, MEASURE)
+    since: date | None = uses.get("established_from", year_end(year))
+    if since is not None and ent.operating_since < since:
+        return ineligible(
+            rec, rules, MEASURE, Msg.of("spin_off_before", operating=ent.operating_since, since=since), uses
+        )
     years: int = uses.get("min_operating_years", year_end(year))
     qualifies_on = add_years(ent.operating_since, years)
     if qualifies_on > year_end(year):
