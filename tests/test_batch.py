@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from tongnan_calc.core.model import Status
-from tongnan_calc.shell.outputs import OutputError
+from tongnan_calc.files.outputs import OutputError
 from tongnan_calc.shell.run import FatalError, RunOptions, batch
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "example.xlsx"

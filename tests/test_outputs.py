@@ -40,8 +40,8 @@ from hostile import (
 )
 from ledger_helpers import write_history
 
+from tongnan_calc.files import outputs
 from tongnan_calc.rules.load import DEFAULT_RULES
-from tongnan_calc.shell import outputs
 
 OLD = b"the old file: it must survive a failed write byte for byte\n"
 HOSTILE_TEXT = ("=1+1", "+SUM(A1:A9)", "-2+3", "@SUM(1)", '=HYPERLINK("http://example.com","x")', "=cmd|' /C calc'!A0")

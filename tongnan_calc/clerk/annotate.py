@@ -32,6 +32,7 @@ from openpyxl.styles import PatternFill
 
 from tongnan_calc.core.model import InputIssue
 from tongnan_calc.core.say import Lang, Say, UserError
+from tongnan_calc.files.outputs import save_atomic
 from tongnan_calc.input import cells
 from tongnan_calc.input.reader import (
     MSG_EXAMPLE_ROW,
@@ -40,7 +41,6 @@ from tongnan_calc.input.reader import (
     SHEETS,
     looks_like,
 )
-from tongnan_calc.shell.outputs import save_atomic
 
 ERROR_COLOR: Final = "FFC7CE"
 WARNING_COLOR: Final = "FFEB9C"

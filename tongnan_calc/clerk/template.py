@@ -32,10 +32,10 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from tongnan_calc.core.model import DATA_LINES, ENTERPRISES, LEASES, LOANS, MEASURE_CLAUSES, SALES
 from tongnan_calc.core.say import Lang
+from tongnan_calc.files.outputs import save_atomic
 from tongnan_calc.input import cells
 from tongnan_calc.input.reader import CREDIT_CODE, SHEETS, Column, SheetSpec
 from tongnan_calc.input.reader import EXAMPLE_CODE as READER_EXAMPLE_CODE
-from tongnan_calc.shell.outputs import save_atomic
 
 INSTRUCTIONS: Final = {"zh": "说明", "en": "instructions"}
 """The name of the instructions sheet in each language (not a data sheet)."""

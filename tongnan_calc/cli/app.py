@@ -32,7 +32,7 @@ from tongnan_calc.cli.common import (
 from tongnan_calc.cli.ledger import app as ledger_app
 from tongnan_calc.cli.rules import app as rules_app
 from tongnan_calc.core.say import Lang, Say
-from tongnan_calc.shell.outputs import OutputError, check_outputs, write_text_atomic
+from tongnan_calc.files.outputs import OutputError, check_outputs, write_text_atomic
 from tongnan_calc.shell.run import FatalError, Hooks, RunOptions, batch, run_compare
 
 if TYPE_CHECKING:  # imported when used: `tongnan-calc --help` stays quick

@@ -20,7 +20,7 @@ from rich.text import Text
 from tongnan_calc.cli.common import ForceOption, LangOption, Language, fail, to_lang
 from tongnan_calc.core.model import SHEET_NAMES_ZH, Batch, InputIssue
 from tongnan_calc.core.say import Lang, Say
-from tongnan_calc.shell.outputs import OutputError, check_output
+from tongnan_calc.files.outputs import OutputError, check_output
 
 
 def _out() -> Console:

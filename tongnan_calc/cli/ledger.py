@@ -20,6 +20,7 @@ from rich.text import Text
 
 from tongnan_calc.cli.common import LangOption, Language, RulesOption, fail, to_lang
 from tongnan_calc.core.say import Lang, Say
+from tongnan_calc.files.outputs import OutputError, check_output
 from tongnan_calc.ledger import (
     KIND_ZH,
     Entry,
@@ -35,7 +36,6 @@ from tongnan_calc.ledger import (
     reverse,
 )
 from tongnan_calc.ledger.limits import load_ledger_rules
-from tongnan_calc.shell.outputs import OutputError, check_output
 
 app = typer.Typer(
     name="ledger",

@@ -9,9 +9,9 @@ from pathlib import Path
 from typing import Any, Final
 
 from tongnan_calc.core.say import Lang, Say
+from tongnan_calc.files.outputs import save_atomic
 from tongnan_calc.ledger.history import HISTORY_SHEET
 from tongnan_calc.ledger.store import KIND_ZH, Entry, LedgerError, _entries, _reading
-from tongnan_calc.shell.outputs import save_atomic
 
 # Sheet names and headings in Chinese (the default) or English (``lang="en"``); the
 # payouts sheet is re-importable with `ledger import` in both: its names are the

@@ -13,9 +13,9 @@ from rich.table import Table
 from tongnan_calc.core.compare import Comparison, Side, paid
 from tongnan_calc.core.money import fmt
 from tongnan_calc.core.say import Lang
+from tongnan_calc.files.outputs import save_atomic
 from tongnan_calc.report.layout import Column
 from tongnan_calc.report.xlsx import Sheet
-from tongnan_calc.shell.outputs import save_atomic
 from tongnan_calc.text.messages import render
 
 

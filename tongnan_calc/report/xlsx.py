@@ -37,6 +37,7 @@ from tongnan_calc.core.model import Basis, InputIssue, Line, Msg, Status
 from tongnan_calc.core.money import fmt
 from tongnan_calc.core.result import RunResult, require_all_lines
 from tongnan_calc.core.say import Lang
+from tongnan_calc.files.outputs import atomic_path
 from tongnan_calc.report.layout import (
     BLOCKED,
     FLAGS,
@@ -54,7 +55,6 @@ from tongnan_calc.report.layout import (
 )
 from tongnan_calc.report.seal import seal
 from tongnan_calc.report.xlsx_book import MONEY_FORMAT, Bold, Book, BookProcess, Formula
-from tongnan_calc.shell.outputs import atomic_path
 from tongnan_calc.text.messages import render
 
 WRITER = "xlsxwriter"

@@ -26,10 +26,10 @@ from tongnan_calc.core.model import MEASURE_IDS, Batch, Line, PriorPayout
 from tongnan_calc.core.result import LedgerUse, RunResult
 from tongnan_calc.core.rules import RuleError, Rules
 from tongnan_calc.core.say import Lang, Say, UserError
+from tongnan_calc.files.outputs import atomic_path, check_outputs
 from tongnan_calc.report.seal import file_sha256
 from tongnan_calc.rules.load import DEFAULT_RULES, load_rules
 from tongnan_calc.shell.collector import gc_paused
-from tongnan_calc.shell.outputs import atomic_path, check_outputs
 
 if TYPE_CHECKING:  # imported when used: the writers' libraries load only for a run that writes
     from tongnan_calc.report.json_out import JsonStream
