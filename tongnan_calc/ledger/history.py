@@ -323,6 +323,8 @@ def _read_history(workbook: Path, limits: Limits) -> _History:
             )
         )
     issues = _Issues(HISTORY_SHEET[0])
+    if (decorated := sheet.warning()) is not None:
+        issues.add(None, None, sheet.name, decorated, severity="warning")
     columns = _history_columns(sheet.rows[0] if sheet.rows else (), issues)
     data = [(n, r) for n, r in enumerate(sheet.rows[1:], start=2) if not _blank_row(r)]
     if issues.has_errors():
