@@ -8,6 +8,7 @@ import hashlib
 import json
 import shutil
 import subprocess
+import zipfile
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -321,13 +322,10 @@ def test_a_workbook_under_another_kinds_name_is_read_by_its_content(tmp_path: Pa
     assert_same_json(misnamed)
 
 
-@pytest.mark.skipif(SOFFICE is None, reason="LibreOffice is not installed (no soffice on PATH)")
-@pytest.mark.parametrize(("suffix", "filter_name"), [("xls", "xls:MS Excel 97"), ("ods", "ods:calc8")])
-def test_the_example_converted_by_libreoffice_now_gives_the_same_json(
-    tmp_path: Path, suffix: str, filter_name: str
-) -> None:
+def convert(source: Path, outdir: Path, filter_name: str) -> None:
+    """LibreOffice (headless, a fresh profile) saves ``source`` into ``outdir`` with ``filter_name``."""
     assert SOFFICE is not None
-    profile = tmp_path / "profile"
+    profile = outdir / "profile"
     command = [
         SOFFICE,
         f"-env:UserInstallation={profile.as_uri()}",
@@ -337,8 +335,84 @@ def test_the_example_converted_by_libreoffice_now_gives_the_same_json(
         "--convert-to",
         filter_name,
         "--outdir",
-        str(tmp_path),
-        str(EXAMPLE),
+        str(outdir),
+        str(source),
     ]
     subprocess.run(command, check=True, capture_output=True, timeout=300)
+
+
+@pytest.mark.skipif(SOFFICE is None, reason="LibreOffice is not installed (no soffice on PATH)")
+@pytest.mark.parametrize(("suffix", "filter_name"), [("xls", "xls:MS Excel 97"), ("ods", "ods:calc8")])
+def test_the_example_converted_by_libreoffice_now_gives_the_same_json(
+    tmp_path: Path, suffix: str, filter_name: str
+) -> None:
+    convert(EXAMPLE, tmp_path, filter_name)
     assert_same_json(tmp_path / f"example.{suffix}")
+
+
+# --- other formats: the same cells, the same located issues -------------------------------------------------
+
+CELL_TRAPS = FIXTURES / "cell-traps-source.xlsx"
+"""Cells that calamine reads as blank or loses in an .xls or .ods unless they are scanned: an Excel error
+(=NA() in an optional yes/no, =1/0 in rent_paid), a rent merged over two leases; and booleans, dates
+and amounts as text.  tests/fixtures/cell-traps.{xlsx,xls,ods}: this workbook saved by LibreOffice
+(which computes the formulas) in each format."""
+
+
+def issues_and_records(path: Path) -> tuple[list[tuple[object, ...]], object]:
+    batch = read_workbook(path)
+    return [
+        (i.sheet, i.row, i.column, i.severity, i.value, i.message, i.message_zh) for i in batch.issues
+    ], batch.records
+
+
+def test_the_cell_traps_in_xlsx_are_located() -> None:
+    issues, _ = issues_and_records(FIXTURES / "cell-traps.xlsx")
+    assert [(i[0], i[1], i[2], i[5]) for i in issues if i[3] == "error"] == [
+        ("enterprises", 2, "micro_support", "the cell shows the Excel error #N/A: enter the value itself"),
+        ("leases", 2, "rent_paid", "the cell shows the Excel error #DIV/0!: enter the value itself"),
+        ("leases", 3, "rent_paid", "part of a merged cell F3:F4 covering 2 rows: give each row its own value"),
+        ("leases", 4, "rent_paid", "part of a merged cell F3:F4 covering 2 rows: give each row its own value"),
+    ]
+
+
+@pytest.mark.parametrize("suffix", ["xls", "ods"])
+def test_the_cell_traps_read_alike_in_every_format(suffix: str) -> None:
+    assert issues_and_records(FIXTURES / f"cell-traps.{suffix}") == issues_and_records(FIXTURES / "cell-traps.xlsx")
+
+
+@pytest.mark.skipif(SOFFICE is None, reason="LibreOffice is not installed (no soffice on PATH)")
+def test_the_cell_traps_converted_now_read_alike(tmp_path: Path) -> None:
+    for name in ("xlsx:Calc MS Excel 2007 XML", "xls:MS Excel 97", "ods:calc8"):
+        convert(CELL_TRAPS, tmp_path, name)
+    expected = issues_and_records(tmp_path / "cell-traps-source.xlsx")
+    assert len(expected[0]) == 5
+    for suffix in ("xls", "ods"):
+        assert issues_and_records(tmp_path / f"cell-traps-source.{suffix}") == expected
+
+
+def test_an_ods_sheet_past_excels_rows_is_refused_before_calamine_reads_it(tmp_path: Path) -> None:
+    path = tmp_path / "far.ods"
+    content = (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        '<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+        'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+        'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"><office:body><office:spreadsheet>'
+        '<table:table table:name="enterprises"><table:table-row table:number-rows-repeated="2000000">'
+        '<table:table-cell office:value-type="float" office:value="1"><text:p>1</text:p></table:table-cell>'
+        "</table:table-row></table:table></office:spreadsheet></office:body></office:document-content>"
+    )
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet", zipfile.ZIP_STORED)
+        archive.writestr("content.xml", content, zipfile.ZIP_DEFLATED)
+    assert invoke("check", path, "--lang", "en") == (
+        2,
+        "",
+        f"error: {path}: refused: sheet 'enterprises' reaches row 2,000,000 and column 1; "
+        "delete the cells far outside the data\n",
+    )
+    assert invoke("check", path) == (
+        2,
+        "",
+        f"错误：{path}：拒绝读取：工作表“enterprises”用到第 2,000,000 行、第 1 列：请删除数据区以外远处的单元格\n",
+    )

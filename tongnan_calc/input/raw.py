@@ -10,6 +10,7 @@ turns calamine's failures into ``WorkbookError``.  The only module that imports 
 
 from __future__ import annotations
 
+import struct
 import zipfile
 import zlib
 from collections import deque
@@ -28,6 +29,7 @@ from tongnan_calc.core.model import (
 )
 from tongnan_calc.core.say import Say, UserError
 from tongnan_calc.input.cells import Cell
+from tongnan_calc.input.other_scan import OtherScan, scan_ods, scan_xls
 from tongnan_calc.input.sheet_names import Matched, canonical_table, match_names
 from tongnan_calc.input.sheets_spec import (
     _SHEET_BY_NAME,
@@ -386,6 +388,7 @@ def _prefetched(
                     rows, merged = pending.popleft().result()
                 pending.extend(pool.submit(_sheet_rows, book, name) for _, name in islice(ahead, 1))
                 scan = scans.found.get(name)
+                merged = merged or scans.merged.get(name, ())
                 if scan is None:
                     yield RawSheet(spec, name, rows, merged=merged)
                 else:
@@ -397,13 +400,13 @@ def _prefetched(
 
 
 def _other_sheets(
-    path: Path, book: CalamineWorkbook, names: Sequence[str], kind: Kind = "xlsx"
+    path: Path, book: CalamineWorkbook, names: Sequence[str], kind: Kind = "xlsx", before: OtherScan | None = None
 ) -> Iterator[tuple[str, Rows]]:
     """The sheets of ``names`` (no known sheet), read one at a time to see whether they hold data;
     each is scanned first, as the known sheets are."""
     if not names:
         return
-    scans = _Scans(path, set(names), kind)
+    scans = _Scans(path, set(names), kind, before)
     try:
         for name in names:
             scans.through(name)
@@ -421,6 +424,20 @@ def _is_reader_failure(error: BaseException) -> bool:
     if isinstance(error, (CalamineError, ValueError, TypeError, OverflowError, OSError)):
         return True
     return type(error).__name__ == "PanicException"
+
+
+def prescan(path: Path, kind: Kind) -> OtherScan | None:
+    """An .xls's or .ods's sheets scanned before calamine opens it (``other_scan``: it reads them whole
+    then); None for the other kinds, and for a file the scan cannot parse (calamine then says why)."""
+    scan = {"xls": scan_xls, "ods": scan_ods}.get(kind)
+    if scan is None:
+        return None
+    try:
+        return scan(path)
+    except ScanError as exc:
+        raise _fail(path, Say(f"拒绝读取：{exc.say.zh}", f"refused: {exc.say.en}")) from None
+    except (OSError, ValueError, KeyError, IndexError, struct.error, zipfile.BadZipFile, zlib.error):
+        return None
 
 
 def _exists(archive: zipfile.ZipFile, member: str) -> bool:
@@ -447,12 +464,13 @@ class _Scans:
     ``scan_workbook`` does, but on demand, so that calamine can parse the first
     sheet while the others are scanned."""
 
-    def __init__(self, path: Path, names: set[str], kind: Kind = "xlsx") -> None:
+    def __init__(self, path: Path, names: set[str], kind: Kind = "xlsx", before: OtherScan | None = None) -> None:
         self.path = path
-        self.found: dict[str, SheetScan] = {}
+        self.found: dict[str, SheetScan] = dict(before.sheets) if before is not None else {}
+        self.merged: dict[str, Merges] = dict(before.merged) if before is not None else {}
         self.todo: list[tuple[str, str]] = []
         self.archive: zipfile.ZipFile | None = None
-        if kind != "xlsx":  # the XML scan is the .xlsx's; other kinds: check_file and _sheet_rows bound them
+        if kind != "xlsx":  # an .xls or .ods was scanned before calamine opened it (``prescan``)
             return
         with _scan_errors(path):
             archive = self.archive = zipfile.ZipFile(path)

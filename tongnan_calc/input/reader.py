@@ -94,6 +94,7 @@ from tongnan_calc.input.raw import (
     check_file,
     competing_text,
     open_book,
+    prescan,
 )
 from tongnan_calc.input.records import (
     MSG_EXCEL_ERROR,
@@ -358,6 +359,7 @@ def read_workbook(path: Path) -> Batch:
     """Read the input workbook; raise ``WorkbookError`` when it cannot be read."""
     path = Path(path)
     kind = check_file(path)
+    before = prescan(path, kind)
     with _reader_errors(path, kind):
         book = open_book(path, kind)
         names = book.sheet_names
@@ -366,8 +368,8 @@ def read_workbook(path: Path) -> Batch:
         found = matched.found
         wanted = [(spec, found[spec.key]) for spec in SHEETS if spec.key in found]
         others = [n for n in matched.unknown if _name_key(n) not in INSTRUCTION_SHEETS]
-        unknown_rows = {name: filled_rows(rows) for name, rows in _other_sheets(path, book, others, kind)}
-        scans = _Scans(path, {name for _, name in wanted}, kind)
+        unknown_rows = {name: filled_rows(rows) for name, rows in _other_sheets(path, book, others, kind, before)}
+        scans = _Scans(path, {name for _, name in wanted}, kind, before)
         sheets = _prefetched(path, book, wanted, scans)
         try:
             return _read(path, sheets, matched, [(s.key, n) for s, n in wanted], unknown_rows)
