@@ -416,3 +416,78 @@ def test_an_ods_sheet_past_excels_rows_is_refused_before_calamine_reads_it(tmp_p
         "",
         f"错误：{path}：拒绝读取：工作表“enterprises”用到第 2,000,000 行、第 1 列：请删除数据区以外远处的单元格\n",
     )
+
+
+# --- .xlsb (LibreOffice cannot write it: tests/xlsb_writer.py) -------------------------------------------------
+
+B = "91500223MA60B4XQ8A"
+XLSB_SHEETS: list[tuple[str, list[list[object]], list[tuple[int, int, int, int]]]] = [
+    (
+        "企业信息",
+        [
+            ["统一社会信用代码", "企业名称", "电子商务法人企业", "享受微企扶持"],
+            [A, "甲公司", True, "#N/A"],
+            [B, "乙公司", "是", False],
+        ],
+        [],
+    ),
+    (
+        "办公租赁（2016年）",
+        [
+            ["统一社会信用代码", "规划商务楼宇", "租用面积", "租期起", "租期止", "实付租金"],
+            [A, "是", 100, "2016-01-01", "2016-06-30", "=#DIV/0!"],
+            [B, "是", 120, "2016-01-01", "2016-06-30", 36600],
+            [B, "是", 120, "2016-07-01", "2016-12-31", None],
+            [B, "是", 50.5, "2016/1/1", "2016年12月31日", "¥1,234.50"],
+        ],
+        [(2, 3, 5, 5)],  # F3:F4
+    ),
+]
+
+
+def test_an_xlsb_reads_as_the_same_xlsx(tmp_path: Path) -> None:
+    from xlsb_writer import sheet_bin, write_xlsb
+
+    xlsb = write_xlsb(
+        tmp_path / "batch.xlsb",
+        [(name, sheet_bin(list(enumerate(rows)), merges)) for name, rows, merges in XLSB_SHEETS],
+    )
+    book = openpyxl.Workbook()
+    book.remove(book.active)  # type: ignore[arg-type]
+    for name, rows, merges in XLSB_SHEETS:
+        sheet = book.create_sheet(name)
+        for row in rows:  # openpyxl writes '#N/A' as an error cell; '=#DIV/0!' (a formula's error in the .xlsb) too
+            sheet.append([v[1:] if isinstance(v, str) and v.startswith("=#") else v for v in row])
+        for top, bottom, left, right in merges:
+            sheet.merge_cells(start_row=top + 1, end_row=bottom + 1, start_column=left + 1, end_column=right + 1)
+    xlsx = tmp_path / "batch.xlsx"
+    book.save(xlsx)
+    issues, records = issues_and_records(xlsb)
+    assert (issues, records) == issues_and_records(xlsx)
+    assert [(i[0], i[1], i[2], i[5]) for i in issues if i[3] != "notice"] == [
+        ("enterprises", 2, "micro_support", "the cell shows the Excel error #N/A: enter the value itself"),
+        (
+            "leases",
+            None,
+            None,
+            "sheet '办公租赁（2016年）' is read as the leases (办公租赁) sheet: the names differ, check it; "
+            "if it is that sheet, rename it '办公租赁'",
+        ),
+        ("leases", 2, "rent_paid", "the cell shows the Excel error #DIV/0!: enter the value itself"),
+        ("leases", 3, "rent_paid", "part of a merged cell F3:F4 covering 2 rows: give each row its own value"),
+        ("leases", 4, "rent_paid", "part of a merged cell F3:F4 covering 2 rows: give each row its own value"),
+    ]
+
+
+def test_an_xlsb_row_past_excels_rows_is_refused_before_calamine_reads_it(tmp_path: Path) -> None:
+    """calamine stops reading an .xlsb sheet at a row past 1,048,576 without a word: the rows below would be lost."""
+    from xlsb_writer import sheet_bin, write_xlsb
+
+    rows: list[tuple[int, list[object]]] = [(0, ENT_HEAD), (1, [A, "甲", "是"]), (2_000_000, [B, "乙", "是"])]
+    path = write_xlsb(tmp_path / "far.xlsb", [("enterprises", sheet_bin(rows))])
+    assert invoke("check", path, "--lang", "en") == (
+        2,
+        "",
+        f"error: {path}: refused: sheet 'enterprises' reaches row 2,000,001 and column 3; "
+        "delete the cells far outside the data\n",
+    )

@@ -1,4 +1,4 @@
-"""A look at an .xls or .ods workbook before python-calamine opens it (``xlsx_scan`` for the others).
+"""A look at an .xls, .ods or .xlsb workbook before python-calamine opens it (``xlsx_scan``: an .xlsx's).
 
 calamine reads an .xls or an .ods whole when it opens it, and builds each sheet's dense
 grid from its first to its last cell then: the grid's size is checked here first, from
@@ -11,6 +11,8 @@ And, as for an .xlsx, what calamine reads as a blank cell though it is not one:
 
 And for an .ods, the merged cells (calamine gives none for an .ods): ``table:number-rows-spanned``
 and ``table:number-columns-spanned``, so that a merged amount is refused as in an .xlsx.
+An .xlsb (binary records, read lazily by calamine but without its error cells and merged cells,
+and cut short silently at a row past 1,048,576) is scanned likewise.
 Only the standard library and ``olefile`` (the .xls's compound file) are used; no XML parser.
 """
 
@@ -218,3 +220,107 @@ def _unescape(text: str) -> str:
     for entity, char in (("&lt;", "<"), ("&gt;", ">"), ("&quot;", '"'), ("&apos;", "'"), ("&amp;", "&")):
         text = text.replace(entity, char)
     return text
+
+
+# --- .xlsb ---------------------------------------------------------------------------------------------------
+
+_ROW_HEADER, _CELL_ERROR, _FORMULA_ERROR, _BUNDLE_SHEET, _MERGE_CELL = 0x00, 0x03, 0x0B, 0x9C, 0xB0
+_XLSB_CELLS: Final = frozenset(range(0x01, 0x0C)) | {0x3E}  # BrtCellBlank ... BrtFmlaError, BrtCellRString
+_XLSB_ROW_LIMIT: Final = 0x10_0000  # calamine stops reading a sheet at a row past this, silently
+
+
+def _varint(data: bytes, at: int, most: int) -> tuple[int, int] | None:
+    value = 0
+    for index in range(most):
+        if at + index >= len(data):
+            return None
+        byte = data[at + index]
+        value |= (byte & 0x7F) << (7 * index)
+        if not byte & 0x80:
+            return value, at + index + 1
+    return value, at + most
+
+
+def _xlsb_records(handle: Iterator[bytes]) -> Iterator[tuple[int, bytes]]:
+    """(type, data) of the records of a stream given in chunks."""
+    buffer, at = b"", 0
+    for chunk in handle:
+        buffer = buffer[at:] + chunk
+        at = 0
+        while True:
+            kind = _varint(buffer, at, 2)
+            size = None if kind is None else _varint(buffer, kind[1], 4)
+            if kind is None or size is None or size[1] + size[0] > len(buffer):
+                break
+            yield kind[0], buffer[size[1] : size[1] + size[0]]
+            at = size[1] + size[0]
+
+
+def _member_chunks(archive: zipfile.ZipFile, member: str) -> Iterator[bytes]:
+    with archive.open(member) as handle:
+        while chunk := handle.read(CHUNK):
+            yield chunk
+
+
+def _wide(data: bytes, at: int) -> tuple[str, int]:
+    (count,) = struct.unpack_from("<I", data, at)
+    if count == 0xFFFF_FFFF:
+        return "", at + 4
+    end = at + 4 + 2 * count
+    return data[at + 4 : end].decode("utf-16-le", "replace"), end
+
+
+def _xlsb_members(archive: zipfile.ZipFile) -> dict[str, str]:
+    """Sheet name -> zip member, from workbook.bin and its relationships."""
+    from tongnan_calc.input.xlsx_scan import _REL, _REL_TARGET_FIRST
+
+    rels = archive.read("xl/_rels/workbook.bin.rels")[: 4 << 20]
+    targets = dict(_REL.findall(rels))
+    targets.update({rid: target for target, rid in _REL_TARGET_FIRST.findall(rels)})
+    members: dict[str, str] = {}
+    for kind, data in _xlsb_records(_member_chunks(archive, "xl/workbook.bin")):
+        if kind == _BUNDLE_SHEET and len(data) >= 12:
+            rid, at = _wide(data, 8)
+            name, _ = _wide(data, at)
+            target = targets.get(rid.encode())
+            if target is not None:
+                text = target.decode("utf-8", "replace")
+                members[name] = text.lstrip("/") if text.startswith("/") else f"xl/{text}"
+    return members
+
+
+def _xlsb_sheet(archive: zipfile.ZipFile, member: str, name: str) -> tuple[SheetScan, Merged, int]:
+    row = last_row = last_col = -1
+    rows = 0
+    errors: dict[tuple[int, int], str] = {}
+    merged: list[tuple[tuple[int, int], tuple[int, int]]] = []
+    for kind, data in _xlsb_records(_member_chunks(archive, member)):
+        if kind == _ROW_HEADER and len(data) >= 4:
+            (row,) = struct.unpack_from("<I", data)
+            rows += 1
+            if row > _XLSB_ROW_LIMIT:
+                check_grid(name, row + 1, max(last_col + 1, 1))
+        elif kind in _XLSB_CELLS and len(data) >= 4:
+            (col,) = struct.unpack_from("<I", data)
+            last_row, last_col = max(last_row, row), max(last_col, col)
+            if kind in (_CELL_ERROR, _FORMULA_ERROR) and len(data) >= 9:
+                errors[row + 1, col + 1] = _xls_error(data[8])
+        elif kind == _MERGE_CELL and len(data) >= 16:
+            top, bottom, left, right = struct.unpack_from("<IIII", data)
+            merged.append(((top, left), (bottom, right)))
+    check_grid(name, last_row + 1, last_col + 1)
+    return SheetScan(rows, frozenset(), errors), tuple(merged), (last_row + 1) * (last_col + 1)
+
+
+def scan_xlsb(path: Path) -> OtherScan:
+    """Every sheet of an .xlsb: its error cells (calamine reads them as blank) and merged ranges
+    (calamine gives none); raise ``ScanError`` for a grid too large, before calamine builds it."""
+    found: dict[str, SheetScan] = {}
+    merged: dict[str, Merged] = {}
+    total = 0
+    with zipfile.ZipFile(path) as archive:
+        for name, member in _xlsb_members(archive).items():
+            found[name], merged[name], cells = _xlsb_sheet(archive, member, name)
+            total = max(total, cells)  # calamine builds one sheet's grid at a time
+    _check_total(total)
+    return OtherScan(found, merged)

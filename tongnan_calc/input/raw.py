@@ -29,7 +29,7 @@ from tongnan_calc.core.model import (
 )
 from tongnan_calc.core.say import Say, UserError
 from tongnan_calc.input.cells import Cell
-from tongnan_calc.input.other_scan import OtherScan, scan_ods, scan_xls
+from tongnan_calc.input.other_scan import OtherScan, scan_ods, scan_xls, scan_xlsb
 from tongnan_calc.input.sheet_names import Matched, canonical_table, match_names
 from tongnan_calc.input.sheets_spec import (
     _SHEET_BY_NAME,
@@ -427,9 +427,9 @@ def _is_reader_failure(error: BaseException) -> bool:
 
 
 def prescan(path: Path, kind: Kind) -> OtherScan | None:
-    """An .xls's or .ods's sheets scanned before calamine opens it (``other_scan``: it reads them whole
-    then); None for the other kinds, and for a file the scan cannot parse (calamine then says why)."""
-    scan = {"xls": scan_xls, "ods": scan_ods}.get(kind)
+    """An .xls's, .ods's or .xlsb's sheets scanned before calamine opens it (``other_scan``); None for
+    an .xlsx (scanned sheet by sheet, ``_Scans``), and for a file the scan cannot parse (calamine then says why)."""
+    scan = {"xls": scan_xls, "ods": scan_ods, "xlsb": scan_xlsb}.get(kind)
     if scan is None:
         return None
     try:
