@@ -491,3 +491,18 @@ def test_an_xlsb_row_past_excels_rows_is_refused_before_calamine_reads_it(tmp_pa
         f"error: {path}: refused: sheet 'enterprises' reaches row 2,000,001 and column 3; "
         "delete the cells far outside the data\n",
     )
+
+
+def test_another_sheet_with_data_in_a_history_workbook_is_a_warning(tmp_path: Path) -> None:
+    workbook = write_history(tmp_path / "h.xlsx", [(CODE, 2015, "spin_off", None, 20000)])
+    renamed(workbook, workbook, {}, {"2014年": "payouts", "说明": "payouts"})
+    report = import_history(tmp_path / "ledger.sqlite", workbook)
+    assert (report.added, report.imported) == (1, True)
+    assert [(h.issue.severity, h.issue.message, h.zh) for h in report.history_issues] == [
+        (
+            "warning",
+            "sheet '2014年' not read: it has 2 non-blank rows, but only the payouts (历史发放) sheet is imported; "
+            "move its payouts there if it holds some",
+            "工作表“2014年”未读取：其中有2行非空行，但只导入 历史发放（payouts）工作表；如为历史发放，请移到该表中",
+        )
+    ]

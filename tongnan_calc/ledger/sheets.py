@@ -168,6 +168,26 @@ def _find_sheet(book: CalamineWorkbook, path: Path, names: Sequence[str]) -> _Sh
     return _Sheet(actual, tuple(tuple(row) for row in data), "/".join(names) if names[0] in matched.decorated else "")
 
 
+def unread_sheets(book: CalamineWorkbook, path: Path, read: str, known: Sequence[str] = ()) -> list[tuple[str, int]]:
+    """The sheets of ``book`` but ``read``, ``known`` and an instructions sheet that hold data: two
+    non-blank rows or more (a header and a row); each with its count of non-blank rows."""
+    found = []
+    skipped = {"说明", "instructions", *(name.strip().lower() for name in known)}
+    for name in book.sheet_names:
+        if name == read or name.strip().lower() in skipped:
+            continue
+        try:
+            data = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+        except (CalamineError, ValueError) as exc:
+            raise LedgerError(
+                Say(f"无法读取 {path} 的工作表 {name}：{exc}", f"cannot read sheet {name} of {path}: {exc}")
+            ) from None
+        rows = sum(1 for row in data if not _blank_row(row))
+        if rows >= 2:
+            found.append((name, rows))
+    return found
+
+
 def renamed_sheets(path: Path, sheets: Sequence[Sequence[str]]) -> list[Say]:
     """The warnings of ``_find_sheet`` for the ``sheets`` (each one sheet's names) that ``path``
     holds under a decorated name."""
