@@ -506,3 +506,21 @@ def test_another_sheet_with_data_in_a_history_workbook_is_a_warning(tmp_path: Pa
             "工作表“2014年”未读取：其中有2行非空行，但只导入 历史发放（payouts）工作表；如为历史发放，请移到该表中",
         )
     ]
+
+
+def test_a_payout_workbook_saved_as_xls_is_refused_by_record(tmp_path: Path) -> None:
+    """Its rows are read alike, but hidden rows (which must not be recorded as paid) are found in the .xlsx's XML."""
+    from xlsb_writer import sheet_bin, write_xlsb
+
+    workbook = write_payout(tmp_path / "payout.xlsx", [(CODE, "spin_off", None, 20000)])
+    book = openpyxl.load_workbook(workbook)
+    sheets = [
+        (ws.title, sheet_bin([(r, list(v)) for r, v in enumerate(ws.iter_rows(values_only=True))])) for ws in book
+    ]
+    xlsb = write_xlsb(tmp_path / "payout.xlsb", sheets)
+    with pytest.raises(LedgerError) as caught:
+        record_payout(tmp_path / "ledger.sqlite", xlsb)
+    assert caught.value.say.en == (
+        f"{xlsb}: is an .xlsb workbook, whose hidden rows cannot be checked; record the .xlsx payout workbook that run wrote"
+    )
+    assert caught.value.say.zh == f"{xlsb}：这是 .xlsb 工作簿，无法检查其中的隐藏行：请登记 run 写出的 .xlsx 付款工作簿"

@@ -230,8 +230,23 @@ def hidden_rows(path: Path, sheet: str) -> tuple[int, ...]:
     calamine reads hidden rows like any other; Excel stores a row hidden by hand,
     by a collapsed outline or filtered out by an AutoFilter as ``<row r="5" hidden="1">``;
     a row of height 0 (``ht="0"``) is as good as hidden and counts as hidden.
-    A sheet whose XML cannot be found is refused: its rows cannot be vouched for.
+    A sheet whose XML cannot be found is refused: its rows cannot be vouched for; so is a
+    workbook of another kind than .xlsx (an .xls, .xlsb or .ods saved from the payout workbook).
     """
+    from tongnan_calc.input.raw import WorkbookError, check_file
+
+    try:
+        kind = check_file(path)
+    except WorkbookError as exc:
+        raise LedgerError(exc.say) from None
+    if kind != "xlsx":
+        raise LedgerError(
+            Say(
+                f"{path}：这是 .{kind} 工作簿，无法检查其中的隐藏行：请登记 run 写出的 .xlsx 付款工作簿",
+                f"{path}: is an .{kind} workbook, whose hidden rows cannot be checked; "
+                "record the .xlsx payout workbook that run wrote",
+            )
+        )
     try:
         with zipfile.ZipFile(path) as archive:
             member = sheet_members(archive).get(sheet)
