@@ -392,9 +392,9 @@ FATAL_WORKBOOKS = [
         id="csv",
     ),
     pytest.param(
-        xls_file,
-        "这是旧版 Excel 97-2003 的 .xls 工作簿：请在 Excel 中打开，另存为 .xlsx",
-        "is an old Excel 97-2003 .xls workbook; open it in Excel and save it as .xlsx",
+        xls_file,  # an OLE2 header and nothing else, under an .xlsx name: opened by its content
+        "无法作为 .xls 工作簿读取：Cannot detect file format",
+        "cannot be read as an .xls workbook: Cannot detect file format",
         id="xls",
     ),
     pytest.param(

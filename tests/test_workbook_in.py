@@ -795,7 +795,8 @@ def test_truncated_zip(tmp_path: Path) -> None:
 def test_old_xls(tmp_path: Path) -> None:
     path = tmp_path / "old.xls"
     path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 1024 + "Workbook".encode("utf-16-le"))
-    assert fatal(path) == f"{path}: is an old Excel 97-2003 .xls workbook; open it in Excel and save it as .xlsx"
+    # an .xls is read (SPEC §3); this one is an OLE2 header and nothing else
+    assert fatal(path).startswith(f"{path}: cannot be read as an .xls workbook: Cfb error: ")
 
 
 ENCRYPTED = "workbook is encrypted (password-protected); save an unprotected copy as .xlsx"
@@ -832,12 +833,16 @@ def test_ods(tmp_path: Path) -> None:
         tmp_path / "batch.ods",
         {"mimetype": b"application/vnd.oasis.opendocument.spreadsheet", "content.xml": b"<x/>"},
     )
-    assert fatal(path) == f"{path}: is an OpenDocument .ods spreadsheet; save it as .xlsx"
+    # an .ods is read (SPEC §3); this one has no manifest
+    assert (
+        fatal(path) == f"{path}: cannot be read as an .ods workbook: 'META-INF/manifest.xml' file not found in archive"
+    )
 
 
 def test_xlsb(tmp_path: Path) -> None:
     path = zip_with(tmp_path / "batch.xlsb", {"[Content_Types].xml": b"<x/>", "xl/workbook.bin": b"\x00"})
-    assert fatal(path) == f"{path}: is a binary .xlsb workbook; save it as .xlsx"
+    # an .xlsb is read (SPEC §3); this one has a one-byte workbook part
+    assert fatal(path).startswith(f"{path}: cannot be read as an .xlsb workbook: ")
 
 
 def test_other_zip(tmp_path: Path) -> None:
@@ -847,7 +852,7 @@ def test_other_zip(tmp_path: Path) -> None:
 
 def test_broken_xlsx_inside(tmp_path: Path) -> None:
     path = zip_with(tmp_path / "batch.xlsx", {"[Content_Types].xml": b"<Types/>"})
-    assert fatal(path).startswith(f"{path}: cannot be read as an .xlsx workbook: ")
+    assert fatal(path) == f"{path}: cannot be read as a workbook: File not found '_rels/.rels'"
 
 
 def test_zip_bomb_total_size(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

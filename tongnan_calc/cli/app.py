@@ -32,7 +32,7 @@ from tongnan_calc.cli.common import (
 from tongnan_calc.cli.ledger import app as ledger_app
 from tongnan_calc.cli.rules import app as rules_app
 from tongnan_calc.core.say import Lang, Say
-from tongnan_calc.files.outputs import OutputError, check_outputs, write_text_atomic
+from tongnan_calc.files.outputs import OutputError, check_outputs, check_xlsx_name, write_text_atomic
 from tongnan_calc.shell.run import FatalError, Hooks, RunOptions, batch, run_compare
 
 if TYPE_CHECKING:  # imported when used: `tongnan-calc --help` stays quick
@@ -127,6 +127,7 @@ def compare_command(
     try:
         json_path = Path(json_out) if json_out not in (None, "-") else None
         check_outputs([out, json_path], [workbook, baseline, reform, resolve_ledger(ledger, no_ledger)], force=force)
+        check_xlsx_name(out)
         before, _, comparison = run_compare(workbook, year, baseline, reform, resolve_ledger(ledger, no_ledger))
     except (FatalError, OutputError) as exc:
         raise fail(exc.say, lang=language) from None

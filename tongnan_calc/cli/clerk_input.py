@@ -37,6 +37,10 @@ WORDS: dict[str, tuple[str, str]] = {
     "read": ("{path}：读取 {enterprises} 家企业、{rows} 行数据", "{path}: {enterprises}, {rows} read"),
     "counts": ("{errors} 个错误，{warnings} 个警告，{notices} 个提示", "{errors}, {warnings}, {notices}"),
     "ok": ("没有错误，可以运行计算", "no errors: ready to run"),
+    "unread": (
+        "没有错误，但有工作表未读取：请先核对上面的警告",
+        "no errors, but a sheet was not read: see the warnings above",
+    ),
     "fix": ("请更正错误后再运行计算", "fix the errors before the run"),
     "annotated": ("已写出标注副本 {out}：标出 {cells} 个单元格", "annotated copy {out}: {cells} cells marked"),
     "template": ("已写出输入模板 {out}", "input template written to {out}"),
@@ -183,7 +187,10 @@ def check_command(
         )
     else:
         read = _word("read", language, path=workbook, enterprises=enterprises, rows=rows)
-    verdict = _word("fix" if batch.has_errors else "ok", language)
+    from tongnan_calc.input.reader import SHEET_NOT_READ
+
+    unread = any(i.severity == "warning" and i.message.startswith(SHEET_NOT_READ) for i in batch.issues)
+    verdict = _word("fix" if batch.has_errors else "unread" if unread else "ok", language)
     separator = "；" if language == "zh" else "; "
     console.print(
         f"{read}{separator}{_counts(batch.issues, language)}{separator}{verdict}", markup=False, soft_wrap=True

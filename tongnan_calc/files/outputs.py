@@ -38,6 +38,20 @@ def check_output(path: Path, *, force: bool) -> None:
         )
 
 
+def check_xlsx_name(out: Path | None) -> None:
+    """``--out`` names an .xlsx workbook: that is what is written (an .xls name would mislead Excel and
+    the clerk).  Checked after ``check_outputs`` (a folder, a file given twice, an input: those messages
+    first), before any work."""
+    if out is not None and out.suffix.lower() != ".xlsx":
+        raise OutputError(
+            Say(
+                f"{out}：--out 的文件名须以 .xlsx 结尾（写出的是 .xlsx 工作簿），例如 payout-2016.xlsx",
+                f"{out}: the name given to --out must end in .xlsx (an .xlsx workbook is written), "
+                "e.g. payout-2016.xlsx",
+            )
+        )
+
+
 def check_outputs(outputs: Sequence[Path | None], inputs: Sequence[Path | None], *, force: bool) -> None:
     """Each output checked, and none of them an input of the same command or another output."""
     given = [path for path in outputs if path is not None]

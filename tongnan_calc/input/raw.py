@@ -10,6 +10,7 @@ turns calamine's failures into ``WorkbookError``.  The only module that imports 
 
 from __future__ import annotations
 
+import struct
 import zipfile
 import zlib
 from collections import deque
@@ -19,7 +20,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
-from typing import Final
+from typing import Final, Literal
 
 from python_calamine import CalamineError, CalamineWorkbook, PasswordError
 
@@ -28,6 +29,8 @@ from tongnan_calc.core.model import (
 )
 from tongnan_calc.core.say import Say, UserError
 from tongnan_calc.input.cells import Cell
+from tongnan_calc.input.other_scan import OtherScan, scan_ods, scan_xls, scan_xlsb
+from tongnan_calc.input.sheet_names import Matched, canonical_table, match_names
 from tongnan_calc.input.sheets_spec import (
     _SHEET_BY_NAME,
     SHEET_ORDER,
@@ -35,9 +38,8 @@ from tongnan_calc.input.sheets_spec import (
     SheetSpec,
     _label,
     _label_zh,
-    _name_key,
 )
-from tongnan_calc.input.xlsx_scan import ScanError, SheetScan, scan_sheet, sheet_members
+from tongnan_calc.input.xlsx_scan import ScanError, SheetScan, check_grid, scan_sheet, sheet_members
 
 # --- limits ------------------------------------------------------------------------
 
@@ -99,17 +101,12 @@ def _has_bytes(path: Path, needle: bytes) -> bool:
     return False
 
 
-def _refuse_non_zip(path: Path, head: bytes) -> None:
+def _refuse_non_zip(path: Path, head: bytes) -> Kind:
+    """An OLE2 file is an .xls workbook (or an encrypted .xlsx); anything else is refused."""
     if head.startswith(_OLE_MAGIC):
         if _has_bytes(path, _ENCRYPTED_MARK):
             raise _fail(path, ENCRYPTED)
-        raise _fail(
-            path,
-            Say(
-                "这是旧版 Excel 97-2003 的 .xls 工作簿：请在 Excel 中打开，另存为 .xlsx",
-                "is an old Excel 97-2003 .xls workbook; open it in Excel and save it as .xlsx",
-            ),
-        )
+        return "xls"
     if b"\x00" not in head:
         raise _fail(
             path,
@@ -121,22 +118,28 @@ def _refuse_non_zip(path: Path, head: bytes) -> None:
     raise _fail(path, Say("不是 .xlsx 工作簿（内容无法识别）", "is not an .xlsx workbook (unrecognised content)"))
 
 
-def _check_members(path: Path, infos: Sequence[zipfile.ZipInfo]) -> None:
+_ODS_MIMETYPE: Final = b"application/vnd.oasis.opendocument.spreadsheet"
+
+
+def _check_members(path: Path, infos: Sequence[zipfile.ZipInfo], archive: zipfile.ZipFile) -> Kind:
     names = {info.filename for info in infos}
     if "[Content_Types].xml" not in names:
-        if "mimetype" in names or "content.xml" in names:
+        if "mimetype" in names:
+            mimetype = archive.read("mimetype")[:200].strip()
+            if mimetype in (_ODS_MIMETYPE, _ODS_MIMETYPE + b"-template") and "content.xml" in names:
+                return "ods"
+            shown = mimetype.decode("ascii", "replace")
             raise _fail(
                 path,
                 Say(
-                    "这是 OpenDocument .ods 电子表格：请另存为 .xlsx",
-                    "is an OpenDocument .ods spreadsheet; save it as .xlsx",
+                    f"这是 OpenDocument 文档（{shown}），不是电子表格",
+                    f"is an OpenDocument document ({shown}), not a spreadsheet",
                 ),
             )
         raise _fail(path, Say("这是 zip 压缩包，不是 .xlsx 工作簿", "is a zip archive but not an .xlsx workbook"))
     if "xl/workbook.bin" in names:
-        raise _fail(
-            path, Say("这是二进制的 .xlsb 工作簿：请另存为 .xlsx", "is a binary .xlsb workbook; save it as .xlsx")
-        )
+        return "xlsb"
+    return "xlsx"
 
 
 def _check_sizes(path: Path, infos: Sequence[zipfile.ZipInfo]) -> None:
@@ -170,18 +173,79 @@ DAMAGED: Final = Say(
 )
 
 
-def check_file(path: Path) -> None:
-    """Raise ``WorkbookError`` unless ``path`` looks like a safe .xlsx file."""
+Kind = Literal["xlsx", "xlsb", "xls", "ods"]
+"""What a workbook is, by its content: .xlsx/.xlsm, .xlsb, .xls (BIFF8), .ods."""
+MAX_OTHER_BYTES: Final = 512 * 1024**2
+"""Refuse an .xls, .xlsb or .ods file larger than this: calamine reads an .xls or .ods whole
+when it opens it, before any sheet's size can be checked."""
+
+
+def _refuse_lock_file(path: Path, head: bytes) -> None:
+    """Excel's lock file (``~$example.xlsx``, a few bytes naming the user who has example.xlsx open)."""
+    if path.name.startswith("~$") and not head.startswith((*_ZIP_MAGICS, _OLE_MAGIC)):
+        book = path.name[2:]
+        raise _fail(
+            path,
+            Say(
+                f"这是 Excel 的锁定文件（{book} 在 Excel 中打开时生成）：请改为打开 {book}",
+                f"this is Excel's lock file for {book}: open {book} instead",
+            ),
+        )
+
+
+def check_file(path: Path) -> Kind:
+    """Raise ``WorkbookError`` unless ``path`` looks like a safe workbook; return its kind."""
     head = _check_path(path)
+    _refuse_lock_file(path, head)
     if not head.startswith(_ZIP_MAGICS):
-        _refuse_non_zip(path, head)
-    try:
-        with zipfile.ZipFile(path) as archive:
-            infos = archive.infolist()
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError):
-        raise _fail(path, DAMAGED) from None
-    _check_members(path, infos)
-    _check_sizes(path, infos)
+        kind = _refuse_non_zip(path, head)
+    else:
+        try:
+            with zipfile.ZipFile(path) as archive:
+                infos = archive.infolist()
+                kind = _check_members(path, infos, archive)
+        except (zipfile.BadZipFile, OSError, EOFError, ValueError, KeyError):
+            raise _fail(path, DAMAGED) from None
+        _check_sizes(path, infos)
+    if kind != "xlsx":
+        _check_other_size(path, kind)
+    return kind
+
+
+_EXTENSION_KIND: Final[dict[str, Kind]] = {
+    ".xlsx": "xlsx",
+    ".xlsm": "xlsx",
+    ".xltx": "xlsx",
+    ".xltm": "xlsx",
+    ".xlam": "xlsx",
+    ".xls": "xls",
+    ".xla": "xls",
+    ".xlsb": "xlsb",
+    ".ods": "ods",
+}
+
+
+def open_book(path: Path, kind: Kind) -> CalamineWorkbook:
+    """calamine's workbook for a file of ``kind`` (``check_file``).  calamine picks its reader by
+    the file's extension: a file whose extension is not its kind's (an .xls saved under an .xlsx
+    name, as some systems export) is opened by its content instead (read into memory whole)."""
+    if _EXTENSION_KIND.get(path.suffix.lower()) == kind:
+        return CalamineWorkbook.from_path(str(path))
+    with path.open("rb") as handle:
+        return CalamineWorkbook.from_filelike(handle)
+
+
+def _check_other_size(path: Path, kind: Kind) -> None:
+    size = path.stat().st_size
+    if size > MAX_OTHER_BYTES:
+        raise _fail(
+            path,
+            Say(
+                f"拒绝读取：.{kind} 文件达 {size} 字节，超过上限 {MAX_OTHER_BYTES} 字节：请另存为 .xlsx",
+                f"refused: the .{kind} file has {size} bytes, more than the limit of {MAX_OTHER_BYTES}; "
+                "save it as .xlsx",
+            ),
+        )
 
 
 # --- reading sheets ---------------------------------------------------------------------
@@ -205,26 +269,46 @@ def _first_line(error: BaseException) -> str:
     return text[0] if text else type(error).__name__
 
 
-def _match_sheets(source: Path | str, names: Sequence[str]) -> tuple[dict[str, str], list[str]]:
-    """Map sheet key -> actual name; also return the names that match nothing."""
-    found: dict[str, str] = {}
-    unknown: list[str] = []
-    for name in names:
-        key = _SHEET_BY_NAME.get(_name_key(name))
-        if key is None:
-            unknown.append(name)
-        elif key in found:
-            header = SHEETS[SHEET_ORDER[key]].header
-            raise _fail(
-                source,
-                Say(
-                    f"工作表“{found[key]}”和“{name}”都是{_label_zh(key, header)}工作表：只保留一个",
-                    f"sheets {found[key]!r} and {name!r} are both the {_label(key, header)} sheet; keep only one",
-                ),
-            )
-        else:
-            found[key] = name
-    if ENTERPRISES not in found:
+def _names_text(names: Sequence[str]) -> Say:
+    """“a”和“b” / 'a' and 'b' (“a”、“b”和“c” / 'a', 'b' and 'c')."""
+    quoted_zh, quoted = [f"“{n}”" for n in names], [repr(n) for n in names]
+    return Say(
+        "、".join(quoted_zh[:-1]) + "和" + quoted_zh[-1],
+        ", ".join(quoted[:-1]) + " and " + quoted[-1],
+    )
+
+
+def competing_text(key: str, names: Sequence[str]) -> Say:
+    """Sheets that all look like the sheet ``key``: 工作表“a”和“b”都像是…工作表."""
+    header = SHEETS[SHEET_ORDER[key]].header
+    listed = _names_text(names)
+    both = "both" if len(names) == 2 else "all"
+    return Say(
+        f"工作表{listed.zh}都像是{_label_zh(key, header)}工作表",
+        f"sheets {listed.en} {both} look like the {_label(key, header)} sheet",
+    )
+
+
+_SHEET_TABLE: Final = canonical_table(_SHEET_BY_NAME)
+
+
+def _match_sheets(source: Path | str, names: Sequence[str]) -> Matched:
+    """The known sheets by name (exactly, or a known name with decoration: ``sheet_names``).
+    Fatal: a sheet named twice exactly, candidates competing for ``enterprises``, none for it."""
+    matched = match_names(names, _SHEET_BY_NAME, _SHEET_TABLE)
+    for key, (first, name) in matched.exact_twice.items():
+        header = SHEETS[SHEET_ORDER[key]].header
+        raise _fail(
+            source,
+            Say(
+                f"工作表“{first}”和“{name}”都是{_label_zh(key, header)}工作表：只保留一个",
+                f"sheets {first!r} and {name!r} are both the {_label(key, header)} sheet; keep only one",
+            ),
+        )
+    if ENTERPRISES in matched.competing:
+        both = competing_text(ENTERPRISES, matched.competing[ENTERPRISES])
+        raise _fail(source, Say(f"{both.zh}：请只保留一个", f"{both.en}; keep only one"))
+    if ENTERPRISES not in matched.found:
         listed = ", ".join(repr(n) for n in names) or "none"
         listed_zh = "、".join(f"“{n}”" for n in names) or "无"
         raise _fail(
@@ -234,25 +318,31 @@ def _match_sheets(source: Path | str, names: Sequence[str]) -> tuple[dict[str, s
                 f"no {_label(ENTERPRISES, SHEETS[0].header)} sheet; sheets found: {listed}",
             ),
         )
-    return found, unknown
+    return matched
 
 
-def _failure(path: Path, error: BaseException) -> BaseException:
+def _failure(path: Path, error: BaseException, kind: Kind | None = None) -> BaseException:
     """The ``WorkbookError`` for an error of calamine; any other error unchanged."""
     if isinstance(error, PasswordError):
         return _fail(path, ENCRYPTED)
+    if isinstance(error, ScanError):
+        return _fail(path, Say(f"拒绝读取：{error.say.zh}", f"refused: {error.say.en}"))
     if isinstance(error, WorkbookError) or not _is_reader_failure(error):
         return error
     first = _first_line(error)
-    return _fail(path, Say(f"无法作为 .xlsx 工作簿读取：{first}", f"cannot be read as an .xlsx workbook: {first}"))
+    if kind is not None and kind != "xlsx":
+        return _fail(
+            path, Say(f"无法作为 .{kind} 工作簿读取：{first}", f"cannot be read as an .{kind} workbook: {first}")
+        )
+    return _fail(path, Say(f"无法作为工作簿读取：{first}", f"cannot be read as a workbook: {first}"))
 
 
 @contextmanager
-def _reader_errors(path: Path) -> Iterator[None]:
+def _reader_errors(path: Path, kind: Kind | None = None) -> Iterator[None]:
     try:
         yield
     except BaseException as error:
-        found = _failure(path, error)
+        found = _failure(path, error, kind)
         if found is error:
             raise
         raise found from None
@@ -260,6 +350,9 @@ def _reader_errors(path: Path) -> Iterator[None]:
 
 def _sheet_rows(book: CalamineWorkbook, name: str) -> tuple[Rows, Merges]:
     sheet = book.get_sheet_by_name(name)
+    # the grid's bounds before Python's rows are made (an .xlsx sheet was scanned before calamine read it)
+    if sheet.end is not None:
+        check_grid(name, sheet.end[0] + 1, sheet.end[1] + 1)
     rows: list[list[Cell]] = sheet.to_python(skip_empty_area=False)
     return rows, tuple(sheet.merged_cell_ranges or ())
 
@@ -295,6 +388,7 @@ def _prefetched(
                     rows, merged = pending.popleft().result()
                 pending.extend(pool.submit(_sheet_rows, book, name) for _, name in islice(ahead, 1))
                 scan = scans.found.get(name)
+                merged = merged or scans.merged.get(name, ())
                 if scan is None:
                     yield RawSheet(spec, name, rows, merged=merged)
                 else:
@@ -305,12 +399,53 @@ def _prefetched(
                 future.cancel()
 
 
+def _other_sheets(
+    path: Path, book: CalamineWorkbook, names: Sequence[str], kind: Kind = "xlsx", before: OtherScan | None = None
+) -> Iterator[tuple[str, Rows]]:
+    """The sheets of ``names`` (no known sheet), read one at a time to see whether they hold data;
+    each is scanned first, as the known sheets are."""
+    if not names:
+        return
+    scans = _Scans(path, set(names), kind, before)
+    try:
+        for name in names:
+            scans.through(name)
+            with _reader_errors(path):
+                rows, _ = _sheet_rows(book, name)
+            yield name, rows
+            del rows
+    finally:
+        scans.close()
+
+
 def _is_reader_failure(error: BaseException) -> bool:
     """An error of calamine on a malformed file.  Besides its own exceptions,
     a Rust panic surfaces as ``PanicException``, which is not an ``Exception``."""
     if isinstance(error, (CalamineError, ValueError, TypeError, OverflowError, OSError)):
         return True
     return type(error).__name__ == "PanicException"
+
+
+def prescan(path: Path, kind: Kind) -> OtherScan | None:
+    """An .xls's, .ods's or .xlsb's sheets scanned before calamine opens it (``other_scan``); None for
+    an .xlsx (scanned sheet by sheet, ``_Scans``), and for a file the scan cannot parse (calamine then says why)."""
+    scan = {"xls": scan_xls, "ods": scan_ods, "xlsb": scan_xlsb}.get(kind)
+    if scan is None:
+        return None
+    try:
+        return scan(path)
+    except ScanError as exc:
+        raise _fail(path, Say(f"拒绝读取：{exc.say.zh}", f"refused: {exc.say.en}")) from None
+    except (OSError, ValueError, KeyError, IndexError, struct.error, zipfile.BadZipFile, zlib.error):
+        return None
+
+
+def _exists(archive: zipfile.ZipFile, member: str) -> bool:
+    try:
+        archive.getinfo(member)
+    except KeyError:
+        return False
+    return True
 
 
 @contextmanager
@@ -329,32 +464,31 @@ class _Scans:
     ``scan_workbook`` does, but on demand, so that calamine can parse the first
     sheet while the others are scanned."""
 
-    def __init__(self, path: Path, names: set[str]) -> None:
+    def __init__(self, path: Path, names: set[str], kind: Kind = "xlsx", before: OtherScan | None = None) -> None:
         self.path = path
-        self.found: dict[str, SheetScan] = {}
+        self.found: dict[str, SheetScan] = dict(before.sheets) if before is not None else {}
+        self.merged: dict[str, Merges] = dict(before.merged) if before is not None else {}
+        self.todo: list[tuple[str, str]] = []
+        self.archive: zipfile.ZipFile | None = None
+        if kind != "xlsx":  # an .xls or .ods was scanned before calamine opened it (``prescan``)
+            return
         with _scan_errors(path):
-            self.archive = zipfile.ZipFile(path)
+            archive = self.archive = zipfile.ZipFile(path)
         try:
             with _scan_errors(path):
-                members = sheet_members(self.archive)
-                self.todo = [(n, m) for n, m in members.items() if n in names and self._exists(m)]
+                members = sheet_members(archive)
+                self.todo = [(n, m) for n, m in members.items() if n in names and _exists(archive, m)]
         except BaseException:
-            self.archive.close()
+            archive.close()
             raise
-
-    def _exists(self, member: str) -> bool:
-        try:
-            self.archive.getinfo(member)
-        except KeyError:
-            return False
-        return True
 
     def through(self, name: str | None) -> None:
         """Scan the sheets up to ``name`` (all of them: ``None``)."""
         with _scan_errors(self.path):
-            while self.todo and name not in self.found:
+            while self.todo and name not in self.found and self.archive is not None:
                 sheet, member = self.todo.pop(0)
                 self.found[sheet] = scan_sheet(self.archive, member, sheet)
 
     def close(self) -> None:
-        self.archive.close()
+        if self.archive is not None:
+            self.archive.close()

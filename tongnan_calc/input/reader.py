@@ -22,14 +22,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
-
-from python_calamine import CalamineWorkbook
+from typing import Final
 
 from tongnan_calc.core.model import (
     ENTERPRISES,
     Batch,
     InputIssue,
 )
+from tongnan_calc.core.say import Say
 from tongnan_calc.input.join import (
     _arguments,
     _blocking,
@@ -84,6 +84,7 @@ from tongnan_calc.input.raw import (
     _has_bytes,
     _is_reader_failure,
     _match_sheets,
+    _other_sheets,
     _prefetched,
     _reader_errors,
     _refuse_non_zip,
@@ -91,6 +92,9 @@ from tongnan_calc.input.raw import (
     _Scans,
     _sheet_rows,
     check_file,
+    competing_text,
+    open_book,
+    prescan,
 )
 from tongnan_calc.input.records import (
     MSG_EXCEL_ERROR,
@@ -117,6 +121,7 @@ from tongnan_calc.input.records import (
     _parse,
     _show_errors,
 )
+from tongnan_calc.input.sheet_names import Matched
 from tongnan_calc.input.sheets_spec import (
     _COLUMNS,
     _SHEET_BY_NAME,
@@ -252,9 +257,28 @@ __all__ = [
 INSTRUCTION_SHEETS = frozenset({"说明", "instructions"})
 
 
-def _unknown_sheet(name: str) -> InputIssue:
-    known = ", ".join(_label(s.key, s.header) for s in SHEETS)
-    known_zh = "、".join(_label_zh(s.key, s.header) for s in SHEETS)
+def _known_text() -> Say:
+    return Say(
+        "、".join(_label_zh(s.key, s.header) for s in SHEETS), ", ".join(_label(s.key, s.header) for s in SHEETS)
+    )
+
+
+def _unknown_sheet(name: str, rows: int = 0) -> InputIssue:
+    """A sheet that is no known sheet: a notice, or a warning when it holds rows of data
+    (two non-blank rows or more: a header and a row); ``check`` then does not say "ready"."""
+    known = _known_text()
+    if rows >= UNREAD_DATA_ROWS:
+        return InputIssue(
+            sheet=name,
+            row=None,
+            column=None,
+            header=None,
+            value=None,
+            severity="warning",
+            message=f"{SHEET_NOT_READ}: it has {rows} non-blank rows, but its name is not one of {known.en}; "
+            "if it holds input, rename it",
+            message_zh=f"工作表未读取：其中有{rows}行非空行，但表名不是{known.zh}中的任何一个；如为数据表，请改用规定的表名",
+        )
     return InputIssue(
         sheet=name,
         row=None,
@@ -262,9 +286,66 @@ def _unknown_sheet(name: str) -> InputIssue:
         header=None,
         value=None,
         severity="notice",
-        message=f"sheet not used: its name is not one of {known}",
-        message_zh=f"工作表未使用：表名不是{known_zh}中的任何一个",
+        message=f"sheet not used: its name is not one of {known.en}",
+        message_zh=f"工作表未使用：表名不是{known.zh}中的任何一个",
     )
+
+
+SHEET_NOT_READ: Final = "sheet not read"
+"""The start of the warning for an unknown sheet with data (``check`` looks for it)."""
+UNREAD_DATA_ROWS: Final = 2
+"""An unknown sheet with this many non-blank rows may hold data: a warning, not a notice."""
+
+
+def _decorated_sheet(key: str, name: str) -> InputIssue:
+    header = SHEETS[SHEET_ORDER[key]].header
+    return InputIssue(
+        sheet=key,
+        row=None,
+        column=None,
+        header=None,
+        value=name,
+        severity="warning",
+        message=f"sheet {name!r} is read as the {_label(key, header)} sheet: the names differ, check it; "
+        f"if it is that sheet, rename it {header!r}",
+        message_zh=f"工作表“{name}”按{_label_zh(key, header)}工作表读取：表名不完全相同，请核对；"
+        f"如无误，可将表名改为“{header}”",
+    )
+
+
+def _competing_sheets(key: str, names: Sequence[str]) -> InputIssue:
+    both = competing_text(key, names)
+    return InputIssue(
+        sheet=key,
+        row=None,
+        column=None,
+        header=None,
+        value=None,
+        severity="error",
+        message=f"{both.en}: none of them is read, and the measures that need this sheet are blocked; keep only one",
+        message_zh=f"{both.zh}：均未读取，需要该表的措施均不计算；请只保留一个",
+    )
+
+
+def _name_issues(join: _Join, matched: Matched, unknown_rows: Mapping[str, int]) -> None:
+    """The issues of the sheet names: decorated (warning), competing (error: the sheet is unusable),
+    unknown (a notice, or a warning when the sheet holds data)."""
+    for key, name in matched.decorated.items():
+        join.issues.append(_decorated_sheet(key, name))
+    for key, names in matched.competing.items():
+        issue = _competing_sheets(key, names)
+        join.issues.append(issue)
+        join.unusable[key] = [issue]
+    join.issues.extend(
+        _unknown_sheet(name, unknown_rows.get(name, 0))
+        for name in matched.unknown
+        if _name_key(name) not in INSTRUCTION_SHEETS
+    )
+
+
+def filled_rows(rows: Rows) -> int:
+    """The rows of ``rows`` with a non-blank cell."""
+    return sum(1 for row in rows if not _is_blank_row(row))
 
 
 def _issue_order(issue: InputIssue) -> tuple[int, int]:
@@ -277,17 +358,21 @@ def _issue_order(issue: InputIssue) -> tuple[int, int]:
 def read_workbook(path: Path) -> Batch:
     """Read the input workbook; raise ``WorkbookError`` when it cannot be read."""
     path = Path(path)
-    check_file(path)
-    with _reader_errors(path):
-        book = CalamineWorkbook.from_path(str(path))
+    kind = check_file(path)
+    before = prescan(path, kind)
+    with _reader_errors(path, kind):
+        book = open_book(path, kind)
         names = book.sheet_names
     with book:
-        found, unknown_sheets = _match_sheets(path, names)
+        matched = _match_sheets(path, names)
+        found = matched.found
         wanted = [(spec, found[spec.key]) for spec in SHEETS if spec.key in found]
-        scans = _Scans(path, {name for _, name in wanted})
+        others = [n for n in matched.unknown if _name_key(n) not in INSTRUCTION_SHEETS]
+        unknown_rows = {name: filled_rows(rows) for name, rows in _other_sheets(path, book, others, kind, before)}
+        scans = _Scans(path, {name for _, name in wanted}, kind, before)
         sheets = _prefetched(path, book, wanted, scans)
         try:
-            return _read(path, sheets, unknown_sheets, [(s.key, n) for s, n in wanted])
+            return _read(path, sheets, matched, [(s.key, n) for s, n in wanted], unknown_rows)
         finally:
             # a fatal error leaves the next sheet being parsed in the prefetch thread: join it
             # before the workbook it reads is closed (closing it under calamine's feet could
@@ -303,9 +388,11 @@ def read_sheets(sheets: Mapping[str, Rows], source: str = "<sheets>") -> Batch:
     (``rows[0]`` is Excel row 1, ``''`` for a blank cell).  ``source`` stands
     for the file name in a ``WorkbookError``.
     """
-    found, unknown_sheets = _match_sheets(source, list(sheets))
+    matched = _match_sheets(source, list(sheets))
+    found = matched.found
     raw = [RawSheet(spec, found[spec.key], sheets[found[spec.key]]) for spec in SHEETS if spec.key in found]
-    return _read(source, raw, unknown_sheets, [(r.spec.key, r.name) for r in raw])
+    unknown_rows = {name: filled_rows(sheets[name]) for name in matched.unknown}
+    return _read(source, raw, matched, [(r.spec.key, r.name) for r in raw], unknown_rows)
 
 
 def _take_sheet(join: _Join, source: Path | str, sheet: RawSheet) -> int:
@@ -346,14 +433,15 @@ def _take_sheet(join: _Join, source: Path | str, sheet: RawSheet) -> int:
 def _read(
     source: Path | str,
     sheets: Iterable[RawSheet],
-    unknown_sheets: Sequence[str],
+    matched: Matched,
     names: Sequence[tuple[str, str]],
+    unknown_rows: Mapping[str, int],
 ) -> Batch:
     """Convert and join the sheets (taken one at a time; a sheet's raw cells are not kept)."""
     join = _Join()
+    _name_issues(join, matched, unknown_rows)
     rows_read = sum(_take_sheet(join, source, sheet) for sheet in sheets)
     join.issues.extend(_dropped_notices(join))
-    join.issues.extend(_unknown_sheet(name) for name in unknown_sheets if _name_key(name) not in INSTRUCTION_SHEETS)
     join.issues.sort(key=_issue_order)
     return Batch(
         records=_records(join),

@@ -132,7 +132,7 @@ def scan_sheet(archive: zipfile.ZipFile, member: str, name: str) -> SheetScan:
         if b't="e"' in buffer:
             for col, row, value in _ERROR_CELL.findall(buffer):
                 errors[int(row), column_number(col)] = _error_text(value)
-    _check_grid(name, last_row, max(widest, 1))
+    check_grid(name, last_row, max(widest, 1))
     return SheetScan(rows, frozenset(formulas), errors)
 
 
@@ -143,7 +143,7 @@ def _error_text(value: bytes) -> str:
     return text if len(text) <= ERROR_SHOWN_MAX else text[: ERROR_SHOWN_MAX - 1] + "…"
 
 
-def _check_grid(name: str, last_row: int, last_col: int) -> None:
+def check_grid(name: str, last_row: int, last_col: int) -> None:
     if last_row > MAX_ROWS or last_col > MAX_COLUMNS or last_row * last_col > MAX_CELLS:
         raise ScanError(
             Say(

@@ -27,6 +27,7 @@ from tongnan_calc.ledger.sheets import (
     bad_say,
     cell_say,
     shown_zh,
+    unread_sheets,
 )
 from tongnan_calc.ledger.store import (
     FLAG_MEASURES,
@@ -97,6 +98,9 @@ class ImportReport:
 
 
 HISTORY_SHEET: Final = ("payouts", "历史发放")
+EXPORT_ENTRIES_SHEETS: Final = ("entries", "全部记录")
+"""The sheet of every entry that ``ledger export`` writes besides the payouts (export.EXPORT_SHEETS):
+read past without a warning when an export is imported again."""
 
 
 @dataclass(frozen=True)
@@ -323,6 +327,21 @@ def _read_history(workbook: Path, limits: Limits) -> _History:
             )
         )
     issues = _Issues(HISTORY_SHEET[0])
+    if (decorated := sheet.warning()) is not None:
+        issues.add(None, None, sheet.name, decorated, severity="warning")
+    for name, rows in unread_sheets(book, workbook, sheet.name, EXPORT_ENTRIES_SHEETS):
+        issues.add(
+            None,
+            None,
+            name,
+            Say(
+                f"工作表“{name}”未读取：其中有{rows}行非空行，但只导入 {HISTORY_SHEET[1]}（{HISTORY_SHEET[0]}）工作表；"
+                "如为历史发放，请移到该表中",
+                f"sheet {name!r} not read: it has {rows} non-blank rows, but only the {HISTORY_SHEET[0]} "
+                f"({HISTORY_SHEET[1]}) sheet is imported; move its payouts there if it holds some",
+            ),
+            severity="warning",
+        )
     columns = _history_columns(sheet.rows[0] if sheet.rows else (), issues)
     data = [(n, r) for n, r in enumerate(sheet.rows[1:], start=2) if not _blank_row(r)]
     if issues.has_errors():

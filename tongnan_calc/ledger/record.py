@@ -32,6 +32,7 @@ from tongnan_calc.ledger.sheets import (
     bad_say,
     cell_say,
     hidden_rows,
+    renamed_sheets,
 )
 from tongnan_calc.ledger.store import (
     MONEY_MEASURES,
@@ -403,6 +404,7 @@ def record_payout(ledger: Path, workbook: Path, *, rules: Rules | None = None) -
             raise LedgerError(Say("\n".join(r.zh for r in refusals), "\n".join(r.en for r in refusals)), lines=True)
         warnings = _one_time_warnings(conn, plan.add)
         _insert_payouts(conn, source, plan.add)
+    warnings[:0] = renamed_sheets(workbook, (payout_layout.PROVENANCE, payout_layout.PAYABLE))
     if not prov.ledger:
         warnings.insert(
             0,

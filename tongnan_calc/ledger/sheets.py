@@ -100,15 +100,24 @@ def bad_say(value: Bad, raw: Cell) -> Say:
 class _Sheet:
     name: str  # as found in the workbook
     rows: tuple[tuple[Cell, ...], ...]  # rows[0] is Excel row 1
+    taken_for: str = ""  # the names of the sheet it was taken for by its decorated name ('' when named exactly)
+
+    def warning(self) -> Say | None:
+        """The warning for a sheet taken by its decorated name (``input.sheet_names``)."""
+        if not self.taken_for:
+            return None
+        return Say(
+            f"工作表“{self.name}”按“{self.taken_for}”工作表读取：表名不完全相同，请核对",
+            f"sheet {self.name!r} is read as the {self.taken_for} sheet: the names differ, check it",
+        )
 
 
 def _open_workbook(path: Path) -> CalamineWorkbook:
     """Open an .xlsx workbook, refusing what the input reader refuses (one line each)."""
-    from tongnan_calc.input.reader import WorkbookError, check_file
+    from tongnan_calc.input.raw import WorkbookError, check_file, open_book
 
     try:
-        check_file(path)
-        return CalamineWorkbook.from_path(str(path))
+        return open_book(path, check_file(path))
     except WorkbookError as exc:
         raise LedgerError(exc.say) from None
     except (CalamineError, OSError, ValueError) as exc:
@@ -120,24 +129,80 @@ def _unreadable(path: Path, exc: BaseException) -> LedgerError:
     detail = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
     return LedgerError(
         Say(
-            f"{path}：无法作为 .xlsx 工作簿读取（{detail}）",
-            f"{path}: cannot be read as an .xlsx workbook ({detail})",
+            f"{path}：无法作为工作簿读取（{detail}）",
+            f"{path}: cannot be read as a workbook ({detail})",
         )
     )
 
 
 def _find_sheet(book: CalamineWorkbook, path: Path, names: Sequence[str]) -> _Sheet | None:
-    wanted = {name.casefold() for name in names}
-    for actual in book.sheet_names:
-        if actual.strip().casefold() in wanted:
-            try:
-                data = book.get_sheet_by_name(actual).to_python(skip_empty_area=False)
-            except (CalamineError, ValueError) as exc:
-                raise LedgerError(
-                    Say(f"无法读取 {path} 的工作表 {actual}：{exc}", f"cannot read sheet {actual} of {path}: {exc}")
-                ) from None
-            return _Sheet(actual, tuple(tuple(row) for row in data))
-    return None
+    """The sheet of ``names`` (one sheet's names: ``names[0]`` and others), matched as the input
+    reader matches its sheets: exactly, or a known name with decoration (``input.sheet_names``);
+    two sheets that could both be it are refused, naming them."""
+    from tongnan_calc.input.sheet_names import canonical_table, match_names
+
+    matched = match_names(
+        book.sheet_names,
+        {name.strip().lower(): names[0] for name in names},
+        canonical_table(dict.fromkeys(names, names[0])),
+    )
+    both = matched.competing.get(names[0]) or matched.exact_twice.get(names[0])
+    if both:
+        listed = Say("和".join(f"“{n}”" for n in both), " and ".join(repr(n) for n in both))
+        raise LedgerError(
+            Say(
+                f"{path}：工作表{listed.zh}都像是 {names[0]} 工作表：请只保留一个",
+                f"{path}: sheets {listed.en} {'both' if len(both) == 2 else 'all'} look like the {names[0]} sheet; "
+                "keep only one",
+            )
+        )
+    actual = matched.found.get(names[0])
+    if actual is None:
+        return None
+    try:
+        data = book.get_sheet_by_name(actual).to_python(skip_empty_area=False)
+    except (CalamineError, ValueError) as exc:
+        raise LedgerError(
+            Say(f"无法读取 {path} 的工作表 {actual}：{exc}", f"cannot read sheet {actual} of {path}: {exc}")
+        ) from None
+    return _Sheet(actual, tuple(tuple(row) for row in data), "/".join(names) if names[0] in matched.decorated else "")
+
+
+def unread_sheets(book: CalamineWorkbook, path: Path, read: str, known: Sequence[str] = ()) -> list[tuple[str, int]]:
+    """The sheets of ``book`` but ``read``, ``known`` and an instructions sheet that hold data: two
+    non-blank rows or more (a header and a row); each with its count of non-blank rows."""
+    found = []
+    skipped = {"说明", "instructions", *(name.strip().lower() for name in known)}
+    for name in book.sheet_names:
+        if name == read or name.strip().lower() in skipped:
+            continue
+        try:
+            data = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+        except (CalamineError, ValueError) as exc:
+            raise LedgerError(
+                Say(f"无法读取 {path} 的工作表 {name}：{exc}", f"cannot read sheet {name} of {path}: {exc}")
+            ) from None
+        rows = sum(1 for row in data if not _blank_row(row))
+        if rows >= 2:
+            found.append((name, rows))
+    return found
+
+
+def renamed_sheets(path: Path, sheets: Sequence[Sequence[str]]) -> list[Say]:
+    """The warnings of ``_find_sheet`` for the ``sheets`` (each one sheet's names) that ``path``
+    holds under a decorated name."""
+    from tongnan_calc.input.sheet_names import canonical_table, match_names
+
+    with _open_workbook(path) as book:
+        found = book.sheet_names
+    warnings: list[Say] = []
+    for names in sheets:
+        table = canonical_table(dict.fromkeys(names, names[0]))
+        matched = match_names(found, {name.strip().lower(): names[0] for name in names}, table)
+        if names[0] in matched.decorated:
+            warning = _Sheet(matched.decorated[names[0]], (), "/".join(names)).warning()
+            warnings.extend(() if warning is None else (warning,))
+    return warnings
 
 
 def _cell(row: Sequence[Cell], index: int) -> Cell:
@@ -165,8 +230,23 @@ def hidden_rows(path: Path, sheet: str) -> tuple[int, ...]:
     calamine reads hidden rows like any other; Excel stores a row hidden by hand,
     by a collapsed outline or filtered out by an AutoFilter as ``<row r="5" hidden="1">``;
     a row of height 0 (``ht="0"``) is as good as hidden and counts as hidden.
-    A sheet whose XML cannot be found is refused: its rows cannot be vouched for.
+    A sheet whose XML cannot be found is refused: its rows cannot be vouched for; so is a
+    workbook of another kind than .xlsx (an .xls, .xlsb or .ods saved from the payout workbook).
     """
+    from tongnan_calc.input.raw import WorkbookError, check_file
+
+    try:
+        kind = check_file(path)
+    except WorkbookError as exc:
+        raise LedgerError(exc.say) from None
+    if kind != "xlsx":
+        raise LedgerError(
+            Say(
+                f"{path}：这是 .{kind} 工作簿，无法检查其中的隐藏行：请登记 run 写出的 .xlsx 付款工作簿",
+                f"{path}: is an .{kind} workbook, whose hidden rows cannot be checked; "
+                "record the .xlsx payout workbook that run wrote",
+            )
+        )
     try:
         with zipfile.ZipFile(path) as archive:
             member = sheet_members(archive).get(sheet)

@@ -26,7 +26,7 @@ from tongnan_calc.core.model import MEASURE_IDS, Batch, Line, PriorPayout
 from tongnan_calc.core.result import LedgerUse, RunResult
 from tongnan_calc.core.rules import RuleError, Rules
 from tongnan_calc.core.say import Lang, Say, UserError
-from tongnan_calc.files.outputs import atomic_path, check_outputs
+from tongnan_calc.files.outputs import atomic_path, check_outputs, check_xlsx_name
 from tongnan_calc.report.seal import file_sha256
 from tongnan_calc.rules.load import DEFAULT_RULES, load_rules
 from tongnan_calc.shell.collector import gc_paused
@@ -198,6 +198,7 @@ def batch(options: RunOptions, hooks: Hooks = Hooks()) -> RunResult:
     say = options.lang
     json_path = Path(options.json) if options.json not in (None, "-") else None
     check_outputs([options.out, json_path], [options.workbook, options.rules, options.ledger], force=options.force)
+    check_xlsx_name(options.out)
     writer: PayoutWriter | None = None  # the payout workbook, written while the lines are computed
     json_stream: JsonStream | None = None  # and the JSON, likewise
     json_file = ExitStack()  # the JSON's temporary file, put in place once the JSON is complete
