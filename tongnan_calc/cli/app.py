@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
-from rich.console import Console
 
 from tongnan_calc import __version__
 from tongnan_calc.cli.clerk_info import duties_command, explain_command
@@ -32,6 +31,7 @@ from tongnan_calc.cli.common import (
 from tongnan_calc.cli.ledger import app as ledger_app
 from tongnan_calc.cli.rules import app as rules_app
 from tongnan_calc.core.say import Lang, Say
+from tongnan_calc.report.screen import screen
 from tongnan_calc.shell.outputs import OutputError, check_outputs, write_text_atomic
 from tongnan_calc.shell.run import FatalError, Hooks, RunOptions, batch, run_compare
 
@@ -95,7 +95,7 @@ def _run(options: RunOptions, show_all: bool) -> None:
         result = batch(replace(options, keep_ineligible=MAX_TABLE_ROWS), hooks)
     except (FatalError, OutputError) as exc:
         raise fail(exc.say, lang=language) from None
-    console = Console(stderr=options.json == "-", highlight=False)
+    console = screen(stderr=options.json == "-")
     print_result(console, result, language, show_all=show_all)
     if options.out is not None:
         console.print(
@@ -133,7 +133,7 @@ def compare_command(
     from tongnan_calc.report.compare_out import comparison_dumps, print_comparison, write_comparison_workbook
     from tongnan_calc.report.terminal import print_issues, print_ledger
 
-    console = Console(stderr=json_out == "-", highlight=False)
+    console = screen(stderr=json_out == "-")
     print_comparison(console, comparison, language)
     print_issues(console, before.batch.issues, language)
     print_ledger(console, before, language)

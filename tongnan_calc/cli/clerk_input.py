@@ -8,23 +8,25 @@ marked.  Parse, call one function, render.  A refused operation prints one line
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
-from rich.console import Console
+from rich.console import Console, RenderableType
 from rich.table import Table
 from rich.text import Text
 
 from tongnan_calc.cli.common import ForceOption, LangOption, Language, fail, to_lang
 from tongnan_calc.core.model import SHEET_NAMES_ZH, Batch, InputIssue
 from tongnan_calc.core.say import Lang, Say
+from tongnan_calc.report.screen import plain, print_fitted, record, screen
+from tongnan_calc.report.terminal import SEVERITY_STYLE, all_short, short_values
 from tongnan_calc.shell.outputs import OutputError, check_output
 
 
 def _out() -> Console:
-    return Console(highlight=False)
+    return screen()
 
 
 WORDS: dict[str, tuple[str, str]] = {
@@ -58,9 +60,6 @@ def _counts(issues: Sequence[InputIssue], lang: Lang) -> str:
     return ", ".join(_plural(n, s) for s, n in numbers.items())
 
 
-SEVERITY_STYLE = {"error": "red", "warning": "yellow", "notice": "dim"}
-
-
 def _sheet_title(key: str, batch: Batch, lang: Lang) -> str:
     """'企业信息（enterprises）' ('企业信息 (enterprises)' in English): the sheet's name in the file and its key
     (a sheet named by its key: 'leases（办公租赁）' in Chinese)."""
@@ -88,27 +87,47 @@ def _column_text(issue: InputIssue, lang: Lang) -> str:
     return f"{issue.column} {issue.header or ''}".strip()
 
 
-def issue_tables(batch: Batch, lang: Lang) -> list[Table]:
-    """One table per sheet with issues, in the reader's order."""
+def print_issue_tables(console: Console, batch: Batch, lang: Lang) -> None:
+    """One table per sheet with issues, in the reader's order; as records where a table would cut a value."""
     from tongnan_calc.clerk.annotate import hint
 
-    tables = []
     for sheet, issues in _groups(batch.issues).items():
-        table = Table(title=_sheet_title(sheet, batch, lang), title_justify="left")
-        table.add_column(_word("row", lang), justify="right")
-        for key in ("column", "severity", "value", "message", "hint"):
+        title = plain(_sheet_title(sheet, batch, lang))
+        table = Table(title=title, title_justify="left")
+        table.add_column(_word("row", lang), justify="right", no_wrap=True)
+        table.add_column(_word("column", lang), overflow="fold")
+        table.add_column(_word("severity", lang), no_wrap=True)
+        table.add_column(_word("value", lang), overflow="fold", no_wrap=all_short(issue.value for issue in issues))
+        for key in ("message", "hint"):
             table.add_column(_word(key, lang), overflow="fold")
         for issue in issues:
             table.add_row(
                 "" if issue.row is None else str(issue.row),
-                Text(_column_text(issue, lang)),
-                Text(issue.severity_text(lang), style=SEVERITY_STYLE[issue.severity]),
-                Text(issue.value or ""),
-                Text(issue.text(lang)),
-                Text(hint(issue, lang)),
+                plain(_column_text(issue, lang)),
+                plain(issue.severity_text(lang), SEVERITY_STYLE[issue.severity]),
+                plain(issue.value or ""),
+                plain(issue.text(lang)),
+                plain(hint(issue, lang)),
             )
-        tables.append(table)
-    return tables
+
+        def records(title: Text = title, issues: list[InputIssue] = issues) -> Iterator[RenderableType]:
+            yield title
+            for issue in issues:
+                fields: list[tuple[str, Text | str]] = []
+                if issue.row is not None:
+                    fields.append((_word("row", lang), str(issue.row)))
+                if issue.column is not None:
+                    fields.append((_word("column", lang), plain(_column_text(issue, lang))))
+                fields.append(
+                    (_word("severity", lang), plain(issue.severity_text(lang), SEVERITY_STYLE[issue.severity]))
+                )
+                if issue.value:
+                    fields.append((_word("value", lang), plain(issue.value)))
+                fields.append((_word("message", lang), plain(issue.text(lang))))
+                fields.append((_word("hint", lang), plain(hint(issue, lang))))
+                yield record(None, fields, lang)
+
+        print_fitted(console, table, short_values(issue.value for issue in issues), records)
 
 
 def template_command(
@@ -174,8 +193,7 @@ def check_command(
     except (WorkbookError, OutputError) as exc:
         raise fail(exc.say, lang=language) from None
     console = _out()
-    for table in issue_tables(batch, language):
-        console.print(table)
+    print_issue_tables(console, batch, language)
     enterprises, rows = len(batch.records), batch.rows_read
     if language == "en":
         read = _word(

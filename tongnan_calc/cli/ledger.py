@@ -8,15 +8,14 @@ Parse, call one function of ``tongnan_calc.ledger``, render in the language of
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
-from rich.console import Console, JustifyMethod
+from rich.console import Console, JustifyMethod, RenderableType
 from rich.table import Table
-from rich.text import Text
 
 from tongnan_calc.cli.common import LangOption, Language, RulesOption, fail, to_lang
 from tongnan_calc.core.say import Lang, Say
@@ -35,7 +34,9 @@ from tongnan_calc.ledger import (
     reverse,
 )
 from tongnan_calc.ledger.limits import load_ledger_rules
+from tongnan_calc.report.screen import plain, print_fitted, record, screen
 from tongnan_calc.shell.outputs import OutputError, check_output
+from tongnan_calc.text.messages import measure_name
 
 app = typer.Typer(
     name="ledger",
@@ -60,11 +61,11 @@ def _ledger(path: Path | None) -> Path:
 
 
 def _out() -> Console:
-    return Console(highlight=False, soft_wrap=True)
+    return screen(soft_wrap=True)
 
 
 def _err() -> Console:
-    return Console(stderr=True, highlight=False, soft_wrap=True)
+    return screen(stderr=True, soft_wrap=True)
 
 
 def _yuan(amount: Decimal | None) -> str:
@@ -217,22 +218,35 @@ _TABLE_COLUMNS: tuple[tuple[str, str, JustifyMethod], ...] = (
 )
 
 
-def _entries_table(entries: Sequence[Entry], lang: Lang) -> Table:
+def _print_entries(console: Console, entries: Sequence[Entry], lang: Lang) -> None:
+    """The entries as a table; as records where a table would cut a credit code or an amount."""
     table = Table(show_lines=False, header_style="bold")
     for zh, en, justify in _TABLE_COLUMNS:
-        table.add_column(zh if lang == "zh" else en, justify=justify)
-    for entry in entries:
-        table.add_row(
+        wraps = zh in ("类型", "措施", "备注")
+        table.add_column(zh if lang == "zh" else en, justify=justify, no_wrap=not wraps, overflow="fold")
+    rows = [
+        (
             str(entry.id),
             KIND_ZH[entry.kind] if lang == "zh" else entry.kind,
-            entry.credit_code,
+            plain(entry.credit_code),
             str(entry.year),
-            entry.measure,
+            plain(measure_name(entry.measure, lang)),
             _yuan(entry.tier),
             _yuan(entry.amount),
-            Text(_note(entry).in_lang(lang)),
+            plain(_note(entry).in_lang(lang)),
         )
-    return table
+        for entry in entries
+    ]
+    for row in rows:
+        table.add_row(*row)
+
+    def records() -> Iterator[RenderableType]:
+        for row in rows:
+            fields = [(zh if lang == "zh" else en, cell) for (zh, en, _), cell in zip(_TABLE_COLUMNS, row, strict=True)]
+            yield record(None, [(label, cell) for label, cell in fields if cell != ""], lang)
+
+    needles = [e.credit_code for e in entries] + [_yuan(e.amount) for e in entries] + [_yuan(e.tier) for e in entries]
+    print_fitted(console, table, needles, records)
 
 
 def _note(entry: Entry) -> Say:
@@ -273,7 +287,7 @@ def list_command(
     if not entries:
         out.print(Say("没有条目", "no entries").in_lang(language), markup=False)
         return
-    out.print(_entries_table(entries, language))
+    _print_entries(out, entries, language)
     out.print(_list_total(entries).in_lang(language), markup=False)
 
 
