@@ -28,10 +28,11 @@ from tongnan_calc.cli.common import (
     resolve_ledger,
     to_lang,
 )
+from tongnan_calc.cli.i18n import TongnanGroup
 from tongnan_calc.cli.ledger import app as ledger_app
 from tongnan_calc.cli.rules import app as rules_app
 from tongnan_calc.core.say import Lang, Say
-from tongnan_calc.report.screen import screen
+from tongnan_calc.report.screen import screen, visible
 from tongnan_calc.shell.outputs import OutputError, check_outputs, write_text_atomic
 from tongnan_calc.shell.run import FatalError, Hooks, RunOptions, batch, run_compare
 
@@ -40,6 +41,7 @@ if TYPE_CHECKING:  # imported when used: `tongnan-calc --help` stays quick
 
 app = typer.Typer(
     name="tongnan-calc",
+    cls=TongnanGroup,
     help="Eligibility and payouts under the Tongnan District e-commerce policy (潼南区电子商务政策).",
     epilog="Example: tongnan-calc run examples/example.xlsx --year 2016 --out payout-2016.xlsx",
     no_args_is_help=True,
@@ -196,7 +198,7 @@ def main() -> None:
         code = exc.code if isinstance(exc.code, int) else 2
     except OSError as exc:  # a full disk, a file vanished under us: one line, no traceback
         where = f"{exc.filename}: " if exc.filename else ""
-        print(f"{ERROR_PREFIX[_argv_lang()]}{where}{exc.strerror or exc}", file=sys.stderr)
+        print(visible(f"{ERROR_PREFIX[_argv_lang()]}{where}{exc.strerror or exc}"), file=sys.stderr)
         sys.exit(2)
     except Exception as exc:
         show, exit_code = getattr(exc, "show", None), getattr(exc, "exit_code", None)
@@ -210,7 +212,7 @@ def main() -> None:
             f"内部错误：{what}（设置 TONGNAN_DEBUG=1 可查看详情）",
             f"internal error: {what} (set TONGNAN_DEBUG=1 for details)",
         )
-        print(f"{ERROR_PREFIX[_argv_lang()]}{text.in_lang(_argv_lang())}", file=sys.stderr)
+        print(visible(f"{ERROR_PREFIX[_argv_lang()]}{text.in_lang(_argv_lang())}"), file=sys.stderr)
         sys.exit(2)
     if code == 130:
         print(f"{ERROR_PREFIX[_argv_lang()]}{Say('已中断', 'interrupted').in_lang(_argv_lang())}", file=sys.stderr)

@@ -32,6 +32,7 @@ from tongnan_calc.core.model import ENTERPRISES
 from tongnan_calc.core.rules import Rules
 from tongnan_calc.core.say import Lang, Say
 from tongnan_calc.input import uscc
+from tongnan_calc.report.screen import plain, screen
 from tongnan_calc.shell import run as runner
 
 
@@ -97,7 +98,7 @@ def explain_command(
         )
     from tongnan_calc.report.explain_out import print_explanation
 
-    print_explanation(Console(highlight=False), explanation)
+    print_explanation(screen(), explanation)
     raise typer.Exit(1 if explanation.has_errors else 0)
 
 
@@ -168,7 +169,7 @@ def duties_command(
         raise fail(exc.say, lang=language) from None
     responsible = {m: spec.responsible for m, spec in rule_set.measures.items()}
     units = _all_units(responsible)
-    console = Console(highlight=False)
+    console = screen()
     if unit is None:
         _print_all(console, rule_set, language)
         return
@@ -208,7 +209,7 @@ def _part_two_table(rule_set: Rules, lang: Lang, only: str | None = None) -> Tab
             spec = rule_set.measures.get(measure)
             if spec is None or (only is not None and only not in spec.responsible):
                 continue
-            table.add_row(spec.clause, measure, spec.title, _units(spec.responsible, lang))
+            table.add_row(plain(spec.clause), plain(measure), plain(spec.title), plain(_units(spec.responsible, lang)))
     return table
 
 
@@ -216,7 +217,7 @@ def _print_all(console: Console, rule_set: Rules, lang: Lang) -> None:
     console.print(Text(_dw("part1", lang), style="bold"))
     for area in KEY_TASKS:
         table = Table(
-            title=f"{area.number}{area.title if lang == 'zh' else area.title_en}", show_lines=True, expand=True
+            title=plain(f"{area.number}{area.title if lang == 'zh' else area.title_en}"), show_lines=True, expand=True
         )
         table.add_column(_dw("task", lang), overflow="fold", ratio=2)
         table.add_column(_dw("lead", lang), overflow="fold", ratio=2)
@@ -226,7 +227,7 @@ def _print_all(console: Console, rule_set: Rules, lang: Lang) -> None:
         console.print(table)
     console.print(Text(_dw("part2", lang), style="bold"))
     console.print(_part_two_table(rule_set, lang))
-    console.print(Text(_dw("rule_file", lang, path=rule_set.path), style="dim"))
+    console.print(plain(_dw("rule_file", lang, path=rule_set.path), "dim"))
 
 
 def _print_unit(console: Console, name: str, rule_set: Rules, lang: Lang) -> None:
@@ -251,11 +252,10 @@ def _print_unit(console: Console, name: str, rule_set: Rules, lang: Lang) -> Non
             )
         title = _dw("leads" if role == "lead" else "assists", lang, unit=shown, count=len(found))
         body: RenderableType = Group(*parts) if parts else Text(_dw("none", lang), style="dim")
-        console.print(Panel(body, title=title, title_align="left"))
+        console.print(Panel(body, title=plain(title), title_align="left"))
     table = _part_two_table(rule_set, lang, only=name)
     count = table.row_count
-    table.title = _dw("measures", lang, unit=shown, count=count)
-    console.print(
-        table if count else Panel(Text(_dw("none", lang), style="dim"), title=table.title, title_align="left")
-    )
-    console.print(Text(_dw("rule_file", lang, path=rule_set.path), style="dim"))
+    title = plain(_dw("measures", lang, unit=shown, count=count))
+    table.title = title
+    console.print(table if count else Panel(Text(_dw("none", lang), style="dim"), title=title, title_align="left"))
+    console.print(plain(_dw("rule_file", lang, path=rule_set.path), "dim"))

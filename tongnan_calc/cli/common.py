@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
-from rich.console import Console
 
+from tongnan_calc.cli.i18n import ERROR_PREFIX
 from tongnan_calc.core.say import Lang, Say, as_say
 
 
@@ -39,18 +39,17 @@ LedgerOption = Annotated[
 NoLedgerOption = Annotated[bool, typer.Option("--no-ledger", help="Read no ledger, even the default one.")]
 
 
-ERROR_PREFIX: dict[Lang, str] = {"zh": "错误：", "en": "error: "}
-
-
 def fail(message: Say | str, code: int = 2, lang: Lang = "en") -> typer.Exit:
     """Print ``error: <line>`` (``错误：<line>`` in Chinese) on stderr for each line and leave with ``code``.
 
     A ``Say`` is shown in ``lang``; a bare string is shown as it is.
     """
+    from tongnan_calc.report.screen import plain, screen
+
     text = as_say(message).in_lang(lang)
-    err = Console(stderr=True, highlight=False, soft_wrap=True, emoji=False)
+    err = screen(stderr=True, soft_wrap=True)
     for line in text.splitlines() or [text]:
-        err.print(f"{ERROR_PREFIX[lang]}{line}", markup=False)
+        err.print(plain(f"{ERROR_PREFIX[lang]}{line}"))
     return typer.Exit(code)
 
 

@@ -9,12 +9,12 @@ from typing import Annotated, Optional
 import typer
 from rich.console import Console
 from rich.table import Table
-from rich.text import Text
 
 from tongnan_calc.cli.common import LangOption, Language, fail, to_lang
 from tongnan_calc.core.model import MEASURE_IDS
 from tongnan_calc.core.rules import RuleError
 from tongnan_calc.core.say import Lang, Say
+from tongnan_calc.report.screen import plain, screen
 from tongnan_calc.rules.load import DEFAULT_RULES, load_rules
 from tongnan_calc.rules.tools import diff_rules, params_on
 
@@ -27,7 +27,7 @@ app = typer.Typer(
 
 
 def _console() -> Console:
-    return Console(highlight=False, soft_wrap=True, emoji=False)
+    return screen(soft_wrap=True)
 
 
 HEADINGS = (
@@ -100,13 +100,13 @@ def show(
         f"{rules.path}（版本 {rules.version}）在 {day.isoformat()} 生效的参数",
         f"{rules.path} (version {rules.version}) on {day.isoformat()}",
     )
-    table = Table(title=Text(title.in_lang(language)))
+    table = Table(title=plain(title.in_lang(language)))
     for head in HEADINGS:
         table.add_column(head.in_lang(language), overflow="fold")
     for row in params_on(rules, day, measure):
         effective = row.effective.isoformat() if row.effective else "—"
         cells = (row.measure, row.name, row.value.in_lang(language), row.unit.in_lang(language), row.clause, effective)
-        table.add_row(*(Text(v) for v in cells))
+        table.add_row(*(plain(v) for v in cells))
     _console().print(table)
 
 
@@ -161,11 +161,11 @@ def test(
     for outcome in outcomes:
         where = f"{outcome.case.file}:{outcome.case.line}"
         if not outcome.passed:
-            console.print(Text(f"{_word('fail', language)} {where} {outcome.case.name}", style="bold red"))
+            console.print(plain(f"{_word('fail', language)} {where} {outcome.case.name}", "bold red"))
             for failure in outcome.failures_in(language):
-                console.print(Text(f"  {failure}"))
+                console.print(plain(f"  {failure}"))
         elif verbose:
-            console.print(Text(f"{_word('ok', language)} {where} {outcome.case.name}", style="green"))
+            console.print(plain(f"{_word('ok', language)} {where} {outcome.case.name}", "green"))
     passed = len(outcomes) - len(failed)
     summary = Say(f"通过 {passed} 个，未通过 {len(failed)} 个", f"{passed} passed, {len(failed)} failed")
     console.print(summary.in_lang(language), markup=False)
