@@ -17,7 +17,8 @@ from rich.console import Console, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from tongnan_calc.cli.common import ForceOption, LangOption, Language, fail, to_lang
+from tongnan_calc.cli.common import ForceOption, LangOption, Language, WorkbookArgument, fail, to_lang
+from tongnan_calc.cli.i18n import bi
 from tongnan_calc.core.model import SHEET_NAMES_ZH, Batch, InputIssue
 from tongnan_calc.core.say import Lang, Say
 from tongnan_calc.report.screen import plain, print_fitted, record, screen
@@ -131,11 +132,20 @@ def print_issue_tables(console: Console, batch: Batch, lang: Lang) -> None:
 
 
 def template_command(
-    out: Annotated[Path, typer.Argument(help="The workbook to write (.xlsx).")],
+    out: Annotated[Path, typer.Argument(help=bi("要写出的工作簿（.xlsx）。", "The workbook to write (.xlsx)."))],
     lang: LangOption = Language.zh,
     force: ForceOption = False,
 ) -> None:
-    """Write a blank input workbook to fill in: every sheet and column, drop-downs and checks, an example row.
+    """写出一份待填写的空白输入工作簿：各工作表和列、下拉选项和校验、一行示例。
+
+    zh 给出中文工作表名和表头（是/否下拉），en 给出英文键名（yes/no 下拉）；两种都能读取。
+    说明工作表（说明 / instructions）解释每一列，并列出需要该列的措施。
+
+    示例：tongnan-calc template --lang zh input-2016.xlsx
+
+    —— English ——
+
+    Write a blank input workbook to fill in: every sheet and column, drop-downs and checks, an example row.
 
     zh gives Chinese sheet names and headers (是/否 drop-downs), en the English
     keys (yes/no drop-downs); the reader accepts both.  The instructions sheet
@@ -155,17 +165,32 @@ def template_command(
 
 
 def check_command(
-    workbook: Annotated[Path, typer.Argument(help="Input workbook (.xlsx) with the sheets of SPEC §3.")],
+    workbook: WorkbookArgument,
     annotate: Annotated[
         Optional[Path],
         typer.Option(
-            "--annotate", help="Write a copy of the workbook with the bad cells marked (red: error, yellow: warning)."
+            "--annotate",
+            help=bi(
+                "另写一份工作簿副本，标出有问题的单元格（红色：错误，黄色：警告）。",
+                "Write a copy of the workbook with the bad cells marked (red: error, yellow: warning).",
+            ),
         ),
     ] = None,
     lang: LangOption = Language.zh,
     force: ForceOption = False,
 ) -> None:
-    """Check an input workbook without computing: every issue with its sheet, row, column and how to fix it.
+    """检查输入工作簿（不计算）：列出每个问题所在的工作表、行、列，以及怎么改。
+
+    工作簿本身不会被修改；--annotate 另写一份副本，把每个有问题的单元格填色并加批注说明。
+
+    示例：tongnan-calc check input-2016.xlsx --annotate input-2016-checked.xlsx
+
+    退出码：0 没有输入错误（可能列出警告和提示）；1 有输入错误（全部列出）；2 工作簿无法读取，
+    或副本无法写出。
+
+    —— English ——
+
+    Check an input workbook without computing: every issue with its sheet, row, column and how to fix it.
 
     The workbook itself is never changed; --annotate writes a copy in which each
     bad cell is filled and carries a comment with the message.
