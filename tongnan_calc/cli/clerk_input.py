@@ -139,7 +139,7 @@ def template_command(
     """写出一份待填写的空白输入工作簿：各工作表和列、下拉选项和校验、一行示例。
 
     zh 给出中文工作表名和表头（是/否下拉），en 给出英文键名（yes/no 下拉）；两种都能读取。
-    说明工作表（说明 / instructions）解释每一列，并列出需要该列的措施。
+    说明工作表（说明 / `instructions`）解释每一列，并列出需要该列的措施。
 
     示例：tongnan-calc template --lang zh input-2016.xlsx
 

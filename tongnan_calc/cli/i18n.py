@@ -24,6 +24,7 @@ from rich.table import Table
 from rich.text import Text
 from typer import _click
 from typer.core import TyperGroup
+from typer.exceptions import Abort
 
 from tongnan_calc.core.say import Lang
 
@@ -330,7 +331,7 @@ class TongnanGroup(TyperGroup):
                 raise
             show_usage_error(exc, lang)
             sys.exit(exc.exit_code)
-        except _click.exceptions.Abort:
+        except Abort:
             if not standalone_mode:
                 raise
             sys.stderr.write(ERROR_PREFIX[lang] + ("已中止" if lang == "zh" else "aborted") + "\n")

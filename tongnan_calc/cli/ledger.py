@@ -155,9 +155,9 @@ def import_command(
 ) -> None:
     """导入本工具启用以前的发放记录。
 
-    “历史发放”工作表，列：统一社会信用代码（credit_code）、年度（year）、措施（measure）、
-    档次（tier：销售额突破奖励填该年12月31日有效的规则文件中的档次金额（元），其他措施留空）、
-    金额（amount）。有错误的工作簿不导入任何内容，除非给出 --allow-errors：那时只导入无误的行。
+    “历史发放”工作表，列：统一社会信用代码（`credit_code`）、年度（`year`）、措施（`measure`）、
+    档次（`tier`：销售额突破奖励填该年12月31日有效的规则文件中的档次金额（元），其他措施留空）、
+    金额（`amount`）。有错误的工作簿不导入任何内容，除非给出 --allow-errors：那时只导入无误的行。
 
     示例：tongnan-calc ledger import history.xlsx --ledger tongnan-ledger.sqlite
 
@@ -366,7 +366,7 @@ def export_command(
     """把台账导出为工作簿。
 
     “历史发放”工作表为有效的发放，格式与 `ledger import` 读取的相同；“全部记录”工作表为全部条目，
-    含冲销。用 --lang en 时工作表名为 payouts 和 entries，表头为列的键名（credit_code、year 等）：
+    含冲销。用 --lang en 时工作表名为 `payouts` 和 `entries`，表头为列的键名（`credit_code`、`year` 等）：
     `ledger import` 也能读取。
 
     示例：tongnan-calc ledger export ledger-2016.xlsx --ledger tongnan-ledger.sqlite
