@@ -15,7 +15,6 @@ from tongnan_calc import __version__
 from tongnan_calc.cli.clerk_info import duties_command, explain_command
 from tongnan_calc.cli.clerk_input import check_command, template_command
 from tongnan_calc.cli.common import (
-    ERROR_PREFIX,
     ForceOption,
     LangOption,
     Language,
@@ -28,7 +27,7 @@ from tongnan_calc.cli.common import (
     resolve_ledger,
     to_lang,
 )
-from tongnan_calc.cli.i18n import TongnanGroup, argv_lang, bi
+from tongnan_calc.cli.i18n import ERROR_PREFIX, TongnanGroup, argv_lang, bi
 from tongnan_calc.cli.ledger import app as ledger_app
 from tongnan_calc.cli.rules import app as rules_app
 from tongnan_calc.core.say import Lang, Say

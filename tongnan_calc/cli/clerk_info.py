@@ -291,7 +291,8 @@ def _print_unit(console: Console, name: str, rule_set: Rules, lang: Lang) -> Non
         console.print(Panel(body, title=plain(title), title_align="left"))
     table = _part_two_table(rule_set, lang, only=name)
     count = table.row_count
-    title = plain(_dw("measures", lang, unit=shown, count=count))
-    table.title = title
-    console.print(table if count else Panel(Text(_dw("none", lang), style="dim"), title=title, title_align="left"))
+    measures_title = plain(_dw("measures", lang, unit=shown, count=count))
+    table.title = measures_title
+    none = Text(_dw("none", lang), style="dim")
+    console.print(table if count else Panel(none, title=measures_title, title_align="left"))
     console.print(plain(_dw("rule_file", lang, path=rule_set.path), "dim"))

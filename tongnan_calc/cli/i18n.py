@@ -327,7 +327,12 @@ class TongnanGroup(TyperGroup):
             )
         except _click.exceptions.ClickException as exc:
             if not standalone_mode:
-                exc.show = lambda file=None, exc=exc: show_usage_error(exc, lang)  # type: ignore[method-assign]
+                error = exc
+
+                def show(file: object = None) -> None:
+                    show_usage_error(error, lang)
+
+                exc.show = show  # type: ignore[method-assign]
                 raise
             show_usage_error(exc, lang)
             sys.exit(exc.exit_code)

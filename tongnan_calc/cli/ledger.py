@@ -16,6 +16,7 @@ from typing import Annotated, Optional
 import typer
 from rich.console import Console, JustifyMethod, RenderableType
 from rich.table import Table
+from rich.text import Text
 
 from tongnan_calc.cli.common import LangOption, Language, RulesOption, fail, to_lang
 from tongnan_calc.cli.i18n import bi
@@ -276,7 +277,7 @@ def _print_entries(console: Console, entries: Sequence[Entry], lang: Lang) -> No
     for zh, en, justify in _TABLE_COLUMNS:
         wraps = zh in ("类型", "措施", "备注")
         table.add_column(zh if lang == "zh" else en, justify=justify, no_wrap=not wraps, overflow="fold")
-    rows = [
+    rows: list[tuple[Text | str, ...]] = [
         (
             str(entry.id),
             KIND_ZH[entry.kind] if lang == "zh" else entry.kind,
@@ -294,7 +295,9 @@ def _print_entries(console: Console, entries: Sequence[Entry], lang: Lang) -> No
 
     def records() -> Iterator[RenderableType]:
         for row in rows:
-            fields = [(zh if lang == "zh" else en, cell) for (zh, en, _), cell in zip(_TABLE_COLUMNS, row, strict=True)]
+            fields: list[tuple[str, Text | str]] = [
+                (zh if lang == "zh" else en, cell) for (zh, en, _), cell in zip(_TABLE_COLUMNS, row, strict=True)
+            ]
             yield record(None, [(label, cell) for label, cell in fields if cell != ""], lang)
 
     needles = [e.credit_code for e in entries] + [_yuan(e.amount) for e in entries] + [_yuan(e.tier) for e in entries]

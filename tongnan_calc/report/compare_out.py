@@ -100,26 +100,26 @@ def print_comparison(console: Console, comparison: Comparison, lang: Lang = "zh"
         console.print(plain("无企业受影响" if zh else "no enterprise is affected"))
         return
     title = "受影响的企业" if zh else "Enterprises affected"
-    heads = [h[0] if zh else h[1] for h in HEADS]
+    heads = [h[0] if zh else h[1] for h in CHANGE_HEADS]
     changes = Table(title=plain(title))
     changes.add_column(heads[0], overflow="fold")
     changes.add_column(heads[1], no_wrap=True)
     changes.add_column(heads[2], overflow="fold")
     changes.add_column(heads[3], overflow="fold")
     changes.add_column(heads[4], justify="right", no_wrap=True)
-    cells = [
+    changed = [
         (c.name, c.credit_code, measure_name(c.measure, lang), change_name(c.change, lang), f"{c.difference:+,.2f}")
         for c in comparison.changes
     ]
-    for row in cells:
-        changes.add_row(*(plain(cell) for cell in row))
+    for change in changed:
+        changes.add_row(*(plain(cell) for cell in change))
 
     def change_records() -> Iterator[RenderableType]:
         yield plain(title, "bold")
-        for row in cells:
-            yield record(plain(row[0], "bold"), list(zip(heads[1:], row[1:], strict=True)), lang)
+        for change in changed:
+            yield record(plain(change[0], "bold"), list(zip(heads[1:], change[1:], strict=True)), lang)
 
-    print_fitted(console, changes, [cell for row in cells for cell in (row[1], row[4])], change_records)
+    print_fitted(console, changes, [cell for change in changed for cell in (change[1], change[4])], change_records)
 
 
 CHANGE_ZH = {
@@ -136,8 +136,13 @@ def change_name(change: str, lang: Lang) -> str:
     return CHANGE_ZH.get(change, change) if lang == "zh" else change
 
 
-HEADS = (("企业", "enterprise"), ("统一社会信用代码", "credit code"), ("措施", "measure"), ("变化", "change"))
-HEADS += (("差额", "difference"),)
+CHANGE_HEADS = (
+    ("企业", "enterprise"),
+    ("统一社会信用代码", "credit code"),
+    ("措施", "measure"),
+    ("变化", "change"),
+    ("差额", "difference"),
+)
 
 
 COLUMNS = (
