@@ -18,7 +18,7 @@ from typer.testing import CliRunner
 from tests.test_help import ALL, PROG, name
 from tongnan_calc.cli.app import app
 from tongnan_calc.cli.i18n import argv_lang, bi, pick, usage_message
-from tongnan_calc.rules.schema import MEASURE_IDS
+from tongnan_calc.core.model import MEASURE_IDS
 
 ENV = {"COLUMNS": "120", "TERM": "dumb"}
 
