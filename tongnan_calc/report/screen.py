@@ -17,7 +17,6 @@ makes a console that does neither: markup, emoji and highlighting off, and
 
 from __future__ import annotations
 
-import io
 import re
 from collections.abc import Callable, Iterable, Sequence
 from typing import IO, Any
@@ -62,13 +61,14 @@ def screen(*, stderr: bool = False, file: IO[str] | None = None, **options: Any)
     return SafeConsole(stderr=stderr, file=file, markup=False, emoji=False, highlight=False, **options)
 
 
-def fits(console: Console, renderable: RenderableType, needles: Sequence[str]) -> bool:
-    """Whether ``renderable``, laid out at ``console``'s width, shows every one of ``needles`` whole on one
-    line (a credit code, an amount: never cut, never folded)."""
-    probe = screen(file=io.StringIO(), width=console.width, color_system=None, legacy_windows=False)
-    probe.print(renderable, crop=False)
-    lines = probe.file.getvalue().splitlines()  # type: ignore[attr-defined]
-    if any(cell_len(line) > console.width for line in lines):
+_STYLE = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
+
+
+def fits(text: str, width: int, needles: Sequence[str]) -> bool:
+    """Whether ``text`` (a rendering, its styles stripped) is at most ``width`` wide and shows every one of
+    ``needles`` whole on one line (a credit code, an amount: never cut, never folded)."""
+    lines = _STYLE.sub("", text).splitlines()
+    if any(cell_len(line) > width for line in lines):
         return False
     return all(any(needle in line for line in lines) for needle in needles if needle)
 
@@ -81,10 +81,15 @@ def print_fitted(
 ) -> None:
     """``table`` when it shows every needle whole at the console's width, and each column's heading whole
     (a column squeezed to nothing is no table); otherwise its rows as records (one field a line), which
-    any width of 40 columns or more shows whole."""
+    any width of 40 columns or more shows whole.  The table is laid out once: the rendering checked is
+    the one written."""
     headers = [str(column.header) for column in table.columns] if isinstance(table, Table) else []
-    if fits(console, table, [*needles, *headers]):
-        console.print(table)
+    with console.capture() as capture:
+        console.print(table, crop=False)
+    rendered = capture.get()
+    if fits(rendered, console.width, [*needles, *headers]):
+        console.file.write(rendered)
+        console.file.flush()
         return
     for record in records():
         console.print(record)
