@@ -84,13 +84,19 @@ def print_fitted(
     any width of 40 columns or more shows whole.  The table is laid out once: the rendering checked is
     the one written."""
     headers = [str(column.header) for column in table.columns] if isinstance(table, Table) else []
-    with console.capture() as capture:
-        console.print(table, crop=False)
-    rendered = capture.get()
-    if fits(rendered, console.width, [*needles, *headers]):
-        console.file.write(rendered)
-        console.file.flush()
-        return
+    width = console.width
+    for _ in range(2):  # rich may lay a table with minimum column widths out a few cells too wide: once narrower
+        with console.capture() as capture:
+            console.print(table, crop=False, width=width)
+        rendered = capture.get()
+        if fits(rendered, console.width, [*needles, *headers]):
+            console.file.write(rendered)
+            console.file.flush()
+            return
+        widest = max((cell_len(line) for line in _STYLE.sub("", rendered).splitlines()), default=0)
+        if not console.width < widest <= console.width + 4:
+            break
+        width -= widest - console.width
     for record in records():
         console.print(record)
 

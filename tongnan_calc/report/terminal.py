@@ -103,18 +103,24 @@ def _money(amount: Decimal | None) -> str:
     return "" if amount is None else f"{amount:,.2f}"
 
 
+FOLD_MIN = {"enterprise": 10, "measure": 8, "reason": 12}
+"""The narrowest the folding columns of the entitlement table may be (in cells) before it becomes records."""
+
+
 def print_lines(console: Console, lines: Sequence[Line], title: str, lang: Lang) -> None:
     """The entitlement table; at a width where it would cut a credit code or an amount, one record a line.
 
-    The credit code and the amount never wrap (their columns keep their full width); the name and the
-    reason fold."""
+    The credit code, the clause, the status and the amount never wrap; the name, the measure and the
+    reason fold, but not below a readable width (``FOLD_MIN``): a table that cannot give them that is
+    printed as records."""
     table = Table(title=plain(title), show_lines=False)
-    table.add_column(word("enterprise", lang), overflow="fold", ratio=2)
-    table.add_column(word("credit_code", lang), no_wrap=True, min_width=18)
-    for key in ("measure", "clause", "status"):
-        table.add_column(word(key, lang), overflow="fold")
+    table.add_column(word("enterprise", lang), overflow="fold", min_width=FOLD_MIN["enterprise"])
+    table.add_column(word("credit_code", lang), no_wrap=True)
+    table.add_column(word("measure", lang), overflow="fold", min_width=FOLD_MIN["measure"])
+    for key in ("clause", "status"):
+        table.add_column(word(key, lang), no_wrap=True)
     table.add_column(word("amount", lang), justify="right", no_wrap=True)
-    table.add_column(word("reason", lang), overflow="fold", ratio=3)
+    table.add_column(word("reason", lang), overflow="fold", min_width=FOLD_MIN["reason"])
     for line in lines:
         style = STATUS_STYLE[line.status]
         table.add_row(
