@@ -150,7 +150,12 @@ def test_a_rule_file_error_on_line_100_keeps_its_line_number(tmp_path: Path) -> 
     lines = RULES.read_text(encoding="utf-8").splitlines(keepends=True)
     index = next(i for i, line in enumerate(lines) if "responsible: [区经济信息委, 区商务局, 区财政局]" in line)
     lines[index] = lines[index].replace("区财政局", f'"{MARKUP}"')
-    lines[10:10] = ["# padding\n"] * (99 - index)  # the bad line becomes line 100
+    while index > 99:  # the bad line becomes line 100: fewer comment lines above it, or more
+        del lines[next(i for i in range(index) if lines[i].lstrip().startswith("#"))]
+        index -= 1
+    lines[index:index] = ["# padding\n"] * (99 - index)
+    index = 99
+    assert "responsible: [区经济信息委, 区商务局" in lines[99]
     broken = tmp_path / "rules.yaml"
     broken.write_text("".join(lines), encoding="utf-8")
     code, out, err = invoke("rules", "check", str(broken))
