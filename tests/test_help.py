@@ -67,7 +67,7 @@ def _params(
 def example_pattern(path: tuple[str, ...]) -> re.Pattern[str]:
     """'Example:' followed (on the same line or the next) by a tongnan-calc line that runs this command."""
     command = re.escape(" ".join((PROG, *path)))
-    return re.compile(rf"Example:\s*(?:\n\s*)?{command}(?![\w-])")
+    return re.compile(rf"(?:Example:|示例：)\s*(?:\n\s*)?{command}(?![\w-])")
 
 
 def test_the_walk_finds_the_commands() -> None:

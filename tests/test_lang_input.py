@@ -503,7 +503,7 @@ def test_the_language_of_errors_met_outside_a_command() -> None:
     assert _argv_lang(["run", "x.xlsx", "--lang", "en"]) == "en"
     assert _argv_lang(["check", "--lang=en", "x.xlsx"]) == "en"
     assert _argv_lang(["check", "--lang=zh", "x.xlsx"]) == "zh"
-    assert _argv_lang(["ledger", "record", "p.xlsx"]) == "en"  # no --lang there yet: English as before
+    assert _argv_lang(["ledger", "record", "p.xlsx"]) == "zh"  # every command speaks Chinese by default
 
 
 def test_run_says_where_it_wrote_in_its_language(tmp_path: Path) -> None:

@@ -153,7 +153,7 @@ def test_ctrl_c_inside_the_transaction_rolls_back(tmp_path: Path, ledger: Path, 
 
 
 def test_ctrl_c_says_interrupted(tmp_path: Path, ledger: Path, big_payout: Path) -> None:
-    assert interrupt_inside_the_transaction(tmp_path, ledger, big_payout) == "error: interrupted\n"
+    assert interrupt_inside_the_transaction(tmp_path, ledger, big_payout) == "错误：已中断\n"  # Chinese by default
 
 
 # --- another writer holds the lock --------------------------------------------------------------------

@@ -364,7 +364,9 @@ def test_check_ok_line_in_chinese(tmp_path: Path) -> None:
 def test_check_refuses_an_unknown_language() -> None:
     result = cli("rules", "check", "--lang", "fr")
     assert result.exit_code == 2
-    assert "'fr' is not one of 'zh', 'en'" in result.stderr
+    assert result.stderr == (
+        "错误：'--lang' 的值无效：'fr' 不是 'zh'、'en' 之一（运行 tongnan-calc rules check --help 查看帮助）\n"
+    )
 
 
 def table_rows(output: str) -> list[list[str]]:

@@ -36,6 +36,7 @@ from tongnan_calc.files.outputs import save_atomic
 from tongnan_calc.input import cells
 from tongnan_calc.input.reader import CREDIT_CODE, SHEETS, Column, SheetSpec
 from tongnan_calc.input.reader import EXAMPLE_CODE as READER_EXAMPLE_CODE
+from tongnan_calc.text.messages import MEASURE_NAMES
 
 INSTRUCTIONS: Final = {"zh": "说明", "en": "instructions"}
 """The name of the instructions sheet in each language (not a data sheet)."""
@@ -169,15 +170,6 @@ def kind_of(column: Column) -> Kind:
 
 # --- what each column means and which measure needs it (SPEC §3, §4) ------------------------
 
-MEASURE_NAMES: Final[dict[str, str]] = {
-    "key_support": "重点支持",
-    "rent": "租金补助",
-    "spin_off": "分离设立奖励",
-    "data_line": "数据专线补贴",
-    "sales_milestone": "销售额突破奖励",
-    "demo_priority": "示范企业优先支持",
-    "loan_interest": "贷款贴息",
-}
 ALL: Final = tuple(MEASURE_CLAUSES)
 COMMON: Final = ("rent", "spin_off", "data_line", "sales_milestone")
 

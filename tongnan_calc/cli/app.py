@@ -10,13 +10,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
-from rich.console import Console
 
 from tongnan_calc import __version__
 from tongnan_calc.cli.clerk_info import duties_command, explain_command
 from tongnan_calc.cli.clerk_input import check_command, template_command
 from tongnan_calc.cli.common import (
-    ERROR_PREFIX,
     ForceOption,
     LangOption,
     Language,
@@ -29,19 +27,30 @@ from tongnan_calc.cli.common import (
     resolve_ledger,
     to_lang,
 )
+from tongnan_calc.cli.i18n import ERROR_PREFIX, TongnanGroup, argv_lang, bi
 from tongnan_calc.cli.ledger import app as ledger_app
 from tongnan_calc.cli.rules import app as rules_app
 from tongnan_calc.core.say import Lang, Say
 from tongnan_calc.files.outputs import OutputError, check_outputs, check_xlsx_name, write_text_atomic
+from tongnan_calc.report.screen import screen, visible
 from tongnan_calc.shell.run import FatalError, Hooks, RunOptions, batch, run_compare
 
 if TYPE_CHECKING:  # imported when used: `tongnan-calc --help` stays quick
     pass
 
+JSON_HELP = bi("JSON 写到这里；写 - 则输出到标准输出。", "Write JSON here; '-' for stdout.")
+
 app = typer.Typer(
     name="tongnan-calc",
-    help="Eligibility and payouts under the Tongnan District e-commerce policy (潼南区电子商务政策).",
-    epilog="Example: tongnan-calc run examples/example.xlsx --year 2016 --out payout-2016.xlsx",
+    cls=TongnanGroup,
+    help=bi(
+        "潼南区电子商务政策：各企业的兑付资格和金额。",
+        "Eligibility and payouts under the Tongnan District e-commerce policy (潼南区电子商务政策).",
+    ),
+    epilog=bi(
+        "示例：tongnan-calc run examples/example.xlsx --year 2016 --out payout-2016.xlsx",
+        "Example: tongnan-calc run examples/example.xlsx --year 2016 --out payout-2016.xlsx",
+    ),
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     add_completion=True,
@@ -61,13 +70,29 @@ def run_command(
     rules: RulesOption = None,
     ledger: LedgerOption = None,
     no_ledger: NoLedgerOption = False,
-    out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Write the payout workbook (.xlsx) here.")] = None,
-    json_out: Annotated[Optional[str], typer.Option("--json", help="Write JSON here; '-' for stdout.")] = None,
+    out: Annotated[
+        Optional[Path],
+        typer.Option(
+            "--out", "-o", help=bi("兑付工作簿（.xlsx）写到这里。", "Write the payout workbook (.xlsx) here.")
+        ),
+    ] = None,
+    json_out: Annotated[Optional[str], typer.Option("--json", help=JSON_HELP)] = None,
     lang: LangOption = Language.zh,
-    show_all: Annotated[bool, typer.Option("--all", help="Show ineligible lines in the terminal too.")] = False,
+    show_all: Annotated[
+        bool,
+        typer.Option("--all", help=bi("终端中也列出不符合条件的记录。", "Show ineligible lines in the terminal too.")),
+    ] = False,
     force: ForceOption = False,
 ) -> None:
-    """Compute every entitlement of a batch for year Y.
+    """计算一批企业 Y 年度的全部兑付。
+
+    示例：tongnan-calc run examples/example.xlsx --year 2016 --out payout-2016.xlsx
+
+    退出码：0 计算完成，输入无错误；1 计算完成，但部分输入有错误（全部列出）；2 未计算。
+
+    —— English ——
+
+    Compute every entitlement of a batch for year Y.
 
     Example: tongnan-calc run examples/example.xlsx --year 2016 --out payout-2016.xlsx
 
@@ -95,7 +120,7 @@ def _run(options: RunOptions, show_all: bool) -> None:
         result = batch(replace(options, keep_ineligible=MAX_TABLE_ROWS), hooks)
     except (FatalError, OutputError) as exc:
         raise fail(exc.say, lang=language) from None
-    console = Console(stderr=options.json == "-", highlight=False)
+    console = screen(stderr=options.json == "-")
     print_result(console, result, language, show_all=show_all)
     if options.out is not None:
         console.print(
@@ -110,16 +135,27 @@ def _run(options: RunOptions, show_all: bool) -> None:
 def compare_command(
     workbook: WorkbookArgument,
     year: YearOption,
-    baseline: Annotated[Path, typer.Option("--baseline", help="Rule file in force (the baseline).")],
-    reform: Annotated[Path, typer.Option("--reform", help="Revised rule file (the reform).")],
+    baseline: Annotated[
+        Path, typer.Option("--baseline", help=bi("现行规则文件（基准）。", "Rule file in force (the baseline)."))
+    ],
+    reform: Annotated[Path, typer.Option("--reform", help=bi("修订后的规则文件。", "Revised rule file (the reform)."))],
     ledger: LedgerOption = None,
     no_ledger: NoLedgerOption = False,
-    out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Write a workbook of the differences.")] = None,
-    json_out: Annotated[Optional[str], typer.Option("--json", help="Write JSON here; '-' for stdout.")] = None,
+    out: Annotated[
+        Optional[Path],
+        typer.Option("--out", "-o", help=bi("差异工作簿写到这里。", "Write a workbook of the differences.")),
+    ] = None,
+    json_out: Annotated[Optional[str], typer.Option("--json", help=JSON_HELP)] = None,
     lang: LangOption = Language.zh,
     force: ForceOption = False,
 ) -> None:
-    """Budget impact of a rule revision on real data: totals under each and who gains or loses.
+    """规则修订对预算的影响（用真实数据）：两套规则下的合计，以及哪些企业增加或减少。
+
+    示例：tongnan-calc compare examples/example.xlsx --year 2016 --baseline rules.yaml --reform rules-new.yaml
+
+    —— English ——
+
+    Budget impact of a rule revision on real data: totals under each and who gains or loses.
 
     Example: tongnan-calc compare examples/example.xlsx --year 2016 --baseline rules.yaml --reform rules-new.yaml
     """
@@ -134,7 +170,7 @@ def compare_command(
     from tongnan_calc.report.compare_out import comparison_dumps, print_comparison, write_comparison_workbook
     from tongnan_calc.report.terminal import print_issues, print_ledger
 
-    console = Console(stderr=json_out == "-", highlight=False)
+    console = screen(stderr=json_out == "-")
     print_comparison(console, comparison, language)
     print_issues(console, before.batch.issues, language)
     print_ledger(console, before, language)
@@ -158,27 +194,25 @@ def version_callback(value: bool) -> None:
 @app.callback()
 def main_callback(
     version: Annotated[
-        bool, typer.Option("--version", callback=version_callback, is_eager=True, help="Show the version.")
+        bool,
+        typer.Option(
+            "--version", callback=version_callback, is_eager=True, help=bi("显示版本号。", "Show the version.")
+        ),
     ] = False,
+    lang: LangOption = Language.zh,  # read from the command line first (cli.i18n)
 ) -> None:
-    """tongnan-calc: the Tongnan District e-commerce policy calculator."""
+    """tongnan-calc：潼南区电子商务政策兑付计算工具。
 
+    —— English ——
 
-LANG_COMMANDS = frozenset({"run", "compare", "check", "explain", "template", "duties"})
-"""The commands whose --lang is Chinese by default; the others (ledger, rules) speak English for now."""
+    tongnan-calc: the Tongnan District e-commerce policy calculator.
+    """
 
 
 def _argv_lang(argv: list[str] | None = None) -> Lang:
     """The language of an error met outside a command's own handling (a full disk, Ctrl-C, a bug):
-    the command line's --lang, else Chinese for the commands of ``LANG_COMMANDS``."""
-    args = sys.argv[1:] if argv is None else argv
-    for index, arg in enumerate(args):
-        if arg == "--lang" and index + 1 < len(args):
-            return "en" if args[index + 1] == "en" else "zh"
-        if arg.startswith("--lang="):
-            return "en" if arg == "--lang=en" else "zh"
-    command = next((arg for arg in args if not arg.startswith("-")), None)
-    return "zh" if command in LANG_COMMANDS else "en"
+    the command line's --lang, else Chinese (every command's default)."""
+    return argv_lang(sys.argv[1:] if argv is None else argv)
 
 
 def main() -> None:
@@ -197,7 +231,7 @@ def main() -> None:
         code = exc.code if isinstance(exc.code, int) else 2
     except OSError as exc:  # a full disk, a file vanished under us: one line, no traceback
         where = f"{exc.filename}: " if exc.filename else ""
-        print(f"{ERROR_PREFIX[_argv_lang()]}{where}{exc.strerror or exc}", file=sys.stderr)
+        print(visible(f"{ERROR_PREFIX[_argv_lang()]}{where}{exc.strerror or exc}"), file=sys.stderr)
         sys.exit(2)
     except Exception as exc:
         show, exit_code = getattr(exc, "show", None), getattr(exc, "exit_code", None)
@@ -211,7 +245,7 @@ def main() -> None:
             f"内部错误：{what}（设置 TONGNAN_DEBUG=1 可查看详情）",
             f"internal error: {what} (set TONGNAN_DEBUG=1 for details)",
         )
-        print(f"{ERROR_PREFIX[_argv_lang()]}{text.in_lang(_argv_lang())}", file=sys.stderr)
+        print(visible(f"{ERROR_PREFIX[_argv_lang()]}{text.in_lang(_argv_lang())}"), file=sys.stderr)
         sys.exit(2)
     if code == 130:
         print(f"{ERROR_PREFIX[_argv_lang()]}{Say('已中断', 'interrupted').in_lang(_argv_lang())}", file=sys.stderr)

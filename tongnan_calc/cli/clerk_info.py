@@ -28,11 +28,15 @@ from tongnan_calc.cli.common import (
     resolve_ledger,
     to_lang,
 )
+from tongnan_calc.cli.i18n import bi
 from tongnan_calc.core.model import ENTERPRISES
 from tongnan_calc.core.rules import Rules
 from tongnan_calc.core.say import Lang, Say
 from tongnan_calc.input import uscc
+from tongnan_calc.report.screen import plain, screen
 from tongnan_calc.shell import run as runner
+
+CODE_HELP = bi("企业的统一社会信用代码。", "The enterprise's unified social credit code (统一社会信用代码).")
 
 
 def _complete_unit(incomplete: str) -> list[str]:
@@ -43,7 +47,12 @@ def _complete_unit(incomplete: str) -> list[str]:
 
 
 def explain_command(
-    credit_code: Annotated[str, typer.Argument(help="The enterprise's unified social credit code (统一社会信用代码).")],
+    credit_code: Annotated[
+        str,
+        typer.Argument(
+            help=bi("企业的统一社会信用代码。", "The enterprise's unified social credit code (统一社会信用代码).")
+        ),
+    ],
     workbook: WorkbookArgument,
     year: YearOption,
     rules: RulesOption = None,
@@ -51,7 +60,20 @@ def explain_command(
     no_ledger: NoLedgerOption = False,
     lang: LangOption = Language.zh,
 ) -> None:
-    """Explain the whole computation of year Y for one enterprise, measure by measure.
+    """逐项说明一家企业 Y 年度的全部计算过程。
+
+    每项措施：通知条款原文，每个条件的检查及结果，所用规则参数及其生效日期，
+    租金区间和金额，上限，从台账读到的以往发放，舍入，以及涉及该企业的输入问题。
+    与 `run` 的计算相同：其依据即兑付工作簿的“计算依据”列。
+
+    示例：tongnan-calc explain 91500223MA601P037Q examples/example.xlsx --year 2016
+
+    退出码：0 已说明；1 已说明，但有涉及该企业的输入错误；2 未说明（工作簿中没有该
+    统一社会信用代码、工作簿无法读取、规则文件无效）。
+
+    —— English ——
+
+    Explain the whole computation of year Y for one enterprise, measure by measure.
 
     For each measure: the clause of the notice, every condition checked and its
     result, the rule-file values used with the date each took effect, the rent
@@ -97,7 +119,7 @@ def explain_command(
         )
     from tongnan_calc.report.explain_out import print_explanation
 
-    print_explanation(Console(highlight=False), explanation)
+    print_explanation(screen(), explanation)
     raise typer.Exit(1 if explanation.has_errors else 0)
 
 
@@ -141,15 +163,30 @@ def duties_command(
         typer.Option(
             "--unit",
             "-u",
-            help="Only what this unit leads, assists or is responsible for: its Chinese name (区财政局), "
-            "its English name, or a unique part of either (财政).",
+            help=bi(
+                "只列出该单位牵头、协助或负责的工作：写中文名称（区财政局）、英文名称，或其中能唯一确定的一部分（财政）。",
+                "Only what this unit leads, assists or is responsible for: its Chinese name (区财政局), "
+                "its English name, or a unique part of either (财政).",
+            ),
             autocompletion=_complete_unit,
         ),
     ] = None,
     rules: RulesOption = None,
     lang: LangOption = Language.zh,
 ) -> None:
-    """Who does what under the notice: part 一's key tasks and part 二's measures, by unit.
+    """通知的分工：第一部分的重点工作和第二部分的政策措施，按单位列出。
+
+    第一部分各项重点工作（（一）至（九）九个方面）及其牵头单位和协助单位，按通知的分工；
+    第二部分各项措施及其责任单位，按规则文件。用 --unit 只列出该单位牵头、协助或负责的工作，
+    并附每项工作的原文。
+
+    示例：tongnan-calc duties --unit 区财政局
+
+    退出码：0 已列出；2 单位不存在或规则文件无效。
+
+    —— English ——
+
+    Who does what under the notice: part 一's key tasks and part 二's measures, by unit.
 
     Each key task of part 一 (the nine areas （一） to （九）) with its lead units
     (牵头) and assisting units (协助), as the notice divides them; and each
@@ -168,7 +205,7 @@ def duties_command(
         raise fail(exc.say, lang=language) from None
     responsible = {m: spec.responsible for m, spec in rule_set.measures.items()}
     units = _all_units(responsible)
-    console = Console(highlight=False)
+    console = screen()
     if unit is None:
         _print_all(console, rule_set, language)
         return
@@ -208,7 +245,7 @@ def _part_two_table(rule_set: Rules, lang: Lang, only: str | None = None) -> Tab
             spec = rule_set.measures.get(measure)
             if spec is None or (only is not None and only not in spec.responsible):
                 continue
-            table.add_row(spec.clause, measure, spec.title, _units(spec.responsible, lang))
+            table.add_row(plain(spec.clause), plain(measure), plain(spec.title), plain(_units(spec.responsible, lang)))
     return table
 
 
@@ -216,7 +253,7 @@ def _print_all(console: Console, rule_set: Rules, lang: Lang) -> None:
     console.print(Text(_dw("part1", lang), style="bold"))
     for area in KEY_TASKS:
         table = Table(
-            title=f"{area.number}{area.title if lang == 'zh' else area.title_en}", show_lines=True, expand=True
+            title=plain(f"{area.number}{area.title if lang == 'zh' else area.title_en}"), show_lines=True, expand=True
         )
         table.add_column(_dw("task", lang), overflow="fold", ratio=2)
         table.add_column(_dw("lead", lang), overflow="fold", ratio=2)
@@ -226,7 +263,7 @@ def _print_all(console: Console, rule_set: Rules, lang: Lang) -> None:
         console.print(table)
     console.print(Text(_dw("part2", lang), style="bold"))
     console.print(_part_two_table(rule_set, lang))
-    console.print(Text(_dw("rule_file", lang, path=rule_set.path), style="dim"))
+    console.print(plain(_dw("rule_file", lang, path=rule_set.path), "dim"))
 
 
 def _print_unit(console: Console, name: str, rule_set: Rules, lang: Lang) -> None:
@@ -251,11 +288,11 @@ def _print_unit(console: Console, name: str, rule_set: Rules, lang: Lang) -> Non
             )
         title = _dw("leads" if role == "lead" else "assists", lang, unit=shown, count=len(found))
         body: RenderableType = Group(*parts) if parts else Text(_dw("none", lang), style="dim")
-        console.print(Panel(body, title=title, title_align="left"))
+        console.print(Panel(body, title=plain(title), title_align="left"))
     table = _part_two_table(rule_set, lang, only=name)
     count = table.row_count
-    table.title = _dw("measures", lang, unit=shown, count=count)
-    console.print(
-        table if count else Panel(Text(_dw("none", lang), style="dim"), title=table.title, title_align="left")
-    )
-    console.print(Text(_dw("rule_file", lang, path=rule_set.path), style="dim"))
+    measures_title = plain(_dw("measures", lang, unit=shown, count=count))
+    table.title = measures_title
+    none = Text(_dw("none", lang), style="dim")
+    console.print(table if count else Panel(none, title=measures_title, title_align="left"))
+    console.print(plain(_dw("rule_file", lang, path=rule_set.path), "dim"))

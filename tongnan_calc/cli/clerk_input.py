@@ -8,23 +8,26 @@ marked.  Parse, call one function, render.  A refused operation prints one line
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
-from rich.console import Console
+from rich.console import Console, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from tongnan_calc.cli.common import ForceOption, LangOption, Language, fail, to_lang
+from tongnan_calc.cli.common import ForceOption, LangOption, Language, WorkbookArgument, fail, to_lang
+from tongnan_calc.cli.i18n import bi
 from tongnan_calc.core.model import SHEET_NAMES_ZH, Batch, InputIssue
 from tongnan_calc.core.say import Lang, Say
 from tongnan_calc.files.outputs import OutputError, check_output
+from tongnan_calc.report.screen import plain, print_fitted, record, screen
+from tongnan_calc.report.terminal import SEVERITY_STYLE, all_short, short_values
 
 
 def _out() -> Console:
-    return Console(highlight=False)
+    return screen()
 
 
 WORDS: dict[str, tuple[str, str]] = {
@@ -62,9 +65,6 @@ def _counts(issues: Sequence[InputIssue], lang: Lang) -> str:
     return ", ".join(_plural(n, s) for s, n in numbers.items())
 
 
-SEVERITY_STYLE = {"error": "red", "warning": "yellow", "notice": "dim"}
-
-
 def _sheet_title(key: str, batch: Batch, lang: Lang) -> str:
     """'企业信息（enterprises）' ('企业信息 (enterprises)' in English): the sheet's name in the file and its key
     (a sheet named by its key: 'leases（办公租赁）' in Chinese)."""
@@ -92,35 +92,64 @@ def _column_text(issue: InputIssue, lang: Lang) -> str:
     return f"{issue.column} {issue.header or ''}".strip()
 
 
-def issue_tables(batch: Batch, lang: Lang) -> list[Table]:
-    """One table per sheet with issues, in the reader's order."""
+def print_issue_tables(console: Console, batch: Batch, lang: Lang) -> None:
+    """One table per sheet with issues, in the reader's order; as records where a table would cut a value."""
     from tongnan_calc.clerk.annotate import hint
 
-    tables = []
     for sheet, issues in _groups(batch.issues).items():
-        table = Table(title=_sheet_title(sheet, batch, lang), title_justify="left")
-        table.add_column(_word("row", lang), justify="right")
-        for key in ("column", "severity", "value", "message", "hint"):
+        title = plain(_sheet_title(sheet, batch, lang))
+        table = Table(title=title, title_justify="left")
+        table.add_column(_word("row", lang), justify="right", no_wrap=True)
+        table.add_column(_word("column", lang), overflow="fold")
+        table.add_column(_word("severity", lang), no_wrap=True)
+        table.add_column(_word("value", lang), overflow="fold", no_wrap=all_short(issue.value for issue in issues))
+        for key in ("message", "hint"):
             table.add_column(_word(key, lang), overflow="fold")
         for issue in issues:
             table.add_row(
                 "" if issue.row is None else str(issue.row),
-                Text(_column_text(issue, lang)),
-                Text(issue.severity_text(lang), style=SEVERITY_STYLE[issue.severity]),
-                Text(issue.value or ""),
-                Text(issue.text(lang)),
-                Text(hint(issue, lang)),
+                plain(_column_text(issue, lang)),
+                plain(issue.severity_text(lang), SEVERITY_STYLE[issue.severity]),
+                plain(issue.value or ""),
+                plain(issue.text(lang)),
+                plain(hint(issue, lang)),
             )
-        tables.append(table)
-    return tables
+
+        def records(title: Text = title, issues: list[InputIssue] = issues) -> Iterator[RenderableType]:
+            yield title
+            for issue in issues:
+                fields: list[tuple[str, Text | str]] = []
+                if issue.row is not None:
+                    fields.append((_word("row", lang), str(issue.row)))
+                if issue.column is not None:
+                    fields.append((_word("column", lang), plain(_column_text(issue, lang))))
+                fields.append(
+                    (_word("severity", lang), plain(issue.severity_text(lang), SEVERITY_STYLE[issue.severity]))
+                )
+                if issue.value:
+                    fields.append((_word("value", lang), plain(issue.value)))
+                fields.append((_word("message", lang), plain(issue.text(lang))))
+                fields.append((_word("hint", lang), plain(hint(issue, lang))))
+                yield record(None, fields, lang)
+
+        print_fitted(console, table, short_values(issue.value for issue in issues), records)
 
 
 def template_command(
-    out: Annotated[Path, typer.Argument(help="The workbook to write (.xlsx).")],
+    out: Annotated[Path, typer.Argument(help=bi("要写出的工作簿（.xlsx）。", "The workbook to write (.xlsx)."))],
     lang: LangOption = Language.zh,
     force: ForceOption = False,
 ) -> None:
-    """Write a blank input workbook to fill in: every sheet and column, drop-downs and checks, an example row.
+    """写出一份待填写的空白输入工作簿：各工作表和列、下拉选项和校验、一行示例。
+
+    zh 给出中文工作表名和表头（是/否下拉），en 给出英文键名（yes/no 下拉）；两种都能读取。
+    说明工作表（说明 / `instructions`）解释每一列，并列出需要该列的措施。
+
+    示例：tongnan-calc template --lang zh input-2016.xlsx
+
+    —— English ——
+
+    Write a blank input workbook to fill in: every sheet and column, drop-downs and checks, an example row.
 
     zh gives Chinese sheet names and headers (是/否 drop-downs), en the English
     keys (yes/no drop-downs); the reader accepts both.  The instructions sheet
@@ -140,17 +169,32 @@ def template_command(
 
 
 def check_command(
-    workbook: Annotated[Path, typer.Argument(help="Input workbook (.xlsx) with the sheets of SPEC §3.")],
+    workbook: WorkbookArgument,
     annotate: Annotated[
         Optional[Path],
         typer.Option(
-            "--annotate", help="Write a copy of the workbook with the bad cells marked (red: error, yellow: warning)."
+            "--annotate",
+            help=bi(
+                "另写一份工作簿副本，标出有问题的单元格（红色：错误，黄色：警告）。",
+                "Write a copy of the workbook with the bad cells marked (red: error, yellow: warning).",
+            ),
         ),
     ] = None,
     lang: LangOption = Language.zh,
     force: ForceOption = False,
 ) -> None:
-    """Check an input workbook without computing: every issue with its sheet, row, column and how to fix it.
+    """检查输入工作簿（不计算）：列出每个问题所在的工作表、行、列，以及怎么改。
+
+    工作簿本身不会被修改；--annotate 另写一份副本，把每个有问题的单元格填色并加批注说明。
+
+    示例：tongnan-calc check input-2016.xlsx --annotate input-2016-checked.xlsx
+
+    退出码：0 没有输入错误（可能列出警告和提示）；1 有输入错误（全部列出）；2 工作簿无法读取，
+    或副本无法写出。
+
+    —— English ——
+
+    Check an input workbook without computing: every issue with its sheet, row, column and how to fix it.
 
     The workbook itself is never changed; --annotate writes a copy in which each
     bad cell is filled and carries a comment with the message.
@@ -178,8 +222,7 @@ def check_command(
     except (WorkbookError, OutputError) as exc:
         raise fail(exc.say, lang=language) from None
     console = _out()
-    for table in issue_tables(batch, language):
-        console.print(table)
+    print_issue_tables(console, batch, language)
     enterprises, rows = len(batch.records), batch.rows_read
     if language == "en":
         read = _word(

@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
-from rich.console import Console
 
+from tongnan_calc.cli.i18n import ERROR_PREFIX, bi
 from tongnan_calc.core.say import Lang, Say, as_say
 
 
@@ -22,24 +22,47 @@ def to_lang(lang: Language) -> Lang:
     return "en" if lang is Language.en else "zh"
 
 
-LangOption = Annotated[Language, typer.Option("--lang", help="Language of the output: zh (default) or en.")]
-RulesOption = Annotated[
-    Optional[Path], typer.Option("--rules", help="Rule file (default: the rules.yaml shipped with the tool).")
+LangOption = Annotated[
+    Language,
+    typer.Option(
+        "--lang", help=bi("输出语言：zh（中文，默认）或 en（英文）。", "Language of the output: zh (default) or en.")
+    ),
 ]
-ForceOption = Annotated[bool, typer.Option("--force", help="Replace existing output files.")]
-WorkbookArgument = Annotated[Path, typer.Argument(help="Input workbook (.xlsx) with the sheets of SPEC §3.")]
-YearOption = Annotated[int, typer.Option("--year", "-y", help="Calculation year Y.")]
+RulesOption = Annotated[
+    Optional[Path],
+    typer.Option(
+        "--rules",
+        help=bi(
+            "规则文件（默认：随工具提供的 rules.yaml）。", "Rule file (default: the rules.yaml shipped with the tool)."
+        ),
+    ),
+]
+ForceOption = Annotated[
+    bool, typer.Option("--force", help=bi("覆盖已有的输出文件。", "Replace existing output files."))
+]
+WorkbookArgument = Annotated[
+    Path,
+    typer.Argument(
+        help=bi("输入工作簿（.xlsx），含规定的各工作表。", "Input workbook (.xlsx) with the sheets of SPEC §3.")
+    ),
+]
+YearOption = Annotated[int, typer.Option("--year", "-y", help=bi("计算年度 Y。", "Calculation year Y."))]
 LedgerOption = Annotated[
     Optional[Path],
     typer.Option(
         "--ledger",
-        help="Payout ledger of prior payouts (default: $TONGNAN_LEDGER or ./tongnan-ledger.sqlite if it exists).",
+        help=bi(
+            "以往发放记录的发放台账（默认：$TONGNAN_LEDGER，或当前文件夹中已有的 ./tongnan-ledger.sqlite）。",
+            "Payout ledger of prior payouts (default: $TONGNAN_LEDGER or ./tongnan-ledger.sqlite if it exists).",
+        ),
     ),
 ]
-NoLedgerOption = Annotated[bool, typer.Option("--no-ledger", help="Read no ledger, even the default one.")]
-
-
-ERROR_PREFIX: dict[Lang, str] = {"zh": "错误：", "en": "error: "}
+NoLedgerOption = Annotated[
+    bool,
+    typer.Option(
+        "--no-ledger", help=bi("不读取任何发放台账，默认台账也不读。", "Read no ledger, even the default one.")
+    ),
+]
 
 
 def fail(message: Say | str, code: int = 2, lang: Lang = "en") -> typer.Exit:
@@ -47,10 +70,12 @@ def fail(message: Say | str, code: int = 2, lang: Lang = "en") -> typer.Exit:
 
     A ``Say`` is shown in ``lang``; a bare string is shown as it is.
     """
+    from tongnan_calc.report.screen import plain, screen
+
     text = as_say(message).in_lang(lang)
-    err = Console(stderr=True, highlight=False, soft_wrap=True, emoji=False)
+    err = screen(stderr=True, soft_wrap=True)
     for line in text.splitlines() or [text]:
-        err.print(f"{ERROR_PREFIX[lang]}{line}", markup=False)
+        err.print(plain(f"{ERROR_PREFIX[lang]}{line}"))
     return typer.Exit(code)
 
 

@@ -8,17 +8,18 @@ Parse, call one function of ``tongnan_calc.ledger``, render in the language of
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
-from rich.console import Console, JustifyMethod
+from rich.console import Console, JustifyMethod, RenderableType
 from rich.table import Table
 from rich.text import Text
 
 from tongnan_calc.cli.common import LangOption, Language, RulesOption, fail, to_lang
+from tongnan_calc.cli.i18n import bi
 from tongnan_calc.core.say import Lang, Say
 from tongnan_calc.files.outputs import OutputError, check_output
 from tongnan_calc.ledger import (
@@ -36,20 +37,41 @@ from tongnan_calc.ledger import (
     reverse,
 )
 from tongnan_calc.ledger.limits import load_ledger_rules
+from tongnan_calc.report.screen import plain, print_fitted, record, screen
+from tongnan_calc.text.messages import measure_name
+
+RECORD_HELP = bi(
+    "已审批的兑付工作簿（由 `tongnan-calc run --out` 写出）。",
+    "Approved payout workbook written by `tongnan-calc run --out`.",
+)
 
 app = typer.Typer(
     name="ledger",
-    help="The payout ledger: what was paid in earlier years (one-time rewards, periods, lifetime caps).",
-    epilog="Example: tongnan-calc ledger record payout-2016.xlsx",
+    help=bi(
+        "发放台账：以往年度已发放的记录（一次性奖励、补贴期限、累计上限据此判断）。",
+        "The payout ledger: what was paid in earlier years (one-time rewards, periods, lifetime caps).",
+    ),
+    epilog=bi(
+        "示例：tongnan-calc ledger record payout-2016.xlsx", "Example: tongnan-calc ledger record payout-2016.xlsx"
+    ),
     no_args_is_help=True,
     pretty_exceptions_enable=False,
 )
+
+
+@app.callback()
+def group_options(lang: LangOption = Language.zh) -> None:  # read from the command line first (cli.i18n)
+    pass
+
 
 LedgerOption = Annotated[
     Optional[Path],
     typer.Option(
         "--ledger",
-        help="Ledger file (default: $TONGNAN_LEDGER, else ./tongnan-ledger.sqlite).",
+        help=bi(
+            "台账文件（默认：$TONGNAN_LEDGER，否则 ./tongnan-ledger.sqlite）。",
+            "Ledger file (default: $TONGNAN_LEDGER, else ./tongnan-ledger.sqlite).",
+        ),
         show_default=False,
     ),
 ]
@@ -60,11 +82,11 @@ def _ledger(path: Path | None) -> Path:
 
 
 def _out() -> Console:
-    return Console(highlight=False, soft_wrap=True)
+    return screen(soft_wrap=True)
 
 
 def _err() -> Console:
-    return Console(stderr=True, highlight=False, soft_wrap=True)
+    return screen(stderr=True, soft_wrap=True)
 
 
 def _yuan(amount: Decimal | None) -> str:
@@ -112,16 +134,37 @@ def _nothing_imported(rejected: int) -> Say:
 
 @app.command("import")
 def import_command(
-    workbook: Annotated[Path, typer.Argument(help="History workbook (.xlsx) with sheet payouts (历史发放).")],
+    workbook: Annotated[
+        Path,
+        typer.Argument(
+            help=bi(
+                "历史发放工作簿（.xlsx），含“历史发放”工作表。",
+                "History workbook (.xlsx) with sheet payouts (历史发放).",
+            )
+        ),
+    ],
     allow_errors: Annotated[
         bool,
-        typer.Option("--allow-errors", help="Import the good rows even when some rows have errors."),
+        typer.Option(
+            "--allow-errors",
+            help=bi("部分行有错误时，仍导入无误的行。", "Import the good rows even when some rows have errors."),
+        ),
     ] = False,
     ledger: LedgerOption = None,
     rules: RulesOption = None,
     lang: LangOption = Language.zh,
 ) -> None:
-    """Import payouts made before the tool existed.
+    """导入本工具启用以前的发放记录。
+
+    “历史发放”工作表，列：统一社会信用代码（`credit_code`）、年度（`year`）、措施（`measure`）、
+    档次（`tier`：销售额突破奖励填该年12月31日有效的规则文件中的档次金额（元），其他措施留空）、
+    金额（`amount`）。有错误的工作簿不导入任何内容，除非给出 --allow-errors：那时只导入无误的行。
+
+    示例：tongnan-calc ledger import history.xlsx --ledger tongnan-ledger.sqlite
+
+    —— English ——
+
+    Import payouts made before the tool existed.
 
     Sheet payouts (历史发放), columns credit_code (统一社会信用代码), year (年度),
     measure (措施), tier (档次: for sales_milestone one of the tier thresholds in
@@ -175,12 +218,23 @@ WARNING_PREFIX: dict[Lang, str] = {"zh": "警告：", "en": "warning: "}
 
 @app.command("record")
 def record_command(
-    workbook: Annotated[Path, typer.Argument(help="Approved payout workbook written by `tongnan-calc run --out`.")],
+    workbook: Annotated[Path, typer.Argument(help=RECORD_HELP)],
     ledger: LedgerOption = None,
     rules: RulesOption = None,
     lang: LangOption = Language.zh,
 ) -> None:
-    """Record the payable lines of an approved payout workbook.
+    """把已审批的兑付工作簿中的应付明细记入台账。
+
+    从“应付明细”表删去的行（财政局未批准的）不记录；该表有隐藏或筛选掉的行时拒绝记录
+    （请取消隐藏并删去未批准的行）；金额、统一社会信用代码、措施或档次被改过的行（校验码
+    不再相符）、不是 `tongnan-calc run` 写出的工作簿、会重复发放一次性奖励或超过贴息累计上限
+    （计入台账中各年度的发放）的，也都拒绝。同一工作簿记录两次不会重复记入。
+
+    示例：tongnan-calc ledger record payout-2016.xlsx --ledger tongnan-ledger.sqlite
+
+    —— English ——
+
+    Record the payable lines of an approved payout workbook.
 
     Rows deleted from sheet 应付明细 (rejected by the finance bureau) are not
     recorded; a workbook with hidden or filtered-out rows there is refused
@@ -217,22 +271,37 @@ _TABLE_COLUMNS: tuple[tuple[str, str, JustifyMethod], ...] = (
 )
 
 
-def _entries_table(entries: Sequence[Entry], lang: Lang) -> Table:
+def _print_entries(console: Console, entries: Sequence[Entry], lang: Lang) -> None:
+    """The entries as a table; as records where a table would cut a credit code or an amount."""
     table = Table(show_lines=False, header_style="bold")
     for zh, en, justify in _TABLE_COLUMNS:
-        table.add_column(zh if lang == "zh" else en, justify=justify)
-    for entry in entries:
-        table.add_row(
+        wraps = zh in ("类型", "措施", "备注")
+        table.add_column(zh if lang == "zh" else en, justify=justify, no_wrap=not wraps, overflow="fold")
+    rows: list[tuple[Text | str, ...]] = [
+        (
             str(entry.id),
             KIND_ZH[entry.kind] if lang == "zh" else entry.kind,
-            entry.credit_code,
+            plain(entry.credit_code),
             str(entry.year),
-            entry.measure,
+            plain(measure_name(entry.measure, lang)),
             _yuan(entry.tier),
             _yuan(entry.amount),
-            Text(_note(entry).in_lang(lang)),
+            plain(_note(entry).in_lang(lang)),
         )
-    return table
+        for entry in entries
+    ]
+    for row in rows:
+        table.add_row(*row)
+
+    def records() -> Iterator[RenderableType]:
+        for row in rows:
+            fields: list[tuple[str, Text | str]] = [
+                (zh if lang == "zh" else en, cell) for (zh, en, _), cell in zip(_TABLE_COLUMNS, row, strict=True)
+            ]
+            yield record(None, [(label, cell) for label, cell in fields if cell != ""], lang)
+
+    needles = [e.credit_code for e in entries] + [_yuan(e.amount) for e in entries] + [_yuan(e.tier) for e in entries]
+    print_fitted(console, table, needles, records)
 
 
 def _note(entry: Entry) -> Say:
@@ -254,13 +323,26 @@ def _list_total(entries: Sequence[Entry]) -> Say:
 
 @app.command("list")
 def list_command(
-    code: Annotated[Optional[str], typer.Option("--code", help="Only this credit code.")] = None,
-    year: Annotated[Optional[int], typer.Option("--year", help="Only this payout year.")] = None,
-    measure: Annotated[Optional[str], typer.Option("--measure", help="Only this measure id.")] = None,
+    code: Annotated[
+        Optional[str], typer.Option("--code", help=bi("只列出该统一社会信用代码。", "Only this credit code."))
+    ] = None,
+    year: Annotated[
+        Optional[int], typer.Option("--year", help=bi("只列出该发放年度。", "Only this payout year."))
+    ] = None,
+    measure: Annotated[
+        Optional[str],
+        typer.Option("--measure", help=bi("只列出该措施（措施标识，如 rent）。", "Only this measure id.")),
+    ] = None,
     ledger: LedgerOption = None,
     lang: LangOption = Language.zh,
 ) -> None:
-    """List ledger entries (payouts and reversals), oldest first.
+    """列出台账条目（发放和冲销），按时间先后。
+
+    示例：tongnan-calc ledger list --code 91500223MA5U7K3L2W --year 2016
+
+    —— English ——
+
+    List ledger entries (payouts and reversals), oldest first.
 
     Example: tongnan-calc ledger list --code 91500223MA5U7K3L2W --year 2016
     """
@@ -273,18 +355,28 @@ def list_command(
     if not entries:
         out.print(Say("没有条目", "no entries").in_lang(language), markup=False)
         return
-    out.print(_entries_table(entries, language))
+    _print_entries(out, entries, language)
     out.print(_list_total(entries).in_lang(language), markup=False)
 
 
 @app.command("export")
 def export_command(
-    out: Annotated[Path, typer.Argument(help="Workbook to write (.xlsx).")],
+    out: Annotated[Path, typer.Argument(help=bi("要写出的工作簿（.xlsx）。", "Workbook to write (.xlsx)."))],
     ledger: LedgerOption = None,
-    force: Annotated[bool, typer.Option("--force", help="Replace an existing file.")] = False,
+    force: Annotated[bool, typer.Option("--force", help=bi("覆盖已有的文件。", "Replace an existing file."))] = False,
     lang: LangOption = Language.zh,
 ) -> None:
-    """Export the ledger to a workbook.
+    """把台账导出为工作簿。
+
+    “历史发放”工作表为有效的发放，格式与 `ledger import` 读取的相同；“全部记录”工作表为全部条目，
+    含冲销。用 --lang en 时工作表名为 `payouts` 和 `entries`，表头为列的键名（`credit_code`、`year` 等）：
+    `ledger import` 也能读取。
+
+    示例：tongnan-calc ledger export ledger-2016.xlsx --ledger tongnan-ledger.sqlite
+
+    —— English ——
+
+    Export the ledger to a workbook.
 
     Sheet 历史发放 holds the payouts in force, in the layout `ledger import`
     reads; sheet 全部记录 holds every entry, reversals included.  With --lang en
@@ -305,12 +397,30 @@ def export_command(
 
 @app.command("reverse")
 def reverse_command(
-    entry_id: Annotated[int, typer.Argument(help="Id of the payout entry to reverse (see `ledger list`).")],
-    reason: Annotated[str, typer.Option("--reason", help="Why the payout is reversed (kept in the ledger).")],
+    entry_id: Annotated[
+        int,
+        typer.Argument(
+            help=bi(
+                "要冲销的发放条目号（见 `ledger list`）。", "Id of the payout entry to reverse (see `ledger list`)."
+            )
+        ),
+    ],
+    reason: Annotated[
+        str,
+        typer.Option("--reason", help=bi("冲销原因（记入台账）。", "Why the payout is reversed (kept in the ledger).")),
+    ],
     ledger: LedgerOption = None,
     lang: LangOption = Language.zh,
 ) -> None:
-    """Reverse a payout recorded by mistake: a reversing entry is added, history is kept.
+    """冲销误记的发放：添加一条冲销条目，原记录保留。
+
+    被冲销的发放不再计为以往发放。
+
+    示例：tongnan-calc ledger reverse 42 --reason "recorded from the draft workbook"
+
+    —— English ——
+
+    Reverse a payout recorded by mistake: a reversing entry is added, history is kept.
 
     A reversed payout no longer counts as a prior payout.
 

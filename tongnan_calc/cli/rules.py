@@ -9,25 +9,35 @@ from typing import Annotated, Optional
 import typer
 from rich.console import Console
 from rich.table import Table
-from rich.text import Text
 
 from tongnan_calc.cli.common import LangOption, Language, fail, to_lang
+from tongnan_calc.cli.i18n import bi
 from tongnan_calc.core.model import MEASURE_IDS
 from tongnan_calc.core.rules import RuleError
 from tongnan_calc.core.say import Lang, Say
+from tongnan_calc.report.screen import plain, screen
 from tongnan_calc.rules.load import DEFAULT_RULES, load_rules
 from tongnan_calc.rules.tools import diff_rules, params_on
 
+RULES_HELP = bi("规则文件（默认：随工具提供的规则文件）。", "Rule file (default: the shipped one).")
+
 app = typer.Typer(
     name="rules",
-    help="Check, show, diff and test a rule file (for analysts).",
-    epilog="Example: tongnan-calc rules check rules.yaml",
+    help=bi(
+        "检查、显示、比较和测试规则文件（供分析员使用）。", "Check, show, diff and test a rule file (for analysts)."
+    ),
+    epilog=bi("示例：tongnan-calc rules check rules.yaml", "Example: tongnan-calc rules check rules.yaml"),
     no_args_is_help=True,
 )
 
 
+@app.callback()
+def group_options(lang: LangOption = Language.zh) -> None:  # read from the command line first (cli.i18n)
+    pass
+
+
 def _console() -> Console:
-    return Console(highlight=False, soft_wrap=True, emoji=False)
+    return screen(soft_wrap=True)
 
 
 HEADINGS = (
@@ -42,10 +52,23 @@ HEADINGS = (
 
 @app.command("check")
 def check(
-    file: Annotated[Optional[Path], typer.Argument(help="Rule file (default: the shipped rules.yaml).")] = None,
+    file: Annotated[
+        Optional[Path],
+        typer.Argument(
+            help=bi("规则文件（默认：随工具提供的 rules.yaml）。", "Rule file (default: the shipped rules.yaml).")
+        ),
+    ] = None,
     lang: LangOption = Language.zh,
 ) -> None:
-    """Validate a rule file and report every problem at once, as file:line: message.
+    """检查规则文件，一次列出全部问题，格式为 文件:行: 问题。
+
+    示例：tongnan-calc rules check rules.yaml
+
+    文件无误时退出码为 0，否则为 2。
+
+    —— English ——
+
+    Validate a rule file and report every problem at once, as file:line: message.
 
     Example: tongnan-calc rules check rules.yaml
 
@@ -68,12 +91,24 @@ def check(
 
 @app.command("show")
 def show(
-    file: Annotated[Optional[Path], typer.Option("--rules", help="Rule file (default: the shipped one).")] = None,
-    on: Annotated[Optional[str], typer.Option("--on", help="Date, YYYY-MM-DD (default: today).")] = None,
-    measure: Annotated[Optional[str], typer.Option("--measure", help="Only this measure id.")] = None,
+    file: Annotated[Optional[Path], typer.Option("--rules", help=RULES_HELP)] = None,
+    on: Annotated[
+        Optional[str],
+        typer.Option("--on", help=bi("日期，YYYY-MM-DD（默认：今天）。", "Date, YYYY-MM-DD (default: today).")),
+    ] = None,
+    measure: Annotated[
+        Optional[str],
+        typer.Option("--measure", help=bi("只显示该措施（措施标识，如 rent）。", "Only this measure id.")),
+    ] = None,
     lang: LangOption = Language.zh,
 ) -> None:
-    """Show every parameter in force on a date, with its clause, unit and the date it took effect.
+    """显示某日有效的全部参数，及其条款、单位和生效日期。
+
+    示例：tongnan-calc rules show --on 2016-12-31 --measure loan_interest
+
+    —— English ——
+
+    Show every parameter in force on a date, with its clause, unit and the date it took effect.
 
     Example: tongnan-calc rules show --on 2016-12-31 --measure loan_interest
     """
@@ -100,23 +135,29 @@ def show(
         f"{rules.path}（版本 {rules.version}）在 {day.isoformat()} 生效的参数",
         f"{rules.path} (version {rules.version}) on {day.isoformat()}",
     )
-    table = Table(title=Text(title.in_lang(language)))
+    table = Table(title=plain(title.in_lang(language)))
     for head in HEADINGS:
         table.add_column(head.in_lang(language), overflow="fold")
     for row in params_on(rules, day, measure):
         effective = row.effective.isoformat() if row.effective else "—"
         cells = (row.measure, row.name, row.value.in_lang(language), row.unit.in_lang(language), row.clause, effective)
-        table.add_row(*(Text(v) for v in cells))
+        table.add_row(*(plain(v) for v in cells))
     _console().print(table)
 
 
 @app.command("diff")
 def diff(
-    old: Annotated[Path, typer.Argument(help="The rule file before the revision.")],
-    new: Annotated[Path, typer.Argument(help="The rule file after the revision.")],
+    old: Annotated[Path, typer.Argument(help=bi("修订前的规则文件。", "The rule file before the revision."))],
+    new: Annotated[Path, typer.Argument(help=bi("修订后的规则文件。", "The rule file after the revision."))],
     lang: LangOption = Language.zh,
 ) -> None:
-    """Show what a revision changes, parameter by parameter and date by date.
+    """显示一次修订改了什么，逐个参数、逐个日期列出。
+
+    示例：tongnan-calc rules diff rules-2015.1.yaml rules.yaml
+
+    —— English ——
+
+    Show what a revision changes, parameter by parameter and date by date.
 
     Example: tongnan-calc rules diff rules-2015.1.yaml rules.yaml
     """
@@ -136,12 +177,27 @@ def diff(
 
 @app.command("test")
 def test(
-    paths: Annotated[list[Path], typer.Argument(help="Scenario files (.yaml) or folders of them.")],
-    file: Annotated[Optional[Path], typer.Option("--rules", help="Rule file (default: the shipped one).")] = None,
-    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="List passing cases too.")] = False,
+    paths: Annotated[
+        list[Path],
+        typer.Argument(
+            help=bi("场景文件（.yaml）或存放场景文件的文件夹。", "Scenario files (.yaml) or folders of them.")
+        ),
+    ],
+    file: Annotated[Optional[Path], typer.Option("--rules", help=RULES_HELP)] = None,
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help=bi("也列出通过的用例。", "List passing cases too."))
+    ] = False,
     lang: LangOption = Language.zh,
 ) -> None:
-    """Run scenario tests written in YAML: records inline, the year, rule overrides, expected lines.
+    """运行用 YAML 写的场景测试：内联的记录、年度、覆盖的规则参数、预期的兑付行。
+
+    示例：tongnan-calc rules test tests/scenarios/
+
+    全部用例通过时退出码为 0，有未通过的为 1，文件无法读取时为 2。
+
+    —— English ——
+
+    Run scenario tests written in YAML: records inline, the year, rule overrides, expected lines.
 
     Example: tongnan-calc rules test tests/scenarios/
 
@@ -161,11 +217,11 @@ def test(
     for outcome in outcomes:
         where = f"{outcome.case.file}:{outcome.case.line}"
         if not outcome.passed:
-            console.print(Text(f"{_word('fail', language)} {where} {outcome.case.name}", style="bold red"))
+            console.print(plain(f"{_word('fail', language)} {where} {outcome.case.name}", "bold red"))
             for failure in outcome.failures_in(language):
-                console.print(Text(f"  {failure}"))
+                console.print(plain(f"  {failure}"))
         elif verbose:
-            console.print(Text(f"{_word('ok', language)} {where} {outcome.case.name}", style="green"))
+            console.print(plain(f"{_word('ok', language)} {where} {outcome.case.name}", "green"))
     passed = len(outcomes) - len(failed)
     summary = Say(f"通过 {passed} 个，未通过 {len(failed)} 个", f"{passed} passed, {len(failed)} failed")
     console.print(summary.in_lang(language), markup=False)

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
-from rich.console import Console
+from rich.console import Console, RenderableType
 from rich.table import Table
 
 from tongnan_calc.core.compare import Comparison, Side, paid
@@ -15,8 +16,9 @@ from tongnan_calc.core.money import fmt
 from tongnan_calc.core.say import Lang
 from tongnan_calc.files.outputs import save_atomic
 from tongnan_calc.report.layout import Column
+from tongnan_calc.report.screen import plain, print_fitted, record
 from tongnan_calc.report.xlsx import Sheet
-from tongnan_calc.text.messages import render
+from tongnan_calc.text.messages import measure_name, render
 
 
 def _side(side: Side) -> dict[str, Any]:
@@ -61,36 +63,86 @@ def comparison_dumps(comparison: Comparison, lang: Lang = "zh") -> str:
 def print_comparison(console: Console, comparison: Comparison, lang: Lang = "zh") -> None:
     zh = lang == "zh"
     base, reform = comparison.baseline, comparison.reform
-    table = Table(
-        title=(f"{comparison.year}年度 规则修订影响" if zh else f"Budget impact of the revision, {comparison.year}")
-    )
-    table.add_column("措施" if zh else "measure")
-    table.add_column(f"{'基准' if zh else 'baseline'} {base.version}", justify="right")
-    table.add_column(f"{'修订' if zh else 'reform'} {reform.version}", justify="right")
-    table.add_column("差额" if zh else "difference", justify="right")
-    for measure, diff in comparison.difference_by_measure.items():
-        table.add_row(
-            measure,
+    title = f"{comparison.year}年度 规则修订影响" if zh else f"Budget impact of the revision, {comparison.year}"
+    heads = ["措施" if zh else "measure", f"{'基准' if zh else 'baseline'} {base.version}"]
+    heads += [f"{'修订' if zh else 'reform'} {reform.version}", "差额" if zh else "difference"]
+    table = Table(title=plain(title))
+    table.add_column(plain(heads[0]), overflow="fold")
+    for head in heads[1:]:
+        table.add_column(plain(head), justify="right", no_wrap=True)
+    rows = [
+        (
+            measure_name(measure, lang),
             f"{base.totals.by_measure[measure]:,.2f}",
             f"{reform.totals.by_measure[measure]:,.2f}",
             f"{diff:+,.2f}",
         )
-    table.add_row(
-        "合计" if zh else "total",
-        f"{base.totals.payable:,.2f}",
-        f"{reform.totals.payable:,.2f}",
-        f"{comparison.difference_total:+,.2f}",
+        for measure, diff in comparison.difference_by_measure.items()
+    ]
+    rows.append(
+        (
+            "合计" if zh else "total",
+            f"{base.totals.payable:,.2f}",
+            f"{reform.totals.payable:,.2f}",
+            f"{comparison.difference_total:+,.2f}",
+        )
     )
-    console.print(table)
+    for row in rows:
+        table.add_row(*(plain(cell) for cell in row))
+
+    def records() -> Iterator[RenderableType]:
+        yield plain(title, "bold")
+        for row in rows:
+            yield record(plain(row[0], "bold"), list(zip(heads[1:], row[1:], strict=True)), lang)
+
+    print_fitted(console, table, [cell for row in rows for cell in row[1:]], records)
     if not comparison.changes:
-        console.print("无企业受影响" if zh else "no enterprise is affected")
+        console.print(plain("无企业受影响" if zh else "no enterprise is affected"))
         return
-    changes = Table(title="受影响的企业" if zh else "Enterprises affected")
-    for head in (("企业", "enterprise"), ("措施", "measure"), ("变化", "change"), ("差额", "difference")):
-        changes.add_column(head[0] if zh else head[1])
-    for c in comparison.changes:
-        changes.add_row(f"{c.name} {c.credit_code}", c.measure, c.change, f"{c.difference:+,.2f}")
-    console.print(changes)
+    title = "受影响的企业" if zh else "Enterprises affected"
+    heads = [h[0] if zh else h[1] for h in CHANGE_HEADS]
+    changes = Table(title=plain(title))
+    changes.add_column(heads[0], overflow="fold")
+    changes.add_column(heads[1], no_wrap=True)
+    changes.add_column(heads[2], overflow="fold")
+    changes.add_column(heads[3], overflow="fold")
+    changes.add_column(heads[4], justify="right", no_wrap=True)
+    changed = [
+        (c.name, c.credit_code, measure_name(c.measure, lang), change_name(c.change, lang), f"{c.difference:+,.2f}")
+        for c in comparison.changes
+    ]
+    for change in changed:
+        changes.add_row(*(plain(cell) for cell in change))
+
+    def change_records() -> Iterator[RenderableType]:
+        yield plain(title, "bold")
+        for change in changed:
+            yield record(plain(change[0], "bold"), list(zip(heads[1:], change[1:], strict=True)), lang)
+
+    print_fitted(console, changes, [cell for change in changed for cell in (change[1], change[4])], change_records)
+
+
+CHANGE_ZH = {
+    "gains": "增加",
+    "loses": "减少",
+    "newly_eligible": "新符合条件",
+    "no_longer_eligible": "不再符合条件",
+    "status_changed": "状态改变",
+}
+
+
+def change_name(change: str, lang: Lang) -> str:
+    """The kind of change in the reader's language (the key of ``compare --json`` in English)."""
+    return CHANGE_ZH.get(change, change) if lang == "zh" else change
+
+
+CHANGE_HEADS = (
+    ("企业", "enterprise"),
+    ("统一社会信用代码", "credit code"),
+    ("措施", "measure"),
+    ("变化", "change"),
+    ("差额", "difference"),
+)
 
 
 COLUMNS = (

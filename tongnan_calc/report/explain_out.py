@@ -16,8 +16,10 @@ from rich.text import Text
 from tongnan_calc.clerk.explain import SHEET_ZH, Condition, Explanation, MeasureExplanation
 from tongnan_calc.core.model import InputIssue, PriorPayout
 from tongnan_calc.core.say import Lang
+from tongnan_calc.report.screen import plain
 from tongnan_calc.report.terminal import STATUS_STYLE
 from tongnan_calc.text.basis import step_text
+from tongnan_calc.text.messages import measure_name, status_name
 
 WORDS: dict[str, tuple[str, str]] = {
     "title": ("{name}（{code}）{year}年度计算说明", "How {year} was computed for {name} ({code})"),
@@ -113,7 +115,7 @@ def print_explanation(console: Console, expl: Explanation) -> None:
     lang = expl.lang
     ent = expl.enterprise
     console.print(
-        Panel(_header(expl), title=Text(word("title", lang, name=ent.name, code=ent.credit_code, year=expl.year)))
+        Panel(_header(expl), title=plain(word("title", lang, name=ent.name, code=ent.credit_code, year=expl.year)))
     )
     console.print(_issues(expl.issues, lang))
     console.print(_prior(expl.prior, expl.year, lang))
@@ -129,20 +131,22 @@ def _header(expl: Explanation) -> RenderableType:
     table.add_column(overflow="fold")
     src = expl.sources
     if src is not None:
-        table.add_row(word("rules", lang), f"{src.rules_path} ({src.rules_version}, SHA-256 {src.rules_sha256[:12]}…)")
-        table.add_row(word("input", lang), f"{src.input_path} (SHA-256 {src.input_sha256[:12]}…)")
+        rules = f"{src.rules_path} ({src.rules_version}, SHA-256 {src.rules_sha256[:12]}…)"
+        table.add_row(word("rules", lang), plain(rules))
+        table.add_row(word("input", lang), plain(f"{src.input_path} (SHA-256 {src.input_sha256[:12]}…)"))
         if src.ledger_path is None:
             table.add_row(word("ledger", lang), Text(word("no_ledger", lang), style="bold red"))
         else:
-            table.add_row(word("ledger", lang), word("ledger_read", lang, path=src.ledger_path, count=len(expl.prior)))
+            read = word("ledger_read", lang, path=src.ledger_path, count=len(expl.prior))
+            table.add_row(word("ledger", lang), plain(read))
     for key, value in expl.facts:
         head = FACT_HEADERS.get(key, key)
-        table.add_row(head if lang == "zh" else key, Text(value))
+        table.add_row(head if lang == "zh" else key, plain(value))
     counts = "；".join(
         word("rows", lang, sheet=f"{SHEET_ZH[sheet]}（{sheet}）" if lang == "zh" else sheet, count=count)
         for sheet, count in expl.record_counts
     )
-    table.add_row(word("records", lang), counts)
+    table.add_row(word("records", lang), plain(counts))
     return table
 
 
@@ -155,10 +159,10 @@ def _issues(issues: Sequence[InputIssue], lang: Lang) -> RenderableType:
     for issue in issues:
         style = "red" if issue.severity == "error" else "yellow" if issue.severity == "warning" else "dim"
         table.add_row(
-            Text(issue.where(lang)),
-            Text(issue.severity_text(lang), style=style),
-            Text(issue.value or ""),
-            Text(issue.text(lang)),
+            plain(issue.where(lang)),
+            plain(issue.severity_text(lang), style),
+            plain(issue.value or ""),
+            plain(issue.text(lang)),
         )
     return table
 
@@ -169,7 +173,9 @@ def _prior_table(prior: Sequence[PriorPayout], lang: Lang, title: str | None = N
         table.add_column(word(key, lang))
     table.add_column(word("amount", lang), justify="right")
     for payout in prior:
-        table.add_row(str(payout.year), payout.measure, money(payout.tier), money(payout.amount))
+        table.add_row(
+            str(payout.year), plain(measure_name(payout.measure, lang)), money(payout.tier), money(payout.amount)
+        )
     return table
 
 
@@ -190,7 +196,7 @@ def _conditions(conditions: Sequence[Condition], lang: Lang) -> Table:
     table.add_column(word("seen", lang), overflow="fold", ratio=2)
     for condition in conditions:
         mark, style = MET[condition.met]
-        table.add_row(Text(mark, style=style), Text(condition.text), Text(condition.seen))
+        table.add_row(Text(mark, style=style), plain(condition.text), plain(condition.seen))
     return table
 
 
@@ -199,27 +205,26 @@ def measure_panel(m: MeasureExplanation, lang: Lang) -> Panel:
     style = STATUS_STYLE[m.status]
     parts: list[RenderableType] = []
     if m.notice_text:
-        parts.append(Text(f"{word('notice', lang)} {m.clause}", style="bold"))
-        parts.append(Text(f"“{m.notice_text}”", style="italic"))
+        parts.append(plain(f"{word('notice', lang)} {m.clause}", "bold"))
+        parts.append(plain(f"“{m.notice_text}”", "italic"))
     if m.stacking_text:
         parts.append(Text(word("stacking", lang), style="bold"))
-        parts.append(Text(f"“{m.stacking_text}”", style="italic dim"))
+        parts.append(plain(f"“{m.stacking_text}”", "italic dim"))
     colon = "：" if lang == "zh" else ": "
-    parts.append(Text.assemble((f"{word('responsible', lang)}{colon}", "bold"), "、".join(m.responsible)))
-    result = Text.assemble((f"{word('result', lang)}{colon}", "bold"), (m.status.value, style))
+    parts.append(Text.assemble((f"{word('responsible', lang)}{colon}", "bold"), plain("、".join(m.responsible))))
+    result = Text.assemble((f"{word('result', lang)}{colon}", "bold"), (status_name(m.status.value, lang), style))
     if m.amount is not None:
         result.append(f"  {money(m.amount)}", style=style)
     if m.tier is not None:
         result.append(f"  ({word('tier', lang)} {money(m.tier)})")
-    result.append(f"  — {m.reason}")
+    result.append_text(plain(f"  — {m.reason}"))
     parts.append(result)
     if m.conditions:
         parts.extend([_section(word("conditions", lang)), _conditions(m.conditions, lang)])
     if m.blocking:
         parts.append(_section(word("blocking", lang)))
         parts.extend(
-            Text(f"{issue.where(lang)}{colon}{issue.text(lang)} ({issue.value or ''})", style="red")
-            for issue in m.blocking
+            plain(f"{issue.where(lang)}{colon}{issue.text(lang)} ({issue.value or ''})", "red") for issue in m.blocking
         )
     if m.params:
         table = Table(box=None, pad_edge=False)
@@ -228,7 +233,7 @@ def measure_panel(m: MeasureExplanation, lang: Lang) -> Panel:
         table.add_column(word("clause", lang))
         table.add_column(word("effective", lang))
         for p in m.params:
-            table.add_row(p.name, Text(p.value), p.clause, p.effective.isoformat())
+            table.add_row(plain(p.name), plain(p.value), plain(p.clause), p.effective.isoformat())
         parts.extend([_section(word("params", lang)), table])
     if m.intervals:
         table = Table(box=None, pad_edge=False)
@@ -236,30 +241,34 @@ def measure_panel(m: MeasureExplanation, lang: Lang) -> Panel:
             table.add_column(word(key, lang), justify="left" if key in ("from", "to", "lease_rows") else "right")
         for i in m.intervals:
             table.add_row(
-                i.start.isoformat(), i.end.isoformat(), str(i.days), i.lease_rows, i.rent, i.area_m2, i.factor, i.rate,
-                i.subsidy,
+                i.start.isoformat(), i.end.isoformat(), str(i.days), plain(i.lease_rows), plain(i.rent),
+                plain(i.area_m2), plain(i.factor), plain(i.rate), plain(i.subsidy),
             )  # fmt: skip
         parts.extend([_section(word("intervals", lang)), table])
     if m.steps:
         parts.append(_section(word("steps", lang)))
-        parts.extend(Text(step_text(s, lang)) for s in m.steps)
+        parts.extend(plain(step_text(s, lang)) for s in m.steps)
     if m.caps:
         parts.append(_section(word("caps", lang)))
         for cap in m.caps:
             state = word("applied" if cap.applied else "not_applied", lang)
             parts.append(
                 Text.assemble(
-                    f"{cap.name} = {cap.value} ({cap.effective.isoformat()}): ",
+                    plain(f"{cap.name} = {cap.value} ({cap.effective.isoformat()}): "),
                     (state, "bold yellow" if cap.applied else "dim"),
-                    f" — {cap.detail}" if cap.applied else "",
+                    plain(f" — {cap.detail}" if cap.applied else ""),
                 )
             )
     if m.prior:
         parts.extend([_section(word("measure_prior", lang)), _prior_table(m.prior, lang)])
     if m.rounding is not None:
         text = word("rounding_text", lang, exact=m.rounding.exact, rounded=m.rounding.rounded)
-        parts.extend([_section(word("rounding", lang)), Text(text)])
-    title = Text.assemble((f"{m.clause} {m.measure}", "bold"), f" · {m.title}  ", (m.status.value, style))
+        parts.extend([_section(word("rounding", lang)), plain(text)])
+    title = Text.assemble(
+        (f"{m.clause} {measure_name(m.measure, lang)}", "bold"),
+        plain(f" · {m.title}  "),
+        (status_name(m.status.value, lang), style),
+    )
     if m.amount is not None:
         title.append(f" {money(m.amount)}", style=style)
     return Panel(Group(*parts), title=title, title_align="left", border_style=style)
@@ -272,6 +281,11 @@ def _summary(expl: Explanation, lang: Lang) -> Table:
     table.add_column(word("amount", lang), justify="right")
     for m in expl.measures:
         style = STATUS_STYLE[m.status]
-        table.add_row(m.measure, m.clause, Text(m.status.value, style=style), Text(money(m.amount), style=style))
+        table.add_row(
+            plain(measure_name(m.measure, lang)),
+            plain(m.clause),
+            plain(status_name(m.status.value, lang), style),
+            Text(money(m.amount), style=style),
+        )
     table.add_row(Text(word("total", lang), style="bold"), "", "", Text(money(expl.total_payable), style="bold"))
     return table

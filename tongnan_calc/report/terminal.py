@@ -9,20 +9,23 @@ JSON hold.  The totals always cover every line.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext
+from decimal import Decimal
 
-from rich.console import Console
+from rich.cells import cell_len
+from rich.console import Console, RenderableType
 from rich.live import Live
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.spinner import Spinner
 from rich.table import Table
 from rich.text import Text
 
-from tongnan_calc.core.model import InputIssue, Status
+from tongnan_calc.core.model import InputIssue, Line, Status
 from tongnan_calc.core.result import RunResult
 from tongnan_calc.core.say import Lang
-from tongnan_calc.text.messages import render
+from tongnan_calc.report.screen import plain, print_fitted, record, screen, visible
+from tongnan_calc.text.messages import measure_name, render, status_name
 
 MAX_TABLE_ROWS = 200
 """At most this many rows in the entitlement table and in the issue table."""
@@ -38,6 +41,7 @@ STATUS_STYLE = {
 WORDS = {
     "title": ("{year}年度兑付明细", "Entitlements for {year}"),
     "enterprise": ("企业", "enterprise"),
+    "credit_code": ("统一社会信用代码", "credit code"),
     "measure": ("措施", "measure"),
     "clause": ("条款", "clause"),
     "status": ("状态", "status"),
@@ -84,76 +88,153 @@ def print_result(console: Console, result: RunResult, lang: Lang = "zh", *, show
     to_show = total if show_all else total - counts[Status.INELIGIBLE]
     shown = [line for line in result.lines if show_all or line.status is not Status.INELIGIBLE]
     listed = shown[:MAX_TABLE_ROWS]
-    table = Table(title=word("title", lang, year=result.year), show_lines=False)
-    for key in ("enterprise", "measure", "clause", "status"):
-        table.add_column(word(key, lang))
-    table.add_column(word("amount", lang), justify="right")
-    table.add_column(word("reason", lang), overflow="fold")
-    for line in listed:
-        style = STATUS_STYLE[line.status]
-        table.add_row(
-            Text(f"{line.name}\n{line.credit_code}"),
-            Text(line.measure),
-            Text(line.clause),
-            Text(line.status.value, style=style),
-            Text("" if line.amount is None else f"{line.amount:,.2f}", style=style),
-            Text(render(line.reason, lang)),
-        )
-    console.print(table)
+    print_lines(console, listed, word("title", lang, year=result.year), lang)
     if to_show > len(listed):
-        console.print(word("more_lines", lang, shown=len(listed), count=to_show - len(listed)), style="yellow")
+        console.print(plain(word("more_lines", lang, shown=len(listed), count=to_show - len(listed)), "yellow"))
     hidden = total - to_show
     if hidden:
-        console.print(word("hidden", lang, count=hidden), style="dim")
+        console.print(plain(word("hidden", lang, count=hidden), "dim"))
     print_totals(console, result, lang)
     print_issues(console, result.batch.issues, lang)
     print_ledger(console, result, lang)
 
 
+def _money(amount: Decimal | None) -> str:
+    return "" if amount is None else f"{amount:,.2f}"
+
+
+FOLD_MIN = {"enterprise": 10, "measure": 8, "reason": 12}
+"""The narrowest the folding columns of the entitlement table may be (in cells) before it becomes records."""
+
+
+def print_lines(console: Console, lines: Sequence[Line], title: str, lang: Lang) -> None:
+    """The entitlement table; at a width where it would cut a credit code or an amount, one record a line.
+
+    The credit code, the clause, the status and the amount never wrap; the name, the measure and the
+    reason fold, but not below a readable width (``FOLD_MIN``): a table that cannot give them that is
+    printed as records."""
+    table = Table(title=plain(title), show_lines=False)
+    table.add_column(word("enterprise", lang), overflow="fold", min_width=FOLD_MIN["enterprise"])
+    table.add_column(word("credit_code", lang), no_wrap=True)
+    table.add_column(word("measure", lang), overflow="fold", min_width=FOLD_MIN["measure"])
+    for key in ("clause", "status"):
+        table.add_column(word(key, lang), no_wrap=True)
+    table.add_column(word("amount", lang), justify="right", no_wrap=True)
+    table.add_column(word("reason", lang), overflow="fold", min_width=FOLD_MIN["reason"])
+    for line in lines:
+        style = STATUS_STYLE[line.status]
+        table.add_row(
+            plain(line.name),
+            plain(line.credit_code),
+            plain(measure_name(line.measure, lang)),
+            plain(line.clause),
+            plain(status_name(line.status.value, lang), style),
+            plain(_money(line.amount), style),
+            plain(render(line.reason, lang)),
+        )
+
+    def records() -> Iterator[RenderableType]:
+        yield plain(title, "bold")
+        for line in lines:
+            style = STATUS_STYLE[line.status]
+            fields: list[tuple[str, Text | str]] = [
+                (word("credit_code", lang), plain(line.credit_code)),
+                (word("measure", lang), plain(measure_name(line.measure, lang))),
+                (word("clause", lang), plain(line.clause)),
+                (word("status", lang), plain(status_name(line.status.value, lang), style)),
+            ]
+            if line.amount is not None:
+                fields.append((word("amount", lang), plain(_money(line.amount), style)))
+            fields.append((word("reason", lang), plain(render(line.reason, lang))))
+            yield record(plain(line.name, "bold"), fields, lang)
+
+    needles = [line.credit_code for line in lines] + [_money(line.amount) for line in lines]
+    print_fitted(console, table, needles, records)
+
+
 def print_totals(console: Console, result: RunResult, lang: Lang) -> None:
-    table = Table(title=word("totals", lang))
-    table.add_column(word("measure", lang))
-    table.add_column(word("lines", lang), justify="right")
-    table.add_column(word("amount", lang), justify="right")
+    title = word("totals", lang)
+    table = Table(title=plain(title))
+    table.add_column(word("measure", lang), overflow="fold")
+    table.add_column(word("lines", lang), justify="right", no_wrap=True)
+    table.add_column(word("amount", lang), justify="right", no_wrap=True)
     counts: dict[str, int] = {}
     for line in result.lines:
         if line.status is Status.PAYABLE:
             counts[line.measure] = counts.get(line.measure, 0) + 1
-    for measure, amount in result.totals.by_measure.items():
-        table.add_row(measure, str(counts.get(measure, 0)), f"{amount:,.2f}")
-    table.add_row(
-        Text(word("total", lang), style="bold"),
-        str(sum(counts.values())),
-        Text(f"{result.totals.payable:,.2f}", style="bold"),
-    )
-    console.print(table)
+    rows = [
+        (plain(measure_name(measure, lang)), str(counts.get(measure, 0)), _money(amount))
+        for measure, amount in result.totals.by_measure.items()
+    ]
+    rows.append((plain(word("total", lang), "bold"), str(sum(counts.values())), _money(result.totals.payable)))
+    for name, count, amount in rows:
+        table.add_row(name, count, plain(amount, "bold" if name.style == "bold" else ""))
+
+    def records() -> Iterator[RenderableType]:
+        yield plain(title, "bold")
+        for name, count, amount in rows:
+            yield record(name, [(word("lines", lang), count), (word("amount", lang), amount)], lang)
+
+    print_fitted(console, table, [amount for _, _, amount in rows], records)
 
 
 def print_issues(console: Console, issues: Sequence[InputIssue], lang: Lang) -> None:
     if not issues:
         return
-    table = Table(title=word("issues", lang))
-    for key in ("where", "severity", "value", "message"):
-        table.add_column(word(key, lang), overflow="fold")
-    for issue in issues[:MAX_TABLE_ROWS]:
-        style = "red" if issue.severity == "error" else "yellow" if issue.severity == "warning" else "dim"
+    title = word("issues", lang)
+    listed = issues[:MAX_TABLE_ROWS]
+    table = Table(title=plain(title))
+    table.add_column(word("where", lang), overflow="fold")
+    table.add_column(word("severity", lang), no_wrap=True)
+    table.add_column(word("value", lang), overflow="fold", no_wrap=all_short(issue.value for issue in listed))
+    table.add_column(word("message", lang), overflow="fold", ratio=1)
+    for issue in listed:
         table.add_row(
-            Text(issue.where(lang)),
-            Text(issue.severity_text(lang), style=style),
-            Text(issue.value or ""),
-            Text(issue.text(lang)),
+            plain(issue.where(lang)),
+            plain(issue.severity_text(lang), SEVERITY_STYLE[issue.severity]),
+            plain(issue.value or ""),
+            plain(issue.text(lang)),
         )
-    console.print(table)
+
+    def records() -> Iterator[RenderableType]:
+        yield plain(title, "bold")
+        for issue in listed:
+            fields: list[tuple[str, Text | str]] = [
+                (word("severity", lang), plain(issue.severity_text(lang), SEVERITY_STYLE[issue.severity]))
+            ]
+            if issue.value:
+                fields.append((word("value", lang), plain(issue.value)))
+            fields.append((word("message", lang), plain(issue.text(lang))))
+            yield record(plain(issue.where(lang), "bold"), fields, lang)
+
+    print_fitted(console, table, short_values(issue.value for issue in listed), records)
     if len(issues) > MAX_TABLE_ROWS:
         more = len(issues) - MAX_TABLE_ROWS
-        console.print(word("more_issues", lang, shown=MAX_TABLE_ROWS, count=more), style="yellow")
+        console.print(plain(word("more_issues", lang, shown=MAX_TABLE_ROWS, count=more), "yellow"))
+
+
+VALUE_WIDTH = 20
+"""A value of an input issue up to this long (a credit code in quotes) is shown whole; a longer one folds."""
+
+SEVERITY_STYLE = {"error": "red", "warning": "yellow", "notice": "dim"}
+
+
+def all_short(values: Iterable[str | None]) -> bool:
+    """Whether every value is short (see ``short_values``): then the value column keeps its width."""
+    values = [v for v in values if v]
+    return len(short_values(values)) == len(values)
+
+
+def short_values(values: Iterable[str | None]) -> list[str]:
+    """The values a table must show whole: those without a line break, up to ``VALUE_WIDTH`` cells wide."""
+    return [visible(v) for v in values if v and "\n" not in v and cell_len(visible(v)) <= VALUE_WIDTH]
 
 
 def print_ledger(console: Console, result: RunResult, lang: Lang) -> None:
     if result.ledger is None:
-        console.print(Text(word("no_ledger", lang), style="bold red"))
+        console.print(plain(word("no_ledger", lang), "bold red"))
     else:
-        console.print(word("ledger", lang, path=result.ledger.path, count=result.ledger.prior_read))
+        console.print(plain(word("ledger", lang, path=result.ledger.path, count=result.ledger.prior_read)))
 
 
 Phases = Callable[[str], AbstractContextManager[None]]
@@ -164,16 +245,16 @@ def phases(enabled: bool) -> Phases:
     with its time.  Only when ``enabled`` (stderr is a terminal); otherwise nothing is shown."""
     if not enabled:
         return lambda text: nullcontext()
-    console = Console(stderr=True, highlight=False)
+    console = screen(stderr=True)
 
     @contextmanager
     def phase(text: str) -> Iterator[None]:
         began = time.perf_counter()
         # not console.status: it would send what the run writes to stdout (``--json -``) to stderr
-        spinner = Spinner("dots", text=text + " …", style="status.spinner")
+        spinner = Spinner("dots", text=plain(text + " …"), style="status.spinner")
         with Live(spinner, console=console, transient=True, redirect_stdout=False, redirect_stderr=False):
             yield
-        console.print(f"[dim]✓ {text} ({time.perf_counter() - began:.1f} s)[/dim]")
+        console.print(plain(f"✓ {text} ({time.perf_counter() - began:.1f} s)", "dim"))
 
     return phase
 
@@ -191,15 +272,15 @@ def progress_bar(enabled: bool, text: str, total: int) -> Iterator[Callable[[int
         return
     began = time.perf_counter()
     with Progress(
-        TextColumn("{task.description}"),
+        TextColumn("{task.description}", markup=False),
         BarColumn(),
         MofNCompleteColumn(),
         TimeRemainingColumn(),
-        console=Console(stderr=True, highlight=False),
+        console=screen(stderr=True),
         transient=True,
         redirect_stdout=False,
         redirect_stderr=False,
     ) as bar:
         task = bar.add_task(text, total=total)
         yield lambda done: bar.update(task, completed=done)
-    Console(stderr=True, highlight=False).print(f"[dim]✓ {text} ({time.perf_counter() - began:.1f} s)[/dim]")
+    screen(stderr=True).print(plain(f"✓ {text} ({time.perf_counter() - began:.1f} s)", "dim"))
