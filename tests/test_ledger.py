@@ -36,14 +36,15 @@ from tongnan_calc.core.rules import Rules
 from tongnan_calc.ledger import (
     LOCKED,
     LedgerError,
+    connection,
     export,
     import_history,
     list_entries,
+    migrations,
     read_prior,
     record_payout,
     reverse,
 )
-from tongnan_calc.ledger import store as ledger_store
 from tongnan_calc.text.messages import render
 
 PROJECT_ROOT = Path(tongnan_calc.__file__).resolve().parent.parent
@@ -657,7 +658,7 @@ def test_export_refusals(tmp_path: Path, db: Path) -> None:
 
 def test_a_ledger_from_a_newer_schema_is_refused_and_left_unchanged(tmp_path: Path, db: Path) -> None:
     import_history(db, history(tmp_path, (CODE, 2015, "spin_off", None, 20000)))
-    newer = ledger_store.SCHEMA_VERSION + 1
+    newer = migrations.SCHEMA_VERSION + 1
     sql(db, f"PRAGMA user_version = {newer}")
     before = db.read_bytes()
 
@@ -670,19 +671,19 @@ def test_a_ledger_from_a_newer_schema_is_refused_and_left_unchanged(tmp_path: Pa
             attempt()
         assert str(caught.value) == (
             f"ledger {db} has schema version {newer}, newer than this tongnan-calc {__version__} understands"
-            f" ({ledger_store.SCHEMA_VERSION}): upgrade tongnan-calc"
+            f" ({migrations.SCHEMA_VERSION}): upgrade tongnan-calc"
         )
     assert db.read_bytes() == before
 
 
 def test_an_older_schema_is_migrated(tmp_path: Path, db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import_history(db, history(tmp_path, (CODE, 2015, "spin_off", None, 20000)))
-    current = ledger_store.SCHEMA_VERSION
-    monkeypatch.setattr(ledger_store, "SCHEMA_VERSION", current + 1)
+    current = migrations.SCHEMA_VERSION
+    monkeypatch.setattr(migrations, "SCHEMA_VERSION", current + 1)
     monkeypatch.setattr(
-        ledger_store,
+        migrations,
         "MIGRATIONS",
-        {**ledger_store.MIGRATIONS, current: ("CREATE TABLE notes (entry_id INTEGER, note TEXT)",)},
+        {**migrations.MIGRATIONS, current: ("CREATE TABLE notes (entry_id INTEGER, note TEXT)",)},
     )
 
     assert read_prior(db).entries == 1
@@ -730,7 +731,7 @@ def test_an_sqlite_database_of_another_program_is_refused(tmp_path: Path, db: Pa
 
 def test_a_ledger_locked_by_another_writer(tmp_path: Path, db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import_history(db, history(tmp_path, (CODE, 2015, "rent", None, 20000)))
-    monkeypatch.setattr(ledger_store, "BUSY_TIMEOUT_S", 0.2)
+    monkeypatch.setattr(connection, "BUSY_TIMEOUT_S", 0.2)
     holder = sqlite3.connect(db, isolation_level=None)
     holder.execute("BEGIN IMMEDIATE")
     try:

@@ -195,8 +195,8 @@ def holder(tmp_path: Path) -> Iterator[Callable[[Path, str, float], subprocess.P
 
 PATIENCE = """
 import sys
-from tongnan_calc.ledger import store
-store.BUSY_TIMEOUT_S = float(sys.argv.pop(1))
+from tongnan_calc.ledger import connection
+connection.BUSY_TIMEOUT_S = float(sys.argv.pop(1))
 from tongnan_calc.cli.app import main
 main()
 """

@@ -25,12 +25,13 @@ from tongnan_calc.ledger import (
     LOCKED_SAY,
     HistoryIssue,
     LedgerError,
+    connection,
     export,
     import_history,
+    migrations,
     read_prior,
     record_payout,
     reverse,
-    store,
 )
 
 runner = CliRunner()
@@ -309,7 +310,7 @@ def test_not_a_ledger(tmp_path: Path, db: Path) -> None:
 
 def test_newer_schema(tmp_path: Path, db: Path) -> None:
     import_history(db, history(tmp_path, (CODE, 2015, "spin_off", None, 20000)))
-    newer = store.SCHEMA_VERSION + 1
+    newer = migrations.SCHEMA_VERSION + 1
     sql(db, f"PRAGMA user_version = {newer}")
 
     result = cli("record", write_payout(tmp_path / "p.xlsx", LINES), "--ledger", db)
@@ -317,7 +318,7 @@ def test_newer_schema(tmp_path: Path, db: Path) -> None:
     assert (result.exit_code, result.stderr) == (
         2,
         f"错误：台账 {db} 的结构版本为 {newer}，高于本版 tongnan-calc {__version__}"
-        f" 所能识别的版本（{store.SCHEMA_VERSION}）：请升级 tongnan-calc\n",
+        f" 所能识别的版本（{migrations.SCHEMA_VERSION}）：请升级 tongnan-calc\n",
     )
 
 
@@ -469,7 +470,7 @@ def test_a_bad_amount_in_the_ledger(tmp_path: Path, db: Path) -> None:
 
 def test_a_ledger_locked_by_another_writer(tmp_path: Path, db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import_history(db, history(tmp_path, (CODE, 2015, "spin_off", None, 20000)))
-    monkeypatch.setattr(store, "BUSY_TIMEOUT_S", 0.2)
+    monkeypatch.setattr(connection, "BUSY_TIMEOUT_S", 0.2)
     holder = sqlite3.connect(db, isolation_level=None)
     holder.execute("BEGIN IMMEDIATE")
     try:

@@ -9,8 +9,10 @@ from pathlib import Path
 from typing import Any, Final
 
 from tongnan_calc.core.say import Lang, Say
+from tongnan_calc.ledger.connection import _reading
+from tongnan_calc.ledger.entries import KIND_ZH, Entry, _entries
 from tongnan_calc.ledger.history import HISTORY_SHEET
-from tongnan_calc.ledger.store import KIND_ZH, Entry, LedgerError, _entries, _reading
+from tongnan_calc.ledger.schema import LedgerError
 from tongnan_calc.shell.outputs import save_atomic
 
 # Sheet names and headings in Chinese (the default) or English (``lang="en"``); the

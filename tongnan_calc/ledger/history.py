@@ -14,7 +14,17 @@ from tongnan_calc.core.rules import Rules
 from tongnan_calc.core.say import Lang, Say
 from tongnan_calc.input import cells
 from tongnan_calc.input.cells import Bad, Cell
+from tongnan_calc.ledger.connection import _reading, _writing
+from tongnan_calc.ledger.entries import _insert_payouts, _Payout, _Plan, _plan, _Source
 from tongnan_calc.ledger.limits import Limits, load_ledger_rules
+from tongnan_calc.ledger.schema import (
+    FLAG_MEASURES,
+    MONEY_MEASURES,
+    SALES_MILESTONE,
+    LedgerError,
+    _has_cents_only,
+    money_text,
+)
 from tongnan_calc.ledger.sheets import (
     EXPECT_CENTS,
     EXPECT_NO_TIER,
@@ -27,21 +37,6 @@ from tongnan_calc.ledger.sheets import (
     bad_say,
     cell_say,
     shown_zh,
-)
-from tongnan_calc.ledger.store import (
-    FLAG_MEASURES,
-    MONEY_MEASURES,
-    SALES_MILESTONE,
-    LedgerError,
-    _has_cents_only,
-    _insert_payouts,
-    _Payout,
-    _Plan,
-    _plan,
-    _reading,
-    _Source,
-    _writing,
-    money_text,
 )
 from tongnan_calc.report.seal import file_sha256
 

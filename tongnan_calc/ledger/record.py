@@ -18,7 +18,18 @@ from tongnan_calc.core.rules import Rules
 from tongnan_calc.core.say import Say
 from tongnan_calc.input import cells, uscc
 from tongnan_calc.input.cells import Bad, Cell
+from tongnan_calc.ledger.connection import _writing
+from tongnan_calc.ledger.entries import _insert_payouts, _Payout, _Plan, _plan, _Source
 from tongnan_calc.ledger.limits import LOAN_INTEREST, Limits, load_ledger_rules
+from tongnan_calc.ledger.schema import (
+    MONEY_MEASURES,
+    SALES_MILESTONE,
+    LedgerError,
+    _decimal,
+    _has_cents_only,
+    money_text,
+    tier_text,
+)
 from tongnan_calc.ledger.sheets import (
     EXPECT_CENTS,
     EXPECT_NO_TIER,
@@ -32,21 +43,6 @@ from tongnan_calc.ledger.sheets import (
     bad_say,
     cell_say,
     hidden_rows,
-)
-from tongnan_calc.ledger.store import (
-    MONEY_MEASURES,
-    SALES_MILESTONE,
-    LedgerError,
-    _decimal,
-    _has_cents_only,
-    _insert_payouts,
-    _Payout,
-    _Plan,
-    _plan,
-    _Source,
-    _writing,
-    money_text,
-    tier_text,
 )
 from tongnan_calc.report import layout as payout_layout
 from tongnan_calc.report.seal import file_sha256, seal
