@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 from hostile import A, cli, in_read_only_folder, read_only_folder_support, with_x, write_batch
-from ledger_helpers import V1_SCHEMA, RunInfo, code, sql, write_history, write_payout, write_v1_ledger
+from ledger_helpers import V1_SCHEMA, RunInfo, code, new_ledger, sql, write_history, write_payout, write_v1_ledger
 
 from tongnan_calc.core.say import Lang, Say
 from tongnan_calc.ledger import (
@@ -51,7 +51,7 @@ RUN_2015 = RunInfo(year=2015)
 
 @pytest.fixture
 def ledger(tmp_path: Path) -> Path:
-    db = tmp_path / "ledger.sqlite"
+    db = new_ledger(tmp_path / "ledger.sqlite")
     report = import_history(db, write_history(tmp_path / "history.xlsx", HISTORY))
     assert report.added == len(HISTORY)
     return db
@@ -467,7 +467,8 @@ def test_the_count_and_running_check_value_follow_every_insert(tmp_path: Path, l
 
 
 def test_a_new_empty_ledger_has_a_count_of_zero(tmp_path: Path) -> None:
-    db = tmp_path / "new.sqlite"
+    db = new_ledger(tmp_path / "new.sqlite")
+    assert chain(db) == {"entries_count": "0", "entries_digest": documented_chain([])}
     assert record_payout(db, write_payout(tmp_path / "payout.xlsx", [])).added == 0
     assert chain(db) == {"entries_count": "0", "entries_digest": documented_chain([])}
     assert read_prior(db).entries == 0

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional
@@ -33,10 +32,18 @@ LedgerOption = Annotated[
     Optional[Path],
     typer.Option(
         "--ledger",
-        help="Payout ledger of prior payouts (default: $TONGNAN_LEDGER or ./tongnan-ledger.sqlite if it exists).",
+        help="Payout ledger of prior payouts (default: $TONGNAN_LEDGER, else the ledger saved by"
+        " `tongnan-calc ledger init`); it must exist.",
     ),
 ]
 NoLedgerOption = Annotated[bool, typer.Option("--no-ledger", help="Read no ledger, even the default one.")]
+RequireLedgerOption = Annotated[
+    bool,
+    typer.Option(
+        "--require-ledger",
+        help="Refuse to compute without a ledger (also: require_ledger = true in the configuration).",
+    ),
+]
 
 
 ERROR_PREFIX: dict[Lang, str] = {"zh": "错误：", "en": "error: "}
@@ -54,16 +61,11 @@ def fail(message: Say | str, code: int = 2, lang: Lang = "en") -> typer.Exit:
     return typer.Exit(code)
 
 
-def resolve_ledger(ledger: Path | None, no_ledger: bool) -> Path | None:
-    """--ledger FILE, else $TONGNAN_LEDGER, else ./tongnan-ledger.sqlite when it exists, else none (the run says so).
+def resolve_ledger(ledger: Path | None, no_ledger: bool, *, require: bool = False) -> Path | None:
+    """The ledger a computing command reads (``shell.run.find_ledger``): --ledger FILE, else
+    $TONGNAN_LEDGER, else the ledger saved by `ledger init` in the user's configuration, else none
+    (the run says so in every output).  A named ledger that does not exist is a ``FatalError``, and
+    so is no ledger when ``require`` (--require-ledger) or the configuration requires one."""
+    from tongnan_calc.shell.run import find_ledger
 
-    A ledger named by --ledger or by $TONGNAN_LEDGER must exist (a mistyped path or
-    an unmounted drive is an error, not a run without the ledger's prior payouts)."""
-    if no_ledger:
-        return None
-    if ledger is not None:
-        return ledger
-    from tongnan_calc.ledger import LEDGER_ENV, default_ledger_path
-
-    default = default_ledger_path()
-    return default if os.environ.get(LEDGER_ENV, "").strip() or default.exists() else None
+    return find_ledger(ledger, no_ledger=no_ledger, require=require)

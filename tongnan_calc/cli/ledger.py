@@ -8,6 +8,7 @@ Parse, call one function of ``tongnan_calc.ledger``, render in the language of
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
@@ -27,9 +28,10 @@ from tongnan_calc.ledger import (
     ImportReport,
     LedgerError,
     RecordReport,
-    default_ledger_path,
     export,
+    home,
     import_history,
+    init_ledger,
     list_entries,
     record_payout,
     reverse,
@@ -40,7 +42,7 @@ from tongnan_calc.shell.outputs import OutputError, check_output
 app = typer.Typer(
     name="ledger",
     help="The payout ledger: what was paid in earlier years (one-time rewards, periods, lifetime caps).",
-    epilog="Example: tongnan-calc ledger record payout-2016.xlsx",
+    epilog="Example: tongnan-calc ledger init /srv/bureau/tongnan-ledger.sqlite",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
 )
@@ -49,14 +51,25 @@ LedgerOption = Annotated[
     Optional[Path],
     typer.Option(
         "--ledger",
-        help="Ledger file (default: $TONGNAN_LEDGER, else ./tongnan-ledger.sqlite).",
+        help="Ledger file (default: $TONGNAN_LEDGER, else the ledger saved by `tongnan-calc ledger init`);"
+        " it must exist.",
         show_default=False,
     ),
 ]
 
 
+ExampleOption = Annotated[
+    bool,
+    typer.Option(
+        "--example",
+        help="Accept the shipped fictional example's enterprises (only for trying the tool on a scratch ledger).",
+    ),
+]
+
+
 def _ledger(path: Path | None) -> Path:
-    return path if path is not None else default_ledger_path()
+    """--ledger, else $TONGNAN_LEDGER, else the configured ledger; it must exist (``home.required``)."""
+    return home.required(path)
 
 
 def _out() -> Console:
@@ -110,6 +123,49 @@ def _nothing_imported(rejected: int) -> Say:
     )
 
 
+def _init_summary(path: Path, created: bool, config: Path, replaced: Path | None) -> Say:
+    if created:
+        said = Say(f"已建立台账 {path}", f"created ledger {path}")
+    else:
+        said = Say(f"{path} 已是台账", f"{path} is already a ledger")
+    said += Say(
+        f"，并已记入配置文件 {config}：此后在任何文件夹运行的命令都默认使用该台账",
+        f"; saved in {config}: commands run from any folder now use it by default",
+    )
+    if replaced is not None:
+        said += Say(f"（取代此前配置的台账 {replaced}）", f" (instead of {replaced})")
+    return said
+
+
+@app.command("init")
+def init_command(
+    path: Annotated[Path, typer.Argument(help="Where the bureau's ledger is (or is to be) kept.")],
+    lang: LangOption = Language.zh,
+) -> None:
+    """Create the bureau's ledger at PATH and remember it in the user's configuration.
+
+    Every command then uses it from any folder, unless --ledger or $TONGNAN_LEDGER
+    names another.  A PATH that is already a ledger is only remembered; any other
+    existing file is refused and left unchanged.  This is the only command that
+    creates a ledger.
+
+    Example: tongnan-calc ledger init /srv/bureau/tongnan-ledger.sqlite
+    """
+    language = to_lang(lang)
+    absolute = Path(os.path.abspath(path))
+    try:
+        try:
+            previous = home.read_config()
+        except LedgerError:
+            previous = home.Config()  # a damaged configuration is written again
+        created = init_ledger(absolute)
+        config = home.write_config(home.Config(absolute, previous.require_ledger))
+    except LedgerError as exc:
+        raise fail(exc.say, 2, language) from None
+    replaced = previous.ledger if previous.ledger not in (None, absolute) else None
+    _out().print(_init_summary(absolute, created, config, replaced).in_lang(language), markup=False)
+
+
 @app.command("import")
 def import_command(
     workbook: Annotated[Path, typer.Argument(help="History workbook (.xlsx) with sheet payouts (历史发放).")],
@@ -119,6 +175,7 @@ def import_command(
     ] = False,
     ledger: LedgerOption = None,
     rules: RulesOption = None,
+    example: ExampleOption = False,
     lang: LangOption = Language.zh,
 ) -> None:
     """Import payouts made before the tool existed.
@@ -134,7 +191,7 @@ def import_command(
     language = to_lang(lang)
     try:
         rule_file = load_ledger_rules(rules)
-        report = import_history(_ledger(ledger), workbook, allow_errors=allow_errors, rules=rule_file)
+        report = import_history(_ledger(ledger), workbook, allow_errors=allow_errors, rules=rule_file, example=example)
     except LedgerError as exc:
         raise fail(exc.say, 2, language) from None
     _print_issues(report.history_issues, language)
@@ -178,6 +235,7 @@ def record_command(
     workbook: Annotated[Path, typer.Argument(help="Approved payout workbook written by `tongnan-calc run --out`.")],
     ledger: LedgerOption = None,
     rules: RulesOption = None,
+    example: ExampleOption = False,
     lang: LangOption = Language.zh,
 ) -> None:
     """Record the payable lines of an approved payout workbook.
@@ -195,7 +253,7 @@ def record_command(
     """
     language = to_lang(lang)
     try:
-        report = record_payout(_ledger(ledger), workbook, rules=load_ledger_rules(rules))
+        report = record_payout(_ledger(ledger), workbook, rules=load_ledger_rules(rules), example=example)
     except LedgerError as exc:
         raise fail(exc.say, 2, language) from None
     err = _err()

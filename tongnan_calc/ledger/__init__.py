@@ -12,6 +12,8 @@ mistake is cancelled by a reversing entry (``reverse``).
   deleted entry is refused); ``migrations``: creating and upgrading the schema;
   ``connection``: opening the file safely, transactions; ``entries``:
   ``read_prior``, ``list_entries``, appending payouts and ``reverse``;
+- ``home``: which ledger a command uses (--ledger, $TONGNAN_LEDGER, the user's
+  configuration written by ``ledger init``);
 - ``limits``: what the rule file allows (sales_milestone tiers, the lifetime
   interest cap);
 - ``sheets``: reading the sheets of a workbook (python-calamine);
@@ -24,7 +26,7 @@ No typer or rich here: ``cli_ledger`` is the shell.
 
 from __future__ import annotations
 
-from tongnan_calc.ledger.connection import BUSY_TIMEOUT_S
+from tongnan_calc.ledger.connection import BUSY_TIMEOUT_S, init_ledger, must_exist
 from tongnan_calc.ledger.entries import KIND_ZH, Entry, LedgerSnapshot, list_entries, read_prior, reverse
 from tongnan_calc.ledger.export import (
     EXPORT_ENTRIES_SHEET,
@@ -44,6 +46,7 @@ from tongnan_calc.ledger.history import (
     ImportReport,
     import_history,
 )
+from tongnan_calc.ledger.home import LEDGER_ENV
 from tongnan_calc.ledger.integrity import CHECK_FIELDS, entry_check_value
 from tongnan_calc.ledger.migrations import MIGRATIONS, SCHEMA_VERSION
 from tongnan_calc.ledger.record import (
@@ -56,9 +59,7 @@ from tongnan_calc.ledger.record import (
 )
 from tongnan_calc.ledger.schema import (
     APPLICATION_ID,
-    DEFAULT_LEDGER_NAME,
     FLAG_MEASURES,
-    LEDGER_ENV,
     LOCKED,
     LOCKED_SAY,
     MONEY_MEASURES,
@@ -67,7 +68,6 @@ from tongnan_calc.ledger.schema import (
     SQLITE_HEADER,
     EntryKind,
     LedgerError,
-    default_ledger_path,
     money_text,
     tier_text,
 )
@@ -77,7 +77,6 @@ __all__ = [
     "APPLICATION_ID",
     "BUSY_TIMEOUT_S",
     "CHECK_FIELDS",
-    "DEFAULT_LEDGER_NAME",
     "EXPECT_CENTS",
     "EXPECT_MEASURE",
     "EXPECT_NO_TIER",
@@ -113,12 +112,13 @@ __all__ = [
     "LedgerSnapshot",
     "Provenance",
     "RecordReport",
-    "default_ledger_path",
     "entry_check_value",
     "export",
     "import_history",
+    "init_ledger",
     "list_entries",
     "money_text",
+    "must_exist",
     "read_prior",
     "record_payout",
     "reverse",

@@ -213,8 +213,9 @@ def _prepare_for_write(conn: _Ledger, path: Path, *, fresh: bool) -> None:
 
 
 @contextmanager
-def _writing(path: Path, *, create: bool = True) -> Iterator[_Ledger]:
-    """One write transaction on the ledger at ``path`` (created when missing if ``create``).
+def _writing(path: Path, *, create: bool = False) -> Iterator[_Ledger]:
+    """One write transaction on the ledger at ``path`` (created when missing only if ``create``:
+    ``init_ledger`` alone creates a ledger, every other write refuses a missing one).
 
     Every entry already in the ledger is verified against its check value first.
     """
@@ -277,3 +278,28 @@ def _reading(path: Path, *, verify_all: bool = False) -> Iterator[_Ledger]:
                 yield conn
         finally:
             conn.close()
+
+
+def must_exist(path: Path) -> None:
+    """Refuse a ledger that does not exist before anything else is read (nothing is created)."""
+    try:
+        path.stat()
+    except FileNotFoundError:
+        raise LedgerError(_missing(path)) from None
+    except OSError:
+        pass  # opening it says why
+
+
+def init_ledger(path: Path) -> bool:
+    """Create an empty ledger at ``path``; True when created, False when ``path`` is already a ledger
+    (it is opened and checked as for reading: an older schema is migrated).  Anything else at
+    ``path`` (an empty file, another program's file) is refused and left unchanged."""
+    try:
+        path.stat()
+    except FileNotFoundError:
+        with _writing(path, create=True):
+            return True
+    except OSError:
+        pass  # opening it says why
+    with _reading(path, verify_all=True):
+        return False

@@ -18,8 +18,9 @@ from tongnan_calc.core.rules import Rules
 from tongnan_calc.core.say import Say
 from tongnan_calc.input import cells, uscc
 from tongnan_calc.input.cells import Bad, Cell
-from tongnan_calc.ledger.connection import _writing
+from tongnan_calc.ledger.connection import _writing, must_exist
 from tongnan_calc.ledger.entries import _insert_payouts, _Payout, _Plan, _plan, _Source
+from tongnan_calc.ledger.example import example_payouts, is_example
 from tongnan_calc.ledger.limits import LOAN_INTEREST, Limits, load_ledger_rules
 from tongnan_calc.ledger.schema import (
     MONEY_MEASURES,
@@ -368,7 +369,7 @@ def _conflict_message(workbook: Path, plan: _Plan) -> Say:
     )
 
 
-def record_payout(ledger: Path, workbook: Path, *, rules: Rules | None = None) -> RecordReport:
+def record_payout(ledger: Path, workbook: Path, *, rules: Rules | None = None, example: bool = False) -> RecordReport:
     """Record the payable lines left in an approved payout workbook written by ``run``.
 
     Every row must still match its seal (校验码) and be visible (not hidden or
@@ -378,9 +379,13 @@ def record_payout(ledger: Path, workbook: Path, *, rules: Rules | None = None) -
     ``rules`` (the shipped rule file when None), a second spin_off payout or
     payout of the same sales_milestone tier, or loan_interest payouts above the
     lifetime cap, counting the payouts in force of every year in the ledger.
+    A workbook computed from the shipped example is refused unless ``example`` (``ledger.example``).
     """
+    must_exist(ledger)
     limits = Limits(rules if rules is not None else load_ledger_rules())
     prov, payouts, rows_read = _read_payable(workbook, limits)
+    if not example and is_example((p.credit_code for p in payouts), prov.input_sha256):
+        raise example_payouts(workbook)
     source = _Source(
         "record",
         str(workbook),

@@ -1,10 +1,9 @@
-"""The ledger's vocabulary: where it lives, its constants, its error and messages about the file,
+"""The ledger's vocabulary: its constants, its error and messages about the file,
 the decimal text of amounts and tiers, and the statements of its schema (version 1, see ``migrations``).
 """
 
 from __future__ import annotations
 
-import os
 import sqlite3
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -14,18 +13,6 @@ from typing import Final, Literal
 from tongnan_calc.core.model import MEASURE_IDS
 from tongnan_calc.core.money import CENT, canonical, fmt
 from tongnan_calc.core.say import Say, UserError
-
-# --- where the ledger lives ----------------------------------------------------------
-
-LEDGER_ENV: Final = "TONGNAN_LEDGER"
-DEFAULT_LEDGER_NAME: Final = "tongnan-ledger.sqlite"
-
-
-def default_ledger_path() -> Path:
-    """``$TONGNAN_LEDGER`` when set, else ``tongnan-ledger.sqlite`` in the current folder."""
-    configured = os.environ.get(LEDGER_ENV, "").strip()
-    return Path(configured) if configured else Path(DEFAULT_LEDGER_NAME)
-
 
 # --- constants -------------------------------------------------------------------------
 
@@ -61,8 +48,9 @@ class LedgerError(UserError):
 
 def _missing(path: Path) -> Say:
     return Say(
-        f"台账 {path} 不存在：请先用 `tongnan-calc ledger import` 或 `ledger record` 建立台账",
-        f"ledger {path} does not exist: create it with `tongnan-calc ledger import` or `ledger record`",
+        f"台账 {path} 不存在，未创建任何文件：请检查路径；新建本局的台账请用 `tongnan-calc ledger init {path}`",
+        f"ledger {path} does not exist, nothing was created: check the path;"
+        f" to create the bureau's ledger, use `tongnan-calc ledger init {path}`",
     )
 
 

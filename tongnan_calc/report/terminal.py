@@ -20,7 +20,7 @@ from rich.table import Table
 from rich.text import Text
 
 from tongnan_calc.core.model import InputIssue, Status
-from tongnan_calc.core.result import RunResult
+from tongnan_calc.core.result import NO_LEDGER_WARNING, RunResult
 from tongnan_calc.core.say import Lang
 from tongnan_calc.text.messages import render
 
@@ -51,10 +51,6 @@ WORDS = {
     "severity": ("严重程度", "severity"),
     "value": ("所填内容", "value"),
     "message": ("问题", "message"),
-    "no_ledger": (
-        "未使用发放台账：未读取以往发放记录，一次性奖励和累计上限可能重复发放。",
-        "NO LEDGER: no prior payouts were read, so one-time rewards and lifetime caps may be paid twice.",
-    ),
     "ledger": ("发放台账 {path}：读取以往发放记录 {count} 条", "ledger {path}: {count} prior payouts read"),
     "hidden": (
         "另有 {count} 条不符合条件的记录未显示（--all 显示全部）",
@@ -151,7 +147,7 @@ def print_issues(console: Console, issues: Sequence[InputIssue], lang: Lang) -> 
 
 def print_ledger(console: Console, result: RunResult, lang: Lang) -> None:
     if result.ledger is None:
-        console.print(Text(word("no_ledger", lang), style="bold red"))
+        console.print(Text(NO_LEDGER_WARNING.in_lang(lang), style="bold red"))
     else:
         console.print(word("ledger", lang, path=result.ledger.path, count=result.ledger.prior_read))
 
