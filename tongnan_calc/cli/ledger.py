@@ -221,6 +221,9 @@ def _record_summary(report: RecordReport) -> Say:
         f"recorded {_count(report.added, 'payout')} for {report.year} ({_yuan(report.amount_added)} yuan)"
         f" from {report.workbook} into {report.ledger}"
     )
+    if report.decided_added:
+        zh += f"（其中 {report.decided_added} 笔为待定行的核定金额）"
+        en += f" ({report.decided_added} of them decided on pending lines)"
     if report.already_recorded:
         zh += f"；{report.already_recorded} 笔此前已记录"
         en += f"; {report.already_recorded} already recorded"
@@ -248,6 +251,11 @@ def record_command(
     pay a one-time reward twice or pass the lifetime interest cap, counting the
     ledger's payouts of every year.  Recording the same workbook twice adds
     nothing.
+
+    A pending line (sheet 待定) on which the reviewer filled 核定金额 (decided
+    amount, above 0, at most two decimals) and 核定依据 (the decision) is recorded
+    as a payout with that decision, under the same checks; its check value covers
+    what the tool wrote, not those two columns.
 
     Example: tongnan-calc ledger record payout-2016.xlsx --ledger tongnan-ledger.sqlite
     """
@@ -298,6 +306,8 @@ def _note(entry: Entry) -> Say:
         return Say(f"冲销条目 {entry.reverses}：{entry.reason}", f"reverses {entry.reverses}: {entry.reason}")
     if entry.reversed_by is not None:
         return Say(f"已被条目 {entry.reversed_by} 冲销", f"reversed by {entry.reversed_by}")
+    if entry.reason:  # a reviewer's decided amount: its decision
+        return Say(f"{entry.source_zh}；核定依据：{entry.reason}", f"{entry.source}; decision: {entry.reason}")
     return Say(entry.source_zh, entry.source)
 
 

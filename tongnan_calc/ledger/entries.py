@@ -214,9 +214,16 @@ class _Payout:
     tier: Decimal | None
     amount: Decimal
     row: int
+    decision: str = ""  # a reviewer's decided amount on a pending line: its 核定依据 (kept as the entry's reason)
 
     def key(self) -> tuple[str, int, str, str | None]:
         return (self.credit_code, self.year, self.measure, tier_text(self.tier))
+
+    def label(self) -> Say:
+        """Where it was read: ``row 3`` of the payable sheet, ``pending row 3`` for a decided amount."""
+        if self.decision:
+            return Say(f"待定 第{self.row}行", f"pending row {self.row}")
+        return Say(f"第{self.row}行", f"row {self.row}")
 
     def describe(self) -> Say:
         zh = "" if self.tier is None else f" 档次 {tier_text(self.tier)}"
@@ -334,7 +341,7 @@ def _insert_payouts(conn: sqlite3.Connection, source: _Source, payouts: Sequence
                 source_id,
                 p.row,
                 None,
-                "",
+                p.decision,
                 now,
             )
         )
