@@ -113,6 +113,9 @@ def issue_tables(batch: Batch, lang: Lang) -> list[Table]:
 
 def template_command(
     out: Annotated[Path, typer.Argument(help="The workbook to write (.xlsx).")],
+    history: Annotated[
+        bool, typer.Option("--history", help="A blank history workbook for `ledger import` instead (历史发放).")
+    ] = False,
     lang: LangOption = Language.zh,
     force: ForceOption = False,
 ) -> None:
@@ -122,6 +125,9 @@ def template_command(
     keys (yes/no drop-downs); the reader accepts both.  The instructions sheet
     (说明 / instructions) explains each column and names the measures that need it.
 
+    With --history: a blank history workbook instead (sheet 历史发放, payouts made
+    before the tool existed), for `tongnan-calc ledger import`.
+
     Example: tongnan-calc template --lang zh input-2016.xlsx
     """
     language = to_lang(lang)
@@ -129,6 +135,17 @@ def template_command(
         check_output(out, force=force)
     except OutputError as exc:
         raise fail(exc.say, lang=language) from None
+    if history:  # payouts made before the tool existed: `ledger import` reads it
+        from tongnan_calc.ledger import LedgerError
+        from tongnan_calc.ledger.export import write_history_workbook
+
+        try:
+            write_history_workbook(out, (), language)
+        except LedgerError as exc:
+            raise fail(exc.say, lang=language) from None
+        said = Say(f"已写出历史发放模板 {out}", f"history template written to {out}")
+        _out().print(said.in_lang(language), markup=False, soft_wrap=True)
+        return
     from tongnan_calc.clerk.template import write_template
 
     write_template(out, language)

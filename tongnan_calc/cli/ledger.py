@@ -42,7 +42,7 @@ from tongnan_calc.shell.outputs import OutputError, check_output
 app = typer.Typer(
     name="ledger",
     help="The payout ledger: what was paid in earlier years (one-time rewards, periods, lifetime caps).",
-    epilog="Example: tongnan-calc ledger init /srv/bureau/tongnan-ledger.sqlite",
+    epilog="Example: tongnan-calc ledger init /tmp/try-ledger.sqlite --no-save",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
 )
@@ -123,11 +123,16 @@ def _nothing_imported(rejected: int) -> Say:
     )
 
 
-def _init_summary(path: Path, created: bool, config: Path, replaced: Path | None) -> Say:
+def _init_summary(path: Path, created: bool, config: Path | None, replaced: Path | None) -> Say:
     if created:
         said = Say(f"已建立台账 {path}", f"created ledger {path}")
     else:
         said = Say(f"{path} 已是台账", f"{path} is already a ledger")
+    if config is None:
+        return said + Say(
+            f"（未记入配置：使用时请加 --ledger {path}）",
+            f" (not saved in the configuration: name it with --ledger {path})",
+        )
     said += Say(
         f"，并已记入配置文件 {config}：此后在任何文件夹运行的命令都默认使用该台账",
         f"; saved in {config}: commands run from any folder now use it by default",
@@ -140,6 +145,10 @@ def _init_summary(path: Path, created: bool, config: Path, replaced: Path | None
 @app.command("init")
 def init_command(
     path: Annotated[Path, typer.Argument(help="Where the bureau's ledger is (or is to be) kept.")],
+    no_save: Annotated[
+        bool,
+        typer.Option("--no-save", help="Do not save it in the configuration: a scratch ledger, named with --ledger."),
+    ] = False,
     lang: LangOption = Language.zh,
 ) -> None:
     """Create the bureau's ledger at PATH and remember it in the user's configuration.
@@ -147,9 +156,10 @@ def init_command(
     Every command then uses it from any folder, unless --ledger or $TONGNAN_LEDGER
     names another.  A PATH that is already a ledger is only remembered; any other
     existing file is refused and left unchanged.  This is the only command that
-    creates a ledger.
+    creates a ledger.  With --no-save the configuration is left as it is: a
+    scratch ledger for trying the tool, used with --ledger.
 
-    Example: tongnan-calc ledger init /srv/bureau/tongnan-ledger.sqlite
+    Example: tongnan-calc ledger init /tmp/try-ledger.sqlite --no-save
     """
     language = to_lang(lang)
     absolute = Path(os.path.abspath(path))
@@ -159,10 +169,10 @@ def init_command(
         except LedgerError:
             previous = home.Config()  # a damaged configuration is written again
         created = init_ledger(absolute)
-        config = home.write_config(home.Config(absolute, previous.require_ledger))
+        config = None if no_save else home.write_config(home.Config(absolute, previous.require_ledger))
     except LedgerError as exc:
         raise fail(exc.say, 2, language) from None
-    replaced = previous.ledger if previous.ledger not in (None, absolute) else None
+    replaced = previous.ledger if config is not None and previous.ledger not in (None, absolute) else None
     _out().print(_init_summary(absolute, created, config, replaced).in_lang(language), markup=False)
 
 
@@ -186,7 +196,7 @@ def import_command(
     amount (金额).  A workbook with errors imports nothing unless --allow-errors
     is given; then only its good rows are imported.
 
-    Example: tongnan-calc ledger import history.xlsx --ledger tongnan-ledger.sqlite
+    Example: tongnan-calc ledger import examples/history.xlsx --example --ledger /tmp/try-ledger.sqlite
     """
     language = to_lang(lang)
     try:
@@ -257,7 +267,7 @@ def record_command(
     as a payout with that decision, under the same checks; its check value covers
     what the tool wrote, not those two columns.
 
-    Example: tongnan-calc ledger record payout-2016.xlsx --ledger tongnan-ledger.sqlite
+    Example: tongnan-calc ledger record payout-2016.xlsx --example --ledger /tmp/try-ledger.sqlite
     """
     language = to_lang(lang)
     try:
@@ -330,7 +340,7 @@ def list_command(
 ) -> None:
     """List ledger entries (payouts and reversals), oldest first.
 
-    Example: tongnan-calc ledger list --code 91500223MA5U7K3L2W --year 2016
+    Example: tongnan-calc ledger list --code 91500223MA607P259T --ledger /tmp/try-ledger.sqlite
     """
     language = to_lang(lang)
     try:
@@ -359,7 +369,7 @@ def export_command(
     the sheets are payouts and entries and the headings are the column keys
     (credit_code, year, ...): `ledger import` reads that file too.
 
-    Example: tongnan-calc ledger export ledger-2016.xlsx --ledger tongnan-ledger.sqlite
+    Example: tongnan-calc ledger export ledger-2016.xlsx --ledger /tmp/try-ledger.sqlite
     """
     language = to_lang(lang)
     try:
@@ -382,7 +392,7 @@ def reverse_command(
 
     A reversed payout no longer counts as a prior payout.
 
-    Example: tongnan-calc ledger reverse 42 --reason "recorded from the draft workbook"
+    Example: tongnan-calc ledger reverse 1 --reason "recorded from the draft workbook" --ledger /tmp/try-ledger.sqlite
     """
     language = to_lang(lang)
     try:

@@ -23,7 +23,7 @@ from typing import Final
 from tongnan_calc.core.say import Say
 from tongnan_calc.ledger.schema import LedgerError
 
-EXAMPLE_SHA256: Final = "ddc7eb7a976e50ad06b53470a3565ddd6cc0871ed138f78230a9858ee3f97575"
+EXAMPLE_SHA256: Final = "632783b003238836434ac6e4aff1b40b0590846fee61ae42dbacd3227301a38f"
 EXAMPLE_CODES: Final = frozenset(
     {
         "91500223MA601P037Q",  # E01
