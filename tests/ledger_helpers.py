@@ -17,11 +17,18 @@ from openpyxl import Workbook, load_workbook
 
 from tongnan_calc import __version__
 from tongnan_calc.input import uscc
+from tongnan_calc.ledger import init_ledger
 from tongnan_calc.report.layout import LINE_COLUMNS, PAYABLE, PROVENANCE, PROVENANCE_ROWS, TOOL_NAME
 from tongnan_calc.report.seal import seal
 
 HISTORY_HEADERS = ("credit_code", "year", "measure", "tier", "amount")
 HISTORY_HEADERS_ZH = ("统一社会信用代码", "年度", "措施", "档次", "金额")
+
+
+def new_ledger(path: Path) -> Path:
+    """An empty ledger at ``path`` (as `tongnan-calc ledger init` makes it, without the configuration)."""
+    init_ledger(path)
+    return path
 
 
 def code(n: int) -> str:

@@ -135,7 +135,10 @@ def test_missing_ledger_is_one_line(tmp_path: Path) -> None:
         "run", str(clean_workbook(tmp_path / "in.xlsx")), "--year", "2016", "--ledger", str(ledger), "--lang=en"
     )
     assert code == 2
-    assert err.startswith(f"error: ledger {ledger} does not exist")
+    assert err == (
+        f"error: ledger {ledger} (named with --ledger) does not exist, nothing was created: check the path;"
+        f" to create the bureau's ledger, use `tongnan-calc ledger init {ledger}`\n"
+    )
     assert not ledger.exists()
 
 

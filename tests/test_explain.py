@@ -16,6 +16,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 from factories import CODE, CODE_B
+from ledger_helpers import new_ledger as init_ledger_at
 from typer.testing import CliRunner
 
 from tongnan_calc.clerk.duties import MEASURE_TEXT
@@ -95,7 +96,7 @@ def write_ledger(tmp_path: Path) -> Path:
     ws.append([CODE, 2016, "rent", None, str(PRIOR_RENT_2016)])
     ws.append([CODE_B, 2016, "rent", None, "1000"])
     book.save(history)
-    ledger = tmp_path / "ledger.sqlite"
+    ledger = init_ledger_at(tmp_path / "ledger.sqlite")
     import_history(ledger, history)
     return ledger
 
@@ -203,8 +204,8 @@ def test_the_enterprise_cap_less_a_prior_payout_from_the_ledger(tmp_path: Path) 
     ws.append([e10, 2015, "loan_interest", None, "450000"])
     ws.append([e10, 2016, "loan_interest", None, "1"])  # the calculation year itself: not prior
     book.save(history)
-    ledger = tmp_path / "ledger.sqlite"
-    import_history(ledger, history)
+    ledger = init_ledger_at(tmp_path / "ledger.sqlite")
+    import_history(ledger, history, example=True)  # the example's enterprise E10: a scratch ledger
     expl = explanation_of(EXAMPLE, 2016, e10, ledger)
     loan = next(m for m in expl.measures if m.measure == "loan_interest")
     assert (loan.status, loan.amount) == (Status.PAYABLE, Decimal("50000.00"))

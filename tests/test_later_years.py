@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from factories import CODE, SHIPPED, ent, fee, loan, paid, rec
-from ledger_helpers import write_history
+from ledger_helpers import new_ledger, write_history
 from openpyxl import Workbook
 from typer.testing import CliRunner
 
@@ -80,7 +80,7 @@ def _workbook(path: Path) -> Path:
 
 
 def test_a_run_with_a_ledger_holding_a_later_year(tmp_path: Path) -> None:
-    ledger = tmp_path / "ledger.sqlite"
+    ledger = new_ledger(tmp_path / "ledger.sqlite")
     history = write_history(tmp_path / "history.xlsx", [(CODE, 2017, "spin_off", None, 20000)])
     import_history(ledger, history)
     workbook = _workbook(tmp_path / "input.xlsx")

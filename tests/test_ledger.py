@@ -20,6 +20,7 @@ from ledger_helpers import (
     column_number,
     delete_row,
     edit_cell,
+    new_ledger,
     sql,
     write_history,
     write_payout,
@@ -36,14 +37,15 @@ from tongnan_calc.core.rules import Rules
 from tongnan_calc.ledger import (
     LOCKED,
     LedgerError,
+    connection,
     export,
     import_history,
     list_entries,
+    migrations,
     read_prior,
     record_payout,
     reverse,
 )
-from tongnan_calc.ledger import store as ledger_store
 from tongnan_calc.text.messages import render
 
 PROJECT_ROOT = Path(tongnan_calc.__file__).resolve().parent.parent
@@ -51,7 +53,7 @@ PROJECT_ROOT = Path(tongnan_calc.__file__).resolve().parent.parent
 
 @pytest.fixture
 def db(tmp_path: Path) -> Path:
-    return tmp_path / "ledger.sqlite"
+    return new_ledger(tmp_path / "ledger.sqlite")
 
 
 def history(tmp_path: Path, *rows: tuple[object, ...], name: str = "history.xlsx") -> Path:
@@ -171,21 +173,16 @@ def test_read_prior_returns_every_payout_in_force_exactly(tmp_path: Path, db: Pa
     ]
 
 
-def test_read_prior_of_a_missing_ledger_is_refused_and_creates_nothing(db: Path) -> None:
+def test_read_prior_of_a_missing_ledger_is_refused_and_creates_nothing(tmp_path: Path) -> None:
+    db = tmp_path / "ledger.sqlite"
     with pytest.raises(LedgerError) as caught:
         read_prior(db)
 
     assert str(caught.value) == (
-        f"ledger {db} does not exist: create it with `tongnan-calc ledger import` or `ledger record`"
+        f"ledger {db} does not exist, nothing was created: check the path;"
+        f" to create the bureau's ledger, use `tongnan-calc ledger init {db}`"
     )
     assert not db.exists()
-
-
-def test_default_ledger_path(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    monkeypatch.delenv("TONGNAN_LEDGER", raising=False)
-    assert ledger.default_ledger_path() == Path("tongnan-ledger.sqlite")
-    monkeypatch.setenv("TONGNAN_LEDGER", str(tmp_path / "shared.sqlite"))
-    assert ledger.default_ledger_path() == tmp_path / "shared.sqlite"
 
 
 # --- history import -------------------------------------------------------------------------------
@@ -206,7 +203,7 @@ def test_import_with_a_bad_row_imports_nothing(tmp_path: Path, db: Path) -> None
     assert report.issues == (
         InputIssue("payouts", 3, "year", "year", "'20x5'", "error", "expected a year such as 2015, got '20x5'", CODE_B),
     )
-    assert not db.exists()
+    assert read_prior(db).entries == 0
 
 
 def test_import_with_allow_errors_imports_the_good_rows(tmp_path: Path, db: Path) -> None:
@@ -291,7 +288,7 @@ def test_import_missing_column_and_unknown_column(tmp_path: Path, db: Path) -> N
         (None, "amount", "error", "missing column amount (金额)"),
         (1, None, "notice", "unknown columns ignored: 备注"),
     ]
-    assert not db.exists()
+    assert read_prior(db).entries == 0
 
 
 def test_import_of_a_workbook_without_the_sheet_is_refused(tmp_path: Path, db: Path) -> None:
@@ -398,7 +395,7 @@ def test_an_edited_amount_is_refused(tmp_path: Path, db: Path) -> None:
         f"{workbook}: sheet 应付明细 row 3 was changed after tongnan-calc wrote it"
         " (the check value 校验码 does not match the credit code, measure, tier and amount); nothing was recorded"
     )
-    assert not db.exists()
+    assert read_prior(db).entries == 0
 
 
 def test_an_edited_credit_code_is_refused(tmp_path: Path, db: Path) -> None:
@@ -572,7 +569,8 @@ def test_reverse_refusals(tmp_path: Path, db: Path) -> None:
     assert read_prior(db).entries == 2
 
 
-def test_reverse_on_a_missing_ledger_creates_nothing(db: Path) -> None:
+def test_reverse_on_a_missing_ledger_creates_nothing(tmp_path: Path) -> None:
+    db = tmp_path / "ledger.sqlite"
     with pytest.raises(LedgerError, match="does not exist"):
         reverse(db, 1, "x")
     assert not db.exists()
@@ -633,7 +631,7 @@ def test_export_writes_text_as_text_and_can_be_imported_again(tmp_path: Path, db
     assert (amount.value, amount.number_format) == (100000.1, "#,##0.00")
     assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
 
-    copy = tmp_path / "copy.sqlite"
+    copy = new_ledger(tmp_path / "copy.sqlite")
     report = import_history(copy, out)
     assert (report.added, report.issues) == (2, ())
     assert read_prior(copy).payouts == read_prior(db).payouts
@@ -657,7 +655,7 @@ def test_export_refusals(tmp_path: Path, db: Path) -> None:
 
 def test_a_ledger_from_a_newer_schema_is_refused_and_left_unchanged(tmp_path: Path, db: Path) -> None:
     import_history(db, history(tmp_path, (CODE, 2015, "spin_off", None, 20000)))
-    newer = ledger_store.SCHEMA_VERSION + 1
+    newer = migrations.SCHEMA_VERSION + 1
     sql(db, f"PRAGMA user_version = {newer}")
     before = db.read_bytes()
 
@@ -670,19 +668,19 @@ def test_a_ledger_from_a_newer_schema_is_refused_and_left_unchanged(tmp_path: Pa
             attempt()
         assert str(caught.value) == (
             f"ledger {db} has schema version {newer}, newer than this tongnan-calc {__version__} understands"
-            f" ({ledger_store.SCHEMA_VERSION}): upgrade tongnan-calc"
+            f" ({migrations.SCHEMA_VERSION}): upgrade tongnan-calc"
         )
     assert db.read_bytes() == before
 
 
 def test_an_older_schema_is_migrated(tmp_path: Path, db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import_history(db, history(tmp_path, (CODE, 2015, "spin_off", None, 20000)))
-    current = ledger_store.SCHEMA_VERSION
-    monkeypatch.setattr(ledger_store, "SCHEMA_VERSION", current + 1)
+    current = migrations.SCHEMA_VERSION
+    monkeypatch.setattr(migrations, "SCHEMA_VERSION", current + 1)
     monkeypatch.setattr(
-        ledger_store,
+        migrations,
         "MIGRATIONS",
-        {**ledger_store.MIGRATIONS, current: ("CREATE TABLE notes (entry_id INTEGER, note TEXT)",)},
+        {**migrations.MIGRATIONS, current: ("CREATE TABLE notes (entry_id INTEGER, note TEXT)",)},
     )
 
     assert read_prior(db).entries == 1
@@ -715,7 +713,8 @@ def test_random_bytes_message(db: Path) -> None:
     assert str(caught.value) == f"{db} is not a tongnan-calc ledger (not an SQLite database); it was left unchanged"
 
 
-def test_an_sqlite_database_of_another_program_is_refused(tmp_path: Path, db: Path) -> None:
+def test_an_sqlite_database_of_another_program_is_refused(tmp_path: Path) -> None:
+    db = tmp_path / "other.sqlite"
     sql(db, "CREATE TABLE invoices (id INTEGER)")
     before = db.read_bytes()
 
@@ -730,7 +729,7 @@ def test_an_sqlite_database_of_another_program_is_refused(tmp_path: Path, db: Pa
 
 def test_a_ledger_locked_by_another_writer(tmp_path: Path, db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import_history(db, history(tmp_path, (CODE, 2015, "rent", None, 20000)))
-    monkeypatch.setattr(ledger_store, "BUSY_TIMEOUT_S", 0.2)
+    monkeypatch.setattr(connection, "BUSY_TIMEOUT_S", 0.2)
     holder = sqlite3.connect(db, isolation_level=None)
     holder.execute("BEGIN IMMEDIATE")
     try:
@@ -932,7 +931,7 @@ def test_cli_import_with_errors_lists_them_and_imports_nothing(tmp_path: Path, d
         "error: payouts row 3 year: expected a year such as 2015, got '20x5'\n"
         "nothing imported: 1 row with errors; fix them, or import the good rows with --allow-errors\n"
     )
-    assert not db.exists()
+    assert read_prior(db).entries == 0
 
 
 def test_cli_import_allow_errors_imports_the_good_rows_and_exits_1(tmp_path: Path, db: Path) -> None:
@@ -1012,13 +1011,16 @@ def test_cli_list(tmp_path: Path, db: Path) -> None:
     assert (none.exit_code, none.stdout) == (0, "no entries\n")
 
 
-def test_cli_list_of_a_missing_ledger(db: Path) -> None:
+def test_cli_list_of_a_missing_ledger(tmp_path: Path) -> None:
+    db = tmp_path / "ledger.sqlite"
     result = cli("list", "--ledger", db, "--lang", "en")
 
     assert result.exit_code == 2
     assert result.stderr == (
-        f"error: ledger {db} does not exist: create it with `tongnan-calc ledger import` or `ledger record`\n"
+        f"error: ledger {db} (named with --ledger) does not exist, nothing was created: check the path;"
+        f" to create the bureau's ledger, use `tongnan-calc ledger init {db}`\n"
     )
+    assert not db.exists()
 
 
 def test_cli_list_unknown_measure(tmp_path: Path, db: Path) -> None:

@@ -18,19 +18,20 @@ from pathlib import Path
 
 import pytest
 from hostile import A, cli, in_read_only_folder, read_only_folder_support, with_x, write_batch
-from ledger_helpers import V1_SCHEMA, RunInfo, code, sql, write_history, write_payout, write_v1_ledger
+from ledger_helpers import V1_SCHEMA, RunInfo, code, new_ledger, sql, write_history, write_payout, write_v1_ledger
 
 from tongnan_calc.core.say import Lang, Say
 from tongnan_calc.ledger import (
     SCHEMA,
     SCHEMA_VERSION,
     LedgerError,
+    connection,
     import_history,
+    integrity,
     list_entries,
     read_prior,
     record_payout,
     reverse,
-    store,
 )
 from tongnan_calc.shell import run as runner
 
@@ -44,13 +45,13 @@ HISTORY = (
     (B2, 2016, "sales_milestone", int(TIER), 300000),
     (B3, 2014, "data_line", None, 5000),
 )
-COLUMNS = ", ".join(store.CHECK_FIELDS)
+COLUMNS = ", ".join(integrity.CHECK_FIELDS)
 RUN_2015 = RunInfo(year=2015)
 
 
 @pytest.fixture
 def ledger(tmp_path: Path) -> Path:
-    db = tmp_path / "ledger.sqlite"
+    db = new_ledger(tmp_path / "ledger.sqlite")
     report = import_history(db, write_history(tmp_path / "history.xlsx", HISTORY))
     assert report.added == len(HISTORY)
     return db
@@ -73,7 +74,7 @@ def assert_every_check_value_matches(db: Path) -> None:
     for row in rows:
         fields, value = row[:-1], row[-1]
         assert isinstance(value, str) and len(value) == 64 and int(value, 16) >= 0, row
-        assert value == documented_check_value(fields) == store.entry_check_value(fields), row
+        assert value == documented_check_value(fields) == integrity.entry_check_value(fields), row
 
 
 def tamper(db: Path, *statements: str) -> None:
@@ -123,7 +124,7 @@ def test_every_new_entry_carries_a_check_value_that_matches(tmp_path: Path, ledg
 
 def test_the_check_value_covers_the_id_the_text_of_amount_and_tier_and_the_type_of_each_field() -> None:
     row = (17, "payout", A, 2015, "sales_milestone", TIER, "20000.00", 3, 2, None, "", "2016-03-01T08:00:00+00:00")
-    value = store.entry_check_value(row)
+    value = integrity.entry_check_value(row)
     assert value == documented_check_value(row)
     for changed in (
         (18, *row[1:]),
@@ -136,7 +137,7 @@ def test_the_check_value_covers_the_id_the_text_of_amount_and_tier_and_the_type_
         (*row[:6], b"20000.00", *row[7:]),
         (*row[:3], 2015.0, *row[4:]),
     ):
-        assert store.entry_check_value(changed) != value, changed
+        assert integrity.entry_check_value(changed) != value, changed
 
 
 def test_a_new_ledger_has_the_schema_of_a_migrated_one(tmp_path: Path, ledger: Path) -> None:
@@ -210,7 +211,7 @@ def test_a_v1_ledger_that_cannot_be_written_is_read_as_it_is_without_checks(
     def read_only(conn: sqlite3.Connection, version: int) -> None:
         raise sqlite3.OperationalError("attempt to write a readonly database")
 
-    monkeypatch.setattr(store, "_migrate", read_only)
+    monkeypatch.setattr(connection, "_migrate", read_only)
 
     assert len(read_prior(db).payouts) == 2
     assert [e.id for e in list_entries(db, credit_code=B1)] == [2, 4]
@@ -462,11 +463,12 @@ def test_the_count_and_running_check_value_follow_every_insert(tmp_path: Path, l
     reverse(ledger, 2, "wrong enterprise")
     assert_chain_matches(ledger)
     assert chain(ledger)["entries_count"] == "6"
-    assert store.chain_digest([]) == documented_chain([]) == store.CHAIN_START
+    assert integrity.chain_digest([]) == documented_chain([]) == integrity.CHAIN_START
 
 
 def test_a_new_empty_ledger_has_a_count_of_zero(tmp_path: Path) -> None:
-    db = tmp_path / "new.sqlite"
+    db = new_ledger(tmp_path / "new.sqlite")
+    assert chain(db) == {"entries_count": "0", "entries_digest": documented_chain([])}
     assert record_payout(db, write_payout(tmp_path / "payout.xlsx", [])).added == 0
     assert chain(db) == {"entries_count": "0", "entries_digest": documented_chain([])}
     assert read_prior(db).entries == 0
@@ -552,7 +554,7 @@ def test_a_schema_2_ledger_that_cannot_be_written_is_read_with_check_values_only
     def read_only(conn: sqlite3.Connection, version: int) -> None:
         raise sqlite3.OperationalError("attempt to write a readonly database")
 
-    monkeypatch.setattr(store, "_migrate", read_only)
+    monkeypatch.setattr(connection, "_migrate", read_only)
 
     assert read_prior(ledger).entries == 4
     assert ledger.read_bytes() == before

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 from hostile import MAIN, A, child_env, cli, cli_child, run_child, with_x, write_batch
-from ledger_helpers import code, sql, write_history, write_payout
+from ledger_helpers import code, new_ledger, sql, write_history, write_payout
 
 from tongnan_calc import __version__
 from tongnan_calc.ledger import SCHEMA_VERSION
@@ -39,7 +39,7 @@ def big_payout(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture
 def ledger(tmp_path: Path) -> Path:
     """A ledger holding one payout: A's spin-off reward of 2015."""
-    db = tmp_path / "ledger.sqlite"
+    db = new_ledger(tmp_path / "ledger.sqlite")
     history = write_history(tmp_path / "history.xlsx", [(A, 2015, "spin_off", None, 20000)])
     assert cli("ledger", "import", history, "--ledger", db).exit_code == 0
     return db
@@ -195,8 +195,8 @@ def holder(tmp_path: Path) -> Iterator[Callable[[Path, str, float], subprocess.P
 
 PATIENCE = """
 import sys
-from tongnan_calc.ledger import store
-store.BUSY_TIMEOUT_S = float(sys.argv.pop(1))
+from tongnan_calc.ledger import connection
+connection.BUSY_TIMEOUT_S = float(sys.argv.pop(1))
 from tongnan_calc.cli.app import main
 main()
 """

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from factories import CODE, CODE_B, CODE_C
-from ledger_helpers import RunInfo, code, column_number, edit_cell, write_history, write_payout
+from ledger_helpers import RunInfo, code, column_number, edit_cell, new_ledger, write_history, write_payout
 from openpyxl import load_workbook
 from typer.testing import CliRunner, Result
 
@@ -28,7 +28,7 @@ def cli(*args: str | Path) -> Result:
 
 @pytest.fixture
 def db(tmp_path: Path) -> Path:
-    return tmp_path / "ledger.sqlite"
+    return new_ledger(tmp_path / "ledger.sqlite")
 
 
 @pytest.fixture(scope="module")
@@ -121,7 +121,7 @@ def test_rows_hidden_in_other_sheets_or_blank_do_not_matter(computed: Path, tmp_
     hide(payout, "来源", 4)
     hide(payout, "应付明细", 40)  # below the data: blank
 
-    report = record_payout(db, payout)
+    report = record_payout(db, payout, example=True)
 
     assert report.added == 10
 
@@ -134,7 +134,7 @@ def test_a_deleted_row_is_still_not_recorded_and_nothing_hidden_is_fine(
     book["应付明细"].delete_rows(5)
     book.save(payout)
 
-    assert record_payout(db, payout).added == 9
+    assert record_payout(db, payout, example=True).added == 9
 
 
 # --- 2. a sales_milestone tier must be a threshold of the rule file ------------------------------------------
@@ -177,7 +177,7 @@ def test_import_refuses_a_tier_that_is_not_a_threshold(tmp_path: Path, db: Path)
         f"{SHIPPED_THRESHOLDS_ZH}，实际为5000\n"
         "未导入任何内容：1 行有错误；请改正，或用 --allow-errors 只导入无误的行\n"
     )
-    assert not db.exists()
+    assert read_prior(db).entries == 0
 
 
 def test_import_reads_the_thresholds_in_force_in_the_rows_year_of_the_named_rule_file(tmp_path: Path, db: Path) -> None:
@@ -239,7 +239,7 @@ def test_a_rule_file_that_cannot_be_read_is_one_error(tmp_path: Path, db: Path) 
 
     assert (imported.exit_code, imported.stderr) == (2, f"error: {missing}:0: no such rule file\n")
     assert (recorded.exit_code, recorded.stderr) == (2, f"错误：{missing}:0: 找不到规则文件\n")
-    assert not db.exists()
+    assert read_prior(db).entries == 0
 
 
 def test_a_rule_file_with_problems_is_one_line_each(tmp_path: Path, db: Path) -> None:
@@ -257,7 +257,7 @@ def test_a_rule_file_with_problems_is_one_line_each(tmp_path: Path, db: Path) ->
     assert result.exit_code == 2
     lines = result.stderr.splitlines()
     assert len(lines) == 2 and all(line.startswith(f"error: {rules}:") for line in lines), lines
-    assert not db.exists()
+    assert read_prior(db).entries == 0
 
 
 def test_record_refuses_a_sealed_tier_that_is_not_a_threshold(tmp_path: Path, db: Path) -> None:
@@ -451,7 +451,7 @@ def test_workbooks_computed_by_the_tool_against_the_ledger_are_recorded_even_out
             env={"COLUMNS": "200"},
         )
         assert out.exists(), result.output
-        assert record_payout(db, out).added > 0
+        assert record_payout(db, out, example=True).added > 0
         recorded[year] = sorted(e.measure for e in list_entries(db, year=int(year)))
     assert {"spin_off", "loan_interest"} <= set(recorded["2017"])
     assert not {"spin_off", "loan_interest"} & set(recorded["2016"])
@@ -488,4 +488,4 @@ def test_a_sheet_whose_xml_cannot_be_found_is_refused(
         " save the workbook again with Excel and retry",
         f"{payout}：找不到工作表 应付明细 的 XML，无法检查隐藏行：请用 Excel 重新保存后再试",
     )
-    assert not db.exists()
+    assert read_prior(db).entries == 0

@@ -13,7 +13,17 @@ from pathlib import Path
 
 import pytest
 from factories import CODE, CODE_B, CODE_C
-from ledger_helpers import HISTORY_HEADERS, RunInfo, code, column_number, edit_cell, sql, write_history, write_payout
+from ledger_helpers import (
+    HISTORY_HEADERS,
+    RunInfo,
+    code,
+    column_number,
+    edit_cell,
+    new_ledger,
+    sql,
+    write_history,
+    write_payout,
+)
 from openpyxl import load_workbook
 from typer.testing import CliRunner, Result
 
@@ -25,12 +35,14 @@ from tongnan_calc.ledger import (
     LOCKED_SAY,
     HistoryIssue,
     LedgerError,
+    connection,
     export,
     import_history,
+    init_ledger,
+    migrations,
     read_prior,
     record_payout,
     reverse,
-    store,
 )
 
 runner = CliRunner()
@@ -44,7 +56,7 @@ LINES = (
 
 @pytest.fixture
 def db(tmp_path: Path) -> Path:
-    return tmp_path / "ledger.sqlite"
+    return new_ledger(tmp_path / "ledger.sqlite")
 
 
 def cli(*args: str | Path) -> Result:
@@ -73,23 +85,27 @@ def refusal(action: object) -> Say:
 # --- the default language and the error prefix ----------------------------------------------------
 
 
-def test_the_default_is_chinese_and_errors_start_with_the_chinese_prefix(db: Path) -> None:
+def test_the_default_is_chinese_and_errors_start_with_the_chinese_prefix(tmp_path: Path) -> None:
+    db = tmp_path / "ledger.sqlite"
     chinese, english = both("list", "--ledger", db)
     explicit = cli("list", "--ledger", db, "--lang", "zh")
 
     assert (chinese.exit_code, chinese.stdout) == (2, "")
     assert chinese.stderr == (
-        f"错误：台账 {db} 不存在：请先用 `tongnan-calc ledger import` 或 `ledger record` 建立台账\n"
+        f"错误：台账 {db}（由 --ledger 指定）不存在，未创建任何文件：请检查路径；"
+        f"新建本局的台账请用 `tongnan-calc ledger init {db}`\n"
     )
     assert explicit.stderr == chinese.stderr
     assert (english.exit_code, english.stderr) == (
         2,
-        f"error: ledger {db} does not exist: create it with `tongnan-calc ledger import` or `ledger record`\n",
+        f"error: ledger {db} (named with --ledger) does not exist, nothing was created: check the path;"
+        f" to create the bureau's ledger, use `tongnan-calc ledger init {db}`\n",
     )
     assert not db.exists()
 
 
-def test_every_ledger_command_takes_lang(tmp_path: Path, db: Path) -> None:
+def test_every_ledger_command_takes_lang(tmp_path: Path) -> None:
+    db = tmp_path / "missing.sqlite"
     commands = {
         "import": ["import", tmp_path / "none.xlsx"],
         "record": ["record", tmp_path / "none.xlsx"],
@@ -250,7 +266,7 @@ def test_an_export_in_either_language_imports_again(tmp_path: Path, db: Path, la
     out = tmp_path / f"export-{lang}.xlsx"
     export(db, out, "zh" if lang == "zh" else "en")
 
-    copy = tmp_path / "copy.sqlite"
+    copy = new_ledger(tmp_path / "copy.sqlite")
     report = import_history(copy, out)
 
     assert (report.imported, report.added, report.issues) == (True, 2, ())
@@ -309,7 +325,7 @@ def test_not_a_ledger(tmp_path: Path, db: Path) -> None:
 
 def test_newer_schema(tmp_path: Path, db: Path) -> None:
     import_history(db, history(tmp_path, (CODE, 2015, "spin_off", None, 20000)))
-    newer = store.SCHEMA_VERSION + 1
+    newer = migrations.SCHEMA_VERSION + 1
     sql(db, f"PRAGMA user_version = {newer}")
 
     result = cli("record", write_payout(tmp_path / "p.xlsx", LINES), "--ledger", db)
@@ -317,7 +333,7 @@ def test_newer_schema(tmp_path: Path, db: Path) -> None:
     assert (result.exit_code, result.stderr) == (
         2,
         f"错误：台账 {db} 的结构版本为 {newer}，高于本版 tongnan-calc {__version__}"
-        f" 所能识别的版本（{store.SCHEMA_VERSION}）：请升级 tongnan-calc\n",
+        f" 所能识别的版本（{migrations.SCHEMA_VERSION}）：请升级 tongnan-calc\n",
     )
 
 
@@ -338,7 +354,7 @@ def test_edited_rows_refused(tmp_path: Path, db: Path) -> None:
         f"错误：{workbook}：工作表 应付明细 第3、4行在 tongnan-calc 生成后被改动过"
         "（校验码与统一社会信用代码、措施、档次、金额不符）；未记录任何发放\n"
     )
-    assert not db.exists()
+    assert read_prior(db).entries == 0
 
 
 def test_rows_added_or_copied_refused(tmp_path: Path, db: Path) -> None:
@@ -431,7 +447,7 @@ def test_workbooks_that_are_not_what_the_command_reads(tmp_path: Path, db: Path)
     assert refusal(lambda: import_history(db, no_sheet)) == Say(
         f"{no_sheet} 中没有工作表 历史发放（payouts）", f"{no_sheet} has no sheet payouts (历史发放)"
     )
-    assert not db.exists()
+    assert read_prior(db).entries == 0
 
 
 def test_export_refusals(tmp_path: Path, db: Path) -> None:
@@ -452,9 +468,11 @@ def test_a_ledger_that_is_not_a_file_and_a_missing_folder(tmp_path: Path) -> Non
     nowhere = tmp_path / "nowhere" / "ledger.sqlite"
 
     assert refusal(lambda: read_prior(folder)).zh == f"台账 {folder} 不是文件"
+    assert refusal(lambda: init_ledger(nowhere)).zh == f"无法创建台账 {nowhere}：文件夹 {nowhere.parent} 不存在"
     assert refusal(lambda: record_payout(nowhere, write_payout(tmp_path / "p.xlsx", LINES))).zh == (
-        f"无法创建台账 {nowhere}：文件夹 {nowhere.parent} 不存在"
+        f"台账 {nowhere} 不存在，未创建任何文件：请检查路径；新建本局的台账请用 `tongnan-calc ledger init {nowhere}`"
     )
+    assert not nowhere.parent.exists()
 
 
 def test_a_bad_amount_in_the_ledger(tmp_path: Path, db: Path) -> None:
@@ -469,7 +487,7 @@ def test_a_bad_amount_in_the_ledger(tmp_path: Path, db: Path) -> None:
 
 def test_a_ledger_locked_by_another_writer(tmp_path: Path, db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import_history(db, history(tmp_path, (CODE, 2015, "spin_off", None, 20000)))
-    monkeypatch.setattr(store, "BUSY_TIMEOUT_S", 0.2)
+    monkeypatch.setattr(connection, "BUSY_TIMEOUT_S", 0.2)
     holder = sqlite3.connect(db, isolation_level=None)
     holder.execute("BEGIN IMMEDIATE")
     try:

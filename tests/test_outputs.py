@@ -38,7 +38,7 @@ from hostile import (
     write_batch,
     write_raw_xlsx,
 )
-from ledger_helpers import write_history
+from ledger_helpers import new_ledger, write_history
 
 from tongnan_calc.files import outputs
 from tongnan_calc.rules.load import DEFAULT_RULES
@@ -63,7 +63,7 @@ def make_setup(tmp_path: Path) -> dict[str, Path]:
         ),
         encoding="utf-8",
     )
-    ledger = inputs / "ledger.sqlite"
+    ledger = new_ledger(inputs / "ledger.sqlite")
     assert (
         cli(
             "ledger",
@@ -317,9 +317,15 @@ def test_a_ledger_in_a_missing_folder_is_one_line(setup: dict[str, Path]) -> Non
     folder = setup["out"] / "no"
     ledger = folder / "ledger.sqlite"
     history = write_history(setup["out"] / "history.xlsx", [(B, 2015, "spin_off", None, 20000)])
-    result = cli("ledger", "import", history, "--ledger", ledger, "--lang", "en")
+    result = cli("ledger", "init", ledger, "--lang", "en")
     assert (result.exit_code, result.stdout) == (2, "")
     assert one_error_line(result.stderr) == f"cannot create ledger {ledger}: folder {folder} does not exist"
+    imported = cli("ledger", "import", history, "--ledger", ledger, "--lang", "en")
+    assert (imported.exit_code, imported.stdout) == (2, "")
+    assert one_error_line(imported.stderr) == (
+        f"ledger {ledger} (named with --ledger) does not exist, nothing was created: check the path;"
+        f" to create the bureau's ledger, use `tongnan-calc ledger init {ledger}`"
+    )
     assert not folder.exists()
 
 
@@ -379,7 +385,7 @@ def test_a_ledger_in_a_read_only_folder_is_read_but_never_written(setup: dict[st
     assert (record.returncode, record.stdout) == (2, "")
     assert record.stderr == f"error: ledger {ledger} cannot be written: the file or its folder is read-only\n"
     fresh = read_only / "new.sqlite"
-    create = in_read_only_folder(read_only, "ledger", "record", payout, "--ledger", fresh, "--lang", "en")
+    create = in_read_only_folder(read_only, "ledger", "init", fresh, "--lang", "en")
     assert (create.returncode, create.stdout) == (2, "")
     assert create.stderr.startswith(f"error: cannot open ledger {fresh}: ") and len(create.stderr.splitlines()) == 1
     assert ledger.read_bytes() == before

@@ -21,6 +21,7 @@ from pathlib import Path
 from hostile import HEADERS_ZH, SHEET_ZH, grid, write_xlsx
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
+from ledger_helpers import new_ledger
 
 from tongnan_calc.core import engine
 from tongnan_calc.core.dates import add_years
@@ -492,7 +493,7 @@ def test_recording_then_running_next_year_never_pays_a_one_time_reward_twice(
             "sales": [{"credit_code": CODE, "year": y, "sales": s} for y, s in zip(years, sales, strict=True)],
         }
         workbook = write_xlsx(folder / "batch.xlsx", grid(book))
-        ledger = folder / "ledger.sqlite"
+        ledger = new_ledger(folder / "ledger.sqlite")
         paid: list[tuple[int, str, Decimal | None, Decimal | None]] = []
         for year in years:
             result = run(workbook, year, rules, ledger if ledger.exists() else None)

@@ -55,19 +55,19 @@ def test_the_streamed_json_is_byte_for_byte_the_json_of_every_line(full: RunResu
     cuts = [0, 0, 1, 2, 7, 7, 1000, 2500, 2501, len(many)]
     expected = json_out.dumps(_with_lines(full, many), lang, compact=compact)
     handle = io.StringIO()
-    stream = json_out.JsonStream(handle, json_out._head(full), lang, compact=compact)
+    stream = json_out.JsonStream(handle, json_out._head(full, lang), lang, compact=compact)
     for start, stop in itertools.pairwise(cuts):
         stream.add(many[start:stop])
     stream.finish(_with_lines(full, many))
     assert handle.getvalue() == expected
     nothing = io.StringIO()
     empty = _with_lines(full, [])
-    json_out.JsonStream(nothing, json_out._head(full), lang, compact=compact).finish(empty)
+    json_out.JsonStream(nothing, json_out._head(full, lang), lang, compact=compact).finish(empty)
     assert nothing.getvalue() == json_out.dumps(empty, lang, compact=compact)
 
 
 def test_a_stream_missing_lines_is_refused(full: RunResult) -> None:
-    stream = json_out.JsonStream(io.StringIO(), json_out._head(full), "en", compact=True)
+    stream = json_out.JsonStream(io.StringIO(), json_out._head(full, "en"), "en", compact=True)
     stream.add(full.lines[:-1])
     with pytest.raises(RuntimeError, match=f"the JSON has {len(full.lines) - 1} of the run's {len(full.lines)} lines"):
         stream.finish(full)

@@ -22,6 +22,7 @@ from tongnan_calc.core import engine
 from tongnan_calc.core.model import Line, Status
 from tongnan_calc.core.result import RunResult
 from tongnan_calc.report import xlsx
+from tongnan_calc.report.seal import pending_seal
 from tongnan_calc.report.xlsx import PayoutWriter, SealKey, use_writer_process, write_payout_workbook
 from tongnan_calc.report.xlsx_book import BookProcess
 from tongnan_calc.shell.run import load, read_inputs, run
@@ -153,9 +154,22 @@ def test_the_writer_process_is_for_large_workbooks(monkeypatch: pytest.MonkeyPat
 def test_payable_lines_carry_their_check_value(result: RunResult) -> None:
     key = SealKey(result.year, result.rules.sha256, result.input_sha256)
     payable = [line for line in result.lines if line.status is Status.PAYABLE]
-    others = [line for line in result.lines if line.status is not Status.PAYABLE]
-    assert payable
+    pending = [line for line in result.lines if line.status is Status.PENDING]
+    others = [line for line in result.lines if line.status not in (Status.PAYABLE, Status.PENDING)]
+    assert payable and pending
     assert all(len(key.check(line)) >= 8 for line in payable)
+    # a pending line's check value covers what the tool wrote (no amount): `ledger record` reads a decided amount
+    assert [key.check(line) for line in pending] == [
+        pending_seal(
+            year=result.year,
+            rules_sha256=result.rules.sha256,
+            input_sha256=result.input_sha256,
+            credit_code=line.credit_code,
+            measure=line.measure,
+            tier=line.tier,
+        )
+        for line in pending
+    ]
     assert {key.check(line) for line in others} == {""}
 
 

@@ -20,6 +20,7 @@ from tongnan_calc.cli.common import (
     Language,
     LedgerOption,
     NoLedgerOption,
+    RequireLedgerOption,
     RulesOption,
     WorkbookArgument,
     YearOption,
@@ -70,6 +71,7 @@ def run_command(
     rules: RulesOption = None,
     ledger: LedgerOption = None,
     no_ledger: NoLedgerOption = False,
+    require_ledger: RequireLedgerOption = False,
     out: Annotated[
         Optional[Path],
         typer.Option(
@@ -99,7 +101,10 @@ def run_command(
     Exit codes: 0 done with no input error; 1 done, but some input had errors
     (all listed); 2 nothing computed.
     """
-    ledger_path = resolve_ledger(ledger, no_ledger)
+    try:
+        ledger_path = resolve_ledger(ledger, no_ledger, require=require_ledger)
+    except FatalError as exc:
+        raise fail(exc.say, lang=to_lang(lang)) from None
     _run(RunOptions(workbook, year, rules, ledger_path, out, json_out, to_lang(lang), force), show_all)
 
 

@@ -137,6 +137,16 @@ def print_issue_tables(console: Console, batch: Batch, lang: Lang) -> None:
 
 def template_command(
     out: Annotated[Path, typer.Argument(help=bi("要写出的工作簿（.xlsx）。", "The workbook to write (.xlsx)."))],
+    history: Annotated[
+        bool,
+        typer.Option(
+            "--history",
+            help=bi(
+                "改为写出供 `ledger import` 使用的空白历史发放工作簿（历史发放）。",
+                "A blank history workbook for `ledger import` instead (历史发放).",
+            ),
+        ),
+    ] = False,
     lang: LangOption = Language.zh,
     force: ForceOption = False,
 ) -> None:
@@ -155,6 +165,9 @@ def template_command(
     keys (yes/no drop-downs); the reader accepts both.  The instructions sheet
     (说明 / instructions) explains each column and names the measures that need it.
 
+    With --history: a blank history workbook instead (sheet 历史发放, payouts made
+    before the tool existed), for `tongnan-calc ledger import`.
+
     Example: tongnan-calc template --lang zh input-2016.xlsx
     """
     language = to_lang(lang)
@@ -162,6 +175,17 @@ def template_command(
         check_output(out, force=force)
     except OutputError as exc:
         raise fail(exc.say, lang=language) from None
+    if history:  # payouts made before the tool existed: `ledger import` reads it
+        from tongnan_calc.ledger import LedgerError
+        from tongnan_calc.ledger.export import write_history_workbook
+
+        try:
+            write_history_workbook(out, (), language)
+        except LedgerError as exc:
+            raise fail(exc.say, lang=language) from None
+        said = Say(f"已写出历史发放模板 {out}", f"history template written to {out}")
+        _out().print(said.in_lang(language), markup=False, soft_wrap=True)
+        return
     from tongnan_calc.clerk.template import write_template
 
     write_template(out, language)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional
@@ -52,8 +51,10 @@ LedgerOption = Annotated[
     typer.Option(
         "--ledger",
         help=bi(
-            "以往发放记录的发放台账（默认：$TONGNAN_LEDGER，或当前文件夹中已有的 ./tongnan-ledger.sqlite）。",
-            "Payout ledger of prior payouts (default: $TONGNAN_LEDGER or ./tongnan-ledger.sqlite if it exists).",
+            "以往发放记录的发放台账（默认：$TONGNAN_LEDGER，否则 `tongnan-calc ledger init`"
+            " 记入配置的台账）；文件必须已存在。",
+            "Payout ledger of prior payouts (default: $TONGNAN_LEDGER, else the ledger saved by"
+            " `tongnan-calc ledger init`); it must exist.",
         ),
     ),
 ]
@@ -61,6 +62,16 @@ NoLedgerOption = Annotated[
     bool,
     typer.Option(
         "--no-ledger", help=bi("不读取任何发放台账，默认台账也不读。", "Read no ledger, even the default one.")
+    ),
+]
+RequireLedgerOption = Annotated[
+    bool,
+    typer.Option(
+        "--require-ledger",
+        help=bi(
+            "没有发放台账时拒绝计算（也可在配置文件中把 require_ledger 设为是）。",
+            "Refuse to compute without a ledger (also: require_ledger = true in the configuration).",
+        ),
     ),
 ]
 
@@ -79,16 +90,11 @@ def fail(message: Say | str, code: int = 2, lang: Lang = "en") -> typer.Exit:
     return typer.Exit(code)
 
 
-def resolve_ledger(ledger: Path | None, no_ledger: bool) -> Path | None:
-    """--ledger FILE, else $TONGNAN_LEDGER, else ./tongnan-ledger.sqlite when it exists, else none (the run says so).
+def resolve_ledger(ledger: Path | None, no_ledger: bool, *, require: bool = False) -> Path | None:
+    """The ledger a computing command reads (``shell.run.find_ledger``): --ledger FILE, else
+    $TONGNAN_LEDGER, else the ledger saved by `ledger init` in the user's configuration, else none
+    (the run says so in every output).  A named ledger that does not exist is a ``FatalError``, and
+    so is no ledger when ``require`` (--require-ledger) or the configuration requires one."""
+    from tongnan_calc.shell.run import find_ledger
 
-    A ledger named by --ledger or by $TONGNAN_LEDGER must exist (a mistyped path or
-    an unmounted drive is an error, not a run without the ledger's prior payouts)."""
-    if no_ledger:
-        return None
-    if ledger is not None:
-        return ledger
-    from tongnan_calc.ledger import LEDGER_ENV, default_ledger_path
-
-    default = default_ledger_path()
-    return default if os.environ.get(LEDGER_ENV, "").strip() or default.exists() else None
+    return find_ledger(ledger, no_ledger=no_ledger, require=require)

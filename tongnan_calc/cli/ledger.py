@@ -8,6 +8,7 @@ Parse, call one function of ``tongnan_calc.ledger``, render in the language of
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator, Sequence
 from decimal import Decimal
 from pathlib import Path
@@ -29,9 +30,10 @@ from tongnan_calc.ledger import (
     ImportReport,
     LedgerError,
     RecordReport,
-    default_ledger_path,
     export,
+    home,
     import_history,
+    init_ledger,
     list_entries,
     record_payout,
     reverse,
@@ -52,7 +54,8 @@ app = typer.Typer(
         "The payout ledger: what was paid in earlier years (one-time rewards, periods, lifetime caps).",
     ),
     epilog=bi(
-        "示例：tongnan-calc ledger record payout-2016.xlsx", "Example: tongnan-calc ledger record payout-2016.xlsx"
+        "示例：tongnan-calc ledger init /tmp/try-ledger.sqlite --no-save",
+        "Example: tongnan-calc ledger init /tmp/try-ledger.sqlite --no-save",
     ),
     no_args_is_help=True,
     pretty_exceptions_enable=False,
@@ -69,16 +72,30 @@ LedgerOption = Annotated[
     typer.Option(
         "--ledger",
         help=bi(
-            "台账文件（默认：$TONGNAN_LEDGER，否则 ./tongnan-ledger.sqlite）。",
-            "Ledger file (default: $TONGNAN_LEDGER, else ./tongnan-ledger.sqlite).",
+            "台账文件（默认：$TONGNAN_LEDGER，否则 `tongnan-calc ledger init` 记入配置的台账）；文件必须已存在。",
+            "Ledger file (default: $TONGNAN_LEDGER, else the ledger saved by `tongnan-calc ledger init`);"
+            " it must exist.",
         ),
         show_default=False,
     ),
 ]
 
 
+ExampleOption = Annotated[
+    bool,
+    typer.Option(
+        "--example",
+        help=bi(
+            "接受随附虚构示例中的企业（仅用于在临时台账上试用本工具）。",
+            "Accept the shipped fictional example's enterprises (only for trying the tool on a scratch ledger).",
+        ),
+    ),
+]
+
+
 def _ledger(path: Path | None) -> Path:
-    return path if path is not None else default_ledger_path()
+    """--ledger, else $TONGNAN_LEDGER, else the configured ledger; it must exist (``home.required``)."""
+    return home.required(path)
 
 
 def _out() -> Console:
@@ -132,6 +149,80 @@ def _nothing_imported(rejected: int) -> Say:
     )
 
 
+def _init_summary(path: Path, created: bool, config: Path | None, replaced: Path | None) -> Say:
+    if created:
+        said = Say(f"已建立台账 {path}", f"created ledger {path}")
+    else:
+        said = Say(f"{path} 已是台账", f"{path} is already a ledger")
+    if config is None:
+        return said + Say(
+            f"（未记入配置：使用时请加 --ledger {path}）",
+            f" (not saved in the configuration: name it with --ledger {path})",
+        )
+    said += Say(
+        f"，并已记入配置文件 {config}：此后在任何文件夹运行的命令都默认使用该台账",
+        f"; saved in {config}: commands run from any folder now use it by default",
+    )
+    if replaced is not None:
+        said += Say(f"（取代此前配置的台账 {replaced}）", f" (instead of {replaced})")
+    return said
+
+
+@app.command("init")
+def init_command(
+    path: Annotated[
+        Path,
+        typer.Argument(
+            help=bi("本局发放台账所在（或将建立）的位置。", "Where the bureau's ledger is (or is to be) kept.")
+        ),
+    ],
+    no_save: Annotated[
+        bool,
+        typer.Option(
+            "--no-save",
+            help=bi(
+                "不记入配置文件：建立一个临时台账，使用时用 --ledger 指明。",
+                "Do not save it in the configuration: a scratch ledger, named with --ledger.",
+            ),
+        ),
+    ] = False,
+    lang: LangOption = Language.zh,
+) -> None:
+    """在 PATH 建立本局的发放台账，并记入用户配置文件。
+
+    此后在任何文件夹运行的命令都使用该台账，除非 --ledger 或 $TONGNAN_LEDGER 另行指明。
+    PATH 已是台账时只记入配置；其他已存在的文件一律拒绝，且不作改动。只有本命令会建立台账。
+    加 --no-save 时不改动配置文件：建立一个试用的临时台账，使用时用 --ledger 指明。
+
+    示例：tongnan-calc ledger init /tmp/try-ledger.sqlite --no-save
+
+    —— English ——
+
+    Create the bureau's ledger at PATH and remember it in the user's configuration.
+
+    Every command then uses it from any folder, unless --ledger or $TONGNAN_LEDGER
+    names another.  A PATH that is already a ledger is only remembered; any other
+    existing file is refused and left unchanged.  This is the only command that
+    creates a ledger.  With --no-save the configuration is left as it is: a
+    scratch ledger for trying the tool, used with --ledger.
+
+    Example: tongnan-calc ledger init /tmp/try-ledger.sqlite --no-save
+    """
+    language = to_lang(lang)
+    absolute = Path(os.path.abspath(path))
+    try:
+        try:
+            previous = home.read_config()
+        except LedgerError:
+            previous = home.Config()  # a damaged configuration is written again
+        created = init_ledger(absolute)
+        config = None if no_save else home.write_config(home.Config(absolute, previous.require_ledger))
+    except LedgerError as exc:
+        raise fail(exc.say, 2, language) from None
+    replaced = previous.ledger if config is not None and previous.ledger not in (None, absolute) else None
+    _out().print(_init_summary(absolute, created, config, replaced).in_lang(language), markup=False)
+
+
 @app.command("import")
 def import_command(
     workbook: Annotated[
@@ -152,6 +243,7 @@ def import_command(
     ] = False,
     ledger: LedgerOption = None,
     rules: RulesOption = None,
+    example: ExampleOption = False,
     lang: LangOption = Language.zh,
 ) -> None:
     """导入本工具启用以前的发放记录。
@@ -172,12 +264,12 @@ def import_command(
     amount (金额).  A workbook with errors imports nothing unless --allow-errors
     is given; then only its good rows are imported.
 
-    Example: tongnan-calc ledger import history.xlsx --ledger tongnan-ledger.sqlite
+    Example: tongnan-calc ledger import examples/history.xlsx --example --ledger /tmp/try-ledger.sqlite
     """
     language = to_lang(lang)
     try:
         rule_file = load_ledger_rules(rules)
-        report = import_history(_ledger(ledger), workbook, allow_errors=allow_errors, rules=rule_file)
+        report = import_history(_ledger(ledger), workbook, allow_errors=allow_errors, rules=rule_file, example=example)
     except LedgerError as exc:
         raise fail(exc.say, 2, language) from None
     _print_issues(report.history_issues, language)
@@ -207,6 +299,9 @@ def _record_summary(report: RecordReport) -> Say:
         f"recorded {_count(report.added, 'payout')} for {report.year} ({_yuan(report.amount_added)} yuan)"
         f" from {report.workbook} into {report.ledger}"
     )
+    if report.decided_added:
+        zh += f"（其中 {report.decided_added} 笔为待定行的核定金额）"
+        en += f" ({report.decided_added} of them decided on pending lines)"
     if report.already_recorded:
         zh += f"；{report.already_recorded} 笔此前已记录"
         en += f"; {report.already_recorded} already recorded"
@@ -221,6 +316,7 @@ def record_command(
     workbook: Annotated[Path, typer.Argument(help=RECORD_HELP)],
     ledger: LedgerOption = None,
     rules: RulesOption = None,
+    example: ExampleOption = False,
     lang: LangOption = Language.zh,
 ) -> None:
     """把已审批的兑付工作簿中的应付明细记入台账。
@@ -245,11 +341,16 @@ def record_command(
     ledger's payouts of every year.  Recording the same workbook twice adds
     nothing.
 
-    Example: tongnan-calc ledger record payout-2016.xlsx --ledger tongnan-ledger.sqlite
+    A pending line (sheet 待定) on which the reviewer filled 核定金额 (decided
+    amount, above 0, at most two decimals) and 核定依据 (the decision) is recorded
+    as a payout with that decision, under the same checks; its check value covers
+    what the tool wrote, not those two columns.
+
+    Example: tongnan-calc ledger record payout-2016.xlsx --example --ledger /tmp/try-ledger.sqlite
     """
     language = to_lang(lang)
     try:
-        report = record_payout(_ledger(ledger), workbook, rules=load_ledger_rules(rules))
+        report = record_payout(_ledger(ledger), workbook, rules=load_ledger_rules(rules), example=example)
     except LedgerError as exc:
         raise fail(exc.say, 2, language) from None
     err = _err()
@@ -309,6 +410,8 @@ def _note(entry: Entry) -> Say:
         return Say(f"冲销条目 {entry.reverses}：{entry.reason}", f"reverses {entry.reverses}: {entry.reason}")
     if entry.reversed_by is not None:
         return Say(f"已被条目 {entry.reversed_by} 冲销", f"reversed by {entry.reversed_by}")
+    if entry.reason:  # a reviewer's decided amount: its decision
+        return Say(f"{entry.source_zh}；核定依据：{entry.reason}", f"{entry.source}; decision: {entry.reason}")
     return Say(entry.source_zh, entry.source)
 
 
@@ -344,7 +447,7 @@ def list_command(
 
     List ledger entries (payouts and reversals), oldest first.
 
-    Example: tongnan-calc ledger list --code 91500223MA5U7K3L2W --year 2016
+    Example: tongnan-calc ledger list --code 91500223MA607P259T --ledger /tmp/try-ledger.sqlite
     """
     language = to_lang(lang)
     try:
@@ -383,7 +486,7 @@ def export_command(
     the sheets are payouts and entries and the headings are the column keys
     (credit_code, year, ...): `ledger import` reads that file too.
 
-    Example: tongnan-calc ledger export ledger-2016.xlsx --ledger tongnan-ledger.sqlite
+    Example: tongnan-calc ledger export ledger-2016.xlsx --ledger /tmp/try-ledger.sqlite
     """
     language = to_lang(lang)
     try:
@@ -424,7 +527,7 @@ def reverse_command(
 
     A reversed payout no longer counts as a prior payout.
 
-    Example: tongnan-calc ledger reverse 42 --reason "recorded from the draft workbook"
+    Example: tongnan-calc ledger reverse 1 --reason "recorded from the draft workbook" --ledger /tmp/try-ledger.sqlite
     """
     language = to_lang(lang)
     try:

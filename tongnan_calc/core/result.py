@@ -8,6 +8,14 @@ from datetime import datetime
 from tongnan_calc.core import engine
 from tongnan_calc.core.model import Batch, Line
 from tongnan_calc.core.rules import Rules
+from tongnan_calc.core.say import Say
+
+NO_LEDGER_WARNING = Say(
+    "未使用发放台账：一次性奖励、期限和累计上限均未核对（未读取以往发放记录），可能重复发放或超过上限",
+    "NO LEDGER: one-time rewards, periods and lifetime caps were not checked (no prior payouts were read);"
+    " they may be paid twice or above their caps",
+)
+"""What every output of a run without a ledger says (the terminal, the JSON's ``warnings``)."""
 
 
 @dataclass(frozen=True)

@@ -6,10 +6,14 @@ existed (``import_history``) and by recording approved payout workbooks
 (``record_payout``).  Entries are never changed or deleted: a payout entered by
 mistake is cancelled by a reversing entry (``reverse``).
 
-- ``store``: the file (opening it safely, schema, migrations, transactions),
-  its entries and their check values (``entry_check_value``), the count and
-  running check value of all entries (``chain_digest``: a deleted entry is
-  refused), ``read_prior``, ``list_entries`` and ``reverse``;
+- ``schema``: constants, ``LedgerError``, messages about the file, the schema's
+  statements; ``integrity``: each entry's check value (``entry_check_value``)
+  and the count and running check value of all entries (``chain_digest``: a
+  deleted entry is refused); ``migrations``: creating and upgrading the schema;
+  ``connection``: opening the file safely, transactions; ``entries``:
+  ``read_prior``, ``list_entries``, appending payouts and ``reverse``;
+- ``home``: which ledger a command uses (--ledger, $TONGNAN_LEDGER, the user's
+  configuration written by ``ledger init``);
 - ``limits``: what the rule file allows (sales_milestone tiers, the lifetime
   interest cap);
 - ``sheets``: reading the sheets of a workbook (python-calamine);
@@ -22,6 +26,8 @@ No typer or rich here: ``cli_ledger`` is the shell.
 
 from __future__ import annotations
 
+from tongnan_calc.ledger.connection import BUSY_TIMEOUT_S, init_ledger, must_exist
+from tongnan_calc.ledger.entries import KIND_ZH, Entry, LedgerSnapshot, list_entries, read_prior, reverse
 from tongnan_calc.ledger.export import (
     EXPORT_ENTRIES_SHEET,
     EXPORT_PAYOUTS_SHEET,
@@ -40,6 +46,9 @@ from tongnan_calc.ledger.history import (
     ImportReport,
     import_history,
 )
+from tongnan_calc.ledger.home import LEDGER_ENV
+from tongnan_calc.ledger.integrity import CHECK_FIELDS, entry_check_value
+from tongnan_calc.ledger.migrations import MIGRATIONS, SCHEMA_VERSION
 from tongnan_calc.ledger.record import (
     NO_LEDGER,
     PROVENANCE_NEEDED,
@@ -48,41 +57,26 @@ from tongnan_calc.ledger.record import (
     RecordReport,
     record_payout,
 )
-from tongnan_calc.ledger.sheets import EXPECT_CENTS, EXPECT_NO_TIER, EXPECT_TIER
-from tongnan_calc.ledger.store import (
+from tongnan_calc.ledger.schema import (
     APPLICATION_ID,
-    BUSY_TIMEOUT_S,
-    CHECK_FIELDS,
-    DEFAULT_LEDGER_NAME,
     FLAG_MEASURES,
-    KIND_ZH,
-    LEDGER_ENV,
     LOCKED,
     LOCKED_SAY,
-    MIGRATIONS,
     MONEY_MEASURES,
     SALES_MILESTONE,
     SCHEMA,
-    SCHEMA_VERSION,
     SQLITE_HEADER,
-    Entry,
     EntryKind,
     LedgerError,
-    LedgerSnapshot,
-    default_ledger_path,
-    entry_check_value,
-    list_entries,
     money_text,
-    read_prior,
-    reverse,
     tier_text,
 )
+from tongnan_calc.ledger.sheets import EXPECT_CENTS, EXPECT_NO_TIER, EXPECT_TIER
 
 __all__ = [
     "APPLICATION_ID",
     "BUSY_TIMEOUT_S",
     "CHECK_FIELDS",
-    "DEFAULT_LEDGER_NAME",
     "EXPECT_CENTS",
     "EXPECT_MEASURE",
     "EXPECT_NO_TIER",
@@ -118,12 +112,13 @@ __all__ = [
     "LedgerSnapshot",
     "Provenance",
     "RecordReport",
-    "default_ledger_path",
     "entry_check_value",
     "export",
     "import_history",
+    "init_ledger",
     "list_entries",
     "money_text",
+    "must_exist",
     "read_prior",
     "record_payout",
     "reverse",

@@ -10,8 +10,10 @@ from typing import Any, Final
 
 from tongnan_calc.core.say import Lang, Say
 from tongnan_calc.files.outputs import save_atomic
+from tongnan_calc.ledger.connection import _reading
+from tongnan_calc.ledger.entries import KIND_ZH, Entry, _entries
 from tongnan_calc.ledger.history import HISTORY_SHEET
-from tongnan_calc.ledger.store import KIND_ZH, Entry, LedgerError, _entries, _reading
+from tongnan_calc.ledger.schema import LedgerError
 
 # Sheet names and headings in Chinese (the default) or English (``lang="en"``); the
 # payouts sheet is re-importable with `ledger import` in both: its names are the
@@ -121,6 +123,42 @@ def export(ledger: Path, out: Path, lang: Lang = "zh") -> int:
 
 
 Heading = tuple[str, int, str | None]
+
+HISTORY_ROW = tuple[str, int, str, Decimal | None, Decimal]
+"""A row of a history workbook: credit code, year, measure, tier (sales_milestone only), amount."""
+
+_HISTORY_NOTES: Final[dict[Lang, tuple[str, ...]]] = {
+    "zh": (
+        "历史发放：本工具启用之前已发放的奖补，每笔一行，用 `tongnan-calc ledger import` 导入台账。",
+        "统一社会信用代码：18位；年度：发放所属的计算年度，如 2015；",
+        "措施：rent、spin_off、data_line、sales_milestone、loan_interest 之一；",
+        "档次：只有 sales_milestone 填写，为档次门槛金额（元），如 50000000；其他措施留空；",
+        "金额：实际发放的金额（元），最多两位小数。",
+    ),
+    "en": (
+        "payouts: support paid before the tool existed, one payout a row; import it with `tongnan-calc ledger import`.",
+        "credit_code: 18 characters; year: the calculation year it was paid for, e.g. 2015;",
+        "measure: one of rent, spin_off, data_line, sales_milestone, loan_interest;",
+        "tier: sales_milestone only, the tier's threshold in yuan, e.g. 50000000; blank for the others;",
+        "amount: the amount paid in yuan, at most two decimals.",
+    ),
+}
+
+
+def write_history_workbook(out: Path, rows: Sequence[HISTORY_ROW] = (), lang: Lang = "zh") -> None:
+    """A history workbook for `ledger import`: sheet 历史发放 (``payouts``) with ``rows`` (none: a blank
+    one to fill in, ``template --history``), and a sheet of notes (说明 / ``notes``)."""
+    if out.suffix.lower() != ".xlsx":
+        raise _cannot_write(out, Say("文件名须以 .xlsx 结尾", "the file name must end in .xlsx"))
+    payouts_sheet = EXPORT_SHEETS[lang][0]
+    notes = [(line,) for line in _HISTORY_NOTES[lang]]
+    _write_xlsx_atomically(
+        out,
+        (
+            (payouts_sheet, _headings(_PAYOUT_HEADINGS[:5], lang), rows),
+            ("说明" if lang == "zh" else "notes", ((("说明" if lang == "zh" else "notes"), 110, None),), notes),
+        ),
+    )
 
 
 def _headings(table: Sequence[tuple[str, str, int, str | None]], lang: Lang) -> tuple[Heading, ...]:

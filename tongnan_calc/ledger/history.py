@@ -14,7 +14,18 @@ from tongnan_calc.core.rules import Rules
 from tongnan_calc.core.say import Lang, Say
 from tongnan_calc.input import cells
 from tongnan_calc.input.cells import Bad, Cell
+from tongnan_calc.ledger.connection import _reading, _writing, must_exist
+from tongnan_calc.ledger.entries import _insert_payouts, _Payout, _Plan, _plan, _Source
+from tongnan_calc.ledger.example import example_history, is_example
 from tongnan_calc.ledger.limits import Limits, load_ledger_rules
+from tongnan_calc.ledger.schema import (
+    FLAG_MEASURES,
+    MONEY_MEASURES,
+    SALES_MILESTONE,
+    LedgerError,
+    _has_cents_only,
+    money_text,
+)
 from tongnan_calc.ledger.sheets import (
     EXPECT_CENTS,
     EXPECT_NO_TIER,
@@ -28,21 +39,6 @@ from tongnan_calc.ledger.sheets import (
     cell_say,
     shown_zh,
     unread_sheets,
-)
-from tongnan_calc.ledger.store import (
-    FLAG_MEASURES,
-    MONEY_MEASURES,
-    SALES_MILESTONE,
-    LedgerError,
-    _has_cents_only,
-    _insert_payouts,
-    _Payout,
-    _Plan,
-    _plan,
-    _reading,
-    _Source,
-    _writing,
-    money_text,
 )
 from tongnan_calc.report.seal import file_sha256
 
@@ -368,7 +364,7 @@ def _flag_conflicts(plan: _Plan, issues: _Issues) -> None:
 
 
 def import_history(
-    ledger: Path, workbook: Path, *, allow_errors: bool = False, rules: Rules | None = None
+    ledger: Path, workbook: Path, *, allow_errors: bool = False, rules: Rules | None = None, example: bool = False
 ) -> ImportReport:
     """Import payouts made before the tool existed (sheet ``payouts`` / 历史发放).
 
@@ -377,11 +373,15 @@ def import_history(
     its good rows are imported.  Rows already in the ledger with the same amount
     are counted as already recorded.  A sales_milestone tier must be a threshold
     of ``rules`` (the shipped rule file when None) in force on 31 December of the
-    row's year.
+    row's year.  A workbook holding only the shipped example's enterprises is refused unless
+    ``example`` (``ledger.example``).
     """
+    must_exist(ledger)
     history = _read_history(workbook, Limits(rules if rules is not None else load_ledger_rules()))
+    if not example and is_example(p.credit_code for p in history.payouts):
+        raise example_history(workbook)
     if not history.importable(allow_errors):
-        if history.payouts and ledger.exists():  # report conflicts too, in the same pass
+        if history.payouts:  # report conflicts too, in the same pass
             with _reading(ledger, verify_all=True) as conn:
                 _flag_conflicts(_plan(conn, history.payouts), history.issues)
         return _import_report(ledger, workbook, history, _Plan(), imported=False)

@@ -17,8 +17,8 @@ from tongnan_calc.core.rules import NoValueInForce, RuleError, Rules
 from tongnan_calc.core.say import Say
 from tongnan_calc.input import cells
 from tongnan_calc.input.cells import Cell
+from tongnan_calc.ledger.schema import SALES_MILESTONE, LedgerError, tier_text
 from tongnan_calc.ledger.sheets import shown_zh
-from tongnan_calc.ledger.store import SALES_MILESTONE, LedgerError, tier_text
 from tongnan_calc.rules.load import DEFAULT_RULES, load_rules
 
 LOAN_INTEREST: Final = "loan_interest"

@@ -18,7 +18,20 @@ from tongnan_calc.core.rules import Rules
 from tongnan_calc.core.say import Say
 from tongnan_calc.input import cells, uscc
 from tongnan_calc.input.cells import Bad, Cell
+from tongnan_calc.ledger.connection import _writing, must_exist
+from tongnan_calc.ledger.decided import Run, read_decided
+from tongnan_calc.ledger.entries import _insert_payouts, _Payout, _Plan, _plan, _Source
+from tongnan_calc.ledger.example import example_payouts, is_example
 from tongnan_calc.ledger.limits import LOAN_INTEREST, Limits, load_ledger_rules
+from tongnan_calc.ledger.schema import (
+    MONEY_MEASURES,
+    SALES_MILESTONE,
+    LedgerError,
+    _decimal,
+    _has_cents_only,
+    money_text,
+    tier_text,
+)
 from tongnan_calc.ledger.sheets import (
     EXPECT_CENTS,
     EXPECT_NO_TIER,
@@ -33,21 +46,6 @@ from tongnan_calc.ledger.sheets import (
     cell_say,
     hidden_rows,
     renamed_sheets,
-)
-from tongnan_calc.ledger.store import (
-    MONEY_MEASURES,
-    SALES_MILESTONE,
-    LedgerError,
-    _decimal,
-    _has_cents_only,
-    _insert_payouts,
-    _Payout,
-    _Plan,
-    _plan,
-    _Source,
-    _writing,
-    money_text,
-    tier_text,
 )
 from tongnan_calc.report import layout as payout_layout
 from tongnan_calc.report.seal import file_sha256, seal
@@ -67,6 +65,7 @@ class RecordReport:
     amount_added: Decimal
     # recorded, but worth a look: a lower milestone tier after a higher one, a run made without a ledger
     warnings: tuple[Say, ...] = ()
+    decided_added: int = 0  # of ``added``: decided amounts of pending lines (sheet 待定)
 
 
 _SHA256 = re.compile(r"[0-9a-f]{64}")
@@ -291,6 +290,7 @@ def _read_payable(workbook: Path, limits: Limits) -> tuple[Provenance, tuple[_Pa
             edited.append(row)
     _refuse_unsealed(unsealed, where)
     _refuse_edited(edited, where)
+    payouts.extend(read_decided(book, workbook, Run(prov.year, prov.rules_sha256, prov.input_sha256), limits))
     _refuse_repeats(payouts, where)
     return prov, tuple(payouts), len(payouts)
 
@@ -364,16 +364,16 @@ def _conflict_message(workbook: Path, plan: _Plan) -> Say:
     what = payout.describe()
     where = _where(workbook, payout_layout.PAYABLE[0])
     return Say(
-        f"{where.zh} 第{payout.row}行：{what.zh} 已记入台账（条目 {entry_id}），金额为 {money_text(amount)}，"
+        f"{where.zh} {payout.label().zh}：{what.zh} 已记入台账（条目 {entry_id}），金额为 {money_text(amount)}，"
         f"而非 {money_text(payout.amount)}{tail_zh}{NOTHING_RECORDED.zh}（如条目 {entry_id} 有误，请先冲销）",
-        f"{where.en} row {payout.row}: {what.en}"
+        f"{where.en} {payout.label().en}: {what.en}"
         f" is already recorded as entry {entry_id} with amount {money_text(amount)},"
         f" not {money_text(payout.amount)}{tail}; nothing was recorded"
         f" (if entry {entry_id} is wrong, reverse it first)",
     )
 
 
-def record_payout(ledger: Path, workbook: Path, *, rules: Rules | None = None) -> RecordReport:
+def record_payout(ledger: Path, workbook: Path, *, rules: Rules | None = None, example: bool = False) -> RecordReport:
     """Record the payable lines left in an approved payout workbook written by ``run``.
 
     Every row must still match its seal (校验码) and be visible (not hidden or
@@ -383,9 +383,13 @@ def record_payout(ledger: Path, workbook: Path, *, rules: Rules | None = None) -
     ``rules`` (the shipped rule file when None), a second spin_off payout or
     payout of the same sales_milestone tier, or loan_interest payouts above the
     lifetime cap, counting the payouts in force of every year in the ledger.
+    A workbook computed from the shipped example is refused unless ``example`` (``ledger.example``).
     """
+    must_exist(ledger)
     limits = Limits(rules if rules is not None else load_ledger_rules())
     prov, payouts, rows_read = _read_payable(workbook, limits)
+    if not example and is_example((p.credit_code for p in payouts), prov.input_sha256):
+        raise example_payouts(workbook)
     source = _Source(
         "record",
         str(workbook),
@@ -423,6 +427,7 @@ def record_payout(ledger: Path, workbook: Path, *, rules: Rules | None = None) -
         already_recorded=len(plan.already),
         amount_added=sum((p.amount for p in plan.add), Decimal("0.00")),
         warnings=tuple(warnings),
+        decided_added=sum(1 for p in plan.add if p.decision),
     )
 
 
@@ -483,9 +488,10 @@ def _across_years(conn: sqlite3.Connection, add: Sequence[_Payout], limits: Limi
         if paid is not None:
             what = Say("", "") if tier is None else Say(f" 档次 {tier}", f" tier {tier}")
             twice[payout.measure].append(
-                Say(
-                    f"第{payout.row}行 {payout.credit_code}{what.zh}（已按{paid.year}年度发放，条目 {paid.id}）",
-                    f"row {payout.row} {payout.credit_code}{what.en} (already paid for {paid.year}, entry {paid.id})",
+                payout.label()
+                + Say(
+                    f" {payout.credit_code}{what.zh}（已按{paid.year}年度发放，条目 {paid.id}）",
+                    f" {payout.credit_code}{what.en} (already paid for {paid.year}, entry {paid.id})",
                 )
             )
     if twice["spin_off"]:
@@ -523,11 +529,11 @@ def _across_years(conn: sqlite3.Connection, add: Sequence[_Payout], limits: Limi
 def _over_the_cap(ledger: Sequence[_InForce], add: Sequence[_Payout], limits: Limits) -> list[Say]:
     """Enterprises whose loan_interest payouts up to some year pass the cap in force on 31 December of
     that year (the engine pays at most the cap less the payouts of the years before)."""
-    first_row: dict[str, int] = {}
+    first_row: dict[str, _Payout] = {}
     by_year: dict[str, dict[int, Decimal]] = {}
     for payout in add:
         if payout.measure == LOAN_INTEREST:
-            first_row.setdefault(payout.credit_code, payout.row)
+            first_row.setdefault(payout.credit_code, payout)
             years = by_year.setdefault(payout.credit_code, {})
             years[payout.year] = years.get(payout.year, Decimal(0)) + payout.amount
     for entry in ledger:
@@ -541,14 +547,14 @@ def _over_the_cap(ledger: Sequence[_InForce], add: Sequence[_Payout], limits: Li
             total += years[year]
             cap = limits.interest_cap(year)
             if cap is not None and total > cap:
-                row = first_row[credit_code]
+                first = first_row[credit_code]
                 over.append(
                     (
-                        row,
+                        first.row,
                         Say(
-                            f"第{row}行 {credit_code}（截至{year}年度合计 {money_text(total)} 元，"
+                            f"{first.label().zh} {credit_code}（截至{year}年度合计 {money_text(total)} 元，"
                             f"上限 {money_text(cap)} 元）",
-                            f"row {row} {credit_code} ({money_text(total)} in total up to {year},"
+                            f"{first.label().en} {credit_code} ({money_text(total)} in total up to {year},"
                             f" cap {money_text(cap)})",
                         ),
                     )
@@ -575,10 +581,10 @@ def _one_time_warnings(conn: sqlite3.Connection, payouts: Sequence[_Payout]) -> 
                 paid_zh = "" if tier is None else f"（档次 {tier}）"
                 what = payout.describe()
                 warnings.append(
-                    Say(
-                        f"第{payout.row}行：{what.zh} 属一次性奖励，已按{year}年度发放过{paid_zh}（条目 {entry_id}）",
-                        f"row {payout.row}: {what.en} is a one-time reward already paid for {year}"
-                        f"{paid} (entry {entry_id})",
+                    payout.label()
+                    + Say(
+                        f"：{what.zh} 属一次性奖励，已按{year}年度发放过{paid_zh}（条目 {entry_id}）",
+                        f": {what.en} is a one-time reward already paid for {year}{paid} (entry {entry_id})",
                     )
                 )
                 break

@@ -20,7 +20,7 @@ from tongnan_calc.core.say import Say
 from tongnan_calc.input import cells
 from tongnan_calc.input.cells import Bad, Cell
 from tongnan_calc.input.xlsx_scan import _chunks, sheet_members
-from tongnan_calc.ledger.store import LedgerError
+from tongnan_calc.ledger.schema import LedgerError
 
 EXPECT_TIER: Final = "the tier's threshold in yuan (sales_milestone has one)"
 EXPECT_NO_TIER: Final = "blank (only sales_milestone has a tier)"

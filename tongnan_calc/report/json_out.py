@@ -26,7 +26,7 @@ from typing import Any, TextIO, TypeVar
 
 from tongnan_calc.core.model import Basis, InputIssue, Line, Msg, Status
 from tongnan_calc.core.money import fmt
-from tongnan_calc.core.result import LedgerUse, RunResult, require_all_lines
+from tongnan_calc.core.result import NO_LEDGER_WARNING, LedgerUse, RunResult, require_all_lines
 from tongnan_calc.core.rules import Rules
 from tongnan_calc.core.say import Lang
 from tongnan_calc.text.messages import render
@@ -64,7 +64,7 @@ def issue_json(issue: InputIssue, lang: Lang = "zh") -> dict[str, Any]:
 
 def result_json(result: RunResult, lang: Lang = "zh", *, include_ineligible: bool = True) -> dict[str, Any]:
     require_all_lines(result)
-    document = _head(result)
+    document = _head(result, lang)
     document["entitlements"] = [
         line_json(line, lang) for line in result.lines if include_ineligible or line.status is not Status.INELIGIBLE
     ]
@@ -73,17 +73,25 @@ def result_json(result: RunResult, lang: Lang = "zh", *, include_ineligible: boo
     return document
 
 
-def _head(result: RunResult) -> dict[str, Any]:
-    return head(result.year, result.rules, result.input_path, result.input_sha256, result.ledger)
+def _head(result: RunResult, lang: Lang) -> dict[str, Any]:
+    return head(result.year, result.rules, result.input_path, result.input_sha256, result.ledger, lang)
 
 
-def head(year: int, rules: Rules, input_path: str, input_sha256: str, ledger: LedgerUse | None) -> dict[str, Any]:
-    """The members before the entitlements: known before the lines are computed."""
+def head(
+    year: int, rules: Rules, input_path: str, input_sha256: str, ledger: LedgerUse | None, lang: Lang = "zh"
+) -> dict[str, Any]:
+    """The members before the entitlements: known before the lines are computed.
+
+    ``warnings``: what a program must not miss about the whole run, each ``{"code", "message"}``;
+    ``no_ledger`` when the run read no ledger (``ledger`` is null): one-time rewards, periods and
+    lifetime caps were not checked."""
+    warnings = [] if ledger is not None else [{"code": "no_ledger", "message": NO_LEDGER_WARNING.in_lang(lang)}]
     return {
         "year": year,
         "rules": {"version": rules.version, "sha256": rules.sha256, "path": rules.path},
         "input": {"path": input_path, "sha256": input_sha256},
         "ledger": None if ledger is None else {"path": ledger.path, "prior_payouts_read": ledger.prior_read},
+        "warnings": warnings,
     }
 
 
@@ -317,7 +325,7 @@ def _style(result: RunResult, compact: bool | None) -> _Style:
 
 
 def _document(result: RunResult, lang: Lang, style: _Style, entitlements: Iterable[str]) -> Iterator[str]:
-    yield "{" + style.members(_head(result))
+    yield "{" + style.members(_head(result, lang))
     yield from _array(style, "entitlements", entitlements)
     yield from _array(style, "input_issues", _items(style, result.batch.issues, _issue_text(style, lang)))
     yield "," + style.members({"totals": _totals(result)}) + style.nl(0) + "}\n"

@@ -41,6 +41,14 @@ LINE_COLUMNS: tuple[Column, ...] = (
     Column("seal", "校验码", "check", 22),
 )
 
+DECIDED_COLUMNS: tuple[Column, ...] = (
+    Column("decided_amount", "核定金额", "decided amount", 13, money=True),
+    Column("decided_basis", "核定依据", "decision basis", 24),
+)
+"""The reviewer's columns of the pending sheet (待定): the bureau fills them when it decides an amount
+the policy does not fix, and ``ledger record`` records each filled row as a payout.  The row's check
+value (校验码) covers what the tool wrote (``seal.pending_seal``), not these two columns."""
+
 ISSUE_COLUMNS: tuple[Column, ...] = (
     Column("sheet", "工作表", "sheet", 14),
     Column("row", "行", "row", 6),

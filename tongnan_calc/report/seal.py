@@ -4,7 +4,9 @@ The payout workbook goes to the finance bureau and comes back approved, perhaps
 with rejected rows deleted.  Before the ledger records it, each row left must be
 exactly as the calculator wrote it: the seal is a digest of the line's year,
 credit code, measure, tier and amount and of the run (rule file and input
-digests), so an edited amount or credit code no longer matches.
+digests), so an edited amount or credit code no longer matches.  A pending line
+(no amount) carries one too (``pending_seal``), so that a reviewer's decided amount
+is recorded for the line the calculator wrote.
 """
 
 from __future__ import annotations
@@ -36,6 +38,31 @@ def seal(
             measure,
             "" if tier is None else f"{canonical(tier):f}",
             fmt(amount),
+        )
+    )
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:20]
+
+
+def pending_seal(
+    *,
+    year: int,
+    rules_sha256: str,
+    input_sha256: str,
+    credit_code: str,
+    measure: str,
+    tier: Decimal | None,
+) -> str:
+    """The check value of a pending line (no amount: the reviewer decides one in 核定金额, which
+    the check value does not cover); a text of its own form, so it never equals a payable seal."""
+    text = "|".join(
+        (
+            "tongnan-calc-pending-v1",
+            str(year),
+            rules_sha256,
+            input_sha256,
+            credit_code,
+            measure,
+            "" if tier is None else f"{canonical(tier):f}",
         )
     )
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:20]

@@ -22,7 +22,7 @@ from rich.table import Table
 from rich.text import Text
 
 from tongnan_calc.core.model import InputIssue, Line, Status
-from tongnan_calc.core.result import RunResult
+from tongnan_calc.core.result import NO_LEDGER_WARNING, RunResult
 from tongnan_calc.core.say import Lang
 from tongnan_calc.report.screen import plain, print_fitted, record, screen, visible
 from tongnan_calc.text.messages import measure_name, render, status_name
@@ -55,10 +55,6 @@ WORDS = {
     "severity": ("严重程度", "severity"),
     "value": ("所填内容", "value"),
     "message": ("问题", "message"),
-    "no_ledger": (
-        "未使用发放台账：未读取以往发放记录，一次性奖励和累计上限可能重复发放。",
-        "NO LEDGER: no prior payouts were read, so one-time rewards and lifetime caps may be paid twice.",
-    ),
     "ledger": ("发放台账 {path}：读取以往发放记录 {count} 条", "ledger {path}: {count} prior payouts read"),
     "hidden": (
         "另有 {count} 条不符合条件的记录未显示（--all 显示全部）",
@@ -232,7 +228,7 @@ def short_values(values: Iterable[str | None]) -> list[str]:
 
 def print_ledger(console: Console, result: RunResult, lang: Lang) -> None:
     if result.ledger is None:
-        console.print(plain(word("no_ledger", lang), "bold red"))
+        console.print(plain(NO_LEDGER_WARNING.in_lang(lang), "bold red"))
     else:
         console.print(plain(word("ledger", lang, path=result.ledger.path, count=result.ledger.prior_read)))
 

@@ -53,7 +53,7 @@ from tongnan_calc.report.layout import (
     TOOL_NAME,
     Column,
 )
-from tongnan_calc.report.seal import seal
+from tongnan_calc.report.seal import pending_seal, seal
 from tongnan_calc.report.xlsx_book import MONEY_FORMAT, Bold, Book, BookProcess, Formula
 from tongnan_calc.text.messages import render
 
@@ -255,6 +255,15 @@ class SealKey:
     input_sha256: str
 
     def check(self, line: Line) -> str:
+        if line.status is Status.PENDING:  # `ledger record` reads a reviewer's decided amount on it
+            return pending_seal(
+                year=self.year,
+                rules_sha256=self.rules_sha256,
+                input_sha256=self.input_sha256,
+                credit_code=line.credit_code,
+                measure=line.measure,
+                tier=line.tier,
+            )
         if line.status is not Status.PAYABLE or line.amount is None:
             return ""
         return seal(

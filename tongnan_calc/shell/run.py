@@ -132,6 +132,42 @@ def run_compare(
     return before, after, comparison
 
 
+def _no_ledger_required(no_ledger: bool, config: Path) -> Say:
+    why = (
+        Say("给出了 --no-ledger", "--no-ledger was given")
+        if no_ledger
+        else Say(
+            "没有台账（未用 --ledger 或环境变量 TONGNAN_LEDGER 指定，配置中也没有）",
+            "no ledger (none named with --ledger or $TONGNAN_LEDGER, none in the configuration)",
+        )
+    )
+    return why + Say(
+        f"，而 --require-ledger 或配置文件 {config} 中的 require_ledger = true 要求使用台账"
+        "（否则一次性奖励、期限和累计上限无法核对）：请用 --ledger 指定台账，"
+        "或用 `tongnan-calc ledger init PATH` 建立本局的台账",
+        f", but --require-ledger or require_ledger = true in {config} requires one"
+        " (without it one-time rewards, periods and lifetime caps cannot be checked): name one with --ledger,"
+        " or create the bureau's ledger with `tongnan-calc ledger init PATH`",
+    )
+
+
+def find_ledger(option: Path | None, *, no_ledger: bool = False, require: bool = False) -> Path | None:
+    """The ledger a run reads: ``option`` (--ledger), else $TONGNAN_LEDGER, else the one saved in the
+    user's configuration (``ledger.home``); None when none is named, or with ``no_ledger``.
+
+    A named ledger that does not exist is refused (nothing is created); so is no ledger when
+    ``require`` or ``require_ledger = true`` in the configuration."""
+    from tongnan_calc.ledger import LedgerError, home
+
+    try:
+        found = None if no_ledger else home.find(option)
+        if found is None and (require or home.read_config().require_ledger):
+            raise FatalError(_no_ledger_required(no_ledger, home.config_file()))
+    except LedgerError as exc:
+        raise FatalError(exc.say) from None
+    return None if found is None else found.path
+
+
 def _prior(ledger_path: Path | None, year: int) -> tuple[engine.Grouped, engine.Grouped, LedgerUse | None]:
     """The ledger's payouts for years before ``year``, those for later years that hold lines, the ledger used."""
     if ledger_path is None:
@@ -262,7 +298,7 @@ def _json_stream(
     else:
         temporary = files.enter_context(atomic_path(Path(json_out)))
         handle = files.enter_context(temporary.open("w", encoding="utf-8"))
-    members = head(year, rules, inputs.path, inputs.sha256, inputs.ledger)
+    members = head(year, rules, inputs.path, inputs.sha256, inputs.ledger, lang)
     return JsonStream(handle, members, lang, compact=compact_for(lines))
 
 
