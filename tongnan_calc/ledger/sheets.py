@@ -172,7 +172,7 @@ def unread_sheets(book: CalamineWorkbook, path: Path, read: str, known: Sequence
     """The sheets of ``book`` but ``read``, ``known`` and an instructions sheet that hold data: two
     non-blank rows or more (a header and a row); each with its count of non-blank rows."""
     found = []
-    skipped = {"说明", "instructions", *(name.strip().lower() for name in known)}
+    skipped = {"说明", "instructions", "notes", *(name.strip().lower() for name in known)}
     for name in book.sheet_names:
         if name == read or name.strip().lower() in skipped:
             continue
