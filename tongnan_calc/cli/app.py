@@ -66,6 +66,9 @@ def run_command(
     lang: LangOption = Language.zh,
     show_all: Annotated[bool, typer.Option("--all", help="Show ineligible lines in the terminal too.")] = False,
     force: ForceOption = False,
+    issuer: Annotated[
+        Optional[str], typer.Option("--issuer", help="The issuing unit in the payout workbook (default: the rule file's).")
+    ] = None,
 ) -> None:
     """Compute every entitlement of a batch for year Y.
 
@@ -75,7 +78,7 @@ def run_command(
     (all listed); 2 nothing computed.
     """
     ledger_path = resolve_ledger(ledger, no_ledger)
-    _run(RunOptions(workbook, year, rules, ledger_path, out, json_out, to_lang(lang), force), show_all)
+    _run(RunOptions(workbook, year, rules, ledger_path, out, json_out, to_lang(lang), force, issuer=issuer), show_all)
 
 
 _CONSOLE_SCRIPT = [False]

@@ -144,3 +144,39 @@ def render(msg: Msg, lang: Lang = "zh") -> str:
     index = 0 if lang == "zh" else 1
     args = {key: LABELS[value][index] if value in LABELS else value for key, value in msg.args}
     return CATALOG[msg.key][index].format(**args)
+
+
+# The names a clerk reads for measures and statuses (the identifiers stay for programs).
+MEASURE_NAMES: dict[str, tuple[str, str]] = {
+    "key_support": ("重点支持", "key support"),
+    "rent": ("办公用房租金补助", "office rent subsidy"),
+    "spin_off": ("分离设立一次性奖励", "spin-off reward"),
+    "data_line": ("数据专线补贴", "data-line subsidy"),
+    "sales_milestone": ("销售额突破奖励", "sales milestone reward"),
+    "demo_priority": ("示范企业优先支持", "demonstration priority"),
+    "loan_interest": ("贷款贴息", "loan interest subsidy"),
+}
+STATUS_NAMES: dict[str, tuple[str, str]] = {
+    "payable": ("应付", "payable"),
+    "pending": ("待定", "pending"),
+    "flag": ("标记", "flag"),
+    "blocked": ("无法计算", "blocked"),
+    "ineligible": ("不符合条件", "ineligible"),
+}
+
+
+def measure_name(measure: str, lang: Lang = "zh") -> str:
+    """A measure's name for a reader; an unknown identifier is shown as it is."""
+    names = MEASURE_NAMES.get(measure)
+    return measure if names is None else names[0 if lang == "zh" else 1]
+
+
+def status_name(status: str, lang: Lang = "zh") -> str:
+    names = STATUS_NAMES.get(status)
+    return status if names is None else names[0 if lang == "zh" else 1]
+
+
+NO_LEDGER_WARNING: tuple[str, str] = (
+    "未使用发放台账：一次性奖励、享受期限和累计上限均未与以往发放核对",
+    "no ledger was used: one-time rewards, periods and lifetime caps were not checked against past payouts",
+)
