@@ -25,7 +25,7 @@ from tongnan_calc.core.measures import MEASURES
 from tongnan_calc.core.model import Status
 from tongnan_calc.core.result import RunResult
 from tongnan_calc.ledger import import_history
-from tongnan_calc.report.layout import LINE_COLUMNS
+from tongnan_calc.report.layout import BASIS, LINE_COLUMNS
 from tongnan_calc.report.xlsx import SHEET_FOR_STATUS, write_payout_workbook
 from tongnan_calc.shell import run as runner
 from tongnan_calc.text.basis import step_text
@@ -301,17 +301,27 @@ def test_the_payout_workbook_carries_the_basis_of_every_line_and_explain_agrees(
     out = tmp_path / "payout.xlsx"
     write_payout_workbook(result, out, "zh")
     book = openpyxl.load_workbook(out, read_only=True)
-    heads = [c.zh for c in LINE_COLUMNS]
-    assert "计算依据" in heads
     seen: dict[tuple[str, str], str] = {}
+    # the payable lines' bases are on 计算依据 under their 序号 (after the reason, a text line a row)
+    payable_basis: dict[int, list[str]] = {}
+    current = 0
+    for row in book[BASIS[0]].iter_rows(min_row=2, values_only=True):
+        current = int(str(row[0])) if row[0] is not None else current
+        payable_basis.setdefault(current, []).append(str(row[3]))
     for status, names in SHEET_FOR_STATUS.items():
         rows = list(book[names[0]].iter_rows(values_only=True))
-        assert list(rows[0]) == heads
+        heads = [str(h) for h in rows[0]]
+        assert set(heads) <= {c.zh for c in LINE_COLUMNS}
         for row in rows[1:]:
             cells = dict(zip(heads, row, strict=True))
-            key = (str(cells["统一社会信用代码"]), str(cells["措施"]))
+            if cells.get("序号") == "合计":
+                break
+            key = (str(cells["统一社会信用代码"]), str(cells["措施代码"]))
             assert key not in seen
-            seen[key] = "" if cells["计算依据"] is None else str(cells["计算依据"])
+            if status is Status.PAYABLE:
+                seen[key] = "\n".join(payable_basis[int(str(cells["序号"]))][1:])
+            else:
+                seen[key] = "" if cells["计算依据"] is None else str(cells["计算依据"])
             line = next(x for x in result.lines if (x.credit_code, x.measure) == key)
             assert line.status is status
     # every line is in the workbook once, with its basis

@@ -67,7 +67,8 @@ def run_command(
     show_all: Annotated[bool, typer.Option("--all", help="Show ineligible lines in the terminal too.")] = False,
     force: ForceOption = False,
     issuer: Annotated[
-        Optional[str], typer.Option("--issuer", help="The issuing unit in the payout workbook (default: the rule file's).")
+        Optional[str],
+        typer.Option("--issuer", help="The issuing unit in the payout workbook (default: the rule file's)."),
     ] = None,
 ) -> None:
     """Compute every entitlement of a batch for year Y.

@@ -282,7 +282,9 @@ def _read_payable(workbook: Path, limits: Limits) -> tuple[Provenance, tuple[_Pa
         if not total and "seq" in columns and _header_text(_cell(values, columns["seq"])) in payout_layout.TOTAL_MARK:
             total = True
             continue
-        if total and all(cells.is_blank(_cell(values, columns[k])) for k in ("credit_code", "measure", "amount", "seal")):
+        if total and all(
+            cells.is_blank(_cell(values, columns[k])) for k in ("credit_code", "measure", "amount", "seal")
+        ):
             continue  # the total in capitals, the signature block
         if cells.is_blank(_cell(values, columns["seal"])):
             unsealed.append(row)

@@ -98,9 +98,9 @@ COLUMNS = (
     Column("name", "企业名称", "name", 28),
     Column("measure", "措施", "measure", 16),
     Column("change", "变化", "change", 18),
-    Column("baseline", "基准金额（元）", "baseline (yuan)", 16, money=True),
-    Column("reform", "修订后金额（元）", "reform (yuan)", 16, money=True),
-    Column("difference", "差额（元）", "difference (yuan)", 16, money=True),
+    Column("baseline", "基准金额（元）", "baseline (yuan)", 16, kind="money"),
+    Column("reform", "修订后金额（元）", "reform (yuan)", 16, kind="money"),
+    Column("difference", "差额（元）", "difference (yuan)", 16, kind="money"),
     Column("reason", "修订后说明", "reform reason", 48),
 )
 
@@ -129,7 +129,9 @@ def write_comparison_workbook(comparison: Comparison, out: Path, lang: Lang = "z
     totals.append([totals.bold("合计" if zh else "total")] + [totals.formula(f"=SUM({c}2:{c}{last})") for c in "BCD"])
     totals.append([totals.text("基准规则版本" if zh else "baseline version"), totals.text(comparison.baseline.version)])
     totals.append([totals.text("修订规则版本" if zh else "reform version"), totals.text(comparison.reform.version)])
+    totals.print_setup("规则修订对比 汇总" if zh else "rule revision: summary", landscape=False, zh=zh)
     detail = Sheet(book, "企业变化" if zh else "changes")
+    detail.print_setup("规则修订对比 企业变化" if zh else "rule revision: changes", landscape=True, zh=zh)
     detail.header(COLUMNS, lang)
     for c in comparison.changes:
         detail.append(

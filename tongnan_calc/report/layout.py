@@ -95,7 +95,17 @@ BASIS_COLUMNS = (*columns("seq", "name", "measure_name"), Column("basis", "计�
 """计算依据: the reason, then the basis of each payable line, a text line a row, keyed by 序号."""
 
 STATUS_COLUMNS = columns(
-    "credit_code", "name", "measure_name", "clause", "status", "tier", "amount", "responsible", "reason", "basis", "measure"
+    "credit_code",
+    "name",
+    "measure_name",
+    "clause",
+    "status",
+    "tier",
+    "amount",
+    "responsible",
+    "reason",
+    "basis",
+    "measure",
 )
 """标记, 无法计算, 不符合条件."""
 

@@ -34,7 +34,6 @@ def lead_unit(line: Line) -> str:
     return line.responsible[0] if line.responsible else NO_UNIT
 
 
-
 def unit_totals(lines: Iterable[Line], declared: Iterable[tuple[str, ...]] = ()) -> tuple[UnitTotal, ...]:
     """Payable amounts by lead unit.  ``declared``: the measures' responsible units (the rule file's), so
     that every lead unit is listed, with no line too, and its co-responsible units with it; then any

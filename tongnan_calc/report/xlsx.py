@@ -315,9 +315,7 @@ def bank_details(result_or_batch: Batch) -> dict[str, tuple[str, str]]:
 def _print_setup(writer: PayoutWriter, result: RunResult) -> None:
     """A4, one page wide, header row repeated (set with the header), a header and footer on every sheet."""
     zh = writer.lang == "zh"
-    left = escape(
-        f"潼南区电子商务政策兑付 {result.year}年度" if zh else f"Tongnan e-commerce payouts {result.year}"
-    )
+    left = escape(f"潼南区电子商务政策兑付 {result.year}年度" if zh else f"Tongnan e-commerce payouts {result.year}")
     right = escape(f"规则版本 {result.rules.version}" if zh else f"rules {result.rules.version}")
     footer = "&C第 &P 页 共 &N 页" if zh else "&CPage &P of &N"
     portrait = {writer.summary, writer.basis_sheet, len(writer.titles) - 1}  # the provenance is the last
@@ -325,7 +323,7 @@ def _print_setup(writer: PayoutWriter, result: RunResult) -> None:
     for index, title in enumerate(writer.titles):
         setup = Print(
             landscape=index not in portrait,
-            header=f"&L{left}&C&\"{FONT},Bold\"{escape(title)}&R{right}",
+            header=f'&L{left}&C&"{FONT},Bold"{escape(title)}&R{right}',
             footer=footer,
             hidden=index == ineligible,
         )

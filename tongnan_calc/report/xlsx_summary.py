@@ -12,11 +12,12 @@ recalculate (a phone, a previewer) shows the same numbers.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from tongnan_calc.core.model import Status
-from tongnan_calc.report.layout import INELIGIBLE, PAYABLE, PAYABLE_COLUMNS, SUMMARY, TOTAL_MARK
+from tongnan_calc.report.layout import INELIGIBLE, PAYABLE, PAYABLE_COLUMNS, TOTAL_MARK
 from tongnan_calc.report.units import unit_totals
 from tongnan_calc.report.xlsx_book import Banner, Bold, Formula, Title
 from tongnan_calc.text.capitals import capitals
@@ -45,16 +46,20 @@ def in_capitals(amount: Decimal, zh: bool) -> str:
 def _signature(writer: PayoutWriter, sheet: int, issuer: str, at: tuple[int, int, int, int]) -> None:
     """制表人, 审核人, 批准人 and 日期 in the columns ``at``, the issuing unit below."""
     zh = writer.lang == "zh"
-    labels = ("制表人：", "审核人：", "批准人：", "日期：    年    月    日") if zh else (
-        "Prepared by:",
-        "Reviewed by:",
-        "Approved by:",
-        "Date:",
+    labels = (
+        ("制表人：", "审核人：", "批准人：", "日期：    年    月    日")
+        if zh
+        else (
+            "Prepared by:",
+            "Reviewed by:",
+            "Approved by:",
+            "Date:",
+        )
     )
     row: list[object] = [None] * (max(at) + 1)
     for column, label in zip(at, labels, strict=True):
         row[column] = label
-    unit = [None] * at[0] + [("发放单位（盖章）：" if zh else "Issuing unit (seal): ") + issuer]
+    unit: list[object] = [None] * at[0] + [("发放单位（盖章）：" if zh else "Issuing unit (seal): ") + issuer]
     writer.rows(sheet, [[], row, [], unit], boxed=False)
 
 
@@ -85,12 +90,29 @@ def payable_end(writer: PayoutWriter, result: RunResult, issuer: str) -> None:
 
 def summary(writer: PayoutWriter, result: RunResult, issuer: str, count: int, ineligible: int) -> None:
     """Totals by measure and by lead unit (formulas over the payable sheet, values cached), counts, signatures."""
-    lang = writer.lang
-    zh = lang == "zh"
+    zh = writer.lang == "zh"
     sheet = writer.summary
-    payable = PAYABLE[0] if zh else PAYABLE[1]
     writer.book.apply(("widths", sheet, SUMMARY_WIDTHS))
-    title = f"潼南区电子商务政策 {result.year}年度 兑付汇总" if zh else f"Tongnan e-commerce policy payouts {result.year}"
+    here = _top(writer, result, issuer)
+    payable = PAYABLE[0] if zh else PAYABLE[1]
+    last = max(count + 1, 2)
+
+    def cells(key: str) -> str:
+        return f"'{payable}'!${_letter(key)}$2:${_letter(key)}${last}"
+
+    here = _measure_table(writer, result, here, count, cells)
+    writer.rows(sheet, [[]], boxed=False)
+    _unit_table(writer, result, here + 1, count, cells)
+    _counts(writer, result, ineligible)
+    _signature(writer, sheet, issuer, (0, 2, 3, 5))
+
+
+def _top(writer: PayoutWriter, result: RunResult, issuer: str) -> int:
+    """The title, the issuing unit and rules version, the ledger used (or the banner); the rows written."""
+    zh = writer.lang == "zh"
+    title = (
+        f"潼南区电子商务政策 {result.year}年度 兑付汇总" if zh else f"Tongnan e-commerce policy payouts {result.year}"
+    )
     version = result.rules.version
     heading = (
         f"发放单位：{issuer}　　规则版本：{version}" if zh else f"issuing unit: {issuer}    rules version: {version}"
@@ -105,25 +127,35 @@ def summary(writer: PayoutWriter, result: RunResult, issuer: str, count: int, in
             else f"ledger: {result.ledger.path} ({read} prior payouts read)"
         )
     top: list[list[object]] = [[Title(title)], [heading], [ledger], []]
-    writer.rows(sheet, top, boxed=False)
-    here = len(top)  # rows written so far
+    writer.rows(writer.summary, top, boxed=False)
+    return len(top)
 
-    last = max(count + 1, 2)
-    measures = f"'{payable}'!${_letter('measure')}$2:${_letter('measure')}${last}"
-    amounts = f"'{payable}'!${_letter('amount')}$2:${_letter('amount')}${last}"
-    leads = f"'{payable}'!${_letter('lead_unit')}$2:${_letter('lead_unit')}${last}"
+
+def _measure_table(writer: PayoutWriter, result: RunResult, here: int, count: int, cells: Callable[[str], str]) -> int:
+    """Totals by measure: COUNTIF and SUMIF over the payable sheet's 措施代码 column; the rows written so far."""
+    lang = writer.lang
+    zh = lang == "zh"
     heads = (
         ("措施", "条款", "措施代码", "责任单位", "应付行数", "应付金额（元）", "核对：计算值")
         if zh
-        else ("measure", "clause", "measure id", "responsible units", "payable lines", "payable (yuan)", "check: computed")
+        else (
+            "measure",
+            "clause",
+            "measure id",
+            "responsible units",
+            "payable lines",
+            "payable (yuan)",
+            "check: computed",
+        )
     )
     table: list[list[object]] = [[Bold(h) for h in heads]]
     first = here + 2
     by_measure = result.totals.by_measure
-    lines_of = {m: 0 for m in by_measure}
+    lines_of = dict.fromkeys(by_measure, 0)
     for line in result.lines:
         if line.status is Status.PAYABLE:
             lines_of[line.measure] = lines_of.get(line.measure, 0) + 1
+    measures, amounts = cells("measure"), cells("amount")
     for measure_id, spec in result.rules.measures.items():
         table.append(
             [
@@ -138,30 +170,35 @@ def summary(writer: PayoutWriter, result: RunResult, issuer: str, count: int, in
         )
     end = here + len(table)
     total = result.totals.payable
-    table.append(
-        [
-            Bold(TOTAL_MARK[0] if zh else TOTAL_MARK[1]),
-            None,
-            None,
-            None,
-            Formula(f"=SUM(E{first}:E{end})", count, money=False),
-            Formula(f"=SUM(F{first}:F{end})", float(total)),
-            total,
-        ]
-    )
-    writer.rows(sheet, table, boxed=True)
-    here += len(table)
-    writer.rows(sheet, [[]], boxed=False)
-    here += 1
+    table.append(_total_row(zh, first, end, count, total))
+    writer.rows(writer.summary, table, boxed=True)
+    return here + len(table)
 
+
+def _total_row(zh: bool, first: int, end: int, count: int, total: Decimal) -> list[object]:
+    return [
+        Bold(TOTAL_MARK[0] if zh else TOTAL_MARK[1]),
+        None,
+        None,
+        None,
+        Formula(f"=SUM(E{first}:E{end})", count, money=False),
+        Formula(f"=SUM(F{first}:F{end})", float(total)),
+        total,
+    ]
+
+
+def _unit_table(writer: PayoutWriter, result: RunResult, here: int, count: int, cells: Callable[[str], str]) -> None:
+    """Totals by lead unit: COUNTIF and SUMIF over the payable sheet's 牵头单位 column, each line once."""
+    zh = writer.lang == "zh"
     units = unit_totals(result.lines, (spec.responsible for spec in result.rules.measures.values()))
-    heads = (
+    heads: tuple[str | None, ...] = (
         ("牵头单位", None, None, "共同负责单位", "应付行数", "应付金额（元）", "核对：计算值")
         if zh
         else ("lead unit", None, None, "co-responsible units", "payable lines", "payable (yuan)", "check: computed")
     )
-    table = [[None if h is None else Bold(h) for h in heads]]
+    table: list[list[object]] = [[None if h is None else Bold(h) for h in heads]]
     first = here + 2
+    leads, amounts = cells("lead_unit"), cells("amount")
     for unit in units:
         table.append(
             [
@@ -175,20 +212,15 @@ def summary(writer: PayoutWriter, result: RunResult, issuer: str, count: int, in
             ]
         )
     end = here + len(table)
-    unit_sum = sum((unit.amount for unit in units), Decimal("0.00"))
-    table.append(
-        [
-            Bold(TOTAL_MARK[0] if zh else TOTAL_MARK[1]),
-            None,
-            None,
-            None,
-            Formula(f"=SUM(E{first}:E{end})", count, money=False),
-            Formula(f"=SUM(F{first}:F{end})", float(unit_sum)),
-            unit_sum,
-        ]
-    )
-    writer.rows(sheet, table, boxed=True)
+    table.append(_total_row(zh, first, end, count, sum((unit.amount for unit in units), Decimal("0.00"))))
+    writer.rows(writer.summary, table, boxed=True)
 
+
+def _counts(writer: PayoutWriter, result: RunResult, ineligible: int) -> None:
+    """How the lead units are counted, the line counts, the hidden ineligible sheet, the total in capitals."""
+    from tongnan_calc.report.xlsx import MAX_INELIGIBLE_ROWS
+
+    zh = writer.lang == "zh"
     counts = result.totals.counts
     labels = {
         Status.PENDING: "待定行数" if zh else "pending lines",
@@ -208,35 +240,27 @@ def summary(writer: PayoutWriter, result: RunResult, issuer: str, count: int, in
     errors = sum(1 for issue in result.batch.issues if issue.severity == "error")
     rows.append(["输入错误数" if zh else "input errors", None, errors])
     name = INELIGIBLE[0] if zh else INELIGIBLE[1]
-    rows.append(
-        [
-            "注" if zh else "note",
-            f"“{name}”表已隐藏，不打印（在工作表标签上右键，选“取消隐藏”即可查看）"
-            if zh
-            else f"the {name} sheet is hidden and does not print (right-click a sheet tab, Unhide, to see it)",
-        ]
+    hidden = (
+        f"“{name}”表已隐藏，不打印（在工作表标签上右键，选“取消隐藏”即可查看）"
+        if zh
+        else f"the {name} sheet is hidden and does not print (right-click a sheet tab, Unhide, to see it)"
     )
-    from tongnan_calc.report.xlsx import MAX_INELIGIBLE_ROWS
-
+    rows.append(["注" if zh else "note", hidden])
     if ineligible > MAX_INELIGIBLE_ROWS:
-        rows.append(
-            [
-                "注" if zh else "note",
-                f"不符合条件的 {ineligible} 行中，“{name}”表只列出前 {MAX_INELIGIBLE_ROWS} 行；完整列表见 JSON 输出（--json）"
-                if zh
-                else f"the {name} sheet lists the first {MAX_INELIGIBLE_ROWS} of {ineligible} ineligible lines; "
-                "the JSON output (--json) lists them all",
-            ]
+        listed = (
+            f"不符合条件的 {ineligible} 行中，“{name}”表只列出前 {MAX_INELIGIBLE_ROWS} 行；"
+            "完整列表见 JSON 输出（--json）"
+            if zh
+            else f"the {name} sheet lists the first {MAX_INELIGIBLE_ROWS} of {ineligible} ineligible lines; "
+            "the JSON output (--json) lists them all"
         )
+        rows.append(["注" if zh else "note", listed])
     rows.append([])
-    rows.append([Bold("应付合计（大写）" if zh else "payable total in capitals"), None, Bold(in_capitals(total, zh))])
-    writer.rows(sheet, rows, boxed=False)
-    _signature(writer, sheet, issuer, (0, 2, 3, 5))
+    words = in_capitals(result.totals.payable, zh)
+    rows.append([Bold("应付合计（大写）" if zh else "payable total in capitals"), None, Bold(words)])
+    writer.rows(writer.summary, rows, boxed=False)
 
 
 def _quoted(text: str) -> str:
     """Text inside a formula's string: a double quote is doubled."""
     return text.replace('"', '""')
-
-
-__all__ = ["SUMMARY", "payable_end", "summary"]
