@@ -71,8 +71,12 @@ def columns(*keys: str) -> tuple[Column, ...]:
     return tuple(FIELDS[key] for key in keys)
 
 
-JSON_LINE: tuple[str, ...] = ("credit_code", "name", "measure", "clause", "status", "amount", "tier", "reason", "basis")
-"""The members of an entitlement in the JSON (SPEC §7), in order; ``basis`` is left out for ineligible lines."""
+JSON_LINE: tuple[str, ...] = tuple(
+    FIELDS[key].key
+    for key in ("credit_code", "name", "measure", "clause", "status", "amount", "tier", "reason", "basis")
+)
+"""The members of an entitlement in the JSON (SPEC §7), in order; ``basis`` is left out for ineligible lines.
+(``status`` is the English word there; the workbook shows the Chinese.)"""
 
 PAYABLE_COLUMNS = columns(
     "seq",
