@@ -310,3 +310,18 @@ def test_the_example_prints_on_a4_as_intended(tmp_path: Path) -> None:
     assert "合计" in payable[-1] and "901,378.45" in payable[-1]
     assert "人民币玖拾万壹仟叁佰柒拾捌元肆角伍分" in payable[-1]
     assert "制表人" in payable[-1] and "批准人" in payable[-1]
+
+
+def test_the_provenance_time_is_local_with_its_offset_and_zone(monkeypatch: pytest.MonkeyPatch) -> None:
+    import time
+    from datetime import UTC, datetime
+
+    from tongnan_calc.report.xlsx import local_time
+
+    monkeypatch.setenv("TZ", "Asia/Shanghai")
+    time.tzset()
+    try:
+        assert local_time(datetime(2016, 3, 1, 8, 0, tzinfo=UTC)) == "2016-03-01T16:00:00+08:00 (CST, Asia/Shanghai)"
+    finally:
+        monkeypatch.undo()
+        time.tzset()

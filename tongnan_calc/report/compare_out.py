@@ -109,6 +109,7 @@ def write_comparison_workbook(comparison: Comparison, out: Path, lang: Lang = "z
     zh = lang == "zh"
     book = Workbook(write_only=True)
     totals = Sheet(book, "汇总" if zh else "summary")
+    totals.print_setup("规则修订对比 汇总" if zh else "rule revision: summary", landscape=False, zh=zh)
     totals.append(
         [
             totals.bold(h)
@@ -129,7 +130,6 @@ def write_comparison_workbook(comparison: Comparison, out: Path, lang: Lang = "z
     totals.append([totals.bold("合计" if zh else "total")] + [totals.formula(f"=SUM({c}2:{c}{last})") for c in "BCD"])
     totals.append([totals.text("基准规则版本" if zh else "baseline version"), totals.text(comparison.baseline.version)])
     totals.append([totals.text("修订规则版本" if zh else "reform version"), totals.text(comparison.reform.version)])
-    totals.print_setup("规则修订对比 汇总" if zh else "rule revision: summary", landscape=False, zh=zh)
     detail = Sheet(book, "企业变化" if zh else "changes")
     detail.print_setup("规则修订对比 企业变化" if zh else "rule revision: changes", landscape=True, zh=zh)
     detail.header(COLUMNS, lang)

@@ -111,7 +111,7 @@ def escape(text: str) -> str:
 
 def text_lines(text: str, width: float) -> int:
     """How many printed lines ``text`` takes in a column ``width`` characters wide (CJK counts two)."""
-    usable = max(width - 1.5, 1.0)
+    usable = max(width - 0.75, 1.0)  # Excel pads a cell by a fraction of a character
     total = 0
     for part in text.split("\n"):
         size = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in part)
@@ -223,7 +223,7 @@ class Book:
             for col, kind in enumerate(kinds):
                 if kind == "wrap":
                     value = row[col]
-                    if value and (len(value) * 2 > widths[col] - 1.5 or "\n" in value):
+                    if value and (len(value) * 2 > widths[col] - 0.75 or "\n" in value):
                         height = max(height, text_lines(value, widths[col]))
             if height > 1:
                 ws.set_row(r, LINE_HEIGHT * height + 2)
