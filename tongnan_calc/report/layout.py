@@ -113,8 +113,9 @@ STATUS_COLUMNS = columns(
 )
 """标记, 无法计算, 不符合条件."""
 
-PENDING_COLUMNS = (*STATUS_COLUMNS, *columns("decided_amount", "decided_basis"))
-"""待定: the line as computed, then two columns for the reviewer (the tool leaves them blank)."""
+PENDING_COLUMNS = (*STATUS_COLUMNS, *columns("seal", "decided_amount", "decided_basis"))
+"""待定: the line as computed (with its check value, for ``ledger record`` to read a decision on it), then
+two columns for the reviewer (the tool leaves them blank; the check value does not cover them)."""
 
 TOTAL_MARK = ("合计", "total")
 """In the 序号 column of the row that ends the payable lines: the rows below are the footer."""
