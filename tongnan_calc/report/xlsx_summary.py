@@ -24,8 +24,8 @@ from tongnan_calc.text.capitals import capitals
 from tongnan_calc.text.messages import NO_LEDGER_WARNING, measure_name
 
 if TYPE_CHECKING:
-    from tongnan_calc.report.xlsx import PayoutWriter
     from tongnan_calc.core.result import RunResult
+    from tongnan_calc.report.xlsx import PayoutWriter
 
 SUMMARY_WIDTHS = (18, 9, 15, 30, 10, 16, 16)
 
