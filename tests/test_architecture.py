@@ -25,7 +25,7 @@ ALLOWED: dict[str, frozenset[str]] = {
     "text": frozenset({"core", "text"}),
     "input": frozenset({"core", "text", "input"}),
     "rules": frozenset({"core", "text", "rules", "input"}),
-    "report": frozenset({"core", "text", "rules", "report", "shell.outputs", "clerk.explain"}),
+    "report": frozenset({"core", "text", "rules", "report", "shell.outputs", "clerk.explain", "clerk.print_setup"}),
     "ledger": frozenset({"core", "text", "rules", "input", "ledger", "report.layout", "report.seal", "shell.outputs"}),
     "clerk": frozenset({"core", "text", "rules", "input", "clerk", "shell.outputs"}),
     "shell": frozenset({"core", "text", "rules", "input", "report", "ledger", "clerk", "shell"}),

@@ -30,6 +30,7 @@ from openpyxl import load_workbook
 from openpyxl.comments import Comment
 from openpyxl.styles import PatternFill
 
+from tongnan_calc.clerk.print_setup import print_setup
 from tongnan_calc.core.model import InputIssue
 from tongnan_calc.core.say import Lang, Say, UserError
 from tongnan_calc.input import cells
@@ -40,7 +41,6 @@ from tongnan_calc.input.reader import (
     SHEETS,
     looks_like,
 )
-from tongnan_calc.report.print_setup import print_setup
 from tongnan_calc.shell.outputs import save_atomic
 
 ERROR_COLOR: Final = "FFC7CE"

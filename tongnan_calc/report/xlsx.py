@@ -38,6 +38,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from tongnan_calc import __version__
+from tongnan_calc.clerk.print_setup import print_setup
 from tongnan_calc.core.model import Basis, Batch, InputIssue, Line, Msg, Status
 from tongnan_calc.core.money import fmt
 from tongnan_calc.core.result import RunResult, require_all_lines
@@ -62,7 +63,6 @@ from tongnan_calc.report.layout import (
     TOOL_NAME,
     Column,
 )
-from tongnan_calc.report.print_setup import print_setup
 from tongnan_calc.report.seal import seal
 from tongnan_calc.report.units import lead_unit
 from tongnan_calc.report.xlsx_book import FONT, MONEY_FORMAT, Book, BookProcess, Print, escape
@@ -180,6 +180,7 @@ class PayoutWriter:
             shown = PENDING_COLUMNS if status is Status.PENDING else STATUS_COLUMNS
             self.sheet_of[status] = self._sheet(sheet_name(SHEET_FOR_STATUS[status], lang), shown)
         self.counts = dict.fromkeys(Status, 0)
+        self.max_ineligible_rows = MAX_INELIGIBLE_ROWS
         self._reasons: dict[int, tuple[Msg, str]] = {}  # rendered once per reason object
         self._bases: dict[int, tuple[Basis, str]] = {}  # likewise for the bases ineligible lines share
         self._open = True

@@ -14,18 +14,32 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from tongnan_calc.core.model import Status
+from tongnan_calc.core.say import Lang
 from tongnan_calc.report.layout import INELIGIBLE, PAYABLE, PAYABLE_COLUMNS, TOTAL_MARK
 from tongnan_calc.report.units import unit_totals
-from tongnan_calc.report.xlsx_book import Banner, Bold, Formula, Title
+from tongnan_calc.report.xlsx_book import Banner, Bold, Book, BookProcess, Formula, Title
 from tongnan_calc.text.capitals import capitals
 from tongnan_calc.text.messages import NO_LEDGER_WARNING, measure_name
 
 if TYPE_CHECKING:
     from tongnan_calc.core.result import RunResult
-    from tongnan_calc.report.xlsx import PayoutWriter
+
+
+class PayoutWriter(Protocol):
+    """What these sheets need of ``xlsx.PayoutWriter`` (without importing it: no import circle)."""
+
+    lang: Lang
+    summary: int
+    sheet_of: dict[Status, int]
+    counts: dict[Status, int]
+    book: Book | BookProcess
+    max_ineligible_rows: int
+
+    def rows(self, sheet: int, rows: list[list[object]], boxed: bool = True) -> None: ...
+
 
 SUMMARY_WIDTHS = (18, 9, 15, 30, 10, 16, 16)
 
@@ -218,8 +232,6 @@ def _unit_table(writer: PayoutWriter, result: RunResult, here: int, count: int, 
 
 def _counts(writer: PayoutWriter, result: RunResult, ineligible: int) -> None:
     """How the lead units are counted, the line counts, the hidden ineligible sheet, the total in capitals."""
-    from tongnan_calc.report.xlsx import MAX_INELIGIBLE_ROWS
-
     zh = writer.lang == "zh"
     counts = result.totals.counts
     labels = {
@@ -246,12 +258,12 @@ def _counts(writer: PayoutWriter, result: RunResult, ineligible: int) -> None:
         else f"the {name} sheet is hidden and does not print (right-click a sheet tab, Unhide, to see it)"
     )
     rows.append(["注" if zh else "note", hidden])
-    if ineligible > MAX_INELIGIBLE_ROWS:
+    if ineligible > writer.max_ineligible_rows:
         listed = (
-            f"不符合条件的 {ineligible} 行中，“{name}”表只列出前 {MAX_INELIGIBLE_ROWS} 行；"
+            f"不符合条件的 {ineligible} 行中，“{name}”表只列出前 {writer.max_ineligible_rows} 行；"
             "完整列表见 JSON 输出（--json）"
             if zh
-            else f"the {name} sheet lists the first {MAX_INELIGIBLE_ROWS} of {ineligible} ineligible lines; "
+            else f"the {name} sheet lists the first {writer.max_ineligible_rows} of {ineligible} ineligible lines; "
             "the JSON output (--json) lists them all"
         )
         rows.append(["注" if zh else "note", listed])

@@ -1,4 +1,4 @@
-"""Print setup of an openpyxl worksheet (the comparison workbook, the annotated check copy).
+"""Print setup of an openpyxl worksheet (the annotated check copy; the comparison workbook of report/).
 
 The payout workbook sets the same with xlsxwriter (``xlsx_book.Print``): A4, one
 page wide and as many pages down as it takes, the header row repeated on every
