@@ -325,3 +325,12 @@ def test_the_provenance_time_is_local_with_its_offset_and_zone(monkeypatch: pyte
     finally:
         monkeypatch.undo()
         time.tzset()
+
+
+def test_a_wrapped_cell_gets_the_lines_its_text_needs() -> None:
+    from tongnan_calc.report.xlsx_book import text_lines
+
+    assert text_lines("潼南" * 5, 21) == 1  # 10 CJK characters: 20 units in 20.25
+    assert text_lines("潼南" * 5, 20) == 2
+    assert text_lines("规则\n" * 3 + "规则", 10) == 4  # a line a row of the basis
+    assert text_lines("a" * 40, 21) == 3  # 46 units of Latin text in 20.25

@@ -114,7 +114,8 @@ def text_lines(text: str, width: float) -> int:
     usable = max(width - 0.75, 1.0)  # Excel pads a cell by a fraction of a character
     total = 0
     for part in text.split("\n"):
-        size = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in part)
+        # a narrow character a little over one width unit: fonts substituted for 宋体 set Latin text wider
+        size = sum(2.0 if unicodedata.east_asian_width(ch) in "WF" else 1.15 for ch in part)
         total += max(1, math.ceil(size / usable))
     return total
 
