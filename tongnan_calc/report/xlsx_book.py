@@ -47,8 +47,9 @@ MONEY_FORMAT = "#,##0.00"
 FONT = "宋体"
 """The font of every cell: SimSun, on every Chinese Windows (LibreOffice substitutes a CJK font)."""
 FONT_SIZE = 10
-LINE_HEIGHT = 13.5
-"""Points a line of text takes at ``FONT_SIZE`` (a wrapped cell's row is this times its lines)."""
+LINE_HEIGHT = 15.0
+"""Points a line of text takes at ``FONT_SIZE`` (a wrapped cell's row is this times its lines): 宋体 needs 13.5,
+the CJK fonts LibreOffice substitutes for it (Noto Sans CJK) about 14.5."""
 Op = tuple[Any, ...]
 
 
