@@ -1,7 +1,7 @@
 """Builders for the ledger tests: history workbooks and payout workbooks, made with openpyxl.
 
 ``write_payout`` follows ``tongnan_calc.report.layout`` exactly, as the payout
-workbook writer does: sheet 应付明细 with the LINE_COLUMNS headings in row 1 and a
+workbook writer does: sheet 应付明细 with the PAYABLE_COLUMNS headings in row 1 and a
 seal (校验码) on each row; sheet 来源 with columns key | 项目 | 内容.
 """
 
@@ -18,7 +18,7 @@ from openpyxl import Workbook, load_workbook
 from tongnan_calc import __version__
 from tongnan_calc.input import uscc
 from tongnan_calc.ledger import init_ledger
-from tongnan_calc.report.layout import LINE_COLUMNS, PAYABLE, PROVENANCE, PROVENANCE_ROWS, TOOL_NAME
+from tongnan_calc.report.layout import PAYABLE, PAYABLE_COLUMNS, PROVENANCE, PROVENANCE_ROWS, TOOL_NAME
 from tongnan_calc.report.seal import seal
 
 HISTORY_HEADERS = ("credit_code", "year", "measure", "tier", "amount")
@@ -86,23 +86,31 @@ def write_payout(
     sheet = book.active
     assert sheet is not None
     sheet.title = PAYABLE[0]
-    sheet.append([column.zh for column in LINE_COLUMNS])
-    for line in lines:
+    sheet.append([column.zh for column in PAYABLE_COLUMNS])
+    for seq, line in enumerate(lines, start=1):
         credit_code, measure, tier, amount = line
-        sheet.append(
-            [
-                credit_code,
-                "重庆潼南测试电子商务有限公司",
-                measure,
-                "二（三）",
-                _dec(tier),
-                _dec(amount),
-                "区商务局、区财政局",
-                "理由",
-                "依据",
-                line_seal(line, run),
-            ]
-        )
+        cells: dict[str, object] = {
+            "seq": seq,
+            "name": "重庆潼南测试电子商务有限公司",
+            "credit_code": credit_code,
+            "measure_name": "测试措施",
+            "clause": "二（三）",
+            "status": "应付",
+            "tier": _dec(tier),
+            "amount": _dec(amount),
+            "lead_unit": "区商务局",
+            "measure": measure,
+            "seal": line_seal(line, run),
+        }
+        sheet.append([cells.get(column.key) for column in PAYABLE_COLUMNS])
+    # the footer the tool writes: the 合计 row, the total in capitals, the signature block
+    heads = [column.key for column in PAYABLE_COLUMNS]
+    total_row: list[object] = [None] * len(heads)
+    total_row[0], total_row[heads.index("name")] = "合计", "共 n 笔"
+    sheet.append(total_row)
+    sheet.append([None, "合计金额（大写）：人民币……"])
+    sheet.append([None, "制表人：", None, "审核人：", None, None, None, None, "批准人：", None, "日期：  年  月  日"])
+    sheet.append([None, "发放单位（盖章）：重庆市潼南区商务局"])
     if with_provenance:
         values = {
             "tool": tool,
@@ -128,7 +136,7 @@ def write_payout(
 
 
 def column_number(key: str) -> int:
-    return 1 + next(i for i, column in enumerate(LINE_COLUMNS) if column.key == key)
+    return 1 + next(i for i, column in enumerate(PAYABLE_COLUMNS) if column.key == key)
 
 
 def edit_cell(path: Path, sheet: str, row: int, column: int, value: object) -> None:

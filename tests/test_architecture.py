@@ -25,7 +25,7 @@ ALLOWED: dict[str, frozenset[str]] = {
     "files": frozenset({"core", "files"}),
     "input": frozenset({"core", "text", "files", "input"}),
     "rules": frozenset({"core", "text", "files", "rules", "input"}),
-    "report": frozenset({"core", "text", "files", "rules", "report", "clerk.explain"}),
+    "report": frozenset({"core", "text", "files", "rules", "report", "clerk.explain", "clerk.print_setup"}),
     "ledger": frozenset({"core", "text", "files", "rules", "input", "ledger", "report.layout", "report.seal"}),
     "clerk": frozenset({"core", "text", "files", "rules", "input", "clerk"}),
     "shell": frozenset({"core", "text", "files", "rules", "input", "report", "ledger", "clerk", "shell"}),

@@ -32,7 +32,7 @@ from tongnan_calc.core.engine import _held
 from tongnan_calc.core.measures import MEASURES
 from tongnan_calc.core.model import Basis, Line, Status, Step
 from tongnan_calc.report.json_out import dumps
-from tongnan_calc.report.layout import LINE_COLUMNS
+from tongnan_calc.report.layout import BASIS, PAYABLE_COLUMNS
 from tongnan_calc.report.xlsx import SHEET_FOR_STATUS
 from tongnan_calc.shell import run as runner
 from tongnan_calc.text import basis as basis_text
@@ -324,18 +324,26 @@ def test_the_fixed_labels_are_all_used() -> None:
 
 
 def _basis_cell(path: Path, lang: str, code: str) -> str:
-    """The basis cell of the example's first rent line in a payout workbook written in ``lang``."""
+    """The basis of the example's first rent line in a payout workbook written in ``lang``: on the basis
+    sheet (计算依据), under the line's 序号, after its reason, a text line a row."""
     i = 0 if lang == "zh" else 1
-    sheet = SHEET_FOR_STATUS[Status.PAYABLE][i]
-    rows = list(openpyxl.load_workbook(path, read_only=True)[sheet].iter_rows(values_only=True))
-    heads = [c.zh if lang == "zh" else c.en for c in LINE_COLUMNS]
-    assert list(rows[0]) == heads
-    keys = [c.key for c in LINE_COLUMNS]
-    for row in rows[1:]:
-        cells = dict(zip(keys, row, strict=True))
-        if cells["credit_code"] == code and cells["measure"] == "rent":
-            return str(cells["basis"])
-    raise AssertionError(code)
+    book = openpyxl.load_workbook(path, read_only=True)
+    rows = list(book[SHEET_FOR_STATUS[Status.PAYABLE][i]].iter_rows(values_only=True))
+    assert list(rows[0]) == [c.zh if lang == "zh" else c.en for c in PAYABLE_COLUMNS]
+    keys = [c.key for c in PAYABLE_COLUMNS]
+    seq = next(
+        cells["seq"]
+        for cells in (dict(zip(keys, row, strict=True)) for row in rows[1:])
+        if cells["credit_code"] == code and cells["measure"] == "rent"
+    )
+    texts: list[str] = []
+    current = None
+    for row in book[BASIS[i]].iter_rows(min_row=2, values_only=True):
+        current = row[0] if row[0] is not None else current
+        if current == seq:
+            texts.append(str(row[3]))
+    assert texts, code
+    return "\n".join(texts[1:])
 
 
 def test_the_payout_workbook_in_chinese_and_in_english(example: runner.RunResult, tmp_path: Path) -> None:

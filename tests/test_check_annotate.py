@@ -11,7 +11,7 @@ import openpyxl
 import pytest
 from typer.testing import CliRunner
 
-from tongnan_calc.clerk.annotate import ERROR_COLOR, WARNING_COLOR, annotate_copy, hint
+from tongnan_calc.clerk.annotate import ERROR_COLOR, WARNING_COLOR, annotate_copy, hint, locate
 from tongnan_calc.cli.app import app
 from tongnan_calc.core.model import InputIssue
 from tongnan_calc.input import cells
@@ -317,6 +317,17 @@ def test_annotate_in_chinese_by_default(tmp_path: Path) -> None:
     assert table_lines(stdout)[-1] == f"已写出标注副本 {out}：标出 6 个单元格"
     assert marked_cells(out) == MARKS_ZH
     assert values(out) == values(workbook)
+    # every sheet of the copy prints on A4 one page wide, its header row repeated on every page
+    copy = openpyxl.load_workbook(out)
+    header_rows = {layout.name: layout.header_row for layout in locate(copy).values()}
+    assert 2 in header_rows.values()  # a sheet whose header is below a title row
+    for ws in copy.worksheets:
+        assert (ws.page_setup.paperSize, ws.page_setup.fitToWidth, ws.page_setup.fitToHeight) == (9, 1, 0), ws.title
+        assert ws.sheet_properties.pageSetUpPr.fitToPage, ws.title
+        row = header_rows.get(ws.title, 1)
+        assert ws.print_title_rows in (f"{row}:{row}", f"${row}:${row}"), ws.title
+        assert ws.oddHeader.center.text == f"{ws.title}（已标注）"
+        assert ws.page_setup.orientation == ("landscape" if ws.max_column > 6 else "portrait")
 
 
 def test_annotate_refuses_an_existing_output_without_force(tmp_path: Path) -> None:

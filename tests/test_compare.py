@@ -363,6 +363,18 @@ def test_out_workbook(files: dict[str, Path], tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     book = openpyxl.load_workbook(out)
     assert book.sheetnames == ["汇总", "企业变化"]
+    for sheet, orientation in (("汇总", "portrait"), ("企业变化", "landscape")):  # prints on A4, one page wide
+        ws = book[sheet]
+        setup = (
+            ws.page_setup.paperSize,
+            ws.page_setup.orientation,
+            ws.page_setup.fitToWidth,
+            ws.page_setup.fitToHeight,
+        )
+        assert setup == (9, orientation, 1, 0)
+        assert ws.sheet_properties.pageSetUpPr.fitToPage
+        assert ws.oddFooter.center.text == "第 &P 页 共 &N 页"
+    assert book["企业变化"].print_title_rows in ("1:1", "$1:$1")
     summary = book["汇总"]
     assert [c.value for c in summary[1]] == ["措施", "基准", "修订", "差额"]
     rows = {summary.cell(r, 1).value: r for r in range(2, summary.max_row + 1)}

@@ -26,7 +26,7 @@ from tongnan_calc.core.measures import MEASURES
 from tongnan_calc.core.model import Status
 from tongnan_calc.core.result import RunResult
 from tongnan_calc.ledger import import_history
-from tongnan_calc.report.layout import LINE_COLUMNS
+from tongnan_calc.report.layout import BASIS, LINE_COLUMNS
 from tongnan_calc.report.xlsx import SHEET_FOR_STATUS, write_payout_workbook
 from tongnan_calc.shell import run as runner
 from tongnan_calc.text.basis import step_text
@@ -167,11 +167,11 @@ def test_rent_across_the_anniversary_on_the_command_line(tmp_path: Path) -> None
     for start, end, days, rows, rent, area, factor, rate, subsidy in HAND_INTERVALS:
         pattern = rf"{start}\s+{end}\s+{days}\s+{rows}\s+{rent}\s+{area}\s+{factor}\s+{rate}\s+{subsidy}\s"
         assert re.search(pattern, out), pattern
-    assert "二（二） 租金补助（rent） · 新落户企业办公用房租金补助  应付 154,440.00" in out
+    assert "二（二） 办公用房租金补助（rent） · 新落户企业办公用房租金补助  应付 154,440.00" in out
     assert "area_cap_m2 = 2000 (2015-01-01): 已适用" in out
     assert "精确值 154440 → 四舍五入至0.01元：154440.00" in out
     assert re.search(r"rates\s+\[0\.6, 0\.3\]\s+二（二）\s+2015-01-01", out)
-    assert re.search(r"2016[\s│]+租金补助（rent）[\s│]+41,234\.56", out)  # the prior payout, from the ledger
+    assert re.search(r"2016[\s│]+办公用房租金补助（rent）[\s│]+41,234\.56", out)  # the prior payout, from the ledger
     assert f"{ledger}（本企业以往发放 1 条）" in out
     assert "“新落户区内的电子商务企业租用规划商务楼宇作办公用房的" in out
     assert re.search(r"应付合计[\s│]+154,440\.00", out)
@@ -302,17 +302,27 @@ def test_the_payout_workbook_carries_the_basis_of_every_line_and_explain_agrees(
     out = tmp_path / "payout.xlsx"
     write_payout_workbook(result, out, "zh")
     book = openpyxl.load_workbook(out, read_only=True)
-    heads = [c.zh for c in LINE_COLUMNS]
-    assert "计算依据" in heads
     seen: dict[tuple[str, str], str] = {}
+    # the payable lines' bases are on 计算依据 under their 序号 (after the reason, a text line a row)
+    payable_basis: dict[int, list[str]] = {}
+    current = 0
+    for row in book[BASIS[0]].iter_rows(min_row=2, values_only=True):
+        current = int(str(row[0])) if row[0] is not None else current
+        payable_basis.setdefault(current, []).append(str(row[3]))
     for status, names in SHEET_FOR_STATUS.items():
         rows = list(book[names[0]].iter_rows(values_only=True))
-        assert list(rows[0]) == heads
+        heads = [str(h) for h in rows[0]]
+        assert set(heads) <= {c.zh for c in LINE_COLUMNS}
         for row in rows[1:]:
             cells = dict(zip(heads, row, strict=True))
-            key = (str(cells["统一社会信用代码"]), str(cells["措施"]))
+            if cells.get("序号") == "合计":
+                break
+            key = (str(cells["统一社会信用代码"]), str(cells["措施代码"]))
             assert key not in seen
-            seen[key] = "" if cells["计算依据"] is None else str(cells["计算依据"])
+            if status is Status.PAYABLE:
+                seen[key] = "\n".join(payable_basis[int(str(cells["序号"]))][1:])
+            else:
+                seen[key] = "" if cells["计算依据"] is None else str(cells["计算依据"])
             line = next(x for x in result.lines if (x.credit_code, x.measure) == key)
             assert line.status is status
     # every line is in the workbook once, with its basis

@@ -454,14 +454,16 @@ def test_a_copied_row_is_refused(tmp_path: Path, db: Path) -> None:
 def test_a_row_added_by_hand_is_refused(tmp_path: Path, db: Path) -> None:
     workbook = write_payout(tmp_path / "payout.xlsx", LINES)
     book = load_workbook(workbook)
-    book["应付明细"].append(["合计", None, None, None, None, 150000.5])
+    added: list[object] = [None] * column_number("amount")
+    added[0], added[-1] = "合计", 150000.5  # a second total row, below the tool's footer (rows 5-8)
+    book["应付明细"].append(added)
     book.save(workbook)
 
     with pytest.raises(LedgerError) as caught:
         record_payout(db, workbook)
 
     assert str(caught.value) == (
-        f"{workbook}: sheet 应付明细 row 5 has no check value (校验码): rows added after tongnan-calc wrote"
+        f"{workbook}: sheet 应付明细 row 9 has no check value (校验码): rows added after tongnan-calc wrote"
         " the workbook cannot be recorded, delete them; nothing was recorded"
     )
 

@@ -18,7 +18,7 @@ from typer.testing import CliRunner, Result
 
 from tongnan_calc.cli.app import app
 from tongnan_calc.ledger import LedgerError, import_history, list_entries, read_prior, record_payout
-from tongnan_calc.report.layout import DECIDED_COLUMNS, LINE_COLUMNS, PENDING
+from tongnan_calc.report.layout import PENDING, PENDING_COLUMNS
 from tongnan_calc.report.seal import pending_seal
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "example.xlsx"
@@ -31,10 +31,10 @@ Pending = tuple[str, str, int | None, object, object]
 
 
 def add_pending(path: Path, rows: list[Pending], *, run: RunInfo = RUN, seal_of: dict[int, str] | None = None) -> Path:
-    """Sheet 待定 as `run` writes it (LINE_COLUMNS, the pending check value) plus the reviewer's columns."""
+    """Sheet 待定 as `run` writes it (PENDING_COLUMNS, the pending check value), the reviewer's columns filled."""
     book = load_workbook(path)
     sheet = book.create_sheet(PENDING[0])
-    sheet.append([c.zh for c in LINE_COLUMNS] + [c.zh for c in DECIDED_COLUMNS])
+    sheet.append([c.zh for c in PENDING_COLUMNS])
     for n, (credit_code, measure, tier, decided, decision) in enumerate(rows, start=2):
         check = pending_seal(
             year=run.year,
@@ -45,8 +45,21 @@ def add_pending(path: Path, rows: list[Pending], *, run: RunInfo = RUN, seal_of:
             tier=None if tier is None else Decimal(tier),
         )
         check = (seal_of or {}).get(n, check)
-        values = [credit_code, "测试企业", measure, "二（五）", tier, None, "区商务局", "待定", "依据", check]
-        sheet.append([*values, decided, decision])
+        cells = {
+            "credit_code": credit_code,
+            "name": "测试企业",
+            "measure_name": "销售额突破奖励",
+            "clause": "二（五）",
+            "status": "待定",
+            "tier": tier,
+            "responsible": "区商务局",
+            "reason": "依据",
+            "measure": measure,
+            "seal": check,
+            "decided_amount": decided,
+            "decided_basis": decision,
+        }
+        sheet.append([cells.get(c.key) for c in PENDING_COLUMNS])
     book.save(path)
     return path
 
@@ -228,11 +241,9 @@ def test_the_pending_lines_run_writes_take_a_decided_amount(tmp_path: Path) -> N
     book = load_workbook(out)
     sheet = book[PENDING[0]]
     header = [c.value for c in sheet[1]]
-    for column in DECIDED_COLUMNS:  # the writer may not have them yet: the reviewer adds them
-        if column.zh not in header:
-            header.append(column.zh)
-            sheet.cell(row=1, column=len(header)).value = column.zh
-    row = next(r for r in range(2, sheet.max_row + 1) if sheet.cell(row=r, column=1).value == E08)
+    assert header[-2:] == ["核定金额", "核定依据"]  # the writer leaves the reviewer's columns blank
+    code_column = header.index("统一社会信用代码") + 1
+    row = next(r for r in range(2, sheet.max_row + 1) if sheet.cell(row=r, column=code_column).value == E08)
     sheet.cell(row=row, column=header.index("核定金额") + 1).value = 30000
     sheet.cell(row=row, column=header.index("核定依据") + 1).value = "区政府常务会议纪要〔2017〕3号"
     book.save(out)

@@ -98,10 +98,13 @@ def test_rows_filtered_out_by_an_autofilter_refuse_the_workbook(computed: Path, 
     payout = payout_copy(computed, tmp_path)
     book = load_workbook(payout)
     sheet = book["应付明细"]
-    sheet.auto_filter.ref = f"A1:J{sheet.max_row}"
-    sheet.auto_filter.add_filter_column(2, ["rent"])
-    for row in range(2, sheet.max_row + 1):
-        if sheet.cell(row=row, column=3).value != "rent":
+    measure = column_number("measure")
+    last = 11  # the example's ten payable lines; the 合计 row and the signature block follow
+    assert sheet.cell(row=last + 1, column=1).value == "合计"
+    sheet.auto_filter.ref = f"A1:M{last}"
+    sheet.auto_filter.add_filter_column(measure - 1, ["rent"])
+    for row in range(2, last + 1):
+        if sheet.cell(row=row, column=measure).value != "rent":
             sheet.row_dimensions[row].hidden = True
     book.save(payout)
 

@@ -361,17 +361,17 @@ def test_rows_added_or_copied_refused(tmp_path: Path, db: Path) -> None:
     copied = write_payout(tmp_path / "copied.xlsx", (*LINES, LINES[0]))
     added = write_payout(tmp_path / "added.xlsx", LINES)
     book = load_workbook(added)
-    for _ in range(7):
-        book["应付明细"].append(["合计", None, None, None, None, 150000.5])
+    for _ in range(7):  # below the tool's footer (rows 5-8)
+        book["应付明细"].append(["合计", *[None] * (column_number("amount") - 2), 150000.5])
     book.save(added)
 
     assert refusal(lambda: record_payout(db, copied)).zh == (
         f"{copied}：工作表 应付明细 第2行与第5行是同一笔发放（{CODE} spin_off 2016年）：有行被复制了；未记录任何发放"
     )
     assert refusal(lambda: record_payout(db, added)) == Say(
-        f"{added}：工作表 应付明细 第5、6、7、8、9等7行没有校验码：tongnan-calc 生成发放表之后添加的行不能记录，"
+        f"{added}：工作表 应付明细 第9、10、11、12、13等7行没有校验码：tongnan-calc 生成发放表之后添加的行不能记录，"
         "请删除这些行；未记录任何发放",
-        f"{added}: sheet 应付明细 rows 5, 6, 7, 8, 9 and 2 more have no check value (校验码): rows added after"
+        f"{added}: sheet 应付明细 rows 9, 10, 11, 12, 13 and 2 more have no check value (校验码): rows added after"
         " tongnan-calc wrote the workbook cannot be recorded, delete them; nothing was recorded",
     )
 

@@ -1,7 +1,6 @@
 """The payout workbook opens cleanly in LibreOffice Calc and its formulas give the run's totals.
 
-openpyxl writes the summary's SUMIF/COUNTIF/SUM formulas without cached values,
-so whatever a spreadsheet shows for them it computed itself.  Here LibreOffice
+The writer caches each formula's value (for readers that do not recalculate); here LibreOffice
 (headless, a fresh profile: a clerk's default settings) loads the workbook and
 saves it again as .xlsx, which stores the values it computed; every formula cell
 of the summary must then equal the totals that ``run --json -`` printed for the
@@ -102,9 +101,11 @@ def test_libreoffice_recalculates_the_summary_to_the_json_totals(
     assert totals["lines"]["payable"] == sum(counts.values()) > 0
     rules = load_rules()
     by_unit: dict[str, Decimal] = {}
-    for measure_id, spec in rules.measures.items():
-        for unit in spec.responsible:
-            by_unit[unit] = by_unit.get(unit, Decimal("0.00")) + by_measure[measure_id]
+    unit_lines: dict[str, int] = {}
+    for measure_id, spec in rules.measures.items():  # each line counts once, for its lead unit
+        lead = spec.responsible[0]
+        by_unit[lead] = by_unit.get(lead, Decimal("0.00")) + by_measure[measure_id]
+        unit_lines[lead] = unit_lines.get(lead, 0) + counts[measure_id]
 
     summary_name = SUMMARY[0] if lang == "zh" else SUMMARY[1]
     written = openpyxl.load_workbook(out)[summary_name]
@@ -117,8 +118,8 @@ def test_libreoffice_recalculates_the_summary_to_the_json_totals(
     assert any("SUMIF(" in f for f in formulas.values())
     assert any("COUNTIF(" in f for f in formulas.values())
     assert any(f.startswith("=SUM(") for f in formulas.values())
+    # the writer caches each formula's value: a reader that does not recalculate shows the same numbers
     cached = openpyxl.load_workbook(out, data_only=True)[summary_name]
-    assert all(cached[c].value is None for c in formulas), "the writer stores no values: a spreadsheet computes them"
 
     converted, seconds = convert(out, tmp_path / "lo", tmp_path / "profile")
     record_property("libreoffice_seconds", round(seconds, 2))
@@ -137,34 +138,42 @@ def test_libreoffice_recalculates_the_summary_to_the_json_totals(
     assert not errors
 
     total_label = "合计" if lang == "zh" else "total"
-    checked: dict[str, tuple[Decimal, Decimal]] = {}
+    seen_total = 0
+    checked: dict[str, tuple[Decimal, Decimal, Decimal]] = {}
     for coordinate, formula in formulas.items():
         # the formulas survive the round trip: LibreOffice kept them and stored their values
         assert _plain(str(with_formulas[coordinate].value)) == _plain(formula), coordinate
         row, column = sheet[coordinate].row, sheet[coordinate].column_letter
         label = sheet.cell(row=row, column=1).value
-        value = sheet[coordinate].value
-        if label in by_measure:
-            expected = Decimal(counts[label]) if column == "E" else by_measure[label]
+        measure = sheet.cell(row=row, column=3).value
+        if measure in by_measure:
+            expected = Decimal(counts[measure]) if column == "E" else by_measure[measure]
         elif label == total_label:
             expected = Decimal(totals["lines"]["payable"]) if column == "E" else Decimal(totals["payable"])
+            seen_total += 1
         elif label in by_unit:
-            assert column == "F", coordinate
-            expected = by_unit[label]
+            expected = Decimal(unit_lines[label]) if column == "E" else by_unit[label]
         else:
             pytest.fail(f"formula {formula} in {coordinate} has no total to compare with (row label {label!r})")
-        checked[coordinate] = (money(value), expected.quantize(CENT))
+        checked[coordinate] = (money(sheet[coordinate].value), money(cached[coordinate].value), expected.quantize(CENT))
         # the 核对：计算值 column (a value written by the tool) agrees too
         if column == "F":
             assert money(sheet.cell(row=row, column=7).value) == expected.quantize(CENT), coordinate
-    mismatches = {c: pair for c, pair in checked.items() if pair[0] != pair[1]}
+    mismatches = {c: values for c, values in checked.items() if not values[0] == values[1] == values[2]}
     assert not mismatches, mismatches
-    # every formula was compared: 7 measures × (COUNTIF, SUMIF), the total row × 2, one SUM per unit
-    assert len(checked) == len(formulas) == 2 * len(by_measure) + 2 + len(by_unit)
-    assert Decimal(totals["payable"]) > 0
+    # every formula was compared: 7 measures and each lead unit × (COUNTIF, SUMIF), two total rows × (SUM, SUM)
+    assert len(checked) == len(formulas) == 2 * len(by_measure) + 2 * len(by_unit) + 4
+    assert seen_total == 4
+    assert sum(by_unit.values()) == Decimal(totals["payable"]) > 0
 
     # and the payable sheet LibreOffice read holds the lines the JSON printed
     payable = book[PAYABLE[0] if lang == "zh" else PAYABLE[1]]
-    amounts = [money(r[5]) for r in payable.iter_rows(min_row=2, values_only=True) if r[5] is not None]
+    heads = [c.value for c in payable[1]]
+    at = heads.index("金额（元）" if lang == "zh" else "amount (yuan)")
+    amounts = [
+        money(r[at])
+        for r in payable.iter_rows(min_row=2, values_only=True)
+        if isinstance(r[0], int) and r[at] is not None
+    ]
     assert sum(amounts, Decimal("0.00")) == Decimal(totals["payable"])
     assert len(amounts) == totals["lines"]["payable"]

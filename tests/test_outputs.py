@@ -441,8 +441,9 @@ def test_payout_workbook_writes_formula_like_text_as_text(tmp_path: Path, lang: 
     result = cli("run", workbook, "--year", 2016, "--no-ledger", "--out", out, "--lang", lang)
     assert result.exit_code == 1, result.stderr  # the row with 'maybe' is an input error
     summary = "汇总" if lang == "zh" else "summary"
+    payable = "应付明细" if lang == "zh" else "payable"  # its 合计 row sums and counts the lines
     names_and_loan_id = tuple(text for text in HOSTILE_TEXT if text != HOSTILE_TEXT[1])  # the building is not written
-    assert_text_never_formula(out, names_and_loan_id, formula_sheets=(summary,))
+    assert_text_never_formula(out, names_and_loan_id, formula_sheets=(summary, payable))
 
 
 def test_payout_workbook_provenance_writes_a_formula_like_file_name_and_version_as_text(
@@ -459,7 +460,8 @@ def test_payout_workbook_provenance_writes_a_formula_like_file_name_and_version_
     )
     result = cli("run", "=1+2.xlsx", "--year", 2016, "--no-ledger", "--rules", "@rules.yaml", "--out", "+p.xlsx")
     assert result.exit_code == 0, result.stderr
-    assert_text_never_formula(tmp_path / "+p.xlsx", ("=1+2.xlsx", "@rules.yaml", "=1+1", "-cmd|calc"), ("汇总",))
+    # (the measure's title from the rule file is no longer written: the workbook shows the measure's Chinese name)
+    assert_text_never_formula(tmp_path / "+p.xlsx", ("=1+2.xlsx", "@rules.yaml", "=1+1"), ("汇总", "应付明细"))
 
 
 def test_comparison_workbook_writes_formula_like_text_as_text(setup: dict[str, Path], tmp_path: Path) -> None:

@@ -24,6 +24,7 @@ from tongnan_calc.core.model import Line, Status
 from tongnan_calc.core.result import RunResult
 from tongnan_calc.core.say import Lang
 from tongnan_calc.report import json_out, terminal, xlsx
+from tongnan_calc.report.layout import STATUS_COLUMNS
 from tongnan_calc.shell.run import run
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "example.xlsx"
@@ -132,13 +133,15 @@ def test_workbook_caps_ineligible_lines_with_a_note(
     book = openpyxl.load_workbook(out)
     ineligible = [line for line in result.lines if line.status is Status.INELIGIBLE]
     written = [row for row in book["ineligible"].iter_rows(min_row=2, values_only=True) if any(row)]
-    assert [(r[0], r[2]) for r in written] == [(line.credit_code, line.measure) for line in ineligible[:2]]
+    measure = [c.key for c in STATUS_COLUMNS].index("measure")
+    assert [(r[0], r[measure]) for r in written] == [(line.credit_code, line.measure) for line in ineligible[:2]]
     notes = [row[1] for row in book["summary"].iter_rows(values_only=True) if row[0] == "note"]
     assert notes == [
+        "the ineligible sheet is hidden and does not print (right-click a sheet tab, Unhide, to see it)",
         f"the ineligible sheet lists the first 2 of {len(ineligible)} ineligible lines; "
-        "the JSON output (--json) lists them all"
+        "the JSON output (--json) lists them all",
     ]
-    payable = [row for row in book["payable"].iter_rows(min_row=2, values_only=True) if any(row)]
+    payable = [row for row in book["payable"].iter_rows(min_row=2, values_only=True) if isinstance(row[0], int)]
     assert len(payable) == sum(1 for line in result.lines if line.status is Status.PAYABLE)
 
 

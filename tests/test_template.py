@@ -48,6 +48,8 @@ HEADERS = {
             "示范企业级别",
             "特色传统企业分离设立",
             "开始运营日期",
+            "开户银行",
+            "银行账号",
         ],
         "办公租赁": ["统一社会信用代码", "楼宇名称", "规划商务楼宇", "租用面积", "租期起", "租期止", "实付租金"],
         "数据专线": ["统一社会信用代码", "年度", "实付租赁费"],
@@ -67,6 +69,8 @@ HEADERS = {
             "demo_level",
             "spun_off",
             "operating_since",
+            "bank_name",
+            "bank_account",
         ],
         "leases": ["credit_code", "building", "planned_building", "area_m2", "period_start", "period_end", "rent_paid"],
         "data_lines": ["credit_code", "year", "fee_paid"],
@@ -116,6 +120,8 @@ def expected_validations(lang: Lang) -> dict[tuple[str, str], tuple[object, ...]
         ),
         ("enterprises", "spun_off"): yes_no(lang, False),
         ("enterprises", "operating_since"): (*DATE_RULE, True),
+        ("enterprises", "bank_name"): None,
+        ("enterprises", "bank_account"): None,
         ("leases", "credit_code"): CREDIT,
         ("leases", "building"): None,
         ("leases", "planned_building"): yes_no(lang, True),
@@ -324,7 +330,7 @@ def test_instructions_zh_explain_every_column(folder: Path) -> None:
         "必填",
         "租用面积（平方米）；补助面积有上限（规则文件现定 2000 平方米）",
         "大于 0 的数（平方米）：数字，或文本 1,200.5",
-        "租金补助 rent 二（二）",
+        "办公用房租金补助 rent 二（二）",
     )
     assert table["企业信息（必须有的工作表）", "示范企业级别"][4:] == (
         "示范企业级别（六）",
@@ -332,7 +338,7 @@ def test_instructions_zh_explain_every_column(folder: Path) -> None:
         "示范企业优先支持 demo_priority 二（六）；贷款贴息 loan_interest 二（六）",
     )
     assert table["企业信息（必须有的工作表）", "享受微企扶持"][6] == (
-        "租金补助 rent 二（二）；分离设立奖励 spin_off 二（三）；数据专线补贴 data_line 二（四）；"
+        "办公用房租金补助 rent 二（二）；分离设立一次性奖励 spin_off 二（三）；数据专线补贴 data_line 二（四）；"
         "销售额突破奖励 sales_milestone 二（五）"
     )
     assert table["办公租赁", "楼宇名称"][6] == "不参与计算"

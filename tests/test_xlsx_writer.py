@@ -77,8 +77,8 @@ def test_the_ineligible_cap_holds_across_pieces(
     assert writer.counts[Status.INELIGIBLE] == ineligible
     with zipfile.ZipFile(out) as archive:
         sheet = archive.read(
-            "xl/worksheets/sheet6.xml"
-        ).decode()  # summary, payable, pending, flags, blocked, ineligible
+            "xl/worksheets/sheet7.xml"
+        ).decode()  # summary, payable, basis, pending, flags, blocked, ineligible
     assert sheet.count("<row ") == 1 + 3
 
 
@@ -132,7 +132,7 @@ def test_run_writes_the_same_workbook_either_way(tmp_path: Path, monkeypatch: py
     reference = tmp_path / "reference.xlsx"
     write_payout_workbook(run(EXAMPLE, 2016), reference, "zh")
     found, expected = parts(out), parts(reference)
-    provenance = "xl/worksheets/sheet8.xml"  # its generated_at differs
+    provenance = "xl/worksheets/sheet9.xml"  # its generated_at differs
     assert found.keys() == expected.keys()
     assert {k: v for k, v in found.items() if k != provenance} == {k: v for k, v in expected.items() if k != provenance}
     assert sorted(os.listdir(tmp_path)) == sorted([out.name, reference.name])

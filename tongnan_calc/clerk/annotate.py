@@ -30,6 +30,7 @@ from openpyxl import load_workbook
 from openpyxl.comments import Comment
 from openpyxl.styles import PatternFill
 
+from tongnan_calc.clerk.print_setup import print_setup
 from tongnan_calc.core.model import InputIssue
 from tongnan_calc.core.say import Lang, Say, UserError
 from tongnan_calc.files.outputs import save_atomic
@@ -403,6 +404,16 @@ def _writable(sheet: Any, row: int, column: int) -> Any:
     return sheet.cell(row=row, column=column)
 
 
+def _print_setup(book: Any, layouts: dict[str, SheetLayout], lang: Lang) -> None:
+    """Every sheet of the copy prints on A4 one page wide, its header row repeated (SPEC §7's print rules)."""
+    rows_of = {layout.name: layout.header_row for layout in layouts.values()}
+    for sheet in book.worksheets:
+        header = rows_of.get(sheet.title, 1)
+        wide = (sheet.max_column or 1) > 6
+        title = f"{sheet.title}（已标注）" if lang == "zh" else f"{sheet.title} (marked)"
+        print_setup(sheet, title, landscape=wide, title_rows=f"{header}:{header}", zh=lang == "zh")
+
+
 def annotate_copy(workbook: Path, issues: Sequence[InputIssue], out: Path, lang: Lang = "zh") -> int:
     """Write a copy of ``workbook`` to ``out`` with the cells of ``issues`` marked (comments in ``lang``);
     return how many cells."""
@@ -416,7 +427,9 @@ def annotate_copy(workbook: Path, issues: Sequence[InputIssue], out: Path, lang:
         raise AnnotateError(
             Say(f"{workbook}：无法复制并标注：{first}", f"{workbook}: cannot be copied with marks: {first}")
         ) from None
-    found = marks(issues, locate(book))
+    layouts = locate(book)
+    found = marks(issues, layouts)
+    _print_setup(book, layouts, lang)
     for (name, row, column), here in found.items():
         cell = _writable(book[name], row, column)
         worst = "error" if any(i.severity == "error" for i in here) else "warning"

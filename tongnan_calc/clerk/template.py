@@ -163,8 +163,8 @@ def kind_of(column: Column) -> Kind:
     """The kind of a column of ``SHEETS``."""
     if column.key == CREDIT_CODE.key:
         return KINDS["credit_code"]
-    if column.key == "loan_id":
-        return KINDS["id"]
+    if column.key in ("loan_id", "bank_account"):
+        return KINDS["id"]  # text as written, never a number
     return KINDS[_KIND_OF_CONVERTER[column.convert]]
 
 
@@ -231,6 +231,17 @@ MEANINGS: Final[dict[tuple[str, str], tuple[tuple[str, str], tuple[str, ...]]]] 
     (ENTERPRISES, "operating_since"): (
         ("分离设立的企业开始运营的日期（三）", "the date the split-off entity started operating (三)"),
         ("spin_off",),
+    ),
+    (ENTERPRISES, "bank_name"): (
+        ("收款开户银行（带入发放表，不参与计算）", "the payee's bank (carried to the payout workbook)"),
+        (),
+    ),
+    (ENTERPRISES, "bank_account"): (
+        (
+            "收款银行账号：请以文本填写（设单元格为文本），不参与计算",
+            "the payee's account: type it as text (a text cell); not used in the computation",
+        ),
+        (),
     ),
     (LEASES, "credit_code"): (
         ("承租企业的统一社会信用代码（须在企业信息表中）", "the tenant's credit code (must be in enterprises)"),
@@ -349,6 +360,8 @@ EXAMPLE_ROWS: Final[dict[str, dict[str, tuple[object, object]]]] = {
         "demo_level": ("市级", "municipal"),
         "spun_off": ("否", "no"),
         "operating_since": (date(2016, 3, 1), date(2016, 3, 1)),
+        "bank_name": ("示例银行潼南支行", "Example Bank, Tongnan branch"),
+        "bank_account": ("6222 0000 0000 0000 000", "6222 0000 0000 0000 000"),
     },
     LEASES: {
         "credit_code": (EXAMPLE_CODE, EXAMPLE_CODE),
@@ -444,7 +457,7 @@ def measures_text(measures: tuple[str, ...], lang: Lang) -> str:
     if not measures:
         return _lang_text(NOT_USED, lang)
     if lang == "zh":
-        return "；".join(f"{MEASURE_NAMES[m]} {m} {MEASURE_CLAUSES[m]}" for m in measures)
+        return "；".join(f"{MEASURE_NAMES[m][0]} {m} {MEASURE_CLAUSES[m]}" for m in measures)
     return "; ".join(f"{m} {MEASURE_CLAUSES[m]}" for m in measures)
 
 

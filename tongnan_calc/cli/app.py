@@ -85,6 +85,16 @@ def run_command(
         typer.Option("--all", help=bi("终端中也列出不符合条件的记录。", "Show ineligible lines in the terminal too.")),
     ] = False,
     force: ForceOption = False,
+    issuer: Annotated[
+        Optional[str],
+        typer.Option(
+            "--issuer",
+            help=bi(
+                "兑付工作簿上的发放单位（默认：规则文件中写明的发放单位）。",
+                "The issuing unit in the payout workbook (default: the rule file's).",
+            ),
+        ),
+    ] = None,
 ) -> None:
     """计算一批企业 Y 年度的全部兑付。
 
@@ -105,7 +115,8 @@ def run_command(
         ledger_path = resolve_ledger(ledger, no_ledger, require=require_ledger)
     except FatalError as exc:
         raise fail(exc.say, lang=to_lang(lang)) from None
-    _run(RunOptions(workbook, year, rules, ledger_path, out, json_out, to_lang(lang), force), show_all)
+    options = RunOptions(workbook, year, rules, ledger_path, out, json_out, to_lang(lang), force, issuer=issuer)
+    _run(options, show_all)
 
 
 _CONSOLE_SCRIPT = [False]

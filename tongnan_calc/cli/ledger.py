@@ -40,7 +40,7 @@ from tongnan_calc.ledger import (
 )
 from tongnan_calc.ledger.limits import load_ledger_rules
 from tongnan_calc.report.screen import plain, print_fitted, record, screen
-from tongnan_calc.text.messages import measure_name
+from tongnan_calc.text.messages import measure_label
 
 RECORD_HELP = bi(
     "已审批的兑付工作簿（由 `tongnan-calc run --out` 写出）。",
@@ -384,7 +384,7 @@ def _print_entries(console: Console, entries: Sequence[Entry], lang: Lang) -> No
             KIND_ZH[entry.kind] if lang == "zh" else entry.kind,
             plain(entry.credit_code),
             str(entry.year),
-            plain(measure_name(entry.measure, lang)),
+            plain(measure_label(entry.measure, lang)),
             _yuan(entry.tier),
             _yuan(entry.amount),
             plain(_note(entry).in_lang(lang)),

@@ -73,6 +73,8 @@ class Enterprise:
     demo_level: str | None = None
     spun_off: bool = False
     operating_since: date | None = None
+    bank_name: str = ""  # carried to the payout workbook (开户银行)
+    bank_account: str = ""  # as written, never a number (银行账号)
     row: int = 0
 
 

@@ -131,6 +131,7 @@ class Rules:
     excluded_by_micro_support: frozenset[str]
     measures: Mapping[str, MeasureRules] = field(default_factory=dict)
     end: date | None = None  # `policy.end`: no measure is in force from that day on
+    issuer: str = ""  # the unit that issues the payout workbook (rules.yaml ``issuer``)
 
     def param(self, measure: str, name: str) -> Dated[Any]:
         return self.measures[measure].params[name]

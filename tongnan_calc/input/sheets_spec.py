@@ -66,6 +66,23 @@ def _credit_code_converter(raw: Cell, required: bool) -> object:
     return checked
 
 
+EXPECT_BANK_ACCOUNT: Final = "the account as text (typed as a number it has lost digits: format the column as text)"
+EXPECT_BANK_ACCOUNT_ZH: Final = "以文本填写的银行账号（作为数字输入已丢失位数：请将该列设为文本后重新填写）"
+
+
+def _bank_account(raw: Cell, required: bool) -> object:
+    """A bank account, kept exactly as written (text, spaces and letters included).  A number is taken
+    only while Excel holds it exactly: a whole number below 10^15 (no exponent); a larger one, or one
+    with decimals, has lost digits and is an input error (a lost leading zero cannot be seen)."""
+    if isinstance(raw, str):
+        return raw.strip()
+    if isinstance(raw, int) and not isinstance(raw, bool) and 0 <= raw < 10**15:
+        return str(raw)
+    if isinstance(raw, float) and raw.is_integer() and 0 <= raw < 1e15:
+        return str(int(raw))
+    return cells.bad(EXPECT_BANK_ACCOUNT, raw, EXPECT_BANK_ACCOUNT_ZH)
+
+
 CREDIT_CODE: Final = Column("credit_code", "统一社会信用代码", True, _credit_code_converter)
 
 SHEETS: Final[tuple[SheetSpec, ...]] = (
@@ -84,6 +101,8 @@ SHEETS: Final[tuple[SheetSpec, ...]] = (
             Column("demo_level", "示范企业级别", False, cells.to_demo_level),
             Column("spun_off", "特色传统企业分离设立", False, cells.to_yes_no),
             Column("operating_since", "开始运营日期", False, cells.to_date),
+            Column("bank_name", "开户银行", False, cells.to_text),
+            Column("bank_account", "银行账号", False, _bank_account),
         ),
         Enterprise,
     ),

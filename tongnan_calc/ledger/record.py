@@ -275,9 +275,17 @@ def _read_payable(workbook: Path, limits: Limits) -> tuple[Provenance, tuple[_Pa
     payouts: list[_Payout] = []
     edited: list[int] = []
     unsealed: list[int] = []
+    total = False  # the tool's 合计 row seen: below it, rows without code, measure, amount or seal are its footer
     for row, values in enumerate(sheet.rows[1:], start=2):
         if _blank_row(values):
             continue
+        if not total and "seq" in columns and _header_text(_cell(values, columns["seq"])) in payout_layout.TOTAL_MARK:
+            total = True
+            continue
+        if total and all(
+            cells.is_blank(_cell(values, columns[k])) for k in ("credit_code", "measure", "amount", "seal")
+        ):
+            continue  # the total in capitals, the signature block
         if cells.is_blank(_cell(values, columns["seal"])):
             unsealed.append(row)
             continue

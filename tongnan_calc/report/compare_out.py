@@ -18,7 +18,7 @@ from tongnan_calc.files.outputs import save_atomic
 from tongnan_calc.report.layout import Column
 from tongnan_calc.report.screen import plain, print_fitted, record
 from tongnan_calc.report.xlsx import Sheet
-from tongnan_calc.text.messages import measure_name, render
+from tongnan_calc.text.messages import measure_label, render
 
 
 def _side(side: Side) -> dict[str, Any]:
@@ -72,7 +72,7 @@ def print_comparison(console: Console, comparison: Comparison, lang: Lang = "zh"
         table.add_column(plain(head), justify="right", no_wrap=True)
     rows = [
         (
-            measure_name(measure, lang),
+            measure_label(measure, lang),
             f"{base.totals.by_measure[measure]:,.2f}",
             f"{reform.totals.by_measure[measure]:,.2f}",
             f"{diff:+,.2f}",
@@ -108,7 +108,7 @@ def print_comparison(console: Console, comparison: Comparison, lang: Lang = "zh"
     changes.add_column(heads[3], overflow="fold")
     changes.add_column(heads[4], justify="right", no_wrap=True)
     changed = [
-        (c.name, c.credit_code, measure_name(c.measure, lang), change_name(c.change, lang), f"{c.difference:+,.2f}")
+        (c.name, c.credit_code, measure_label(c.measure, lang), change_name(c.change, lang), f"{c.difference:+,.2f}")
         for c in comparison.changes
     ]
     for change in changed:
@@ -150,9 +150,9 @@ COLUMNS = (
     Column("name", "企业名称", "name", 28),
     Column("measure", "措施", "measure", 16),
     Column("change", "变化", "change", 18),
-    Column("baseline", "基准金额（元）", "baseline (yuan)", 16, money=True),
-    Column("reform", "修订后金额（元）", "reform (yuan)", 16, money=True),
-    Column("difference", "差额（元）", "difference (yuan)", 16, money=True),
+    Column("baseline", "基准金额（元）", "baseline (yuan)", 16, kind="money"),
+    Column("reform", "修订后金额（元）", "reform (yuan)", 16, kind="money"),
+    Column("difference", "差额（元）", "difference (yuan)", 16, kind="money"),
     Column("reason", "修订后说明", "reform reason", 48),
 )
 
@@ -161,6 +161,7 @@ def write_comparison_workbook(comparison: Comparison, out: Path, lang: Lang = "z
     zh = lang == "zh"
     book = Workbook(write_only=True)
     totals = Sheet(book, "汇总" if zh else "summary")
+    totals.print_setup("规则修订对比 汇总" if zh else "rule revision: summary", landscape=False, zh=zh)
     totals.append(
         [
             totals.bold(h)
@@ -182,6 +183,7 @@ def write_comparison_workbook(comparison: Comparison, out: Path, lang: Lang = "z
     totals.append([totals.text("基准规则版本" if zh else "baseline version"), totals.text(comparison.baseline.version)])
     totals.append([totals.text("修订规则版本" if zh else "reform version"), totals.text(comparison.reform.version)])
     detail = Sheet(book, "企业变化" if zh else "changes")
+    detail.print_setup("规则修订对比 企业变化" if zh else "rule revision: changes", landscape=True, zh=zh)
     detail.header(COLUMNS, lang)
     for c in comparison.changes:
         detail.append(

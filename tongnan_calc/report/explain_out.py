@@ -19,7 +19,7 @@ from tongnan_calc.core.say import Lang
 from tongnan_calc.report.screen import plain
 from tongnan_calc.report.terminal import STATUS_STYLE
 from tongnan_calc.text.basis import step_text
-from tongnan_calc.text.messages import measure_name, status_name
+from tongnan_calc.text.messages import measure_label, status_label
 
 WORDS: dict[str, tuple[str, str]] = {
     "title": ("{name}（{code}）{year}年度计算说明", "How {year} was computed for {name} ({code})"),
@@ -174,7 +174,7 @@ def _prior_table(prior: Sequence[PriorPayout], lang: Lang, title: str | None = N
     table.add_column(word("amount", lang), justify="right")
     for payout in prior:
         table.add_row(
-            str(payout.year), plain(measure_name(payout.measure, lang)), money(payout.tier), money(payout.amount)
+            str(payout.year), plain(measure_label(payout.measure, lang)), money(payout.tier), money(payout.amount)
         )
     return table
 
@@ -212,7 +212,7 @@ def measure_panel(m: MeasureExplanation, lang: Lang) -> Panel:
         parts.append(plain(f"“{m.stacking_text}”", "italic dim"))
     colon = "：" if lang == "zh" else ": "
     parts.append(Text.assemble((f"{word('responsible', lang)}{colon}", "bold"), plain("、".join(m.responsible))))
-    result = Text.assemble((f"{word('result', lang)}{colon}", "bold"), (status_name(m.status.value, lang), style))
+    result = Text.assemble((f"{word('result', lang)}{colon}", "bold"), (status_label(m.status.value, lang), style))
     if m.amount is not None:
         result.append(f"  {money(m.amount)}", style=style)
     if m.tier is not None:
@@ -265,9 +265,9 @@ def measure_panel(m: MeasureExplanation, lang: Lang) -> Panel:
         text = word("rounding_text", lang, exact=m.rounding.exact, rounded=m.rounding.rounded)
         parts.extend([_section(word("rounding", lang)), plain(text)])
     title = Text.assemble(
-        (f"{m.clause} {measure_name(m.measure, lang)}", "bold"),
+        (f"{m.clause} {measure_label(m.measure, lang)}", "bold"),
         plain(f" · {m.title}  "),
-        (status_name(m.status.value, lang), style),
+        (status_label(m.status.value, lang), style),
     )
     if m.amount is not None:
         title.append(f" {money(m.amount)}", style=style)
@@ -282,9 +282,9 @@ def _summary(expl: Explanation, lang: Lang) -> Table:
     for m in expl.measures:
         style = STATUS_STYLE[m.status]
         table.add_row(
-            plain(measure_name(m.measure, lang)),
+            plain(measure_label(m.measure, lang)),
             plain(m.clause),
-            plain(status_name(m.status.value, lang), style),
+            plain(status_label(m.status.value, lang), style),
             Text(money(m.amount), style=style),
         )
     table.add_row(Text(word("total", lang), style="bold"), "", "", Text(money(expl.total_payable), style="bold"))

@@ -29,12 +29,15 @@ from tongnan_calc.core.money import fmt
 from tongnan_calc.core.result import NO_LEDGER_WARNING, LedgerUse, RunResult, require_all_lines
 from tongnan_calc.core.rules import Rules
 from tongnan_calc.core.say import Lang
+from tongnan_calc.report.layout import JSON_LINE
 from tongnan_calc.text.messages import render
 
 T = TypeVar("T")
+_KEYS = {key: encode_basestring(key) for key in JSON_LINE}
 
 
-def line_json(line: Line, lang: Lang) -> dict[str, Any]:
+def _json_values(line: Line, lang: Lang) -> dict[str, Any]:
+    """The JSON value of each field of ``layout.JSON_LINE`` (the fields are declared in ``layout``)."""
     return {
         "credit_code": line.credit_code,
         "name": line.name,
@@ -44,8 +47,21 @@ def line_json(line: Line, lang: Lang) -> dict[str, Any]:
         "amount": None if line.amount is None else fmt(line.amount),
         "tier": None if line.tier is None else fmt(line.tier),
         "reason": render(line.reason, lang),
-        **({} if line.status is Status.INELIGIBLE else {"basis": line.basis.lines(lang)}),
+        "basis": line.basis.lines(lang),
     }
+
+
+def line_json(line: Line, lang: Lang) -> dict[str, Any]:
+    """An entitlement: the fields of ``layout.JSON_LINE`` in order; ineligible lines without their basis."""
+    values = _json_values(line, lang)
+    return {key: values[key] for key in _members(line)}
+
+
+def _members(line: Line) -> tuple[str, ...]:
+    return JSON_LINE if line.status is not Status.INELIGIBLE else _WITHOUT_BASIS
+
+
+_WITHOUT_BASIS = tuple(key for key in JSON_LINE if key != "basis")
 
 
 def issue_json(issue: InputIssue, lang: Lang = "zh") -> dict[str, Any]:
@@ -223,8 +239,9 @@ class _LineText:
         self.plain: dict[tuple[str, str, Msg], str] = {}
         self.reasons: dict[int, tuple[Msg, str]] = {}
         inner = style.nl(3)
-        self.head = "{" + inner + '"credit_code"' + style.colon
-        self.between = "," + inner + '"name"' + style.colon
+        assert JSON_LINE[:2] == ("credit_code", "name")  # the head of each entitlement, written here
+        self.head = "{" + inner + _KEYS["credit_code"] + style.colon
+        self.between = "," + inner + _KEYS["name"] + style.colon
 
     def reason(self, msg: Msg) -> str:
         found = self.reasons.get(id(msg))
@@ -237,20 +254,22 @@ class _LineText:
     def tail(self, line: Line) -> str:
         """``,"measure": ...}``: everything after the name (ineligible lines without their basis)."""
         style = self.style
-        pairs = [
-            ("measure", encode_basestring(line.measure)),
-            ("clause", encode_basestring(line.clause)),
-            ("status", encode_basestring(line.status.value)),
-            ("amount", "null" if line.amount is None else encode_basestring(fmt(line.amount))),
-            ("tier", "null" if line.tier is None else encode_basestring(fmt(line.tier))),
-            ("reason", self.reason(line.reason)),
-        ]
-        if line.status is not Status.INELIGIBLE:
-            pairs.append(("basis", style.strings(line.basis.lines(self.lang), 3)))
         inner = style.nl(3)
-        return (
-            "".join(f",{inner}{encode_basestring(key)}{style.colon}{text}" for key, text in pairs) + style.nl(2) + "}"
-        )
+        pairs = (f",{inner}{_KEYS[key]}{style.colon}{self._text(key, line)}" for key in _members(line)[2:])
+        return "".join(pairs) + style.nl(2) + "}"
+
+    def _text(self, key: str, line: Line) -> str:
+        """The JSON text of one member after the name (as ``json.dumps`` writes ``_json_values``)."""
+        if key == "reason":
+            return self.reason(line.reason)
+        if key == "basis":
+            return self.style.strings(line.basis.lines(self.lang), 3)
+        if key == "status":
+            return encode_basestring(line.status.value)
+        if key in ("amount", "tier"):
+            value = line.amount if key == "amount" else line.tier
+            return "null" if value is None else encode_basestring(fmt(value))
+        return encode_basestring(getattr(line, key))  # measure, clause: text fields of the line
 
     def __call__(self, line: Line) -> str:
         head = self.head + encode_basestring(line.credit_code) + self.between + encode_basestring(line.name)

@@ -25,7 +25,7 @@ from tongnan_calc.core.model import InputIssue, Line, Status
 from tongnan_calc.core.result import NO_LEDGER_WARNING, RunResult
 from tongnan_calc.core.say import Lang
 from tongnan_calc.report.screen import plain, print_fitted, record, screen, visible
-from tongnan_calc.text.messages import measure_name, render, status_name
+from tongnan_calc.text.messages import measure_label, render, status_label
 
 MAX_TABLE_ROWS = 200
 """At most this many rows in the entitlement table and in the issue table."""
@@ -122,9 +122,9 @@ def print_lines(console: Console, lines: Sequence[Line], title: str, lang: Lang)
         table.add_row(
             plain(line.name),
             plain(line.credit_code),
-            plain(measure_name(line.measure, lang)),
+            plain(measure_label(line.measure, lang)),
             plain(line.clause),
-            plain(status_name(line.status.value, lang), style),
+            plain(status_label(line.status.value, lang), style),
             plain(_money(line.amount), style),
             plain(render(line.reason, lang)),
         )
@@ -135,9 +135,9 @@ def print_lines(console: Console, lines: Sequence[Line], title: str, lang: Lang)
             style = STATUS_STYLE[line.status]
             fields: list[tuple[str, Text | str]] = [
                 (word("credit_code", lang), plain(line.credit_code)),
-                (word("measure", lang), plain(measure_name(line.measure, lang))),
+                (word("measure", lang), plain(measure_label(line.measure, lang))),
                 (word("clause", lang), plain(line.clause)),
-                (word("status", lang), plain(status_name(line.status.value, lang), style)),
+                (word("status", lang), plain(status_label(line.status.value, lang), style)),
             ]
             if line.amount is not None:
                 fields.append((word("amount", lang), plain(_money(line.amount), style)))
@@ -159,7 +159,7 @@ def print_totals(console: Console, result: RunResult, lang: Lang) -> None:
         if line.status is Status.PAYABLE:
             counts[line.measure] = counts.get(line.measure, 0) + 1
     rows = [
-        (plain(measure_name(measure, lang)), str(counts.get(measure, 0)), _money(amount))
+        (plain(measure_label(measure, lang)), str(counts.get(measure, 0)), _money(amount))
         for measure, amount in result.totals.by_measure.items()
     ]
     rows.append((plain(word("total", lang), "bold"), str(sum(counts.values())), _money(result.totals.payable)))

@@ -1,11 +1,15 @@
 """The Excel payout workbook for the finance bureau (SPEC §7).
 
-Sheets: summary (SUM formulas over the payable sheet, by measure and by
-responsible unit), payable, pending, flags, blocked, ineligible lines, input
-issues, provenance.  Money cells are numbers formatted ``#,##0.00``; every text
-cell is written as a string (``write_string``), so input text never becomes a
-formula.  The file is written to a temporary name beside the target and renamed
-into place.
+Sheets: summary (totals by measure and by lead unit: formulas over the payable
+sheet, with their values cached), payable (one payout a row: 序号, Chinese names,
+bank details, a 合计 row, the total in 大写, a signature block), basis (each
+payable line's reason and basis, keyed by 序号), pending (with two blank columns
+for the reviewer's decision), flags, blocked, ineligible lines (hidden: not
+printed; the summary says so), input issues, provenance.  Every sheet prints on
+A4 one page wide, its header row repeated, with a header and page numbers.
+Money cells are numbers formatted ``#,##0.00``; every text cell is written as a
+string (``write_string``), so input text never becomes a formula.  The file is
+written to a temporary name beside the target and renamed into place.
 
 The payout workbook is written with xlsxwriter in constant-memory mode: at
 province scale (hundreds of thousands of lines) it writes the same rows about
@@ -20,8 +24,9 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -33,29 +38,37 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from tongnan_calc import __version__
-from tongnan_calc.core.model import Basis, InputIssue, Line, Msg, Status
+from tongnan_calc.clerk.print_setup import print_setup
+from tongnan_calc.core.model import Basis, Batch, InputIssue, Line, Msg, Status
 from tongnan_calc.core.money import fmt
 from tongnan_calc.core.result import RunResult, require_all_lines
 from tongnan_calc.core.say import Lang
 from tongnan_calc.files.outputs import atomic_path
 from tongnan_calc.report.layout import (
+    BASIS,
+    BASIS_COLUMNS,
     BLOCKED,
     FLAGS,
     INELIGIBLE,
     ISSUE_COLUMNS,
     ISSUES,
-    LINE_COLUMNS,
     PAYABLE,
+    PAYABLE_COLUMNS,
     PENDING,
+    PENDING_COLUMNS,
     PROVENANCE,
+    PROVENANCE_COLUMNS,
     PROVENANCE_ROWS,
+    STATUS_COLUMNS,
     SUMMARY,
     TOOL_NAME,
     Column,
 )
 from tongnan_calc.report.seal import pending_seal, seal
-from tongnan_calc.report.xlsx_book import MONEY_FORMAT, Bold, Book, BookProcess, Formula
-from tongnan_calc.text.messages import render
+from tongnan_calc.report.units import lead_unit
+from tongnan_calc.report.xlsx_book import FONT, MONEY_FORMAT, Book, BookProcess, Print, escape
+from tongnan_calc.report.xlsx_summary import payable_end, summary
+from tongnan_calc.text.messages import measure_name, render, status_name
 
 WRITER = "xlsxwriter"
 """The library that writes the payout workbook (the benchmark's write floor uses the same)."""
@@ -91,6 +104,10 @@ class Sheet:
         self.ws.freeze_panes = "A2"
         self.append([self.bold(column.zh if lang == "zh" else column.en) for column in columns])
 
+    def print_setup(self, header: str, *, landscape: bool, title_rows: str | None = "1:1", zh: bool = True) -> None:
+        """A4, one page wide, ``title_rows`` repeated on every page, ``header`` and page numbers."""
+        print_setup(self.ws, header, landscape=landscape, title_rows=title_rows, zh=zh)
+
     def text(self, value: str | None) -> WriteOnlyCell:
         cell = WriteOnlyCell(self.ws, value="" if value is None else value)
         cell.data_type = "s"  # never a formula, whatever the text starts with
@@ -124,14 +141,28 @@ class Sheet:
 class PayoutWriter:
     """Writes the payout workbook while the lines are being computed.
 
-    ``add`` takes lines as they come (in line order); ``finish`` writes the input
-    issues, the provenance and the summary once the run is complete, and
+    ``add`` takes lines as they come (in line order); ``finish`` writes the
+    payable sheet's total and signature block, the input issues, the provenance,
+    the summary and every sheet's print setup once the run is complete, and
     ``close`` waits until the file is in place.  With ``in_process=False`` the
-    xlsxwriter work is done by a second process (``xlsx_book.BookProcess``)."""
+    xlsxwriter work is done by a second process (``xlsx_book.BookProcess``).
+    ``banks``: credit code -> (开户银行, 银行账号), carried to the payable sheet;
+    ``issuer``: the issuing unit of the signature blocks (by default the rule file's)."""
 
-    def __init__(self, out: Path, lang: Lang, seal_key: SealKey, *, in_process: bool = True) -> None:
+    def __init__(
+        self,
+        out: Path,
+        lang: Lang,
+        seal_key: SealKey,
+        *,
+        in_process: bool = True,
+        banks: Mapping[str, tuple[str, str]] | None = None,
+        issuer: str | None = None,
+    ) -> None:
         self.lang = lang
         self.key = seal_key
+        self.banks = banks or {}
+        self.issuer = issuer
         self._files = contextlib.ExitStack()  # the temporary file, renamed onto ``out`` by ``close``
         temporary = self._files.enter_context(atomic_path(out))
         try:
@@ -140,11 +171,16 @@ class PayoutWriter:
             self._discard()
             raise
         self._sheets = 0
+        self.titles: list[str] = []
         self.summary = self._sheet(sheet_name(SUMMARY, lang))
         self.sheet_of: dict[Status, int] = {}
-        for status in (Status.PAYABLE, Status.PENDING, Status.FLAG, Status.BLOCKED, Status.INELIGIBLE):
-            self.sheet_of[status] = self._sheet(sheet_name(SHEET_FOR_STATUS[status], lang), LINE_COLUMNS)
+        self.sheet_of[Status.PAYABLE] = self._sheet(sheet_name(PAYABLE, lang), PAYABLE_COLUMNS)
+        self.basis_sheet = self._sheet(sheet_name(BASIS, lang), BASIS_COLUMNS)
+        for status in (Status.PENDING, Status.FLAG, Status.BLOCKED, Status.INELIGIBLE):
+            shown = PENDING_COLUMNS if status is Status.PENDING else STATUS_COLUMNS
+            self.sheet_of[status] = self._sheet(sheet_name(SHEET_FOR_STATUS[status], lang), shown)
         self.counts = dict.fromkeys(Status, 0)
+        self.max_ineligible_rows = MAX_INELIGIBLE_ROWS
         self._reasons: dict[int, tuple[Msg, str]] = {}  # rendered once per reason object
         self._bases: dict[int, tuple[Basis, str]] = {}  # likewise for the bases ineligible lines share
         self._open = True
@@ -152,6 +188,7 @@ class PayoutWriter:
     def _sheet(self, title: str, columns: Sequence[Column] | None = None) -> int:
         index = self._sheets
         self._sheets += 1
+        self.titles.append(title)
         self.book.apply(("sheet", title))
         if columns is not None:
             self.header(index, columns)
@@ -159,14 +196,16 @@ class PayoutWriter:
 
     def header(self, sheet: int, columns: Sequence[Column]) -> None:
         heads = [column.zh if self.lang == "zh" else column.en for column in columns]
-        self.book.apply(("header", sheet, [column.width for column in columns], heads))
+        kinds = [column.kind for column in columns]
+        self.book.apply(("header", sheet, [column.width for column in columns], heads, kinds))
 
-    def rows(self, sheet: int, rows: list[list[object]]) -> None:
-        self.book.apply(("rows", sheet, rows))
+    def rows(self, sheet: int, rows: list[list[object]], boxed: bool = True) -> None:
+        self.book.apply(("rows", sheet, rows, boxed))
 
     def add(self, lines: Sequence[Line]) -> None:
         """Lines in line order; ineligible ones beyond ``MAX_INELIGIBLE_ROWS`` are counted, not written."""
         grouped: dict[Status, list[tuple[object, ...]]] = {}
+        basis_rows: list[tuple[object, ...]] = []
         counts, cap = self.counts, MAX_INELIGIBLE_ROWS
         for line in lines:
             status = line.status
@@ -176,42 +215,62 @@ class PayoutWriter:
             rows = grouped.get(status)
             if rows is None:
                 rows = grouped[status] = []
-            rows.append(self._line_row(line))
+            cells = self._cells(line)
+            if status is Status.PAYABLE:
+                cells["seq"] = counts[status]
+                basis_rows.extend(_basis_rows(cells))
+                rows.append(tuple(cells[column.key] for column in PAYABLE_COLUMNS))
+            else:
+                shown = PENDING_COLUMNS if status is Status.PENDING else STATUS_COLUMNS
+                rows.append(tuple(cells.get(column.key) for column in shown))
         for status, rows in grouped.items():
             self.book.apply(("lines", self.sheet_of[status], rows))
+        if basis_rows:
+            self.book.apply(("lines", self.basis_sheet, basis_rows))
 
-    def _line_row(self, line: Line) -> tuple[object, ...]:
+    def _cells(self, line: Line) -> dict[str, object]:
+        """The line's value for every field of ``layout.LINE_COLUMNS`` a sheet shows (as a cell holds it)."""
+        lang = self.lang
         found = self._reasons.get(id(line.reason))
         if found is None or found[0] is not line.reason:
             if len(self._reasons) > 50_000:  # most reasons are one line's own: keep the cache small
                 self._reasons.clear()
-            found = self._reasons[id(line.reason)] = (line.reason, render(line.reason, self.lang))
+            found = self._reasons[id(line.reason)] = (line.reason, render(line.reason, lang))
         known = self._bases.get(id(line.basis))
         if known is None or known[0] is not line.basis:
-            known = (line.basis, "\n".join(line.basis.lines(self.lang)))
+            known = (line.basis, "\n".join(line.basis.lines(lang)))
             if line.amount is None:
                 if len(self._bases) > 50_000:
                     self._bases.clear()
                 self._bases[id(line.basis)] = known
-        return (
-            line.credit_code,
-            line.name,
-            line.measure,
-            line.clause,
-            None if line.tier is None else float(line.tier),
-            None if line.amount is None else float(line.amount),
-            "、".join(line.responsible) if line.responsible else "",
-            found[1],
-            known[1],
-            self.key.check(line),
-        )
+        bank = self.banks.get(line.credit_code, ("", ""))
+        return {
+            "credit_code": line.credit_code,
+            "name": line.name,
+            "measure_name": measure_name(line.measure, lang),
+            "clause": line.clause,
+            "status": status_name(line.status.value, lang),
+            "tier": None if line.tier is None else float(line.tier),
+            "amount": None if line.amount is None else float(line.amount),
+            "lead_unit": lead_unit(line),
+            "responsible": "、".join(line.responsible),
+            "bank_name": bank[0],
+            "bank_account": bank[1],
+            "reason": found[1],
+            "basis": known[1],
+            "measure": line.measure,
+            "seal": self.key.check(line),
+        }
 
     def finish(self, result: RunResult) -> None:
-        """The input issues, the provenance and the summary: the run is complete."""
+        """The payable sheet's end, the input issues, the provenance, the summary; the print setup."""
         lang = self.lang
+        issuer = self.issuer if self.issuer is not None else result.rules.issuer
+        payable_end(self, result, issuer)
         _issues_sheet(self, self._sheet(sheet_name(ISSUES, lang), ISSUE_COLUMNS), result.batch.issues)
         _provenance_sheet(self, result)
-        _summary(self, result, sheet_name(PAYABLE, lang), self.counts[Status.PAYABLE], self.counts[Status.INELIGIBLE])
+        summary(self, result, issuer, self.counts[Status.PAYABLE], self.counts[Status.INELIGIBLE])
+        _print_setup(self, result)
 
     def close(self) -> None:
         """Wait for the workbook and put it in place (atomically)."""
@@ -236,6 +295,40 @@ class PayoutWriter:
         aborted = RuntimeError("no workbook")
         with contextlib.suppress(OSError):
             self._files.__exit__(RuntimeError, aborted, None)
+
+
+def _basis_rows(cells: Mapping[str, object]) -> list[tuple[object, ...]]:
+    """The 计算依据 rows of a payable line: its reason, then its basis a text line a row, by 序号."""
+    texts = [str(cells["reason"]), *str(cells["basis"]).split("\n")]
+    first = (cells["seq"], cells["name"], cells["measure_name"], texts[0])
+    return [first, *((None, None, None, text) for text in texts[1:] if text)]
+
+
+def bank_details(result_or_batch: Batch) -> dict[str, tuple[str, str]]:
+    """Credit code -> (开户银行, 银行账号) of the enterprises that have either."""
+    return {
+        r.enterprise.credit_code: (r.enterprise.bank_name, r.enterprise.bank_account)
+        for r in result_or_batch.records
+        if r.enterprise.bank_name or r.enterprise.bank_account
+    }
+
+
+def _print_setup(writer: PayoutWriter, result: RunResult) -> None:
+    """A4, one page wide, header row repeated (set with the header), a header and footer on every sheet."""
+    zh = writer.lang == "zh"
+    left = escape(f"潼南区电子商务政策兑付 {result.year}年度" if zh else f"Tongnan e-commerce payouts {result.year}")
+    right = escape(f"规则版本 {result.rules.version}" if zh else f"rules {result.rules.version}")
+    footer = "&C第 &P 页 共 &N 页" if zh else "&CPage &P of &N"
+    portrait = {writer.summary, writer.basis_sheet, len(writer.titles) - 1}  # the provenance is the last
+    ineligible = writer.sheet_of[Status.INELIGIBLE]
+    for index, title in enumerate(writer.titles):
+        setup = Print(
+            landscape=index not in portrait,
+            header=f'&L{left}&C&"{FONT},Bold"{escape(title)}&R{right}',
+            footer=footer,
+            hidden=index == ineligible,
+        )
+        writer.book.apply(("print", index, setup))
 
 
 def _process_or_here(temporary: Path) -> Book | BookProcess:
@@ -289,11 +382,13 @@ def use_writer_process(expected_lines: int) -> bool:
     return expected_lines >= PARALLEL_FROM and (os.cpu_count() or 1) > 1
 
 
-def write_payout_workbook(result: RunResult, out: Path, lang: Lang = "zh", *, in_process: bool = True) -> None:
+def write_payout_workbook(
+    result: RunResult, out: Path, lang: Lang = "zh", *, in_process: bool = True, issuer: str | None = None
+) -> None:
     """Write the payout workbook of a finished run atomically to ``out``."""
     require_all_lines(result)  # the workbook's line sheets are written from the result's lines
     key = SealKey(result.year, result.rules.sha256, result.input_sha256)
-    writer = PayoutWriter(out, lang, key, in_process=in_process)
+    writer = PayoutWriter(out, lang, key, in_process=in_process, banks=bank_details(result.batch), issuer=issuer)
     try:
         writer.add(result.lines)
         writer.finish(result)
@@ -305,11 +400,32 @@ def write_payout_workbook(result: RunResult, out: Path, lang: Lang = "zh", *, in
 
 def _issues_sheet(writer: PayoutWriter, sheet: int, issues: Sequence[InputIssue]) -> None:
     lang = writer.lang
-    rows: list[list[object]] = [
-        [issue.sheet, issue.row, issue.column, issue.header, issue.value, issue.severity_text(lang), issue.text(lang)]
+    rows: list[tuple[object, ...]] = [
+        (issue.sheet, issue.row, issue.column, issue.header, issue.value, issue.severity_text(lang), issue.text(lang))
         for issue in issues
     ]
-    writer.rows(sheet, rows)
+    writer.book.apply(("lines", sheet, rows))
+
+
+def local_time(moment: datetime) -> str:
+    """A moment in this machine's time zone, with its offset and the zone's name:
+    ``2016-03-01T16:00:00+08:00 (CST, Asia/Shanghai)``."""
+    local = moment.astimezone()
+    names = [name for name in (local.tzname(), _zone_key()) if name]
+    unique = list(dict.fromkeys(names))
+    return local.isoformat() + (f" ({', '.join(unique)})" if unique else "")
+
+
+def _zone_key() -> str:
+    """The IANA name of the local zone when the machine says it ($TZ, or /etc/localtime's link)."""
+    zone = os.environ.get("TZ", "").lstrip(":")
+    if zone and "/" in zone and not zone.startswith("/"):
+        return zone
+    with contextlib.suppress(OSError):
+        target = os.readlink("/etc/localtime")
+        if "zoneinfo/" in target:
+            return target.split("zoneinfo/", 1)[1]
+    return ""
 
 
 def provenance_values(result: RunResult) -> dict[str, str]:
@@ -324,7 +440,7 @@ def provenance_values(result: RunResult) -> dict[str, str]:
         "input_sha256": result.input_sha256,
         "ledger": "" if result.ledger is None else result.ledger.path,
         "prior_payouts_read": "" if result.ledger is None else str(result.ledger.prior_read),
-        "generated_at": result.generated_at.isoformat(),
+        "generated_at": local_time(result.generated_at),
         "payable_total": fmt(result.totals.payable),
         "payable_lines": str(result.totals.counts[Status.PAYABLE]),
     }
@@ -332,142 +448,10 @@ def provenance_values(result: RunResult) -> dict[str, str]:
 
 def _provenance_sheet(writer: PayoutWriter, result: RunResult) -> None:
     lang = writer.lang
-    columns = (
-        Column("key", "key", "key", 22),
-        Column("item", "项目", "item", 24),
-        Column("value", "内容", "value", 70),
-    )
-    sheet = writer._sheet(sheet_name(PROVENANCE, lang), columns)
+    sheet = writer._sheet(sheet_name(PROVENANCE, lang), PROVENANCE_COLUMNS)
     values = provenance_values(result)
-    rows: list[list[object]] = []
+    rows: list[tuple[object, ...]] = []
     for key, zh, en in PROVENANCE_ROWS:
         shown = values[key] if values[key] or key != "ledger" else ("未使用台账" if lang == "zh" else "none")
-        rows.append([key, zh if lang == "zh" else en, shown])
-    writer.rows(sheet, rows)
-
-
-class _Rows:
-    """Rows being laid out, numbered as they will be on the sheet (``rows`` so far)."""
-
-    def __init__(self) -> None:
-        self.cells: list[list[object]] = []
-
-    @property
-    def rows(self) -> int:
-        return len(self.cells)
-
-    def row(self, values: list[object]) -> None:
-        self.cells.append(values)
-
-
-def _summary(writer: PayoutWriter, result: RunResult, payable: str, count: int, ineligible: int) -> None:
-    """Totals by measure (SUMIF over the payable sheet) and by responsible unit (SUM of those)."""
-    lang = writer.lang
-    zh = lang == "zh"
-    writer.book.apply(("widths", writer.summary, (18, 10, 44, 36, 12, 18, 18)))
-    sheet = _Rows()
-    title = (
-        f"潼南区电子商务政策 {result.year}年度 兑付汇总" if zh else f"Tongnan e-commerce policy payouts {result.year}"
-    )
-    sheet.row([Bold(title)])
-    sheet.row([f"规则版本 {result.rules.version}" if zh else f"rules version {result.rules.version}"])
-    heads = (
-        ("措施", "条款", "名称", "责任单位", "应付行数", "应付金额（元）", "核对：计算值")
-        if zh
-        else ("measure", "clause", "title", "responsible units", "payable lines", "payable (yuan)", "check: computed")
-    )
-    sheet.row([Bold(h) for h in heads])
-    last = max(count + 1, 2)
-    measure_range = f"'{payable}'!$C$2:$C${last}"
-    amount_range = f"'{payable}'!$F$2:$F${last}"
-    first_row = sheet.rows + 1
-    rows_of: dict[str, int] = {}
-    for measure_id, spec in result.rules.measures.items():
-        row = sheet.rows + 1
-        rows_of[measure_id] = row
-        sheet.row(
-            [
-                measure_id,
-                spec.clause,
-                spec.title,
-                "、".join(spec.responsible),
-                Formula(f'=COUNTIF({measure_range},"{measure_id}")', False),
-                Formula(f'=SUMIF({measure_range},"{measure_id}",{amount_range})'),
-                result.totals.by_measure[measure_id],
-            ]
-        )
-    last_row = sheet.rows
-    sheet.row(
-        [
-            Bold("合计" if zh else "total"),
-            None,
-            None,
-            None,
-            Formula(f"=SUM(E{first_row}:E{last_row})", False),
-            Formula(f"=SUM(F{first_row}:F{last_row})"),
-            result.totals.payable,
-        ]
-    )
-    sheet.row([])
-    sheet.row(
-        [
-            Bold("责任单位" if zh else "responsible unit"),
-            None,
-            Bold("说明" if zh else "note"),
-            None,
-            None,
-            Bold("应付金额（元）" if zh else "payable (yuan)"),
-            Bold("核对：计算值" if zh else "check: computed"),
-        ]
-    )
-    note = (
-        "所负责措施的应付合计（共同负责的措施各单位均计入）"
-        if zh
-        else "payable under the measures it is responsible for (shared measures count for each unit)"
-    )
-    for unit, measures in _units(result).items():
-        cells = ",".join(f"F{rows_of[m]}" for m in measures)
-        computed = sum((result.totals.by_measure[m] for m in measures), Decimal("0.00"))
-        sheet.row(
-            [
-                unit,
-                None,
-                note,
-                None,
-                None,
-                Formula(f"=SUM({cells})"),
-                computed,
-            ]
-        )
-    sheet.row([])
-    counts = result.totals.counts
-    labels = {
-        Status.PENDING: "待定行数" if zh else "pending lines",
-        Status.FLAG: "标记行数" if zh else "flag lines",
-        Status.BLOCKED: "无法计算行数" if zh else "blocked lines",
-        Status.INELIGIBLE: "不符合条件行数" if zh else "ineligible lines",
-    }
-    for status, label in labels.items():
-        sheet.row([label, counts[status]])
-    errors = sum(1 for issue in result.batch.issues if issue.severity == "error")
-    sheet.row(["输入错误数" if zh else "input errors", errors])
-    if ineligible > MAX_INELIGIBLE_ROWS:
-        sheet.row(
-            [
-                "注" if zh else "note",
-                f"不符合条件的 {ineligible} 行中，“{sheet_name(INELIGIBLE, lang)}”表只列出前 {MAX_INELIGIBLE_ROWS} 行；"
-                "完整列表见 JSON 输出（--json）"
-                if zh
-                else f"the {sheet_name(INELIGIBLE, lang)} sheet lists the first {MAX_INELIGIBLE_ROWS} of "
-                f"{ineligible} ineligible lines; the JSON output (--json) lists them all",
-            ]
-        )
-    writer.rows(writer.summary, sheet.cells)
-
-
-def _units(result: RunResult) -> dict[str, list[str]]:
-    units: dict[str, list[str]] = {}
-    for measure_id, spec in result.rules.measures.items():
-        for unit in spec.responsible:
-            units.setdefault(unit, []).append(measure_id)
-    return units
+        rows.append((key, zh if lang == "zh" else en, shown))
+    writer.book.apply(("lines", sheet, rows))

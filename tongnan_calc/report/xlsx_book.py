@@ -1,7 +1,7 @@
 """The xlsxwriter side of the payout workbook: a stream of plain operations, and a process that applies them.
 
 ``report/xlsx.py`` turns lines into rows of plain values (text, floats, ints,
-``Formula``, ``Bold``) and sends them as operations; ``Book`` applies them with
+``Formula``, ``Bold`` …) and sends them as operations; ``Book`` applies them with
 xlsxwriter in constant-memory mode.  Applying them is most of the cost of
 writing a large workbook (xlsxwriter is pure Python), so for a large batch the
 operations go through a pipe to a second process (``BookProcess``), which writes
@@ -10,17 +10,21 @@ the writing.  Both ways write the same file (tested).
 
 Operations (tuples, picklable):
     ("sheet", title)                       a new worksheet; sheets are numbered from 0
-    ("header", sheet, widths, heads)       column widths, a frozen bold header row
+    ("header", sheet, widths, heads, kinds)  column widths, a frozen bold header row repeated on every
+                                           printed page; ``kinds`` (layout.Kind) say how "lines" are written
     ("widths", sheet, widths)              column widths only
-    ("lines", sheet, rows)                 payout lines: (code, name, measure, clause, tier, amount,
-                                           responsible, reason, basis, check), floats for money
-    ("rows", sheet, rows)                  general rows of str / Decimal / int / Formula / Bold / None
+    ("lines", sheet, rows)                 table rows in the header's columns, boxed; "wrap" cells get a
+                                           row height that fits their text
+    ("rows", sheet, rows, boxed)           general rows of str / Decimal / int / Formula / Bold / Title /
+                                           Banner / None
+    ("print", sheet, Print)                A4 page setup: orientation, one page wide, header and footer
 Every text cell is written with ``write_string``: input text never becomes a formula.
 """
 
 from __future__ import annotations
 
 import contextlib
+import math
 import os
 import queue
 import shutil
@@ -28,7 +32,9 @@ import signal
 import tempfile
 import threading
 import time
+import unicodedata
 from collections.abc import Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -38,19 +44,25 @@ import xlsxwriter  # type: ignore[import-untyped, unused-ignore]
 import xlsxwriter.exceptions  # type: ignore[import-untyped, unused-ignore]
 
 MONEY_FORMAT = "#,##0.00"
+FONT = "宋体"
+"""The font of every cell: SimSun, on every Chinese Windows (LibreOffice substitutes a CJK font)."""
+FONT_SIZE = 10
+LINE_HEIGHT = 15.0
+"""Points a line of text takes at ``FONT_SIZE`` (a wrapped cell's row is this times its lines): 宋体 needs 13.5,
+the CJK fonts LibreOffice substitutes for it (Noto Sans CJK) about 14.5."""
 Op = tuple[Any, ...]
 
 
 class Formula:
-    """A formula cell, written without a cached value (the spreadsheet computes it)."""
+    """A formula cell, written with its value cached (readers that do not recalculate show it)."""
 
-    __slots__ = ("money", "text")
+    __slots__ = ("money", "text", "value")
 
-    def __init__(self, text: str, money: bool = True) -> None:
-        self.text, self.money = text, money
+    def __init__(self, text: str, value: float | int | str, money: bool = True) -> None:
+        self.text, self.value, self.money = text, value, money
 
-    def __reduce__(self) -> tuple[type[Formula], tuple[str, bool]]:
-        return Formula, (self.text, self.money)
+    def __reduce__(self) -> tuple[type[Formula], tuple[str, float | int | str, bool]]:
+        return Formula, (self.text, self.value, self.money)
 
 
 class Bold:
@@ -65,18 +77,85 @@ class Bold:
         return Bold, (self.text,)
 
 
+class Title(Bold):
+    """A sheet's title: large and bold, without a box."""
+
+    __slots__ = ()
+
+    def __reduce__(self) -> tuple[type[Title], tuple[str]]:
+        return Title, (self.text,)
+
+
+class Banner(Bold):
+    """A warning the reader must not miss: bold, red."""
+
+    __slots__ = ()
+
+    def __reduce__(self) -> tuple[type[Banner], tuple[str]]:
+        return Banner, (self.text,)
+
+
+@dataclass(frozen=True)
+class Print:
+    """How a sheet prints on A4: one page wide (as many pages down as it takes)."""
+
+    landscape: bool
+    header: str  # xlsxwriter header text (&L &C &R sections); the text in it is escaped by ``escape``
+    footer: str = "&C第 &P 页 共 &N 页"
+    hidden: bool = False  # left out of printing: a hidden sheet (the summary says so)
+
+
+def escape(text: str) -> str:
+    """Text for a page header or footer: ``&`` is a control character there."""
+    return text.replace("&", "&&")
+
+
+def text_lines(text: str, width: float) -> int:
+    """How many printed lines ``text`` takes in a column ``width`` characters wide (CJK counts two)."""
+    usable = max(width - 0.75, 1.0)  # Excel pads a cell by a fraction of a character
+    total = 0
+    for part in text.split("\n"):
+        # a narrow character a little over one width unit: fonts substituted for 宋体 set Latin text wider
+        size = sum(2.0 if unicodedata.east_asian_width(ch) in "WF" else 1.15 for ch in part)
+        total += max(1, math.ceil(size / usable))
+    return total
+
+
 class Book:
     """An xlsxwriter workbook in constant-memory mode, written by operations."""
 
     def __init__(self, path: Path, tmpdir: str | None = None) -> None:
-        options: dict[str, Any] = {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False}
+        options: dict[str, Any] = {
+            "constant_memory": True,
+            "strings_to_formulas": False,
+            "strings_to_urls": False,
+            "default_format_properties": {"font_name": FONT, "font_size": FONT_SIZE},
+        }
         if tmpdir is not None:
             options["tmpdir"] = tmpdir
         self.xl = xlsxwriter.Workbook(str(path), options)
-        self.money = self.xl.add_format({"num_format": MONEY_FORMAT})
-        self.bold = self.xl.add_format({"bold": True, "bg_color": "#DDEBF7", "pattern": 1})
+        base = {"font_name": FONT, "font_size": FONT_SIZE, "valign": "top"}
+        box = {**base, "border": 1}
+        self.formats: dict[str, Any] = {
+            "text": self.xl.add_format(box),
+            "wrap": self.xl.add_format({**box, "text_wrap": True}),
+            "money": self.xl.add_format({**box, "num_format": MONEY_FORMAT}),
+            "int": self.xl.add_format(box),
+            "bold": self.xl.add_format(
+                {**box, "bold": True, "bg_color": "#DDEBF7", "pattern": 1, "text_wrap": True, "align": "center"}
+            ),
+            "plain": self.xl.add_format(base),
+            "plain_money": self.xl.add_format({**base, "num_format": MONEY_FORMAT}),
+            "plain_bold": self.xl.add_format({**base, "bold": True}),
+            "title": self.xl.add_format({**base, "bold": True, "font_size": 14}),
+            "banner": self.xl.add_format({**base, "bold": True, "font_size": 12, "font_color": "#C00000"}),
+        }
+        self.money = self.formats["money"]
+        self.bold = self.formats["bold"]
         self.sheets: list[Any] = []
         self.rows: list[int] = []
+        self.kinds: list[tuple[str, ...]] = []
+        self.widths: list[tuple[float, ...]] = []
 
     def apply(self, op: Op) -> None:
         kind = op[0]
@@ -84,16 +163,24 @@ class Book:
             self._lines(op[1], op[2])
         elif kind == "rows":
             for row in op[2]:
-                self._row(op[1], row)
+                self._row(op[1], row, op[3] if len(op) > 3 else False)
         elif kind == "sheet":
             self.sheets.append(self.xl.add_worksheet(op[1]))
             self.rows.append(0)
+            self.kinds.append(())
+            self.widths.append(())
         elif kind == "header":
-            self._widths(op[1], op[2])
-            self.sheets[op[1]].freeze_panes(1, 0)
-            self._row(op[1], [Bold(head) for head in op[3]])
+            sheet = op[1]
+            self._widths(sheet, op[2])
+            self.kinds[sheet] = tuple(op[4]) if len(op) > 4 else ()
+            ws = self.sheets[sheet]
+            ws.freeze_panes(self.rows[sheet] + 1, 0)
+            ws.repeat_rows(self.rows[sheet])
+            self._row(sheet, [Bold(head) for head in op[3]], True)
         elif kind == "widths":
             self._widths(op[1], op[2])
+        elif kind == "print":
+            self._print(op[1], op[2])
         else:
             raise ValueError(f"unknown workbook operation {kind!r}")
 
@@ -109,50 +196,75 @@ class Book:
 
     def _widths(self, sheet: int, widths: Sequence[float]) -> None:
         ws = self.sheets[sheet]
+        self.widths[sheet] = tuple(widths)
         for index, width in enumerate(widths):
             ws.set_column(index, index, width)
 
+    def _print(self, sheet: int, setup: Print) -> None:
+        ws = self.sheets[sheet]
+        ws.set_paper(9)  # A4
+        if setup.landscape:
+            ws.set_landscape()
+        else:
+            ws.set_portrait()
+        ws.fit_to_pages(1, 0)  # one page wide, as many down as it takes
+        ws.set_margins(left=0.4, right=0.4, top=0.75, bottom=0.75)
+        ws.center_horizontally()
+        ws.set_header(setup.header, {"margin": 0.3})
+        ws.set_footer(setup.footer, {"margin": 0.3})
+        if setup.hidden:
+            ws.hide()
+
     def _lines(self, sheet: int, rows: Sequence[tuple[Any, ...]]) -> None:
-        ws, money, r = self.sheets[sheet], self.money, self.rows[sheet]
-        write_string, write_number = ws.write_string, ws.write_number
-        for code, name, measure, clause, tier, amount, responsible, reason, basis, check in rows:
-            write_string(r, 0, code)
-            if name:
-                write_string(r, 1, name)
-            write_string(r, 2, measure)
-            write_string(r, 3, clause)
-            if tier is not None:
-                write_number(r, 4, tier, money)
-            if amount is not None:
-                write_number(r, 5, amount, money)
-            if responsible:
-                write_string(r, 6, responsible)
-            if reason:
-                write_string(r, 7, reason)
-            if basis:
-                write_string(r, 8, basis)
-            if check:
-                write_string(r, 9, check)
+        ws, r = self.sheets[sheet], self.rows[sheet]
+        kinds, widths, formats = self.kinds[sheet], self.widths[sheet], self.formats
+        text_format, wrap_format = formats["text"], formats["wrap"]
+        write_string, write_number, write_blank = ws.write_string, ws.write_number, ws.write_blank
+        for row in rows:
+            height = 1
+            for col, kind in enumerate(kinds):
+                if kind == "wrap":
+                    value = row[col]
+                    if value and (len(value) * 2 > widths[col] - 0.75 or "\n" in value):
+                        height = max(height, text_lines(value, widths[col]))
+            if height > 1:
+                ws.set_row(r, LINE_HEIGHT * height + 2)
+            for col, kind in enumerate(kinds):
+                value = row[col]
+                if value is None or value == "":
+                    write_blank(r, col, None, formats[kind])
+                elif kind == "text":
+                    write_string(r, col, value, text_format)
+                elif kind == "wrap":
+                    write_string(r, col, value, wrap_format)
+                else:
+                    write_number(r, col, value, formats[kind])
             r += 1
         self.rows[sheet] = r
 
-    def _row(self, sheet: int, values: Sequence[object]) -> None:
-        """``str`` as text, ``Decimal`` as money, ``int`` as a number, ``Formula``, ``Bold``; ``None`` blank."""
-        ws, r = self.sheets[sheet], self.rows[sheet]
+    def _row(self, sheet: int, values: Sequence[object], boxed: bool) -> None:
+        """``str`` as text, ``Decimal`` as money, ``int`` as a number, ``Formula``, ``Bold``, ``Title``,
+        ``Banner``; ``None`` blank (boxed, in a boxed row)."""
+        ws, r, f = self.sheets[sheet], self.rows[sheet], self.formats
+        text, money, number = (f["text"], f["money"], f["int"]) if boxed else (f["plain"], f["plain_money"], f["plain"])
         for col, value in enumerate(values):
             if value is None or value == "":
-                continue
-            if isinstance(value, str):
-                ws.write_string(r, col, value)
+                if boxed:
+                    ws.write_blank(r, col, None, text)
+            elif isinstance(value, str):
+                ws.write_string(r, col, value, text)
             elif isinstance(value, Decimal):
-                ws.write_number(r, col, float(value), self.money)
+                ws.write_number(r, col, float(value), money)
             elif isinstance(value, Formula):
-                # no cached value: the spreadsheet computes it (an empty <v> also forces a recalculation)
-                ws.write_formula(r, col, value.text, self.money if value.money else None, "")
+                ws.write_formula(r, col, value.text, money if value.money else number, value.value)
+            elif isinstance(value, Title):
+                ws.write_string(r, col, value.text, f["title"])
+            elif isinstance(value, Banner):
+                ws.write_string(r, col, value.text, f["banner"])
             elif isinstance(value, Bold):
-                ws.write_string(r, col, value.text, self.bold)
+                ws.write_string(r, col, value.text, f["bold"] if boxed else f["plain_bold"])
             else:
-                ws.write_number(r, col, value)
+                ws.write_number(r, col, value, number)
         self.rows[sheet] = r + 1
 
 

@@ -691,7 +691,13 @@ def _measure(node: yaml.Node, problems: Problems, measure: str, start: date | Ba
 
 
 def build(root: yaml.Node, problems: Problems, *, sha256: str, path: str) -> Rules | None:
-    top = mapping(root, problems, Say("规则文件", "rule file"), required=("schema", "version", "policy", "measures"))
+    top = mapping(
+        root,
+        problems,
+        Say("规则文件", "rule file"),
+        required=("schema", "version", "policy", "measures"),
+        optional=("issuer",),
+    )
     if isinstance(top, Bad) or len(top) < 4:
         return None
     version_schema = whole(top["schema"], problems, named("schema"))
@@ -705,6 +711,8 @@ def build(root: yaml.Node, problems: Problems, *, sha256: str, path: str) -> Rul
             ),
         )
     version = text(top["version"], problems, named("version"))
+    # the unit that issues the payout workbook (its signature block); optional, ``run --issuer`` overrides it
+    issuer = text(top["issuer"], problems, named("issuer")) if "issuer" in top else ""
     policy = mapping(
         top["policy"],
         problems,
@@ -733,6 +741,7 @@ def build(root: yaml.Node, problems: Problems, *, sha256: str, path: str) -> Rul
     if (
         problems
         or isinstance(version, Bad)
+        or isinstance(issuer, Bad)
         or isinstance(title, Bad)
         or isinstance(start, Bad)
         or isinstance(excluded, Bad)
@@ -740,4 +749,4 @@ def build(root: yaml.Node, problems: Problems, *, sha256: str, path: str) -> Rul
         or not isinstance(version_schema, int)
     ):
         return None
-    return Rules(path, sha256, version_schema, version, title, start, frozenset(excluded), measures, end)
+    return Rules(path, sha256, version_schema, version, title, start, frozenset(excluded), measures, end, issuer)

@@ -214,6 +214,7 @@ class RunOptions:
     lang: Lang = "zh"
     force: bool = False  # outputs may replace existing files
     keep_ineligible: int | None = None  # the result keeps only the first that many ineligible lines
+    issuer: str | None = None  # the payout workbook's issuing unit (default: the rule file's ``issuer``)
 
 
 @dataclass(frozen=True)
@@ -249,7 +250,7 @@ def batch(options: RunOptions, hooks: Hooks = Hooks()) -> RunResult:
             count = len(inputs.batch.records)
             lines = count * len(MEASURE_IDS)  # one line per enterprise and measure
             if options.out is not None:
-                writer = _payout_writer(options.out, say, options.year, rules, inputs, lines)
+                writer = _payout_writer(options.out, say, options.year, rules, inputs, lines, options.issuer)
             if options.json is not None:
                 json_stream = _json_stream(options.json, json_file, inputs, options.year, rules, lines, say)
             computing = Say(f"计算 {count:,} 家企业", f"computing {count:,} enterprises").in_lang(say)
@@ -264,12 +265,15 @@ def batch(options: RunOptions, hooks: Hooks = Hooks()) -> RunResult:
     return result
 
 
-def _payout_writer(out: Path, lang: Lang, year: int, rules: Rules, inputs: Inputs, lines: int) -> PayoutWriter:
+def _payout_writer(
+    out: Path, lang: Lang, year: int, rules: Rules, inputs: Inputs, lines: int, issuer: str | None
+) -> PayoutWriter:
     """The payout workbook's writer: in a second process for a large batch on a machine with two cores."""
-    from tongnan_calc.report.xlsx import PayoutWriter, SealKey, use_writer_process
+    from tongnan_calc.report.xlsx import PayoutWriter, SealKey, bank_details, use_writer_process
 
     key = SealKey(year, rules.sha256, inputs.sha256)
-    return PayoutWriter(out, lang, key, in_process=not use_writer_process(lines))
+    banks = bank_details(inputs.batch)
+    return PayoutWriter(out, lang, key, in_process=not use_writer_process(lines), banks=banks, issuer=issuer)
 
 
 def _sink(writer: PayoutWriter | None, json_stream: JsonStream | None) -> Callable[[Sequence[Line]], None] | None:

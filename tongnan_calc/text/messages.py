@@ -140,40 +140,50 @@ LABELS: dict[str, tuple[str, str]] = {
 }
 
 
-MEASURE_NAMES: dict[str, str] = {
-    "key_support": "重点支持",
-    "rent": "租金补助",
-    "spin_off": "分离设立奖励",
-    "data_line": "数据专线补贴",
-    "sales_milestone": "销售额突破奖励",
-    "demo_priority": "示范企业优先支持",
-    "loan_interest": "贷款贴息",
-}
-"""Each measure's short Chinese name (the rule file's ``title`` is the notice's long one)."""
-
-STATUS_NAMES: dict[str, str] = {
-    "payable": "应付",
-    "pending": "待定",
-    "flag": "标记",
-    "blocked": "无法计算",
-    "ineligible": "不符合条件",
-}
-"""Each status in Chinese, as the payout workbook names its sheets (应付明细, 待定, 标记, 无法计算, 不符合条件)."""
-
-
-def measure_name(measure: str, lang: Lang) -> str:
-    """'租金补助（rent）' in Chinese (the id follows, as in the workbook's measure column); the id in English."""
-    if lang == "zh" and measure in MEASURE_NAMES:
-        return f"{MEASURE_NAMES[measure]}（{measure}）"
-    return measure
-
-
-def status_name(status: str, lang: Lang) -> str:
-    """'应付' in Chinese; the status key ('payable') in English."""
-    return STATUS_NAMES.get(status, status) if lang == "zh" else status
-
-
 def render(msg: Msg, lang: Lang = "zh") -> str:
     index = 0 if lang == "zh" else 1
     args = {key: LABELS[value][index] if value in LABELS else value for key, value in msg.args}
     return CATALOG[msg.key][index].format(**args)
+
+
+# The names a clerk reads for measures and statuses (the identifiers stay for programs).
+MEASURE_NAMES: dict[str, tuple[str, str]] = {
+    "key_support": ("重点支持", "key support"),
+    "rent": ("办公用房租金补助", "office rent subsidy"),
+    "spin_off": ("分离设立一次性奖励", "spin-off reward"),
+    "data_line": ("数据专线补贴", "data-line subsidy"),
+    "sales_milestone": ("销售额突破奖励", "sales milestone reward"),
+    "demo_priority": ("示范企业优先支持", "demonstration priority"),
+    "loan_interest": ("贷款贴息", "loan interest subsidy"),
+}
+STATUS_NAMES: dict[str, tuple[str, str]] = {
+    "payable": ("应付", "payable"),
+    "pending": ("待定", "pending"),
+    "flag": ("标记", "flag"),
+    "blocked": ("无法计算", "blocked"),
+    "ineligible": ("不符合条件", "ineligible"),
+}
+
+
+def measure_name(measure: str, lang: Lang = "zh") -> str:
+    """A measure's name for a reader; an unknown identifier is shown as it is."""
+    names = MEASURE_NAMES.get(measure)
+    return measure if names is None else names[0 if lang == "zh" else 1]
+
+
+def status_name(status: str, lang: Lang = "zh") -> str:
+    names = STATUS_NAMES.get(status)
+    return status if names is None else names[0 if lang == "zh" else 1]
+
+
+def measure_label(measure: str, lang: Lang) -> str:
+    """In the terminal: '办公用房租金补助（rent）' in Chinese (the id follows, for the analyst who types it); the
+    id in English."""
+    names = MEASURE_NAMES.get(measure)
+    return f"{names[0]}（{measure}）" if lang == "zh" and names is not None else measure
+
+
+def status_label(status: str, lang: Lang) -> str:
+    """In the terminal: '应付' in Chinese; the status key ('payable') in English."""
+    names = STATUS_NAMES.get(status)
+    return names[0] if lang == "zh" and names is not None else status
