@@ -88,7 +88,9 @@ def test_the_example_run_shows_every_code_and_payable_amount_whole(
 
 def test_a_narrow_terminal_gets_records_a_wide_one_a_table() -> None:
     _, narrow, _ = invoke("run", str(EXAMPLE), "--year", "2016", "--no-ledger", width=40)
-    assert "统一社会信用代码：91500223MA601P037Q\n措施：办公用房租金补助（rent）\n条款：二（二）\n状态：应付\n" in narrow
+    assert (
+        "统一社会信用代码：91500223MA601P037Q\n措施：办公用房租金补助（rent）\n条款：二（二）\n状态：应付\n" in narrow
+    )
     assert "金额（元）：53,901.64\n" in narrow
     _, wide, _ = invoke("run", str(EXAMPLE), "--year", "2016", "--no-ledger", width=120)
     # the measure's name may fold; the code, clause, status and amount stand whole on the line
