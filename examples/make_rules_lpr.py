@@ -45,10 +45,9 @@ LPR: tuple[tuple[str, str, str], ...] = (
     ("2025-05-20", "3.00", "3.50"),
 )
 
-WITHDRAWN = (
-    "        # 中国人民银行公告〔2019〕第15号（2019-08-16）：自 2019-08-20 起以贷款市场报价利率（LPR）为贷款定价基准\n"
-    "        2019-08-20: null\n"
-)
+WITHDRAWN = "        2019-08-20: null\n"
+WITHDRAWN_REFERENCE = "      2019-08-20: {title: 中国人民银行公告〔2019〕第15号"
+
 HEADER = """\
 # examples/rules-lpr.yaml — written by examples/make_rules_lpr.py; do not edit by hand.
 #
@@ -66,19 +65,29 @@ HEADER = """\
 def lpr_tables() -> str:
     rows = []
     for day, one_year, five_year in LPR:
-        rows.append(f"        # 全国银行间同业拆借中心受权公布贷款市场报价利率（LPR）（{day}）\n")
         rows.append(f"        {day}:\n")
         rows.append(f"          - {{max_months: 60, rate: {one_year}}}\n")
         rows.append(f"          - {{max_months: null, rate: {five_year}}}\n")
     return "".join(rows)
 
 
+def lpr_references() -> str:
+    return "".join(
+        f"      {day}: {{title: 全国银行间同业拆借中心受权公布贷款市场报价利率（LPR）公告, issued: {day},"
+        " clause: 1年期LPR（期限五年以内）、5年期以上LPR（期限五年以上）, url: https://www.chinamoney.com.cn}\n"
+        for day, _, _ in LPR
+    )
+
+
 def rules_lpr(shipped: str) -> str:
-    """The shipped rule file's text with the LPR tables in place of ``2019-08-20: null``."""
+    """The shipped rule file's text with the LPR tables (and their references) in place of ``2019-08-20: null``."""
     assert shipped.count(WITHDRAWN) == 1, "the shipped rule file no longer ends its benchmark table as expected"
+    lines = shipped.splitlines(keepends=True)
+    (cited,) = [i for i, line in enumerate(lines) if line.startswith(WITHDRAWN_REFERENCE)]
+    lines[cited] = lpr_references()
     version = 'version: "2015.1"'
     assert shipped.count(version) == 1
-    text = shipped.replace(WITHDRAWN, lpr_tables()).replace(version, 'version: "2015.1-lpr"')
+    text = "".join(lines).replace(WITHDRAWN, lpr_tables()).replace(version, 'version: "2015.1-lpr"')
     return HEADER + text
 
 
