@@ -168,7 +168,7 @@ def test_loan_interest_limited_without_days_and_capped() -> None:
 
 
 def test_loan_interest_pending_without_a_benchmark() -> None:
-    loans = [loan("JK-0", 1000000, "2011-09-01", "2016-09-01"), loan("JK-9", 2000000, "2019-09-01", "2021-07-01")]
+    loans = [loan("JK-0", 1000000, "2001-09-01", "2016-09-01"), loan("JK-9", 2000000, "2019-09-01", "2021-07-01")]
     line = MEASURES["loan_interest"](rec(DEMO, loans=loans), 2020, SHIPPED)
     assert line.status is Status.PENDING
     assert line.basis.lines("zh")[4:] == [
@@ -180,7 +180,7 @@ def test_loan_interest_pending_without_a_benchmark() -> None:
     early = MEASURES["loan_interest"](rec(DEMO, loans=[loans[0]]), 2016, SHIPPED)
     assert early.status is Status.PENDING
     assert early.basis.lines("zh")[-2:] == [
-        "贷款 JK-0：2011-09-01放款，早于规则文件中最早的基准利率表",
+        "贷款 JK-0：2001-09-01放款，早于规则文件中最早的基准利率表",
         "其余贷款已算得的贴息：0",
     ]
 
@@ -262,7 +262,7 @@ LABELS: dict[str, tuple[str, str]] = {
 }
 # More values with English words, for the labels whose values have several forms.
 MORE_VALUES: list[tuple[str, str]] = [
-    ("loan JK-1", "drawn 2011-09-01, before the first benchmark table of the rule file"),
+    ("loan JK-1", "drawn 2001-09-01, before the first benchmark table of the rule file"),
     ("loan JK-1", "no benchmark rate in force on 2019-09-01 (withdrawn)"),
     ("loan JK-1 term", "10 months, band ≤ 12 months: 6%"),
     ("loan JK-1 subsidy", "2000000 × 0.06 × 0.5 × 181/360 = 30166.6666666667…"),

@@ -6,7 +6,7 @@ r = benchmark rate for that band in force on the drawdown date;
 subsidy = 50% x min(principal x r x D / 360, interest_paid when given);
 enterprise amount = min(sum, 500,000 - prior loan_interest payouts).
 
-Rates used below (rules.yaml / SPEC table):
+Rates used below (rules.yaml / SPEC table; the earlier tables, from 2002-02-21, in test_benchmark_history.py):
   2012-07-06: <=6 m 5.60, <=12 m 6.00, <=36 m 6.15, <=60 m 6.40, else 6.55
   2014-11-22: <=12 m 5.60, <=60 m 6.00, else 6.15
   2015-05-11: <=12 m 5.10, <=60 m 5.50, else 5.65

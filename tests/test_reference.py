@@ -116,7 +116,7 @@ def batch(seed: int = SEED, size: int = ENTERPRISES) -> list[Records]:
                 drawdown = rng.choice((date(2014, 11, 22), date(2015, 3, 1), date(2015, 10, 23), date(2012, 7, 6)))
             maturity = drawdown + timedelta(days=rng.choice((1, 30, 31, 180, 181, 184, 365, 366, 1096, 1827, 3000)))
             if rng.random() < 0.05:  # drawn before the first benchmark rate in the rule file: pending
-                drawdown, maturity = date(2012, 2, 1), date(2018, 1, 1)
+                drawdown, maturity = date(2001, 2, 1), date(2018, 1, 1)
             principal = Decimal(rng.randrange(1, 4000)) * 10_000
             paid = None if rng.random() < 0.5 else _amount(rng, 0, 300_000)
             loans.append(Loan(code, f"L{n}-{i}", rng.random() < 0.8, principal, drawdown, maturity, paid, 200 + i))

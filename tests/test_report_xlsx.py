@@ -142,7 +142,7 @@ def test_summary_by_lead_unit_counts_each_line_once(book: openpyxl.Workbook, res
 
 
 def test_provenance_names_rules_input_ledger_and_year(book: openpyxl.Workbook, result: RunResult) -> None:
-    values = {r["key"]: r["内容"] for r in rows(book, "来源")}
+    values = {r["key"]: r["内容"] for r in rows(book, "来源") if r["key"] != "reference"}
     assert list(values) == [key for key, _, _ in PROVENANCE_ROWS]
     assert values["year"] == "2016"
     assert values["rules_version"] == result.rules.version
@@ -210,3 +210,19 @@ def test_english_workbook(tmp_path: Path, result: RunResult) -> None:
         "provenance",
     ]
     assert [c.value for c in book["payable"][1]] == [c.en for c in PAYABLE_COLUMNS]
+
+
+def test_provenance_cites_the_reference_of_each_value_used(book: openpyxl.Workbook, result: RunResult) -> None:
+    """Issue 12: after the run's facts, one row per rule-file value the lines used, with its reference."""
+    cited = [(r["项目"], r["内容"]) for r in rows(book, "来源") if r["key"] == "reference"]
+    keys = [r["key"] for r in rows(book, "来源")]
+    assert keys == [key for key, _, _ in PROVENANCE_ROWS] + ["reference"] * len(cited)
+    used = {(line.measure, p.name, p.effective.isoformat()) for line in result.lines for p in line.basis.params}
+    assert len(cited) == len(used) > 0
+    notice = "《重庆市潼南区人民政府办公室关于促进电子商务发展重点工作分工及政策措施落实责任分解的通知》"
+    for item, text in cited:
+        where, since = item.split(" 自")
+        measure, name = where.split(".")
+        assert (measure, name, since.removesuffix("起")) in used
+        assert text.startswith((notice, "《中国人民银行")), text
+    assert ("spin_off.amount 自2015-01-01起", notice + "二（三）：给予一次性2万元的奖励") in cited

@@ -85,9 +85,9 @@ def test_benchmark_withdrawn_from_2019_08_20() -> None:
 
 def test_no_value_in_force_before_the_first_date() -> None:
     with pytest.raises(NoValueInForce) as caught:
-        load_rules().value("loan_interest", "benchmark_rates", date(2012, 7, 5))
+        load_rules().value("loan_interest", "benchmark_rates", date(2002, 2, 20))
     assert str(caught.value) == (
-        "loan_interest.benchmark_rates has no value in force on 2012-07-05 (the first is from 2012-07-06)"
+        "loan_interest.benchmark_rates has no value in force on 2002-02-20 (the first is from 2002-02-21)"
     )
 
 
@@ -156,7 +156,7 @@ def test_tiers_out_of_order() -> None:
 def test_term_bands_out_of_order() -> None:
     raw = edited("          - {max_months: 36, rate: 6.15}\n", "          - {max_months: 10, rate: 6.15}\n")
     assert problems(raw) == [
-        f"r.yaml:{line_of('          - {max_months: 36')}: loan_interest.benchmark_rates from 2012-07-06:"
+        f"r.yaml:{line_of('          - {max_months: 36, rate: 6.15}')}: loan_interest.benchmark_rates from 2012-07-06:"
         " term bands out of order: 10 months is not above 12"
     ]
 
@@ -208,9 +208,14 @@ def test_negative_cap() -> None:
 
 
 def test_benchmark_rate_written_as_a_fraction() -> None:
-    raw = edited("          - {max_months: 6, rate: 5.60}\n", "          - {max_months: 6, rate: 0.056}\n")
+    raw = edited(
+        "          - {max_months: 6, rate: 5.60}\n          - {max_months: 12, rate: 6.00}\n",
+        "          - {max_months: 6, rate: 0.056}\n          - {max_months: 12, rate: 6.00}\n",
+    )
+    where = line_of("          - {max_months: 6, rate: 5.60}\n          - {max_months: 12, rate: 6.00}")
     assert problems(raw) == [
-        f"r.yaml:{line_of('          - {max_months: 6, rate: 5.60}')}: loan_interest.benchmark_rates from 2012-07-06:"
+        f"r.yaml:{where}: "
+        "loan_interest.benchmark_rates from 2012-07-06:"
         " rate 0.056 is in % a year: write 5.60 for 5.60%"
     ]
 

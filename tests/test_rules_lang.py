@@ -124,8 +124,8 @@ ZH_PROBLEMS = [
         id="rate-in-percent",
     ),
     pytest.param(
-        "          - {max_months: 6, rate: 5.60}\n",
-        "          - {max_months: 6, rate: 0.056}\n",
+        "          - {max_months: 6, rate: 5.60}\n          - {max_months: 12, rate: 6.00}\n",
+        "          - {max_months: 6, rate: 0.056}\n          - {max_months: 12, rate: 6.00}\n",
         "          - {max_months: 6, rate: 0.056}",
         "loan_interest.benchmark_rates（自 2012-07-06 起）：利率 0.056 应以年利率百分数填写：5.60% 写作 5.60",
         id="benchmark-as-fraction",
@@ -311,8 +311,8 @@ def test_missing_file_and_directory_in_chinese(tmp_path: Path) -> None:
 
 def test_no_value_in_force_says_it_in_both_languages() -> None:
     with pytest.raises(NoValueInForce) as caught:
-        load_rules().value("loan_interest", "benchmark_rates", date(2012, 7, 5))
-    assert caught.value.say.zh == "loan_interest.benchmark_rates 在 2012-07-05 没有生效的值（最早的值自 2012-07-06 起）"
+        load_rules().value("loan_interest", "benchmark_rates", date(2002, 2, 20))
+    assert caught.value.say.zh == "loan_interest.benchmark_rates 在 2002-02-20 没有生效的值（最早的值自 2002-02-21 起）"
     assert str(caught.value) == caught.value.say.en
 
 

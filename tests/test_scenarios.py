@@ -412,9 +412,9 @@ def test_a_loan_before_the_first_benchmark_table_is_pending_for_the_right_reason
     path = write(
         tmp_path,
         "- name: drawn before the first table\n  year: 2015\n  enterprise: {demo_level: municipal}\n  loans:\n"
-        "    - {loan_id: JK-2012-001, key_project: Y, principal: 1000000, drawdown_date: 2012-01-01,"
+        "    - {loan_id: JK-2001-001, key_project: Y, principal: 1000000, drawdown_date: 2001-01-01,"
         " maturity_date: 2017-01-01}\n"
-        "  expect:\n    loan_interest: {status: pending, reason_contains: JK-2012-001}\n",
+        "  expect:\n    loan_interest: {status: pending, reason_contains: JK-2001-001}\n",
     )
     (case,) = load_cases(path)
     assert run_case(case).passed  # pending, naming the loan

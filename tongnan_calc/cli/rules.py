@@ -17,7 +17,7 @@ from tongnan_calc.core.rules import RuleError
 from tongnan_calc.core.say import Lang, Say
 from tongnan_calc.report.screen import plain, screen
 from tongnan_calc.rules.load import DEFAULT_RULES, load_rules
-from tongnan_calc.rules.tools import diff_rules, params_on
+from tongnan_calc.rules.tools import diff_rules, params_on, unreferenced
 
 RULES_HELP = bi("规则文件（默认：随工具提供的规则文件）。", "Rule file (default: the shipped one).")
 
@@ -48,6 +48,7 @@ HEADINGS = (
     Say("条款", "clause"),
     Say("生效日期", "in force from"),
 )
+WARNING_PREFIX: dict[Lang, str] = {"zh": "警告：", "en": "warning: "}
 
 
 @app.command("check")
@@ -70,6 +71,8 @@ def check(
 
     Validate a rule file and report every problem at once, as file:line: message.
 
+    A value that cites no reference (document, clause) is a warning: the file is still ok.
+
     Example: tongnan-calc rules check rules.yaml
 
     Exit 0 when the file is clean, 2 otherwise.
@@ -80,6 +83,9 @@ def check(
         rules = load_rules(path)
     except RuleError as exc:
         raise fail(exc.say, lang=language) from None
+    err = Console(stderr=True, highlight=False, soft_wrap=True, emoji=False)
+    for line, warning in unreferenced(rules):
+        err.print(f"{WARNING_PREFIX[language]}{path}:{line}: {warning.in_lang(language)}", markup=False)
     count = sum(len(m.params) for m in rules.measures.values())
     measures = len(rules.measures)
     ok = Say(
@@ -102,13 +108,13 @@ def show(
     ] = None,
     lang: LangOption = Language.zh,
 ) -> None:
-    """显示某日有效的全部参数，及其条款、单位和生效日期。
+    """显示某日有效的全部参数，及其条款、单位、生效日期和出处。
 
     示例：tongnan-calc rules show --on 2016-12-31 --measure loan_interest
 
     —— English ——
 
-    Show every parameter in force on a date, with its clause, unit and the date it took effect.
+    Show every parameter in force on a date, with its clause, unit, the date it took effect and its reference.
 
     Example: tongnan-calc rules show --on 2016-12-31 --measure loan_interest
     """
@@ -138,11 +144,32 @@ def show(
     table = Table(title=plain(title.in_lang(language)))
     for head in HEADINGS:
         table.add_column(head.in_lang(language), overflow="fold")
-    for row in params_on(rules, day, measure):
+    rows = params_on(rules, day, measure)
+    for row in rows:
         effective = row.effective.isoformat() if row.effective else "—"
-        cells = (row.measure, row.name, row.value.in_lang(language), row.unit.in_lang(language), row.clause, effective)
+        cells = (
+            row.measure,
+            row.name,
+            row.value.in_lang(language),
+            row.unit.in_lang(language),
+            row.clause,
+            effective,
+        )
         table.add_row(*(plain(v) for v in cells))
-    _console().print(table)
+    console = _console()
+    console.print(table)
+    # the reference of each value shown, one line each (the table stays narrow)
+    console.print(Say("出处：", "references:").in_lang(language), markup=False)
+    for row in rows:
+        if row.effective is None:
+            continue
+        day_shown = row.effective.isoformat()
+        cited = row.reference or Say("（规则文件未注明出处）", "(the rule file gives none)").in_lang(language)
+        said = Say(
+            f"{row.measure}.{row.name} 自 {day_shown} 起：{cited}",
+            f"{row.measure}.{row.name} from {day_shown}: {cited}",
+        )
+        console.print(f"  {said.in_lang(language)}", markup=False)
 
 
 @app.command("diff")

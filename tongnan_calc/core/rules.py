@@ -71,8 +71,38 @@ class NoValueInForce(Exception):
 
 
 @dataclass(frozen=True)
+class Reference:
+    """Where a dated value comes from: the document (its title or 文号), the clause, when issued, a URL."""
+
+    clause: str
+    title: str = ""
+    number: str = ""  # 文号
+    issued: date | None = None
+    url: str = ""
+
+    def text(self) -> str:
+        """``《title》（number，issued）clause URL``, the parts that are known."""
+        name = f"《{self.title}》" if self.title else ""
+        detail = "，".join(part for part in (self.number, self.issued.isoformat() if self.issued else "") if part)
+        shown = f"{name}（{detail}）" if name and detail else name or detail
+        return " ".join(part for part in (f"{shown}{self.clause}", self.url) if part)
+
+
+@dataclass(frozen=True)
+class InForce(Generic[T]):
+    """A parameter's value on a day: the value, the date it took effect and its reference (if the file gives one)."""
+
+    value: T
+    effective: date
+    reference: Reference | None
+
+
+@dataclass(frozen=True)
 class Dated(Generic[T]):
-    """A parameter's values, each in force from its date until the next one."""
+    """A parameter's values, each in force from its date until the next one.
+
+    ``description`` and ``references`` (one per entry, ``None`` where the file gives none) are what the
+    rule file says about the parameter; ``line`` is where it is written (0: not in the file, a default)."""
 
     measure: str
     name: str
@@ -80,6 +110,20 @@ class Dated(Generic[T]):
     unit: str
     entries: tuple[tuple[date, T], ...]
     line: int = 0
+    description: str = ""
+    references: tuple[Reference | None, ...] = ()
+
+    def entry(self, day: date) -> InForce[T]:
+        """The value in force on ``day``, the date it took effect and its reference."""
+        value, effective = self.at(day)
+        return InForce(value, effective, self.reference(effective))
+
+    def reference(self, effective: date) -> Reference | None:
+        """The reference of the value that took effect on ``effective`` (``None``: the file gives none)."""
+        for (start, _), found in zip(self.entries, self.references, strict=False):
+            if start == effective:
+                return found
+        return None
 
     def at(self, day: date) -> tuple[T, date]:
         """The value in force on ``day`` and the date it took effect."""
@@ -132,6 +176,7 @@ class Rules:
     measures: Mapping[str, MeasureRules] = field(default_factory=dict)
     end: date | None = None  # `policy.end`: no measure is in force from that day on
     issuer: str = ""  # the unit that issues the payout workbook (rules.yaml ``issuer``)
+    notes: tuple[tuple[int, Say], ...] = ()  # warnings found reading the file (line, message): `rules check`
 
     def param(self, measure: str, name: str) -> Dated[Any]:
         return self.measures[measure].params[name]

@@ -68,6 +68,7 @@ from tongnan_calc.report.seal import pending_seal, seal
 from tongnan_calc.report.units import lead_unit
 from tongnan_calc.report.xlsx_book import FONT, MONEY_FORMAT, Book, BookProcess, Print, escape
 from tongnan_calc.report.xlsx_summary import payable_end, summary
+from tongnan_calc.rules.tools import references_used
 from tongnan_calc.text.messages import measure_name, render, status_name
 
 WRITER = "xlsxwriter"
@@ -454,4 +455,22 @@ def _provenance_sheet(writer: PayoutWriter, result: RunResult) -> None:
     for key, zh, en in PROVENANCE_ROWS:
         shown = values[key] if values[key] or key != "ledger" else ("未使用台账" if lang == "zh" else "none")
         rows.append((key, zh if lang == "zh" else en, shown))
+    rows.extend(reference_rows(result, lang))
     writer.book.apply(("lines", sheet, rows))
+
+
+def reference_rows(result: RunResult, lang: Lang) -> list[tuple[object, ...]]:
+    """One provenance row per rule-file value the run's lines used: ``reference``, the value, its reference."""
+    bases = {id(line.basis): (line.measure, line.basis) for line in result.lines}
+    uses = ((measure, p.name, p.effective) for measure, basis in bases.values() for p in basis.params)
+    none = "（规则文件未注明出处）" if lang == "zh" else "(the rule file gives none)"
+    return [
+        (
+            "reference",
+            f"{used.measure}.{used.name} 自{used.effective.isoformat()}起"
+            if lang == "zh"
+            else f"{used.measure}.{used.name} from {used.effective.isoformat()}",
+            used.reference or none,
+        )
+        for used in references_used(result.rules, uses)
+    ]

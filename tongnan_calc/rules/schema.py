@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
+from datetime import date
+from decimal import Decimal
 from typing import Any, TypeVar
 
 import yaml
@@ -18,6 +18,28 @@ import yaml
 from tongnan_calc.core.model import MEASURE_CLAUSES, MEASURE_IDS
 from tongnan_calc.core.rules import ANY, Band, Dated, MeasureRules, Problems, Rules, Tier
 from tongnan_calc.core.say import Say
+from tongnan_calc.rules import meta
+from tongnan_calc.rules.nodes import (
+    BAD,
+    BOOL_TAG,
+    STR_TAG,
+    Bad,
+    _constructor,
+    _quoted,
+    _seen,
+    _zh_list,
+    choices,
+    day,
+    is_null,
+    line,
+    mapping,
+    named,
+    number,
+    said,
+    sequence,
+    text,
+    whole,
+)
 
 HQ_TYPES = ("national_hq", "western_ops_center", "regional_logistics_center", "settlement_center")
 DEMO_LEVELS = ("national", "municipal")
@@ -55,218 +77,7 @@ NOTICE_UNITS = frozenset(
     }
 )
 
-INT_TAG = "tag:yaml.org,2002:int"
-FLOAT_TAG = "tag:yaml.org,2002:float"
-STR_TAG = "tag:yaml.org,2002:str"
-NULL_TAG = "tag:yaml.org,2002:null"
-TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
-
-_constructor = yaml.constructor.SafeConstructor()
 T = TypeVar("T", int, Decimal)
-
-
-class Bad:
-    """Marks a value that could not be converted (a problem was reported)."""
-
-
-BAD = Bad()
-
-
-def line(node: yaml.Node) -> int:
-    return int(node.start_mark.line) + 1
-
-
-# --- messages ------------------------------------------------------------------
-# ``where`` names the place of a problem (``rent.params``, ``data_line.rate from 2015-01-01``)
-# in both languages; a message is ``where: what`` (``where：what`` in Chinese).
-
-
-def named(where: str) -> Say:
-    """A place named by its keys only: the same in both languages."""
-    return Say(where, where)
-
-
-def said(where: Say, zh: str, en: str) -> Say:
-    return Say(f"{where.zh}：{zh}", f"{where.en}: {en}")
-
-
-def _zh_list(items: tuple[str, ...] | frozenset[str]) -> str:
-    return "、".join(items)
-
-
-def _quoted(value: object) -> str:
-    """A value written by the analyst, in Chinese quotation marks (escapes as Python shows them)."""
-    return f"“{repr(str(value))[1:-1]}”"
-
-
-# --- scalars -------------------------------------------------------------------
-
-
-def number(node: yaml.Node, problems: Problems, where: Say) -> Decimal | Bad:
-    """A YAML int or float as an exact Decimal, from the text written in the file."""
-    if isinstance(node, yaml.ScalarNode) and node.tag == INT_TAG:
-        return Decimal(_constructor.construct_yaml_int(node))
-    if isinstance(node, yaml.ScalarNode) and node.tag == FLOAT_TAG:
-        text = str(node.value).replace("_", "")
-        try:
-            value = Decimal(text)
-        except InvalidOperation:
-            value = Decimal("NaN")
-        if value.is_finite():
-            return value
-    seen = _seen(node)
-    problems.add(line(node), said(where, f"应为数字，实际为{seen.zh}", f"expected a number, got {seen.en}"))
-    return BAD
-
-
-def whole(node: yaml.Node, problems: Problems, where: Say) -> int | Bad:
-    if isinstance(node, yaml.ScalarNode) and node.tag == INT_TAG:
-        return int(_constructor.construct_yaml_int(node))
-    seen = _seen(node)
-    problems.add(line(node), said(where, f"应为整数，实际为{seen.zh}", f"expected a whole number, got {seen.en}"))
-    return BAD
-
-
-def text(node: yaml.Node, problems: Problems, where: Say) -> str | Bad:
-    if isinstance(node, yaml.ScalarNode) and node.tag == STR_TAG and str(node.value).strip():
-        return str(node.value)
-    quote = isinstance(node, yaml.ScalarNode) and bool(node.value)
-    seen = _seen(node)
-    problems.add(
-        line(node),
-        said(
-            where,
-            f"应为文本，实际为{seen.zh}" + ("：请加上引号" if quote else ""),
-            f"expected text, got {seen.en}" + (": quote it" if quote else ""),
-        ),
-    )
-    return BAD
-
-
-def day(node: yaml.Node, problems: Problems, where: Say) -> date | Bad:
-    if isinstance(node, yaml.ScalarNode) and node.tag == TIMESTAMP_TAG:
-        try:
-            value = _constructor.construct_yaml_timestamp(node)
-        except ValueError:
-            problems.add(
-                line(node),
-                said(
-                    where,
-                    f"{_quoted(node.value)}不是实际存在的日期",
-                    f"{str(node.value)!r} is not a real calendar date",
-                ),
-            )
-            return BAD
-        if isinstance(value, date) and not isinstance(value, datetime):
-            return value
-    seen = _seen(node)
-    problems.add(
-        line(node),
-        said(
-            where,
-            f"应为日期（如 2015-01-01），实际为{seen.zh}",
-            f"expected a date such as 2015-01-01, got {seen.en}",
-        ),
-    )
-    return BAD
-
-
-def _seen(node: yaml.Node) -> Say:
-    if isinstance(node, yaml.ScalarNode):
-        if node.tag == NULL_TAG:
-            return Say("空值", "nothing")
-        return Say(_quoted(node.value), repr(str(node.value)))
-    return Say("列表", "a list") if isinstance(node, yaml.SequenceNode) else Say("映射", "a mapping")
-
-
-# --- containers ------------------------------------------------------------------
-
-
-def mapping(
-    node: yaml.Node,
-    problems: Problems,
-    where: Say,
-    *,
-    required: tuple[str, ...],
-    optional: tuple[str, ...] = (),
-    noun: str = "键",
-) -> dict[str, yaml.Node] | Bad:
-    """A mapping with text keys: unknown, repeated and missing keys are problems.
-
-    ``noun`` is what a key is called in Chinese (键, 参数, 措施); English says "key".
-    """
-    if not isinstance(node, yaml.MappingNode):
-        problems.add(
-            line(node),
-            said(where, f"应为包含 {_zh_list(required)} 的映射", f"expected a mapping of {', '.join(required)}"),
-        )
-        return BAD
-    out: dict[str, yaml.Node] = {}
-    for key_node, value_node in node.value:
-        key = str(key_node.value)
-        if key in out:
-            first = line(out[key])
-            problems.add(
-                line(key_node),
-                said(
-                    where,
-                    f"{key} 重复出现（第一次在第 {first} 行）",
-                    f"{key} appears twice (the first is on line {first})",
-                ),
-            )
-        elif key not in required and key not in optional:
-            known = required + optional
-            problems.add(
-                line(key_node),
-                said(
-                    where,
-                    f"未知的{noun}{_quoted(key)}（应为以下之一：{_zh_list(known)}）",
-                    f"unknown key {key!r} (expected one of: {', '.join(known)})",
-                ),
-            )
-        else:
-            out[key] = value_node
-    for key in required:
-        if key not in out:
-            problems.add(line(node), said(where, f"缺少{noun}{_quoted(key)}", f"missing key {key!r}"))
-    return out
-
-
-def sequence(node: yaml.Node, problems: Problems, where: Say) -> list[yaml.Node] | Bad:
-    if isinstance(node, yaml.SequenceNode):
-        return list(node.value)
-    seen = _seen(node)
-    problems.add(line(node), said(where, f"应为列表，实际为{seen.zh}", f"expected a list, got {seen.en}"))
-    return BAD
-
-
-def choices(
-    node: yaml.Node,
-    problems: Problems,
-    where: Say,
-    allowed: tuple[str, ...] | frozenset[str],
-    what: Say | None = None,
-) -> tuple[str, ...] | Bad:
-    items = sequence(node, problems, where)
-    if isinstance(items, Bad):
-        return BAD
-    out: list[str] = []
-    for item in items:
-        value = text(item, problems, where)
-        if isinstance(value, Bad):
-            return BAD
-        if value not in allowed:
-            expected = what or Say(f"以下之一：{_zh_list(allowed)}", f"one of: {', '.join(allowed)}")
-            problems.add(
-                line(item), said(where, f"{_quoted(value)}不是{expected.zh}", f"{value!r} is not {expected.en}")
-            )
-            return BAD
-        if value in out:
-            problems.add(line(item), said(where, f"{_quoted(value)}重复列出", f"{value!r} is listed twice"))
-            return BAD
-        out.append(value)
-    return tuple(out)
-
 
 # --- parameter kinds -------------------------------------------------------------
 
@@ -275,8 +86,12 @@ Convert = Callable[[yaml.Node, Problems, Say], Any]
 
 @dataclass(frozen=True)
 class Kind:
+    """How a parameter is read: its unit as ``rules show`` names it, its converter, and the unit id a rule
+    file may give as its ``unit`` (``meta.UNITS``: the unit the calculation reads it in)."""
+
     unit: str
     convert: Convert
+    unit_id: str = ""
 
 
 def _rate(node: yaml.Node, problems: Problems, where: Say) -> Decimal | Bad:
@@ -401,7 +216,7 @@ def _tiers(node: yaml.Node, problems: Problems, where: Say) -> tuple[Tier, ...] 
             return BAD
         threshold = _positive(keys["threshold"], problems, where + Say("的门槛", " threshold"))
         amount_node = keys["amount"]
-        amount = None if _is_null(amount_node) else _amount(amount_node, problems, where + Say("的金额", " amount"))
+        amount = None if is_null(amount_node) else _amount(amount_node, problems, where + Say("的金额", " amount"))
         if isinstance(threshold, Bad) or isinstance(amount, Bad):
             return BAD
         if tiers and threshold <= tiers[-1].threshold:
@@ -424,7 +239,7 @@ def _tiers(node: yaml.Node, problems: Problems, where: Say) -> tuple[Tier, ...] 
 
 def _bands(node: yaml.Node, problems: Problems, where: Say) -> tuple[Band, ...] | Bad | None:
     """Benchmark lending rates by term band; null means none in force (an analyst decides)."""
-    if _is_null(node):
+    if is_null(node):
         return None
     items = sequence(node, problems, where)
     if isinstance(items, Bad):
@@ -444,7 +259,7 @@ def _bands(node: yaml.Node, problems: Problems, where: Say) -> tuple[Band, ...] 
                 ),
             )
             return BAD
-        months = None if _is_null(keys["max_months"]) else _positive_int(keys["max_months"], problems, where)
+        months = None if is_null(keys["max_months"]) else _positive_int(keys["max_months"], problems, where)
         rate = _positive(keys["rate"], problems, where + Say("的利率", " rate"))
         if isinstance(months, Bad) or isinstance(rate, Bad):
             return BAD
@@ -483,10 +298,6 @@ def _bands(node: yaml.Node, problems: Problems, where: Say) -> tuple[Band, ...] 
     return tuple(bands)
 
 
-def _is_null(node: yaml.Node) -> bool:
-    return isinstance(node, yaml.ScalarNode) and node.tag == NULL_TAG
-
-
 def _levels(node: yaml.Node, problems: Problems, where: Say) -> tuple[str, ...] | Bad:
     return choices(node, problems, where, DEMO_LEVELS)
 
@@ -511,15 +322,12 @@ def _levels_or_any(node: yaml.Node, problems: Problems, where: Say) -> tuple[str
 
 def _day_or_null(node: yaml.Node, problems: Problems, where: Say) -> date | Bad | None:
     """A date, or null: no date (a condition that does not apply)."""
-    return None if _is_null(node) else day(node, problems, where)
-
-
-BOOL_TAG = "tag:yaml.org,2002:bool"
+    return None if is_null(node) else day(node, problems, where)
 
 
 def _enabled(node: yaml.Node, problems: Problems, where: Say) -> bool | Bad | None:
     """``true`` while the measure is in force; ``null`` (or ``false``) from the day it ends."""
-    if _is_null(node):
+    if is_null(node):
         return None
     if isinstance(node, yaml.ScalarNode) and node.tag == BOOL_TAG:
         return bool(_constructor.construct_yaml_bool(node)) or None
@@ -539,8 +347,8 @@ def _hq_types(node: yaml.Node, problems: Problems, where: Say) -> tuple[str, ...
     return choices(node, problems, where, HQ_TYPES)
 
 
-RATE = Kind("fraction (0.30 = 30%)", _rate)
-YUAN = Kind("yuan", _amount)
+RATE = Kind("fraction (0.30 = 30%)", _rate, "fraction")
+YUAN = Kind("yuan", _amount, "yuan")
 
 # Each unit in Chinese, for `rules show --lang zh`.
 UNITS_ZH: Mapping[str, str] = {
@@ -559,18 +367,21 @@ UNITS_ZH: Mapping[str, str] = {
 }
 
 PARAMS: Mapping[str, Mapping[str, Kind]] = {
-    "key_support": {"hq_types": Kind("choices", _hq_types)},
-    "rent": {"rates": Kind("fractions [year 1, year 2]", _rate_pair), "area_cap_m2": Kind("m²", _area)},
-    "spin_off": {"amount": YUAN, "min_operating_years": Kind("years", _years)},
-    "data_line": {"rate": RATE, "annual_cap": YUAN, "period_years": Kind("years", _years)},
-    "sales_milestone": {"mode": Kind("choice", _mode), "tiers": Kind("yuan", _tiers)},
-    "demo_priority": {"levels": Kind("choices", _levels)},
+    "key_support": {"hq_types": Kind("choices", _hq_types, "choices")},
+    "rent": {
+        "rates": Kind("fractions [year 1, year 2]", _rate_pair, "fraction"),
+        "area_cap_m2": Kind("m²", _area, "m2"),
+    },
+    "spin_off": {"amount": YUAN, "min_operating_years": Kind("years", _years, "years")},
+    "data_line": {"rate": RATE, "annual_cap": YUAN, "period_years": Kind("years", _years, "years")},
+    "sales_milestone": {"mode": Kind("choice", _mode, "choice"), "tiers": Kind("yuan", _tiers, "yuan")},
+    "demo_priority": {"levels": Kind("choices", _levels, "choices")},
     "loan_interest": {
-        "levels": Kind("choices or any", _levels_or_any),
+        "levels": Kind("choices or any", _levels_or_any, "choices"),
         "share_of_benchmark": RATE,
         "enterprise_cap": YUAN,
-        "day_count": Kind("days", _days),
-        "benchmark_rates": Kind("% a year by term band", _bands),
+        "day_count": Kind("days", _days, "days"),
+        "benchmark_rates": Kind("% a year by term band", _bands, "% a year"),
     },
 }
 
@@ -578,10 +389,15 @@ PARAMS: Mapping[str, Mapping[str, Kind]] = {
 # tool took before they were parameters.  ``established_from`` left out is null from the policy start (no
 # date condition); ``enabled`` left out is not kept at all (the measure never ends: ``Rules.ended``).
 KEEP_OUT = object()
-ENABLED = Kind("true or null", _enabled)
+ENABLED = Kind("true or null", _enabled, "true/null")
 OPTIONAL: Mapping[str, Mapping[str, tuple[Kind, Any]]] = {
     measure: {"enabled": (ENABLED, KEEP_OUT)} for measure in MEASURE_IDS
-} | {"spin_off": {"established_from": (Kind("date or null", _day_or_null), None), "enabled": (ENABLED, KEEP_OUT)}}
+} | {
+    "spin_off": {
+        "established_from": (Kind("date or null", _day_or_null, "date"), None),
+        "enabled": (ENABLED, KEEP_OUT),
+    }
+}
 
 
 # --- the whole file ------------------------------------------------------------------
@@ -696,9 +512,9 @@ def build(root: yaml.Node, problems: Problems, *, sha256: str, path: str) -> Rul
         problems,
         Say("规则文件", "rule file"),
         required=("schema", "version", "policy", "measures"),
-        optional=("issuer",),
+        optional=("issuer", "documentation"),
     )
-    if isinstance(top, Bad) or len(top) < 4:
+    if isinstance(top, Bad) or any(key not in top for key in ("schema", "version", "policy", "measures")):
         return None
     version_schema = whole(top["schema"], problems, named("schema"))
     if isinstance(version_schema, int) and version_schema != 1:
@@ -738,6 +554,13 @@ def build(root: yaml.Node, problems: Problems, *, sha256: str, path: str) -> Rul
             built = _measure(node, problems, measure_id, start)
             if isinstance(built, MeasureRules):
                 measures[measure_id] = built
+    notes: list[tuple[int, Say]] = []
+    if "documentation" in top and len(measures) == len(MEASURE_IDS):
+        units = {
+            m: {n: k.unit_id for n, k in {**PARAMS[m], **{o: k for o, (k, _) in OPTIONAL[m].items()}}.items()}
+            for m in MEASURE_IDS
+        }
+        measures, notes = meta.document(top["documentation"], problems, measures, units)
     if (
         problems
         or isinstance(version, Bad)
@@ -749,4 +572,6 @@ def build(root: yaml.Node, problems: Problems, *, sha256: str, path: str) -> Rul
         or not isinstance(version_schema, int)
     ):
         return None
-    return Rules(path, sha256, version_schema, version, title, start, frozenset(excluded), measures, end, issuer)
+    return Rules(
+        path, sha256, version_schema, version, title, start, frozenset(excluded), measures, end, issuer, tuple(notes)
+    )

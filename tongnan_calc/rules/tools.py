@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -46,6 +46,8 @@ class ParamRow:
     unit: Say
     value: Say
     effective: date | None  # None: no value in force on the date asked
+    reference: str = ""  # the value's reference (``Reference.text``), "" when the file gives none
+    description: str = ""
 
 
 def params_on(rules: Rules, day: date, measure: str | None = None) -> list[ParamRow]:
@@ -65,7 +67,58 @@ def _row(dated: Dated[Any], day: date) -> ParamRow:
     if not found:
         return ParamRow(dated.measure, dated.name, dated.clause, unit, Say("（无生效值）", "(none in force)"), None)
     start, value = found[-1]
-    return ParamRow(dated.measure, dated.name, dated.clause, unit, both(value), start)
+    reference = dated.reference(start)
+    shown = reference.text() if reference is not None else ""
+    return ParamRow(dated.measure, dated.name, dated.clause, unit, both(value), start, shown, dated.description)
+
+
+def unreferenced(rules: Rules) -> list[tuple[int, Say]]:
+    """The warnings of ``rules check``, in file order (line, message): the parameters with values that cite
+    no reference, and what the file's ``documentation`` names that is not there (``Rules.notes``)."""
+    found: list[tuple[int, Say]] = []
+    for spec in rules.measures.values():
+        for dated in spec.params.values():
+            if dated.line == 0:  # a default the file leaves out
+                continue
+            refs = dated.references or (None,) * len(dated.entries)
+            missing = [start.isoformat() for (start, _), ref in zip(dated.entries, refs, strict=True) if ref is None]
+            if missing:
+                where, days = f"{dated.measure}.{dated.name}", ", ".join(missing)
+                found.append(
+                    (
+                        dated.line,
+                        Say(
+                            f"{where}：自 {'、'.join(missing)} 起的取值未注明出处（reference：文件标题或文号、条款）",
+                            f"{where}: no reference (the document and clause) for the value from {days}",
+                        ),
+                    )
+                )
+    return sorted([*rules.notes, *found], key=lambda item: item[0])
+
+
+@dataclass(frozen=True)
+class UsedReference:
+    """A rule-file value a run used, with its reference (for the payout workbook's provenance)."""
+
+    measure: str
+    name: str
+    effective: date
+    reference: str  # ``Reference.text``; "" when the file gives none
+
+
+def references_used(rules: Rules, uses: Iterable[tuple[str, str, date]]) -> list[UsedReference]:
+    """The references of the values a run used: ``uses`` holds (measure, parameter, effective date),
+    e.g. from each line's basis (``line.measure``, ``param.name``, ``param.effective``); each once, in rule order."""
+    order = {(m, n): i for i, (m, n) in enumerate((s.id, n) for s in rules.measures.values() for n in s.params)}
+    seen: set[tuple[str, str, date]] = set()
+    for measure, name, effective in uses:
+        if (measure, name) in order:
+            seen.add((measure, name, effective))
+    rows = []
+    for measure, name, effective in sorted(seen, key=lambda u: (order[u[0], u[1]], u[2])):
+        reference = rules.param(measure, name).reference(effective)
+        rows.append(UsedReference(measure, name, effective, reference.text() if reference is not None else ""))
+    return rows
 
 
 @dataclass(frozen=True)
