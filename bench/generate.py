@@ -280,7 +280,10 @@ def _history(rng: random.Random, ents: list[Ent], year: int, path: Path) -> int:
         if ent.spun_off and rng.random() < 0.3:
             lines.append((ent.code, year - 1, "spin_off", "", 20_000))
         if 0.06 <= roll < 0.08:
-            lines.append((ent.code, rng.choice((year - 2, year - 1)), "sales_milestone", 50_000_000, 100_000))
+            # no tier is in force before the policy start (2015): a payout year is never earlier
+            lines.append(
+                (ent.code, max(rng.choice((year - 2, year - 1)), 2015), "sales_milestone", 50_000_000, 100_000)
+            )
         if ent.demo and rng.random() < 0.3:
             lines.append((ent.code, year - 1, "loan_interest", "", money(rng, 10_000, 495_000)))
         for values in lines:
