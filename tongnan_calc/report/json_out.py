@@ -29,6 +29,7 @@ from tongnan_calc.core.money import fmt
 from tongnan_calc.core.result import LedgerUse, RunResult, require_all_lines
 from tongnan_calc.core.rules import Rules
 from tongnan_calc.core.say import Lang
+from tongnan_calc.text.basis import basis_lines
 from tongnan_calc.text.messages import render
 
 T = TypeVar("T")
@@ -44,7 +45,7 @@ def line_json(line: Line, lang: Lang) -> dict[str, Any]:
         "amount": None if line.amount is None else fmt(line.amount),
         "tier": None if line.tier is None else fmt(line.tier),
         "reason": render(line.reason, lang),
-        **({} if line.status is Status.INELIGIBLE else {"basis": line.basis.lines(lang)}),
+        **({} if line.status is Status.INELIGIBLE else {"basis": basis_lines(line.basis, lang)}),
     }
 
 
@@ -238,7 +239,7 @@ class _LineText:
             ("reason", self.reason(line.reason)),
         ]
         if line.status is not Status.INELIGIBLE:
-            pairs.append(("basis", style.strings(line.basis.lines(self.lang), 3)))
+            pairs.append(("basis", style.strings(basis_lines(line.basis, self.lang), 3)))
         inner = style.nl(3)
         return (
             "".join(f",{inner}{encode_basestring(key)}{style.colon}{text}" for key, text in pairs) + style.nl(2) + "}"

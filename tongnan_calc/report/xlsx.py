@@ -55,6 +55,7 @@ from tongnan_calc.report.layout import (
 )
 from tongnan_calc.report.seal import seal
 from tongnan_calc.report.xlsx_book import MONEY_FORMAT, Bold, Book, BookProcess, Formula
+from tongnan_calc.text.basis import basis_lines
 from tongnan_calc.text.messages import render
 
 WRITER = "xlsxwriter"
@@ -188,7 +189,7 @@ class PayoutWriter:
             found = self._reasons[id(line.reason)] = (line.reason, render(line.reason, self.lang))
         known = self._bases.get(id(line.basis))
         if known is None or known[0] is not line.basis:
-            known = (line.basis, "\n".join(line.basis.lines(self.lang)))
+            known = (line.basis, "\n".join(basis_lines(line.basis, self.lang)))
             if line.amount is None:
                 if len(self._bases) > 50_000:
                     self._bases.clear()
