@@ -22,7 +22,7 @@ object (the measures share their ``ParamUse`` objects, made once per rule file).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -31,7 +31,7 @@ from fractions import Fraction
 from tongnan_calc.core.model import SHEET_NAMES_ZH
 from tongnan_calc.core.money import fmt, show
 from tongnan_calc.core.say import Lang
-from tongnan_calc.core.trace import Basis, Check, ParamUse, Step, Value
+from tongnan_calc.core.trace import Args, Basis, Check, ParamUse, Step, Value
 from tongnan_calc.text.messages import LABELS
 
 Prep = Callable[[dict[str, Value], Lang], dict[str, str]]
@@ -60,14 +60,14 @@ class CheckTpl:
 def text(value: Value, lang: Lang = "en") -> str:
     """One argument as shown."""
     kind = type(value)
+    if kind is Fraction or kind is Decimal or kind is int:
+        return show(value)  # type: ignore[arg-type]
     if kind is str:
         return value  # type: ignore[return-value]
-    if kind is bool:
-        return ("是" if value else "否") if lang == "zh" else ("yes" if value else "no")
-    if kind is int or kind is Fraction or kind is Decimal:
-        return show(value)  # type: ignore[arg-type]
     if kind is date:
         return value.isoformat()  # type: ignore[union-attr]
+    if kind is bool:
+        return ("是" if value else "否") if lang == "zh" else ("yes" if value else "no")
     if value is None:
         return "（空）" if lang == "zh" else "(blank)"
     if isinstance(value, tuple):
@@ -432,11 +432,10 @@ CHECKS: dict[str, CheckTpl] = {
 """Every kind of condition a measure checks: what it requires and what was seen."""
 
 
-def _args(args: Iterable[tuple[str, Value]], prep: Prep | None, lang: Lang) -> dict[str, str]:
-    raw = dict(args)
-    shown = {key: text(value, lang) for key, value in raw.items()}
+def _args(args: Args, prep: Prep | None, lang: Lang) -> dict[str, str]:
+    shown = {key: text(value, lang) for key, value in args}
     if prep is not None:
-        shown.update(prep(raw, lang))
+        shown.update(prep(dict(args), lang))
     return shown
 
 
