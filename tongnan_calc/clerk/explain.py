@@ -123,7 +123,7 @@ class MeasureExplanation:
     prior: tuple[PriorPayout, ...]
     rounding: Rounding | None
     blocking: tuple[InputIssue, ...]
-    basis_lines: tuple[str, ...]  # = Line.basis.lines(lang): the payout workbook's 计算依据 column
+    basis_lines: tuple[str, ...]  # = text.basis.basis_lines(line.basis, lang): the payout workbook's 计算依据 column
 
 
 @dataclass(frozen=True)
