@@ -7,9 +7,11 @@ in Chinese or English from one catalog per kind of step and check.
 from __future__ import annotations
 
 import ast
+import io
 import json
 import re
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
 import openpyxl
@@ -25,18 +27,29 @@ from factories import (
     rules_with,
     sale,
 )
+from rich.console import Console
 from typer.testing import CliRunner
 
 from tongnan_calc.cli.app import app
 from tongnan_calc.core.engine import _held
 from tongnan_calc.core.measures import MEASURES
 from tongnan_calc.core.model import Line, Status
-from tongnan_calc.core.trace import EXACT, ROUNDED, Check, Step
+from tongnan_calc.core.trace import EXACT, ROUNDED, Check, ParamUse, Step
+from tongnan_calc.report import explain_out
 from tongnan_calc.report.json_out import dumps
 from tongnan_calc.report.layout import LINE_COLUMNS
 from tongnan_calc.report.xlsx import SHEET_FOR_STATUS
 from tongnan_calc.shell import run as runner
-from tongnan_calc.text.basis import CHECKS, STEPS, basis_lines, basis_text, check_line, check_text, step_text
+from tongnan_calc.text.basis import (
+    CHECKS,
+    STEPS,
+    basis_lines,
+    basis_text,
+    check_line,
+    check_text,
+    param_text,
+    step_text,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "example.xlsx"
@@ -283,6 +296,18 @@ def test_a_check_on_one_line() -> None:
     ]
     assert check_line(line.basis.checks[2], "en") == "newly settled: on or after 2015-01-01: 2016-02-29 ✓"
     assert line.basis.checks[-1].met is False  # no lease
+
+
+def test_a_parameter_with_its_reference() -> None:
+    """A rule-file value with the document that sets it: rendered when the rule file names one."""
+    ref = "潼南府办发〔2015〕12号 2015-01-01 二（二） https://example.gov.cn/doc"
+    p = ParamUse("rates", "[0.6, 0.3]", date(2015, 1, 1), "二（二）", ref)
+    assert param_text(p, "zh") == f"rates = [0.6, 0.3]（二（二），自2015-01-01起施行；依据：{ref}）"
+    assert param_text(p, "en") == f"rates = [0.6, 0.3] (二（二）, in force from 2015-01-01; source: {ref})"
+    console = Console(width=200, record=True, file=io.StringIO())
+    console.print(explain_out._params((p, ParamUse("area_cap_m2", "2000", date(2015, 1, 1), "二（二）")), "zh"))
+    shown = console.export_text()
+    assert "依据文件" in shown and ref in shown
 
 
 # --- where the basis is shown: the payout workbook, JSON, explain, rules test ---------------

@@ -40,10 +40,10 @@ MEASURE = "loan_interest"
 def compute(rec: Records, year: int, rules: Rules) -> Line:
     level = rec.enterprise.demo_level
     levels: tuple[str, ...] | str = once(rules, (MEASURE, "levels", year), lambda: _levels(rules, year))
+    at_level = shared(rules, MEASURE, ("level", year, level), lambda: _level_basis(rules, year, level, levels))
     if levels != ANY and level not in levels:
-        basis = shared(rules, MEASURE, ("level", year, level), lambda: _level_basis(rules, year, level, levels))
-        return template(rules, MEASURE, Status.INELIGIBLE, "not_demo", basis, levels="/".join(levels)).of(rec)
-    before = shared(rules, MEASURE, ("level", year, level), lambda: _level_basis(rules, year, level, levels)).checks
+        return template(rules, MEASURE, Status.INELIGIBLE, "not_demo", at_level, levels="/".join(levels)).of(rec)
+    before = at_level.checks
     block = blocked(rec, rules, MEASURE, LOANS, before)
     if block is not None:
         return block
