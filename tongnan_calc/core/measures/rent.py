@@ -55,19 +55,27 @@ def compute(rec: Records, year: int, rules: Rules) -> Line:
             lambda: Basis(checks=(check("rent_settled", False, start=rules.start, settled=None),)),
         )
         return template(rules, MEASURE, Status.INELIGIBLE, "rent_not_settled", basis).of(rec)
+    # the common ineligible outcomes are shared by all the enterprises settled on the same day
     if settled < rules.start:
-        basis = Basis(checks=(*before, check("rent_settled", False, start=rules.start, settled=settled)))
-        reason = Msg.of("rent_settled_before_start", settled=settled, start=rules.start)
-        return ineligible(rec, rules, MEASURE, reason, basis=basis)
+        basis = shared(
+            rules,
+            MEASURE,
+            ("early", settled),
+            lambda: Basis(checks=(check("rent_settled", False, start=rules.start, settled=settled),)),
+        )
+        return template(
+            rules, MEASURE, Status.INELIGIBLE, "rent_settled_before_start", basis, settled=settled, start=rules.start
+        ).of(rec)
     first_anniversary, second_anniversary = add_years(settled, 1), add_years(settled, 2)
     year_start, year_stop = year_bounds(year)
     lo, hi = max(year_start, settled), min(year_stop, second_anniversary)
     last = second_anniversary - ONE_DAY
-    checks: tuple[Check, ...] = (*before, check("rent_settled", True, start=rules.start, settled=settled))
     if lo >= hi:
-        window = check("rent_window", False, year=year, settled=settled, last=last, start=None, end=None)
-        reason = Msg.of("rent_outside_period", year=year, settled=settled, last=last)
-        return ineligible(rec, rules, MEASURE, reason, basis=Basis(checks=(*checks, window)))
+        basis = shared(rules, MEASURE, ("outside", year, settled), lambda: _outside(rules, year, settled, last))
+        return template(
+            rules, MEASURE, Status.INELIGIBLE, "rent_outside_period", basis, year=year, settled=settled, last=last
+        ).of(rec)
+    checks: tuple[Check, ...] = (*before, check("rent_settled", True, start=rules.start, settled=settled))
     end = hi - ONE_DAY
     checks = (*checks, check("rent_window", True, year=year, settled=settled, last=last, start=lo, end=end))
     block = blocked(rec, rules, MEASURE, LEASES, checks)
@@ -101,6 +109,16 @@ def compute(rec: Records, year: int, rules: Rules) -> Line:
     for start, stop in pairwise(points):
         total += _interval(uses, leases, start, stop, first_anniversary, exact)
     return payable(rec, rules, MEASURE, total, Msg.of("rent_payable", start=lo, end=end), uses)
+
+
+def _outside(rules: Rules, year: int, settled: date, last: date) -> Basis:
+    """The checks of a year outside the two years after settling."""
+    return Basis(
+        checks=(
+            check("rent_settled", True, start=rules.start, settled=settled),
+            check("rent_window", False, year=year, settled=settled, last=last, start=None, end=None),
+        )
+    )
 
 
 def _interval(
