@@ -27,6 +27,7 @@ from tongnan_calc.core.model import (
 )
 from tongnan_calc.core.rules import Rules
 from tongnan_calc.rules.load import DEFAULT_RULES, load_rules, parse_rules
+from tongnan_calc.text.basis import basis_text
 from tongnan_calc.text.messages import render
 
 # Realistic USCCs of Chongqing (5002xx) enterprises; the check characters are right.
@@ -226,13 +227,13 @@ def param_names(line: Line) -> set[str]:
 
 
 def assert_payable(line: Line, amount: str, params: Iterable[str]) -> None:
-    assert line.status is Status.PAYABLE, (line.status, render(line.reason, "zh"), line.basis.text())
+    assert line.status is Status.PAYABLE, (line.status, render(line.reason, "zh"), basis_text(line.basis))
     assert line.amount is not None
     assert isinstance(line.amount, Decimal)
     # exactly two places, the value worked by hand
-    assert str(line.amount) == amount, (str(line.amount), amount, line.basis.text())
+    assert str(line.amount) == amount, (str(line.amount), amount, basis_text(line.basis))
     missing = set(params) - param_names(line)
-    assert not missing, f"basis does not name {missing}: {line.basis.text()}"
+    assert not missing, f"basis does not name {missing}: {basis_text(line.basis)}"
 
 
 def assert_ineligible(line: Line, clause: str, *fragments: str) -> str:

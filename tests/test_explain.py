@@ -29,7 +29,7 @@ from tongnan_calc.ledger import import_history
 from tongnan_calc.report.layout import BASIS, LINE_COLUMNS
 from tongnan_calc.report.xlsx import SHEET_FOR_STATUS, write_payout_workbook
 from tongnan_calc.shell import run as runner
-from tongnan_calc.text.basis import step_text
+from tongnan_calc.text.basis import basis_lines, step_text
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "example.xlsx"
@@ -329,7 +329,7 @@ def test_the_payout_workbook_carries_the_basis_of_every_line_and_explain_agrees(
     assert set(seen) == {(x.credit_code, x.measure) for x in result.lines}
     for line in result.lines:
         column = seen[line.credit_code, line.measure]
-        assert column == "\n".join(line.basis.lines("zh"))
+        assert column == "\n".join(basis_lines(line.basis, "zh"))
         m = next(m for m in explained[line.credit_code].measures if m.measure == line.measure)
         assert "\n".join(m.basis_lines) == column
         # and explain shows each part of it: the parameters, the intervals, the steps, the rounding

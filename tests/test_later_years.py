@@ -19,6 +19,7 @@ from tongnan_calc.core import engine
 from tongnan_calc.core.model import Records, Status
 from tongnan_calc.ledger import import_history
 from tongnan_calc.shell.run import load, read_inputs, run
+from tongnan_calc.text.basis import basis_lines
 from tongnan_calc.text.messages import render
 
 
@@ -55,7 +56,7 @@ def test_payouts_for_later_years_hold_one_time_and_capped_lines() -> None:
             " lifetime cap count earlier years only, so a person decides"
         )
         assert render(held.reason, "zh").startswith("台账已有本项2017年度（晚于本年度）的发放")
-        assert held.basis.lines()[-1] == f"amount from the payouts of earlier years only (not paid): {amount}"
+        assert basis_lines(held.basis)[-1] == f"amount from the payouts of earlier years only (not paid): {amount}"
         assert held.basis.params == free[measure].basis.params
     assert lines["data_line"] == free["data_line"]  # 30 % of 10,000 = 3,000.00, paid as usual
     assert str(lines["data_line"].amount) == "3000.00"

@@ -14,6 +14,7 @@ from factories import SHIPPED, ent, fee, lease, rec, rules_with
 from tongnan_calc.core.engine import compute
 from tongnan_calc.core.model import Line, Records, Status
 from tongnan_calc.core.rules import RuleError, Rules
+from tongnan_calc.text.basis import basis_lines
 from tongnan_calc.text.messages import render
 
 SPIN_OFF_PARAMS = "      established_from:\n"
@@ -89,7 +90,8 @@ def test_rent_pays_the_days_before_a_mid_year_end() -> None:
     records = rec(ent(settled_on="2016-01-01"), leases=[lease("2016-01-01", "2017-12-31", 731000)])
     line = line_of(records, 2016, rules, "rent")
     assert (line.status, str(line.amount)) == (Status.PAYABLE, "109200.00")
-    assert "ended on 2016-07-01 (rent.end)" in line.basis.text()
+    assert "2016-07-01 to 2016-12-31: ended on 2016-07-01 (rent.end)" in basis_lines(line.basis)
+    assert "2016-07-01至2016-12-31：自2016-07-01起终止（rent.end）" in basis_lines(line.basis, "zh")
     # 2017: ended on every day of the year -> ineligible naming the end
     later = line_of(records, 2017, rules, "rent")
     assert later.status is Status.INELIGIBLE

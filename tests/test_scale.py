@@ -26,6 +26,7 @@ from tongnan_calc.core.say import Lang
 from tongnan_calc.report import json_out, terminal, xlsx
 from tongnan_calc.report.layout import STATUS_COLUMNS
 from tongnan_calc.shell.run import run
+from tongnan_calc.text.basis import basis_lines
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "example.xlsx"
 
@@ -86,7 +87,7 @@ def test_ineligible_lines_are_listed_without_their_basis(result: RunResult) -> N
         if entry["status"] == "ineligible":
             assert set(entry) == fields and entry["reason"]
         else:
-            assert set(entry) == fields | {"basis"} and entry["basis"] == line.basis.lines()
+            assert set(entry) == fields | {"basis"} and entry["basis"] == basis_lines(line.basis)
 
 
 def test_lines_made_from_a_template_equal_the_constructed_ones(result: RunResult) -> None:

@@ -293,6 +293,28 @@ def test_the_failure_names_the_case_the_measure_expected_and_actual_and_the_basi
     assert out[-1] == "0 passed, 1 failed"  # spin_off was right, but the case fails as a whole
 
 
+SETTLED_EARLY = """\
+- name: settled before the policy start
+  year: 2016
+  enterprise: {settled_on: 2014-12-31}
+  expect:
+    rent: {status: payable, amount: "1.00"}
+"""
+
+
+def test_the_failure_names_the_condition_not_met(tmp_path: Path) -> None:
+    """An ineligible line's failure shows the condition the measure found not met, with the value seen."""
+    path = write(tmp_path, SETTLED_EARLY)
+    for lang, head, condition in (
+        ("en", "    conditions not met:", "newly settled: on or after 2015-01-01: 2014-12-31 ✗"),
+        ("zh", "    未满足的条件：", "新落户：落户日期不早于政策起始日 2015-01-01：2014-12-31 ✗"),
+    ):
+        result = CliRunner(env={"COLUMNS": "200"}).invoke(app, ["rules", "test", "--lang", lang, str(path)])
+        assert result.exit_code == 1
+        out = result.stdout.splitlines()
+        assert out[-3:-1] == [head, "      " + condition], out
+
+
 def test_a_wrong_status_shows_the_reason(tmp_path: Path) -> None:
     path = write(
         tmp_path,

@@ -95,7 +95,7 @@ def explain_command(
     except runner.FatalError as exc:
         raise fail(exc.say, lang=language) from None
     result = runner.compute(inputs, year, rule_set)
-    explanation = explain_run(result, inputs.prior, code, language)
+    explanation = explain_run(result, inputs.prior, code, language, inputs.later)
     if explanation is None:
         dropped = [i for i in issues_of(result.batch.issues, code) if i.sheet == ENTERPRISES and i.severity == "error"]
         if dropped:

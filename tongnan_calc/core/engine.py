@@ -13,10 +13,10 @@ from decimal import Decimal
 
 from tongnan_calc.core.measures import MEASURES
 from tongnan_calc.core.measures.common import measure_ended, micro_support_exclusion
-from tongnan_calc.core.model import LATER_YEAR_MEASURES, Basis, Line, Msg, PriorPayout, Records, Status, Step
-from tongnan_calc.core.money import fmt
+from tongnan_calc.core.model import LATER_YEAR_MEASURES, Basis, Line, Msg, PriorPayout, Records, Status
 from tongnan_calc.core.rules import Rules
 from tongnan_calc.core.say import Say, UserError
+from tongnan_calc.core.trace import check, step
 
 Grouped = dict[str, tuple[PriorPayout, ...]]
 """Payouts by credit code."""
@@ -55,13 +55,15 @@ def held_for_later_years(lines: list[Line], later: tuple[PriorPayout, ...]) -> l
 def _held(line: Line, years: set[int]) -> Line:
     if line.status is not Status.PAYABLE or line.amount is None:
         return line
-    step = Step("amount from the payouts of earlier years only (not paid)", fmt(line.amount))
+    later = tuple(sorted(years))
+    held = step("held_later", amount=line.amount)
+    found = check("no_later_payout", False, years=later)
     return replace(
         line,
         status=Status.PENDING,
         amount=None,
-        reason=Msg.of("later_year_recorded", years="、".join(str(y) for y in sorted(years))),
-        basis=Basis(line.basis.params, (*line.basis.steps, step)),
+        reason=Msg.of("later_year_recorded", years="、".join(str(y) for y in later)),
+        basis=Basis(line.basis.params, (*line.basis.steps, held), (*line.basis.checks, found)),
     )
 
 

@@ -14,7 +14,9 @@ from decimal import Decimal
 from enum import Enum
 from typing import Literal
 
-from tongnan_calc.text.basis import lines_zh
+from tongnan_calc.core.trace import Basis, Check, ParamUse, Step
+
+__all__ = ["Basis", "Check", "ParamUse", "Step"]  # the trace, re-exported: lines carry it
 
 Severity = Literal["error", "warning", "notice"]
 
@@ -222,43 +224,6 @@ class Batch:
     @property
     def has_errors(self) -> bool:
         return any(i.severity == "error" for i in self.issues)
-
-
-@dataclass(frozen=True)
-class ParamUse:
-    """A rule-file value that a computation used, with where it came from."""
-
-    name: str
-    value: str
-    effective: date
-    clause: str
-
-
-@dataclass(frozen=True)
-class Step:
-    """One intermediate value of a computation, shown in the line's basis."""
-
-    label: str
-    value: str
-
-
-@dataclass(frozen=True)
-class Basis:
-    params: tuple[ParamUse, ...] = ()
-    steps: tuple[Step, ...] = ()
-
-    def lines(self, lang: str = "en") -> list[str]:
-        """The basis as shown, one string a value or step: in English, or in Chinese (``lang="zh"``).
-
-        The Chinese is a translation of the English made here, at render time (``basis_text``)."""
-        if lang == "zh":
-            return lines_zh(self.params, self.steps)
-        out = [f"{p.name} = {p.value} ({p.clause}, in force from {p.effective.isoformat()})" for p in self.params]
-        out.extend(f"{s.label}: {s.value}" for s in self.steps)
-        return out
-
-    def text(self, lang: str = "en") -> str:
-        return ("；" if lang == "zh" else "; ").join(self.lines(lang))
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from rich.table import Table
 from rich.text import Text
 
 from tongnan_calc.clerk.explain import SHEET_ZH, Condition, Explanation, MeasureExplanation
-from tongnan_calc.core.model import InputIssue, PriorPayout
+from tongnan_calc.core.model import InputIssue, ParamUse, PriorPayout
 from tongnan_calc.core.say import Lang
 from tongnan_calc.report.screen import plain
 from tongnan_calc.report.terminal import STATUS_STYLE
@@ -51,6 +51,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "param": ("参数", "parameter"),
     "value": ("值", "value"),
     "effective": ("生效日期", "in force from"),
+    "reference": ("依据文件", "source"),
     "intervals": ("租金区间", "rent intervals"),
     "from": ("起", "from"),
     "to": ("止", "to"),
@@ -227,14 +228,7 @@ def measure_panel(m: MeasureExplanation, lang: Lang) -> Panel:
             plain(f"{issue.where(lang)}{colon}{issue.text(lang)} ({issue.value or ''})", "red") for issue in m.blocking
         )
     if m.params:
-        table = Table(box=None, pad_edge=False)
-        for key in ("param", "value"):
-            table.add_column(word(key, lang), overflow="fold")
-        table.add_column(word("clause", lang))
-        table.add_column(word("effective", lang))
-        for p in m.params:
-            table.add_row(plain(p.name), plain(p.value), plain(p.clause), p.effective.isoformat())
-        parts.extend([_section(word("params", lang)), table])
+        parts.extend([_section(word("params", lang)), _params(m.params, lang)])
     if m.intervals:
         table = Table(box=None, pad_edge=False)
         for key in ("from", "to", "days", "lease_rows", "rent", "area", "factor", "rate", "subsidy"):
@@ -272,6 +266,23 @@ def measure_panel(m: MeasureExplanation, lang: Lang) -> Panel:
     if m.amount is not None:
         title.append(f" {money(m.amount)}", style=style)
     return Panel(Group(*parts), title=title, title_align="left", border_style=style)
+
+
+def _params(params: Sequence[ParamUse], lang: Lang) -> Table:
+    """The rule-file values used: name, value, clause, in force from, and the document that sets each
+    (文号, date, clause, URL) when the rule file names one."""
+    table = Table(box=None, pad_edge=False)
+    for key in ("param", "value"):
+        table.add_column(word(key, lang), overflow="fold")
+    table.add_column(word("clause", lang))
+    table.add_column(word("effective", lang))
+    referenced = any(p.reference for p in params)
+    if referenced:
+        table.add_column(word("reference", lang), overflow="fold")
+    for p in params:
+        row: list[RenderableType] = [p.name, Text(p.value), p.clause, p.effective.isoformat()]
+        table.add_row(*row, *([Text(p.reference or "")] if referenced else []))
+    return table
 
 
 def _summary(expl: Explanation, lang: Lang) -> Table:

@@ -30,6 +30,7 @@ from tongnan_calc.core.result import NO_LEDGER_WARNING, LedgerUse, RunResult, re
 from tongnan_calc.core.rules import Rules
 from tongnan_calc.core.say import Lang
 from tongnan_calc.report.layout import JSON_LINE
+from tongnan_calc.text.basis import basis_lines
 from tongnan_calc.text.messages import render
 
 T = TypeVar("T")
@@ -47,7 +48,7 @@ def _json_values(line: Line, lang: Lang) -> dict[str, Any]:
         "amount": None if line.amount is None else fmt(line.amount),
         "tier": None if line.tier is None else fmt(line.tier),
         "reason": render(line.reason, lang),
-        "basis": line.basis.lines(lang),
+        "basis": basis_lines(line.basis, lang),
     }
 
 
@@ -263,7 +264,7 @@ class _LineText:
         if key == "reason":
             return self.reason(line.reason)
         if key == "basis":
-            return self.style.strings(line.basis.lines(self.lang), 3)
+            return self.style.strings(basis_lines(line.basis, self.lang), 3)
         if key == "status":
             return encode_basestring(line.status.value)
         if key in ("amount", "tier"):

@@ -69,6 +69,7 @@ from tongnan_calc.report.units import lead_unit
 from tongnan_calc.report.xlsx_book import FONT, MONEY_FORMAT, Book, BookProcess, Print, escape
 from tongnan_calc.report.xlsx_summary import payable_end, summary
 from tongnan_calc.rules.tools import references_used
+from tongnan_calc.text.basis import basis_lines
 from tongnan_calc.text.messages import measure_name, render, status_name
 
 WRITER = "xlsxwriter"
@@ -239,7 +240,7 @@ class PayoutWriter:
             found = self._reasons[id(line.reason)] = (line.reason, render(line.reason, lang))
         known = self._bases.get(id(line.basis))
         if known is None or known[0] is not line.basis:
-            known = (line.basis, "\n".join(line.basis.lines(lang)))
+            known = (line.basis, "\n".join(basis_lines(line.basis, lang)))
             if line.amount is None:
                 if len(self._bases) > 50_000:
                     self._bases.clear()

@@ -42,6 +42,7 @@ from tongnan_calc.core.rules import Problems, RuleError, RuleProblem, Rules
 from tongnan_calc.core.say import Lang, Say, UserError, join_lines
 from tongnan_calc.rules.load import DEFAULT_RULES, compose_yaml
 from tongnan_calc.rules.schema import OPTIONAL, build
+from tongnan_calc.text.basis import basis_lines, check_line
 from tongnan_calc.text.messages import render
 
 RECORD_SHEETS = ("leases", "data_lines", "sales", "loans")
@@ -462,12 +463,17 @@ def _check(want: Expectation, line: Line) -> Iterator[Say]:
         expected += Say(f" 说明包含“{want.reason_contains}”", f" reason containing {want.reason_contains!r}")
     if wrong:
         reason_zh = reason if want.reason_contains is not None else render(line.reason, "zh")
-        basis_zh, basis = ("\n      ".join(line.basis.lines(lang)) for lang in ("zh", "en"))
+        basis_zh, basis = ("\n      ".join(basis_lines(line.basis, lang)) for lang in ("zh", "en"))
+        # the conditions the measure found not met, with the values seen (from the same trace)
+        failed = [c for c in line.basis.checks if not c.met]
+        checks_zh, checks = ("\n      ".join(check_line(c, lang) for c in failed) for lang in ("zh", "en"))
         yield Say(
             f"{want.measure}：预期 {expected.zh}，实际 {got.zh} — {reason_zh}"
-            f"\n    计算依据：\n      {basis_zh or '（无）'}",
+            f"\n    计算依据：\n      {basis_zh or '（无）'}"
+            + (f"\n    未满足的条件：\n      {checks_zh}" if checks_zh else ""),
             f"{want.measure}: expected {expected.en}, got {got.en} — {reason}"
-            f"\n    basis:\n      {basis or '(no basis)'}",
+            f"\n    basis:\n      {basis or '(no basis)'}"
+            + (f"\n    conditions not met:\n      {checks}" if checks else ""),
         )
 
 

@@ -1,4 +1,4 @@
-"""What every measure shares: building a line, the 二（七） conditions, blocking, parameter use."""
+"""What every measure shares: building a line and its trace, the 二（七） conditions, blocking, parameter use."""
 
 from __future__ import annotations
 
@@ -10,9 +10,10 @@ from fractions import Fraction
 from typing import Any, TypeVar
 
 from tongnan_calc.core.dates import year_end
-from tongnan_calc.core.model import Basis, Line, Msg, ParamUse, Records, Status, Step
-from tongnan_calc.core.money import fmt, round_money, show
+from tongnan_calc.core.model import Line, Msg, Records, Status
+from tongnan_calc.core.money import round_money, show
 from tongnan_calc.core.rules import Ended, Rules
+from tongnan_calc.core.trace import EXACT, ROUNDED, Basis, Check, ParamUse, Step, Value
 
 # A batch asks the same parameter on the same day for every enterprise, and most of
 # its lines are one of a few ineligible outcomes.  Both are worked out once per rule
@@ -122,15 +123,16 @@ def template(
 
 
 class Uses:
-    """Collects the rule-file values a computation reads, for the line's basis."""
+    """Collects a computation's trace: the rule-file values it reads, the conditions it checks, its steps."""
 
-    __slots__ = ("measure", "params", "rules", "steps")
+    __slots__ = ("checks", "measure", "params", "rules", "steps")
 
-    def __init__(self, rules: Rules, measure: str) -> None:
+    def __init__(self, rules: Rules, measure: str, checks: tuple[Check, ...] = ()) -> None:
         self.rules = rules
         self.measure = measure
         self.params: list[ParamUse] = []
         self.steps: list[Step] = []
+        self.checks: list[Check] = list(checks)
 
     def get(self, name: str, day: date, shown: str | None = None) -> Any:
         value, use = param_use(self.rules, self.measure, name, day, shown)
@@ -138,11 +140,14 @@ class Uses:
             self.params.append(use)
         return value
 
-    def step(self, label: str, value: object) -> None:
-        self.steps.append(Step(label, value if type(value) is str else _show(value)))
+    def step(self, kind: str, **args: Value) -> None:
+        self.steps.append(Step(kind, tuple(args.items())))
+
+    def check(self, kind: str, met: bool | None, **args: Value) -> None:
+        self.checks.append(Check(kind, met, tuple(args.items())))
 
     def basis(self) -> Basis:
-        return Basis(tuple(self.params), tuple(self.steps))
+        return Basis(tuple(self.params), tuple(self.steps), tuple(self.checks))
 
 
 def _show(value: object) -> str:
@@ -166,6 +171,7 @@ def make_line(
     *,
     amount: Decimal | None = None,
     tier: Decimal | None = None,
+    basis: Basis | None = None,
 ) -> Line:
     spec = rules.measures[measure]
     ent = rec.enterprise
@@ -179,14 +185,16 @@ def make_line(
         status,
         amount,
         reason,
-        uses.basis() if uses is not None else _NO_BASIS,
+        uses.basis() if uses is not None else basis if basis is not None else _NO_BASIS,
         tier,
         spec.responsible,
     )
 
 
-def ineligible(rec: Records, rules: Rules, measure: str, reason: Msg, uses: Uses | None = None) -> Line:
-    return make_line(rec, rules, measure, Status.INELIGIBLE, reason, uses)
+def ineligible(
+    rec: Records, rules: Rules, measure: str, reason: Msg, uses: Uses | None = None, basis: Basis | None = None
+) -> Line:
+    return make_line(rec, rules, measure, Status.INELIGIBLE, reason, uses, basis=basis)
 
 
 def payable(
@@ -200,22 +208,63 @@ def payable(
 ) -> Line:
     """A payable line: the exact amount (caps already applied) rounded once, half up."""
     amount = round_money(exact)
-    uses.step("exact amount", exact)
-    uses.step("rounded half up to 0.01", fmt(amount))
+    uses.step(EXACT, amount=exact)
+    uses.step(ROUNDED, amount=amount)
     return make_line(rec, rules, measure, Status.PAYABLE, reason, uses, amount=amount, tier=tier)
+
+
+def _micro(rules: Rules, measure: str) -> tuple[Check, ...]:
+    if measure in rules.excluded_by_micro_support:
+        return (Check("micro_support", True, (("micro", False),)),)
+    return ()
+
+
+def passed(rules: Rules, measure: str) -> tuple[Check, ...]:
+    """The 二（七） checks every line past ``common_conditions`` has passed (made once per rule file)."""
+    return once(rules, ("passed", measure), lambda: _passed(rules, measure))
+
+
+def _passed(rules: Rules, measure: str) -> tuple[Check, ...]:
+    micro = _micro(rules, measure)
+    if measure in ENTITY_ONLY:
+        return (*micro, Check("ecommerce_entity", True, (("entity", True),)))
+    return micro
+
+
+ENTITY_ONLY = frozenset({"rent", "spin_off", "data_line", "sales_milestone"})
+"""The measures 二（七） reserves for e-commerce legal entities ("电子商务法人企业可享受以上（二）至（五）项")."""
+
+
+def shared(rules: Rules, measure: str, key: Hashable, make: Callable[[], Basis]) -> Basis:
+    """A basis many lines share: ``make()``'s, its checks after the passed 二（七） ones (made once per
+    rule file, measure and ``key``, which must say everything the basis depends on)."""
+
+    def build() -> Basis:
+        made = make()
+        return Basis(made.params, made.steps, (*passed(rules, measure), *made.checks))
+
+    return once(rules, ("shared", measure, key), build)
 
 
 def common_conditions(rec: Records, rules: Rules, measure: str) -> Line | None:
     """二（七）: 二（二）至（五） are for e-commerce legal entities ("电子商务法人企业可享受")."""
     if not rec.enterprise.ecommerce_entity:
-        return template(rules, measure, Status.INELIGIBLE, "not_ecommerce_entity").of(rec)
+        basis = once(
+            rules,
+            ("not entity", measure),
+            lambda: Basis(checks=(*_micro(rules, measure), Check("ecommerce_entity", False, (("entity", False),)))),
+        )
+        return template(rules, measure, Status.INELIGIBLE, "not_ecommerce_entity", basis).of(rec)
     return None
 
 
 def micro_support_exclusion(rec: Records, rules: Rules, measure: str) -> Line | None:
     """二（七）: "享受微企扶持的不再享受上述优惠政策" — for every measure the rule file excludes."""
     if rec.enterprise.micro_support and measure in rules.excluded_by_micro_support:
-        return template(rules, measure, Status.INELIGIBLE, "micro_support").of(rec)
+        basis = once(
+            rules, ("micro", measure), lambda: Basis(checks=(Check("micro_support", False, (("micro", True),)),))
+        )
+        return template(rules, measure, Status.INELIGIBLE, "micro_support", basis).of(rec)
     return None
 
 
@@ -233,15 +282,22 @@ def measure_ended(rec: Records, year: int, rules: Rules, measure: str) -> Line |
     ended = once(rules, ("ended", measure, year), lambda: _ended_in(rules, measure, year))
     if ended is None:
         return None
+    found = ended
+    basis = once(rules, ("ended basis", measure, year), lambda: Basis(checks=(_in_force(found),)))
     return template(
         rules,
         measure,
         Status.INELIGIBLE,
         "measure_ended",
+        basis,
         end=ended.on,
         by=ended.by,
         clause=rules.measures[measure].clause,
     ).of(rec)
+
+
+def _in_force(ended: Ended) -> Check:
+    return Check("in_force", False, (("on", ended.on), ("by", ended.by)))
 
 
 def _ended_in(rules: Rules, measure: str, year: int) -> Ended | None:
@@ -257,12 +313,24 @@ def _ended_in(rules: Rules, measure: str, year: int) -> Ended | None:
 BLOCKERS_NAMED = 5
 """A blocked line names at most this many of the issues that block it."""
 
+_NO_ERROR: dict[str, Check] = {}
 
-def blocked(rec: Records, rules: Rules, measure: str, sheet: str) -> Line | None:
+
+def no_error(sheet: str) -> Check:
+    """The check that this enterprise has no input error in ``sheet``, passed (one object a sheet)."""
+    found = _NO_ERROR.get(sheet)
+    if found is None:
+        found = _NO_ERROR[sheet] = Check(
+            "no_input_error", True, (("sheet", sheet), ("where_zh", None), ("where_en", None))
+        )
+    return found
+
+
+def blocked(rec: Records, rules: Rules, measure: str, sheet: str, checks: tuple[Check, ...] = ()) -> Line | None:
     """A measure that needs a sheet with errors for this enterprise is blocked, never shrunk.
 
     The reason names where the errors are in both languages (``where_zh``, ``where_en``):
-    the catalog shows the one of the reader's language."""
+    the catalog shows the one of the reader's language.  ``checks``: those passed before."""
     issues = rec.blockers(sheet)
     if not issues:
         return None
@@ -270,4 +338,12 @@ def blocked(rec: Records, rules: Rules, measure: str, sheet: str) -> Line | None
     more = len(issues) - len(shown)
     where_en = ", ".join(issue.where("en") for issue in shown) + (f" (+{more})" if more else "")
     where_zh = "，".join(issue.where("zh") for issue in shown) + (f"（另有{more}处）" if more else "")
-    return make_line(rec, rules, measure, Status.BLOCKED, Msg.of("blocked", where_zh=where_zh, where_en=where_en))
+    failed = Check("no_input_error", False, (("sheet", sheet), ("where_zh", where_zh), ("where_en", where_en)))
+    return make_line(
+        rec,
+        rules,
+        measure,
+        Status.BLOCKED,
+        Msg.of("blocked", where_zh=where_zh, where_en=where_en),
+        basis=Basis(checks=(*checks, failed)),
+    )

@@ -16,16 +16,27 @@ from fractions import Fraction
 from functools import reduce
 
 from tongnan_calc.core.dates import year_end
-from tongnan_calc.core.measures.common import Uses, blocked, common_conditions, once, payable, template
-from tongnan_calc.core.model import DATA_LINES, Basis, Line, Msg, Records, Status
+from tongnan_calc.core.measures.common import (
+    Uses,
+    blocked,
+    common_conditions,
+    no_error,
+    once,
+    passed,
+    payable,
+    shared,
+    template,
+)
+from tongnan_calc.core.model import DATA_LINES, Line, Msg, Records, Status
 from tongnan_calc.core.money import frac
 from tongnan_calc.core.rules import Rules
+from tongnan_calc.core.trace import Basis, Check, check
 
 MEASURE = "data_line"
 
 
 def compute(rec: Records, year: int, rules: Rules) -> Line:
-    early = common_conditions(rec, rules, MEASURE) or blocked(rec, rules, MEASURE, DATA_LINES)
+    early = common_conditions(rec, rules, MEASURE) or blocked(rec, rules, MEASURE, DATA_LINES, passed(rules, MEASURE))
     if early is not None:
         return early
     start_year = rules.start.year
@@ -33,7 +44,8 @@ def compute(rec: Records, year: int, rules: Rules) -> Line:
     if rec.prior:
         starts.update(p.year for p in rec.prior if p.measure == MEASURE)
     if not starts:
-        return template(rules, MEASURE, Status.INELIGIBLE, "data_line_no_fee").of(rec)
+        basis = shared(rules, MEASURE, "no fee", lambda: _no_fee(start_year))
+        return template(rules, MEASURE, Status.INELIGIBLE, "data_line_no_fee", basis).of(rec)
     first = min(starts)
     period, basis = once(rules, (MEASURE, year, first), lambda: _period(rules, year, first))
     last = first + period - 1
@@ -43,18 +55,46 @@ def compute(rec: Records, year: int, rules: Rules) -> Line:
         ).of(rec)
     fee = _fees(rec, year)
     if fee <= 0:
+        basis = shared(rules, MEASURE, (year, first, fee), lambda: _no_fee_in_year(rules, year, first, fee))
         return template(rules, MEASURE, Status.INELIGIBLE, "data_line_no_fee_in_year", basis, year=year).of(rec)
-    uses = Uses(rules, MEASURE)
+    uses = Uses(rules, MEASURE, _in_period(rules, year, first, period))
+    uses.check("data_line_fee", True, year=year, fee=fee)
     uses.get("period_years", year_end(year))
-    uses.step("subsidy period", f"{first} to {last}")
+    uses.step("data_line_period", first=first, last=last)
     rate, cap = uses.get("rate", year_end(year)), uses.get("annual_cap", year_end(year))
     share = _exact_product(rate, fee)
-    uses.step("fees paid this year (F)", fee)
-    uses.step("rate × F", share)
+    uses.step("data_line_fee", fee=fee)
+    uses.step("data_line_share", share=share)
     amount = min(share, cap if isinstance(share, Decimal) else frac(cap))
     if amount < share:
-        uses.step("annual cap applied", cap)
+        uses.step("annual_cap", cap=cap)
     return payable(rec, rules, MEASURE, amount, Msg.of("data_line_payable", first=first, last=last), uses)
+
+
+def _no_fee(start_year: int) -> Basis:
+    return Basis(checks=(no_error(DATA_LINES), check("data_line_first", False, start_year=start_year, first=None)))
+
+
+def _in_period(rules: Rules, year: int, first: int, period: int) -> tuple[Check, ...]:
+    """The checks passed by a line of a year within the period (made once per rule file, year and first year)."""
+
+    def make() -> Basis:
+        last = first + period - 1
+        return Basis(
+            checks=(
+                no_error(DATA_LINES),
+                check("data_line_first", True, start_year=rules.start.year, first=first),
+                check("data_line_period", True, year=year, period=period, first=first, last=last),
+            )
+        )
+
+    return shared(rules, MEASURE, ("in period", year, first, period), make).checks
+
+
+def _no_fee_in_year(rules: Rules, year: int, first: int, fee: Decimal | Fraction) -> Basis:
+    period, basis = once(rules, (MEASURE, year, first), lambda: _period(rules, year, first))
+    checks = _in_period(rules, year, first, period)[len(passed(rules, MEASURE)) :]
+    return Basis(basis.params, basis.steps, (*checks, check("data_line_fee", False, year=year, fee=fee)))
 
 
 # Sums and products of finite decimals at unbounded precision are exact (Inexact would be an error).
@@ -78,7 +118,10 @@ def _exact_product(rate: object, fee: Decimal | Fraction) -> Decimal | Fraction:
 
 def _period(rules: Rules, year: int, first: int) -> tuple[int, Basis]:
     """The period in years, and the basis of the lines that stop at it (first year ``first``)."""
-    uses = Uses(rules, MEASURE)
+    uses = Uses(rules, MEASURE, (*passed(rules, MEASURE), no_error(DATA_LINES)))
     period: int = uses.get("period_years", year_end(year))
-    uses.step("subsidy period", f"{first} to {first + period - 1}")
+    last = first + period - 1
+    uses.check("data_line_first", True, start_year=rules.start.year, first=first)
+    uses.check("data_line_period", first <= year <= last, year=year, period=period, first=first, last=last)
+    uses.step("data_line_period", first=first, last=last)
     return period, uses.basis()

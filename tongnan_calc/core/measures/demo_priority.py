@@ -9,23 +9,27 @@ SPEC §4 ``demo_priority``: a ``flag`` when demo_level is one of ``levels``.
 from __future__ import annotations
 
 from tongnan_calc.core.dates import year_end
-from tongnan_calc.core.measures.common import Uses, once, template
-from tongnan_calc.core.model import Basis, Line, Records, Status
+from tongnan_calc.core.measures.common import Uses, shared, template
+from tongnan_calc.core.model import Line, Records, Status
 from tongnan_calc.core.rules import Rules
+from tongnan_calc.core.trace import Basis
 
 MEASURE = "demo_priority"
 
 
 def compute(rec: Records, year: int, rules: Rules) -> Line:
-    levels, basis = once(rules, (MEASURE, year), lambda: _basis(rules, year))
     level = rec.enterprise.demo_level
+    basis = shared(rules, MEASURE, (year, level), lambda: _basis(rules, year, level))
+    levels: tuple[str, ...] = basis.checks[-1].get("levels")  # type: ignore[assignment]
     if level in levels:
         return template(rules, MEASURE, Status.FLAG, "demo_priority_flag", basis, level=level).of(rec)
     return template(rules, MEASURE, Status.INELIGIBLE, "not_demo", basis, levels="/".join(levels)).of(rec)
 
 
-def _basis(rules: Rules, year: int) -> tuple[tuple[str, ...], Basis]:
-    """The levels in force on 31 December Y, and the basis every line of the year shares."""
+def _basis(rules: Rules, year: int, level: str | None) -> Basis:
+    """The basis every line of the year at this level shares: the levels in force on 31 December Y
+    and the one condition."""
     uses = Uses(rules, MEASURE)
     levels: tuple[str, ...] = uses.get("levels", year_end(year))
-    return levels, uses.basis()
+    uses.check("demo_level", level in levels, levels=levels, level=level)
+    return uses.basis()

@@ -11,27 +11,39 @@ of ``hq_types`` and the enterprise is renowned, or when the city cultivates it.
 from __future__ import annotations
 
 from tongnan_calc.core.dates import year_end
-from tongnan_calc.core.measures.common import Uses, once, template
-from tongnan_calc.core.model import Basis, Line, Records, Status
+from tongnan_calc.core.measures.common import Uses, once, shared, template
+from tongnan_calc.core.model import Line, Records, Status
 from tongnan_calc.core.rules import Rules
+from tongnan_calc.core.trace import Basis
 
 MEASURE = "key_support"
 
 
 def compute(rec: Records, year: int, rules: Rules) -> Line:
     ent = rec.enterprise
-    hq_types, basis = once(rules, (MEASURE, year), lambda: _basis(rules, year))
+    hq_types = once(rules, (MEASURE, year), lambda: _hq_types(rules, year))
+    qualifies = ent.hq_type in hq_types
+    key = (year, ent.hq_type, ent.renowned, ent.city_key)
+    basis = shared(rules, MEASURE, key, lambda: _basis(rules, year, ent.hq_type, ent.renowned, ent.city_key))
     if ent.city_key:
         return template(rules, MEASURE, Status.FLAG, "key_support_city", basis).of(rec)
-    if ent.hq_type in hq_types and ent.renowned:
+    if qualifies and ent.renowned:
         return template(rules, MEASURE, Status.FLAG, "key_support_hq", basis, hq=ent.hq_type).of(rec)
-    if ent.hq_type in hq_types:
+    if qualifies:
         return template(rules, MEASURE, Status.INELIGIBLE, "key_support_not_renowned", basis).of(rec)
     return template(rules, MEASURE, Status.INELIGIBLE, "key_support_none", basis).of(rec)
 
 
-def _basis(rules: Rules, year: int) -> tuple[tuple[str, ...], Basis]:
-    """The hq_types in force on 31 December Y, and the basis every line of the year shares."""
+def _hq_types(rules: Rules, year: int) -> tuple[str, ...]:
+    """The hq_types in force on 31 December Y."""
+    hq_types: tuple[str, ...] = Uses(rules, MEASURE).get("hq_types", year_end(year))
+    return hq_types
+
+
+def _basis(rules: Rules, year: int, hq: str | None, renowned: bool, city_key: bool) -> Basis:
+    """The basis every line of the year with these values shares: the hq_types and the one condition."""
     uses = Uses(rules, MEASURE)
     hq_types: tuple[str, ...] = uses.get("hq_types", year_end(year))
-    return hq_types, uses.basis()
+    met = (hq in hq_types and renowned) or city_key
+    uses.check("key_support", met, hq=hq, renowned=renowned, city_key=city_key)
+    return uses.basis()

@@ -18,65 +18,96 @@ from __future__ import annotations
 from fractions import Fraction
 
 from tongnan_calc.core.dates import months_rounded_up, overlap_days, year_bounds, year_end
-from tongnan_calc.core.measures.common import Uses, blocked, ineligible, make_line, once, payable, template
-from tongnan_calc.core.model import LOANS, Basis, Line, Loan, Msg, Records, Status
+from tongnan_calc.core.measures.common import (
+    Uses,
+    blocked,
+    ineligible,
+    make_line,
+    no_error,
+    once,
+    payable,
+    shared,
+    template,
+)
+from tongnan_calc.core.model import LOANS, Line, Loan, Msg, Records, Status
 from tongnan_calc.core.money import frac, show
 from tongnan_calc.core.rules import ANY, Band, NoValueInForce, Rules
+from tongnan_calc.core.trace import Basis
 
 MEASURE = "loan_interest"
 
 
 def compute(rec: Records, year: int, rules: Rules) -> Line:
-    levels, basis = once(rules, (MEASURE, year), lambda: _levels(rules, year))
-    if levels != ANY and rec.enterprise.demo_level not in levels:
-        return template(rules, MEASURE, Status.INELIGIBLE, "not_demo", basis, levels="/".join(levels)).of(rec)
-    uses = Uses(rules, MEASURE)
-    uses.get("levels", year_end(year))
-    block = blocked(rec, rules, MEASURE, LOANS)
+    level = rec.enterprise.demo_level
+    levels: tuple[str, ...] | str = once(rules, (MEASURE, "levels", year), lambda: _levels(rules, year))
+    at_level = shared(rules, MEASURE, ("level", year, level), lambda: _level_basis(rules, year, level, levels))
+    if levels != ANY and level not in levels:
+        return template(rules, MEASURE, Status.INELIGIBLE, "not_demo", at_level, levels="/".join(levels)).of(rec)
+    before = at_level.checks
+    block = blocked(rec, rules, MEASURE, LOANS, before)
     if block is not None:
         return block
+    uses = Uses(rules, MEASURE, (*before, no_error(LOANS)))
+    uses.get("levels", year_end(year))
     loans = [loan for loan in rec.loans if loan.key_project]
+    ids = tuple(loan.loan_id for loan in loans)
+    uses.check("loan_key_project", bool(loans), loans=ids, others=len(rec.loans) - len(loans))
     if not loans:
         return ineligible(rec, rules, MEASURE, Msg.of("loan_none"), uses)
     share = frac(uses.get("share_of_benchmark", year_end(year)))
     day_count: int = uses.get("day_count", year_end(year))
     cap = frac(uses.get("enterprise_cap", year_end(year)))
-    total, bearing = Fraction(0), 0
+    start, stop = year_bounds(year)
+    days = tuple(overlap_days(loan.drawdown_date, loan.maturity_date, start, stop) for loan in loans)
+    bearing = sum(1 for n in days if n > 0)
+    uses.check("loan_days", bearing > 0, year=year, loans=ids, days=days)
+    total = Fraction(0)
     undecided: dict[str, list[str]] = {}
-    for loan in loans:
-        days = overlap_days(loan.drawdown_date, loan.maturity_date, *year_bounds(year))
-        if days == 0:
-            uses.step(f"loan {loan.loan_id}", f"no interest days in {year}")
+    for loan, n in zip(loans, days, strict=True):
+        if n == 0:
+            uses.step("loan_no_days", loan=loan.loan_id, year=year)
             continue
-        bearing += 1
         rate = _benchmark(uses, loan)
         if isinstance(rate, str):
             undecided.setdefault(rate, []).append(loan.loan_id)
             continue
-        total += _subsidy(uses, loan, days, rate, share, day_count)
+        total += _subsidy(uses, loan, n, rate, share, day_count)
     if bearing == 0:
         return ineligible(rec, rules, MEASURE, Msg.of("loan_no_days", year=year), uses)
+    missing = tuple(loan_id for found in undecided.values() for loan_id in found)
+    uses.check("loan_benchmark", not missing, missing=missing)
     if undecided:
-        uses.step("computed so far for the other loans", total)
+        uses.step("loan_so_far", amount=total)
         key = "loan_before_first_table" if "loan_before_first_table" in undecided else "loan_no_benchmark"
-        reason = Msg.of(key, loans=", ".join(loan_id for ids in undecided.values() for loan_id in ids))
+        reason = Msg.of(key, loans=", ".join(missing))
         return make_line(rec, rules, MEASURE, Status.PENDING, reason, uses)
     paid = sum((frac(p.amount) for p in rec.prior if p.measure == MEASURE), Fraction(0))
     remaining = max(Fraction(0), cap - paid)
-    uses.step("subsidy before the cap", total)
-    uses.step("paid in earlier years", paid)
+    uses.check("loan_cap", remaining > 0, cap=cap, paid=paid)
+    uses.step("loan_total", amount=total)
+    uses.step("loan_prior", amount=paid)
     if remaining == 0:
         return ineligible(rec, rules, MEASURE, Msg.of("loan_cap_reached", cap=show(cap)), uses)
     if total > remaining:
-        uses.step("enterprise cap applied: cap less earlier payouts", remaining)
+        uses.step("enterprise_cap", amount=remaining)
     return payable(rec, rules, MEASURE, min(total, remaining), Msg.of("loan_payable", loans=bearing), uses)
 
 
-def _levels(rules: Rules, year: int) -> tuple[tuple[str, ...] | str, Basis]:
-    """The levels in force on 31 December Y (or ``any``), and the basis of the lines that stop there."""
+def _levels(rules: Rules, year: int) -> tuple[str, ...] | str:
+    """The levels in force on 31 December Y (or ``any``)."""
+    levels: tuple[str, ...] | str = Uses(rules, MEASURE).get("levels", year_end(year))
+    return levels
+
+
+def _level_basis(rules: Rules, year: int, level: str | None, levels: tuple[str, ...] | str) -> Basis:
+    """The basis of the lines of the year at this level that stop at it, and the checks of those that go on."""
     uses = Uses(rules, MEASURE)
-    levels: tuple[str, ...] | str = uses.get("levels", year_end(year))
-    return levels, uses.basis()
+    uses.get("levels", year_end(year))
+    if levels == ANY:  # levels: any — every e-commerce enterprise, whatever its level
+        uses.check("any_level", True, level=level)
+    else:
+        uses.check("demo_level", level in levels, levels=levels, level=level)
+    return uses.basis()
 
 
 def _benchmark(uses: Uses, loan: Loan) -> Fraction | str:
@@ -87,18 +118,16 @@ def _benchmark(uses: Uses, loan: Loan) -> Fraction | str:
     LPR replaced it: an analyst decides which rate to use).
     """
     months = months_rounded_up(loan.drawdown_date, loan.maturity_date)
-    on = loan.drawdown_date.isoformat()
     try:
         bands: tuple[Band, ...] | None = uses.get("benchmark_rates", loan.drawdown_date, "table")
     except NoValueInForce:
-        uses.step(f"loan {loan.loan_id}", f"drawn {on}, before the first benchmark table of the rule file")
+        uses.step("loan_before_table", loan=loan.loan_id, drawn=loan.drawdown_date)
         return "loan_before_first_table"
     if bands is None:
-        uses.step(f"loan {loan.loan_id}", f"no benchmark rate in force on {on} (withdrawn)")
+        uses.step("loan_withdrawn", loan=loan.loan_id, drawn=loan.drawdown_date)
         return "loan_no_benchmark"
     band = next(b for b in bands if b.max_months is None or months <= b.max_months)
-    upper = "longer" if band.max_months is None else f"≤ {band.max_months} months"
-    uses.step(f"loan {loan.loan_id} term", f"{months} months, band {upper}: {show(band.rate_percent)}%")
+    uses.step("loan_term", loan=loan.loan_id, months=months, max_months=band.max_months, rate_percent=band.rate_percent)
     return frac(band.rate_percent) / 100
 
 
@@ -107,12 +136,22 @@ def _subsidy(uses: Uses, loan: Loan, days: int, rate: Fraction, share: Fraction,
 
     二（六） "按银行同期基准利率的50%给予贷款贴息": half the interest at the benchmark rate, or half
     of what was actually paid when that is less — never more than half the interest paid."""
-    interest = frac(loan.principal) * rate * days / day_count
-    text = f"{show(loan.principal)} × {show(rate)} × {days}/{day_count} = {show(interest)}"
+    principal = frac(loan.principal)
+    interest = principal * rate * days / day_count
+    paid = None
     if loan.interest_paid is not None and frac(loan.interest_paid) < interest:
-        interest = frac(loan.interest_paid)
-        text += f"; interest paid {show(interest)} is less"
-    subsidy = interest * share
-    text += f"; × {show(share)} = {show(subsidy)}"
-    uses.step(f"loan {loan.loan_id} subsidy", text)
+        paid = frac(loan.interest_paid)
+    subsidy = (interest if paid is None else paid) * share
+    uses.step(
+        "loan_subsidy",
+        loan=loan.loan_id,
+        principal=loan.principal,
+        rate=rate,
+        days=days,
+        day_count=day_count,
+        interest=interest,
+        paid=paid,
+        share=share,
+        subsidy=subsidy,
+    )
     return subsidy

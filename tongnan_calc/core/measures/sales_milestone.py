@@ -21,37 +21,49 @@ from tongnan_calc.core.measures.common import (
     common_conditions,
     ineligible,
     make_line,
+    no_error,
     once,
+    passed,
     payable,
+    shared,
     template,
 )
 from tongnan_calc.core.model import SALES, Line, Msg, Records, Status
 from tongnan_calc.core.money import frac, show
 from tongnan_calc.core.rules import Rules, Tier
+from tongnan_calc.core.trace import Basis, check
 
 MEASURE = "sales_milestone"
 
 
 def compute(rec: Records, year: int, rules: Rules) -> Line:
-    early = common_conditions(rec, rules, MEASURE) or blocked(rec, rules, MEASURE, SALES)
+    before = passed(rules, MEASURE)
+    early = common_conditions(rec, rules, MEASURE) or blocked(rec, rules, MEASURE, SALES, before)
     if early is not None:
         return early
     this_year = [s for s in rec.sales if s.year == year]
     if not this_year:
-        return template(rules, MEASURE, Status.INELIGIBLE, "sales_none", year=year).of(rec)
+        basis = shared(
+            rules,
+            MEASURE,
+            ("none", year),
+            lambda: Basis(checks=(no_error(SALES), check("sales_on_record", False, year=year, sales=None))),
+        )
+        return template(rules, MEASURE, Status.INELIGIBLE, "sales_none", basis, year=year).of(rec)
     sales = this_year[0].sales
-    uses = Uses(rules, MEASURE)
+    uses = Uses(rules, MEASURE, (*before, no_error(SALES)))
+    uses.check("sales_on_record", True, year=year, sales=sales)
     shown = once(rules, (MEASURE, "tiers shown", year), lambda: _show_tiers(rules, year))
     tiers: tuple[Tier, ...] = uses.get("tiers", year_end(year), shown)
     mode: str = uses.get("mode", year_end(year))
-    uses.step(f"sales {year}", sales)
+    uses.step("sales", year=year, sales=sales)
     earlier = max((s.sales for s in rec.sales if s.year < year), default=None)
     if earlier is not None:
-        uses.step("highest sales in an earlier year", earlier)
+        uses.step("sales_earlier", sales=earlier)
     prior = [p for p in rec.prior if p.measure == MEASURE] if rec.prior else []
     paid_tier = max((p.tier for p in prior if p.tier is not None), default=None)
     if paid_tier is not None:
-        uses.step("highest tier already paid", paid_tier)
+        uses.step("sales_paid_tier", tier=paid_tier)
     crossed = [
         t
         for t in tiers
@@ -59,11 +71,14 @@ def compute(rec: Records, year: int, rules: Rules) -> Line:
         and (earlier is None or earlier <= t.threshold)
         and (paid_tier is None or paid_tier < t.threshold)
     ]
+    thresholds = tuple(t.threshold for t in crossed)
+    uses.check("sales_crossed", bool(crossed), earlier=earlier, paid=paid_tier, crossed=thresholds)
     if not crossed:
         return ineligible(rec, rules, MEASURE, Msg.of("sales_no_tier", sales=show(sales)), uses)
     tier = crossed[-1]
     if len(crossed) > 1:
-        uses.step("tiers first crossed this year", ", ".join(show(t.threshold) for t in crossed))
+        uses.step("sales_crossed", tiers=thresholds)
+    uses.check("sales_tier_amount", tier.amount is not None, tier=tier.threshold, amount=tier.amount)
     if tier.amount is None:
         return make_line(
             rec,
@@ -77,7 +92,7 @@ def compute(rec: Records, year: int, rules: Rules) -> Line:
     amount = frac(tier.amount)
     if mode == "top_up":
         already = sum((frac(p.amount) for p in prior), Fraction(0))
-        uses.step("earlier milestone rewards deducted (top_up)", already)
+        uses.step("sales_top_up", amount=already)
         amount = max(Fraction(0), amount - already)
     reason = Msg.of("sales_payable", tier=show(tier.threshold))
     return payable(rec, rules, MEASURE, amount, reason, uses, tier=tier.threshold)

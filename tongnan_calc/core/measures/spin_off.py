@@ -15,10 +15,11 @@ from datetime import date
 from fractions import Fraction
 
 from tongnan_calc.core.dates import add_years, year_end
-from tongnan_calc.core.measures.common import Uses, common_conditions, ineligible, payable, template
+from tongnan_calc.core.measures.common import Uses, common_conditions, ineligible, passed, payable, shared, template
 from tongnan_calc.core.model import Line, Msg, Records, Status
 from tongnan_calc.core.money import frac
 from tongnan_calc.core.rules import Rules
+from tongnan_calc.core.trace import Basis, check
 
 MEASURE = "spin_off"
 
@@ -29,22 +30,42 @@ def compute(rec: Records, year: int, rules: Rules) -> Line:
         return early
     ent = rec.enterprise
     if not ent.spun_off:
-        return template(rules, MEASURE, Status.INELIGIBLE, "spin_off_not_spun_off").of(rec)
-    if ent.operating_since is None:
-        return template(rules, MEASURE, Status.INELIGIBLE, "spin_off_no_operating_date").of(rec)
-    uses = Uses(rules, MEASURE)
-    since: date | None = uses.get("established_from", year_end(year))
-    if since is not None and ent.operating_since < since:
-        return ineligible(
-            rec, rules, MEASURE, Msg.of("spin_off_before", operating=ent.operating_since, since=since), uses
+        basis = shared(
+            rules, MEASURE, "not spun off", lambda: Basis(checks=(check("spun_off", False, spun_off=False),))
         )
+        return template(rules, MEASURE, Status.INELIGIBLE, "spin_off_not_spun_off", basis).of(rec)
+    if ent.operating_since is None:
+        basis = shared(rules, MEASURE, ("no date", year), lambda: _no_date(rules, year))
+        return template(rules, MEASURE, Status.INELIGIBLE, "spin_off_no_operating_date", basis).of(rec)
+    uses = Uses(rules, MEASURE, (*passed(rules, MEASURE), check("spun_off", True, spun_off=True)))
+    since: date | None = uses.get("established_from", year_end(year))
+    if since is not None:
+        after = ent.operating_since >= since
+        uses.check("spin_off_established", after, since=since, operating=ent.operating_since)
+        if not after:
+            reason = Msg.of("spin_off_before", operating=ent.operating_since, since=since)
+            return ineligible(rec, rules, MEASURE, reason, uses)
     years: int = uses.get("min_operating_years", year_end(year))
     qualifies_on = add_years(ent.operating_since, years)
-    if qualifies_on > year_end(year):
+    on_time = qualifies_on <= year_end(year)
+    uses.check("spin_off_years", on_time, years=years, year=year, since=ent.operating_since, on=qualifies_on)
+    if not on_time:
         return ineligible(rec, rules, MEASURE, Msg.of("spin_off_too_early", years=years, date=qualifies_on), uses)
     paid = sorted(p.year for p in rec.prior if p.measure == MEASURE)
+    uses.check("spin_off_not_paid", not paid, paid=paid[0] if paid else None)
     if paid:
         return ineligible(rec, rules, MEASURE, Msg.of("spin_off_paid", year=paid[0]), uses)
     amount = frac(uses.get("amount", year_end(year)))
-    uses.step("operating one full year on", qualifies_on.isoformat())
+    uses.step("spin_off_on", on=qualifies_on)
     return payable(rec, rules, MEASURE, Fraction(amount), Msg.of("spin_off_payable"), uses)
+
+
+def _no_date(rules: Rules, year: int) -> Basis:
+    """The checks of a spin-off without an operating start date (the years read, not used: no parameter shown)."""
+    years, _ = rules.value(MEASURE, "min_operating_years", year_end(year))
+    return Basis(
+        checks=(
+            check("spun_off", True, spun_off=True),
+            check("spin_off_years", False, years=years, year=year, since=None, on=None),
+        )
+    )
