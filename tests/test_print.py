@@ -22,6 +22,7 @@ from typer.testing import CliRunner
 
 from tongnan_calc.cli.app import app
 from tongnan_calc.core.model import Line, Msg, Status
+from tongnan_calc.core.result import NO_LEDGER_WARNING
 from tongnan_calc.input.reader import read_workbook
 from tongnan_calc.report.units import unit_totals
 from tongnan_calc.shell.run import run
@@ -212,7 +213,7 @@ def test_issuer_from_the_rule_file_and_from_the_command_line(tmp_path: Path) -> 
     CliRunner().invoke(app, ["run", str(EXAMPLE), "--year", "2016", "--no-ledger", "--out", str(out)])
     summary = [c.value for row in openpyxl.load_workbook(out)["汇总"].iter_rows() for c in row if c.value]
     assert "发放单位（盖章）：重庆市潼南区商务局" in summary
-    assert "未使用发放台账：一次性奖励、享受期限和累计上限均未与以往发放核对" in summary
+    assert NO_LEDGER_WARNING.zh in summary
     other = tmp_path / "other.xlsx"
     args = ["run", str(EXAMPLE), "--year", "2016", "--no-ledger", "--out", str(other), "--issuer", "潼南区财政局"]
     CliRunner().invoke(app, args)
