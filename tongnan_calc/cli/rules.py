@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Optional
@@ -15,8 +16,9 @@ from tongnan_calc.cli.common import LangOption, Language, fail, to_lang
 from tongnan_calc.core.model import MEASURE_IDS
 from tongnan_calc.core.rules import RuleError
 from tongnan_calc.core.say import Lang, Say
-from tongnan_calc.rules.load import DEFAULT_RULES, load_rules
-from tongnan_calc.rules.tools import diff_rules, params_on
+from tongnan_calc.rules.load import DEFAULT_RULES, load_rules, load_tree
+from tongnan_calc.rules.overlay import merged_text
+from tongnan_calc.rules.tools import diff_rules, dropped_entries, params_on
 
 app = typer.Typer(
     name="rules",
@@ -43,32 +45,58 @@ HEADINGS = (
 @app.command("check")
 def check(
     file: Annotated[Optional[Path], typer.Argument(help="Rule file (default: the shipped rules.yaml).")] = None,
+    base: Annotated[
+        Optional[Path],
+        typer.Option(
+            "--rules",
+            help="For an overlay: the rule file it is merged onto (default: the shipped one); for a whole file: the"
+            " rules its new dated values are told against.",
+        ),
+    ] = None,
     lang: LangOption = Language.zh,
 ) -> None:
-    """Validate a rule file and report every problem at once, as file:line: message.
+    """Validate a rule file or an overlay and report every problem at once, as file:line: message.
 
-    Example: tongnan-calc rules check rules.yaml
+    Example: tongnan-calc rules check examples/rules-2018-revision.yaml
 
-    Exit 0 when the file is clean, 2 otherwise.
+    Exit 0 when the file is clean (warnings allowed), 2 otherwise.
     """
     language = to_lang(lang)
     path = file or DEFAULT_RULES
     try:
-        rules = load_rules(path)
+        rules = load_rules(path, base)
+        reference = load_rules(base or DEFAULT_RULES)
     except RuleError as exc:
         raise fail(exc.say, lang=language) from None
     count = sum(len(m.params) for m in rules.measures.values())
     measures = len(rules.measures)
-    ok = Say(
-        f"{path}: 检查通过 — 版本 {rules.version}，共 {measures} 项措施、{count} 个参数",
-        f"{path}: ok — version {rules.version}, {measures} measures, {count} parameters",
-    )
-    _console().print(ok.in_lang(language), markup=False)
+    if rules.base:
+        ok = Say(
+            f"{path}: 检查通过 — 修订文件，合并到 {rules.base}（版本 {rules.base_version}）后为版本 {rules.version}，"
+            f"共 {measures} 项措施、{count} 个参数",
+            f"{path}: ok — an overlay, merged onto {rules.base} (version {rules.base_version}): version"
+            f" {rules.version}, {measures} measures, {count} parameters",
+        )
+    else:
+        ok = Say(
+            f"{path}: 检查通过 — 版本 {rules.version}，共 {measures} 项措施、{count} 个参数",
+            f"{path}: ok — version {rules.version}, {measures} measures, {count} parameters",
+        )
+    console = _console()
+    console.print(ok.in_lang(language), markup=False)
+    for dropped in dropped_entries(rules, reference):
+        console.print(dropped.text(language), markup=False)
 
 
 @app.command("show")
 def show(
     file: Annotated[Optional[Path], typer.Option("--rules", help="Rule file (default: the shipped one).")] = None,
+    overlay: Annotated[
+        Optional[Path], typer.Option("--overlay", help="An overlay to merge onto the rule file first.")
+    ] = None,
+    as_yaml: Annotated[
+        bool, typer.Option("--yaml", help="Print the whole rule file (merged with --overlay) as YAML instead.")
+    ] = False,
     on: Annotated[Optional[str], typer.Option("--on", help="Date, YYYY-MM-DD (default: today).")] = None,
     measure: Annotated[Optional[str], typer.Option("--measure", help="Only this measure id.")] = None,
     lang: LangOption = Language.zh,
@@ -76,10 +104,16 @@ def show(
     """Show every parameter in force on a date, with its clause, unit and the date it took effect.
 
     Example: tongnan-calc rules show --on 2016-12-31 --measure loan_interest
+
+    With --overlay FILE: the rule file with the overlay merged onto it.
     """
     language = to_lang(lang)
     try:
-        rules = load_rules(file or DEFAULT_RULES)
+        if as_yaml:
+            tree = load_tree(overlay or file or DEFAULT_RULES, file if overlay else None)
+            sys.stdout.write(merged_text(tree.root))
+            return
+        rules = load_rules(overlay, file) if overlay else load_rules(file or DEFAULT_RULES)
         day = date.fromisoformat(on) if on else date.today()
     except RuleError as exc:
         raise fail(exc.say, lang=language) from None
@@ -113,25 +147,28 @@ def show(
 @app.command("diff")
 def diff(
     old: Annotated[Path, typer.Argument(help="The rule file before the revision.")],
-    new: Annotated[Path, typer.Argument(help="The rule file after the revision.")],
+    new: Annotated[Path, typer.Argument(help="The rule file after the revision, or an overlay of OLD.")],
     lang: LangOption = Language.zh,
 ) -> None:
     """Show what a revision changes, parameter by parameter and date by date.
 
-    Example: tongnan-calc rules diff rules-2015.1.yaml rules.yaml
+    Example: tongnan-calc rules diff rules.yaml examples/rules-2018-revision.yaml
+
+    NEW may be an overlay: it is merged onto OLD.
     """
     language = to_lang(lang)
     try:
-        before, after = load_rules(old), load_rules(new)
+        before, after = load_rules(old), load_rules(new, old)
     except RuleError as exc:
         raise fail(exc.say, lang=language) from None
     changes = diff_rules(before, after)
     console = _console()
     if not changes:
         console.print(Say("没有差异", "no differences").in_lang(language))
-        return
     for change in changes:
         console.print(change.text(language), markup=False)
+    for dropped in dropped_entries(after, before):
+        console.print(dropped.text(language), markup=False)
 
 
 @app.command("test")
