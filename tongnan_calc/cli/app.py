@@ -111,7 +111,9 @@ def compare_command(
     workbook: WorkbookArgument,
     year: YearOption,
     baseline: Annotated[Path, typer.Option("--baseline", help="Rule file in force (the baseline).")],
-    reform: Annotated[Path, typer.Option("--reform", help="Revised rule file (the reform).")],
+    reform: Annotated[
+        Path, typer.Option("--reform", help="Revised rule file, or an overlay merged onto the baseline (the reform).")
+    ],
     ledger: LedgerOption = None,
     no_ledger: NoLedgerOption = False,
     out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Write a workbook of the differences.")] = None,
@@ -121,7 +123,9 @@ def compare_command(
 ) -> None:
     """Budget impact of a rule revision on real data: totals under each and who gains or loses.
 
-    Example: tongnan-calc compare examples/example.xlsx --year 2016 --baseline rules.yaml --reform rules-new.yaml
+    Example: tongnan-calc compare batch.xlsx -y 2018 --baseline rules.yaml --reform examples/rules-2018-revision.yaml
+
+    Pending lines are counted by measure and tier, never given an amount. Exit 2 when the two differ under one version.
     """
     language = to_lang(lang)
     try:

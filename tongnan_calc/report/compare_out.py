@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from openpyxl import Workbook
 from rich.console import Console
 from rich.table import Table
 
-from tongnan_calc.core.compare import Comparison, Side, paid
-from tongnan_calc.core.money import fmt
+from tongnan_calc.core.compare import Comparison, LineChange, Side, paid
+from tongnan_calc.core.model import Line, Status
+from tongnan_calc.core.money import fmt, show
 from tongnan_calc.core.say import Lang
 from tongnan_calc.files.outputs import save_atomic
 from tongnan_calc.report.layout import Column
@@ -24,10 +26,40 @@ def _side(side: Side) -> dict[str, Any]:
         "version": side.version,
         "total": fmt(side.totals.payable),
         "by_measure": {m: fmt(a) for m, a in side.totals.by_measure.items()},
+        "pending": side.totals.counts.get(Status.PENDING, 0),
+    }
+
+
+def _tier(tier: Decimal | None) -> str | None:
+    return None if tier is None else show(tier)
+
+
+def _amount(line: Line) -> str | None:
+    """A side's amount: none for a pending line (its money is not known)."""
+    return None if line.status is Status.PENDING else fmt(paid(line))
+
+
+def _change(c: LineChange, lang: Lang) -> dict[str, Any]:
+    return {
+        "credit_code": c.credit_code,
+        "name": c.name,
+        "measure": c.measure,
+        "baseline": _amount(c.baseline),
+        "reform": _amount(c.reform),
+        "difference": fmt(c.difference) if c.moved or not c.pending else None,
+        "change": c.change,
+        "baseline_status": c.baseline.status.value,
+        "reform_status": c.reform.status.value,
+        "baseline_tier": _tier(c.baseline.tier),
+        "reform_tier": _tier(c.reform.tier),
+        "reform_reason": render(c.reform.reason, lang),
     }
 
 
 def comparison_json(comparison: Comparison, lang: Lang = "zh") -> dict[str, Any]:
+    """The comparison for programs.  A pending line has no amount (null): it is counted in ``pending`` (by
+    measure and tier), never a gain or a loss; lines that move between pending and payable are listed
+    in ``pending_payable``, and ``difference.pending_payable`` is the part of the total difference they make."""
     return {
         "year": comparison.year,
         "baseline": _side(comparison.baseline),
@@ -35,27 +67,28 @@ def comparison_json(comparison: Comparison, lang: Lang = "zh") -> dict[str, Any]
         "difference": {
             "total": fmt(comparison.difference_total),
             "by_measure": {m: fmt(a) for m, a in comparison.difference_by_measure.items()},
+            "pending_payable": fmt(comparison.moved_total),
         },
-        "enterprises": [
-            {
-                "credit_code": c.credit_code,
-                "name": c.name,
-                "measure": c.measure,
-                "baseline": fmt(paid(c.baseline)),
-                "reform": fmt(paid(c.reform)),
-                "difference": fmt(c.difference),
-                "change": c.change,
-                "baseline_status": c.baseline.status.value,
-                "reform_status": c.reform.status.value,
-                "reform_reason": render(c.reform.reason, lang),
-            }
-            for c in comparison.changes
+        "pending": [
+            {"measure": p.measure, "tier": _tier(p.tier), "baseline": p.baseline, "reform": p.reform}
+            for p in comparison.pending
         ],
+        "enterprises": [_change(c, lang) for c in comparison.affected],
+        "pending_payable": [_change(c, lang) for c in comparison.moves],
     }
 
 
 def comparison_dumps(comparison: Comparison, lang: Lang = "zh") -> str:
     return json.dumps(comparison_json(comparison, lang), ensure_ascii=False, indent=2) + "\n"
+
+
+def shown_side(line: Line, lang: Lang) -> str:
+    """One side of a change as the terminal and the workbook show it: the amount, or the status (and tier)."""
+    if line.status is Status.PAYABLE:
+        return f"{paid(line):,.2f}"
+    if line.status is Status.PENDING and line.tier is not None:
+        return f"pending（档次 {show(line.tier)}）" if lang == "zh" else f"pending (tier {show(line.tier)})"
+    return str(line.status.value)
 
 
 def print_comparison(console: Console, comparison: Comparison, lang: Lang = "zh") -> None:
@@ -82,15 +115,77 @@ def print_comparison(console: Console, comparison: Comparison, lang: Lang = "zh"
         f"{comparison.difference_total:+,.2f}",
     )
     console.print(table)
-    if not comparison.changes:
+    _print_pending(console, comparison, lang)
+    if comparison.affected:
+        changes = Table(title="受影响的企业" if zh else "Enterprises affected")
+        for head in HEADS:
+            changes.add_column(head[0] if zh else head[1], justify=_justify(head[1]), overflow="fold")
+        for c in comparison.affected:
+            difference = "—" if c.pending else f"{c.difference:+,.2f}"
+            changes.add_row(*_cells(c, lang), difference)
+        console.print(changes)
+    elif not comparison.moves:
         console.print("无企业受影响" if zh else "no enterprise is affected")
-        return
-    changes = Table(title="受影响的企业" if zh else "Enterprises affected")
-    for head in (("企业", "enterprise"), ("措施", "measure"), ("变化", "change"), ("差额", "difference")):
-        changes.add_column(head[0] if zh else head[1])
-    for c in comparison.changes:
-        changes.add_row(f"{c.name} {c.credit_code}", c.measure, c.change, f"{c.difference:+,.2f}")
-    console.print(changes)
+
+
+HEADS = (
+    ("企业", "enterprise"),
+    ("措施", "measure"),
+    ("变化", "change"),
+    ("基准", "baseline"),
+    ("修订", "reform"),
+    ("差额", "difference"),
+)
+
+
+def _justify(head: str) -> Literal["left", "right"]:
+    return "left" if head in ("enterprise", "measure", "change") else "right"
+
+
+def _cells(c: LineChange, lang: Lang) -> tuple[str, ...]:
+    return (f"{c.name} {c.credit_code}", c.measure, c.change, shown_side(c.baseline, lang), shown_side(c.reform, lang))
+
+
+def _print_pending(console: Console, comparison: Comparison, lang: Lang) -> None:
+    """Pending lines: counted by measure and tier, never given an amount; the moves to and from payable."""
+    zh = lang == "zh"
+    before = comparison.baseline.totals.counts.get(Status.PENDING, 0)
+    after = comparison.reform.totals.counts.get(Status.PENDING, 0)
+    if comparison.pending:
+        console.print(
+            f"待定的行没有金额，不计入以上合计：基准 {before} 行，修订 {after} 行"
+            if zh
+            else f"pending lines have no amount and are not in the totals above: {before} in the baseline,"
+            f" {after} in the reform",
+            markup=False,
+        )
+        table = Table(title="待定（不计金额）" if zh else "Pending (no amount)")
+        for head in (
+            ("措施", "measure"),
+            ("档次（元）", "tier (yuan)"),
+            ("基准（行）", "baseline"),
+            ("修订（行）", "reform"),
+        ):
+            table.add_column(head[0] if zh else head[1], justify=_justify(head[1]), overflow="fold")
+        for p in comparison.pending:
+            table.add_row(p.measure, "—" if p.tier is None else show(p.tier), str(p.baseline), str(p.reform))
+        console.print(table)
+    if comparison.moves:
+        moved = f"{comparison.moved_total:+,.2f}"
+        console.print(
+            f"合计差额中 {moved} 来自在待定与应付之间转换的行（见下表），不是按同一标准的增减"
+            if zh
+            else f"of the total difference, {moved} comes from lines moving between pending and payable"
+            " (below), not a gain or a loss on a like basis",
+            markup=False,
+        )
+        table = Table(title="待定与应付之间的转换" if zh else "Between pending and payable")
+        for head in (HEADS[0], HEADS[1], HEADS[3], HEADS[4]):  # the title says the change
+            table.add_column(head[0] if zh else head[1], justify=_justify(head[1]), overflow="fold")
+        for c in comparison.moves:
+            cells = _cells(c, lang)
+            table.add_row(cells[0], cells[1], cells[3], cells[4])
+        console.print(table)
 
 
 COLUMNS = (
@@ -101,21 +196,37 @@ COLUMNS = (
     Column("baseline", "基准金额（元）", "baseline (yuan)", 16, money=True),
     Column("reform", "修订后金额（元）", "reform (yuan)", 16, money=True),
     Column("difference", "差额（元）", "difference (yuan)", 16, money=True),
+    Column("baseline_status", "基准状态", "baseline status", 24),
+    Column("reform_status", "修订后状态", "reform status", 24),
     Column("reason", "修订后说明", "reform reason", 48),
+)
+
+PENDING_COLUMNS = (
+    Column("measure", "措施", "measure", 16),
+    Column("tier", "档次（元）", "tier (yuan)", 16),
+    Column("baseline", "基准（行）", "baseline (lines)", 12),
+    Column("reform", "修订（行）", "reform (lines)", 12),
 )
 
 
 def write_comparison_workbook(comparison: Comparison, out: Path, lang: Lang = "zh") -> None:
+    """Sheets: the summary (money by measure, with formulas, and the pending lines counted by measure), the
+    affected enterprises, the pending lines by measure and tier, the moves between pending and payable.
+    A pending side has no amount (an empty cell), never a 0 counted as a gain or a loss."""
     zh = lang == "zh"
     book = Workbook(write_only=True)
     totals = Sheet(book, "汇总" if zh else "summary")
-    totals.append(
-        [
-            totals.bold(h)
-            for h in (("措施", "基准", "修订", "差额") if zh else ("measure", "baseline", "reform", "difference"))
-        ]
+    heads = (
+        ("措施", "基准", "修订", "差额", "基准待定（行）", "修订待定（行）")
+        if zh
+        else ("measure", "baseline", "reform", "difference", "baseline pending (lines)", "reform pending (lines)")
     )
+    totals.append([totals.bold(h) for h in heads])
     base, reform = comparison.baseline.totals.by_measure, comparison.reform.totals.by_measure
+    pending = {m: [0, 0] for m in base}
+    for p in comparison.pending:
+        pending[p.measure][0] += p.baseline
+        pending[p.measure][1] += p.reform
     for row, measure in enumerate(base, start=2):
         totals.append(
             [
@@ -123,25 +234,57 @@ def write_comparison_workbook(comparison: Comparison, out: Path, lang: Lang = "z
                 totals.money(base[measure]),
                 totals.money(reform[measure]),
                 totals.formula(f"=C{row}-B{row}"),
+                totals.number(pending[measure][0]),
+                totals.number(pending[measure][1]),
             ]
         )
     last = len(base) + 1
-    totals.append([totals.bold("合计" if zh else "total")] + [totals.formula(f"=SUM({c}2:{c}{last})") for c in "BCD"])
+    totals.append(
+        [totals.bold("合计" if zh else "total")]
+        + [totals.formula(f"=SUM({c}2:{c}{last})") for c in "BCD"]
+        + [totals.formula(f"=SUM({c}2:{c}{last})", money=False) for c in "EF"]
+    )
+    totals.append(
+        [
+            totals.text("其中待定与应付之间转换的行" if zh else "of which lines between pending and payable"),
+            totals.text(""),
+            totals.text(""),
+            totals.money(comparison.moved_total),
+        ]
+    )
     totals.append([totals.text("基准规则版本" if zh else "baseline version"), totals.text(comparison.baseline.version)])
     totals.append([totals.text("修订规则版本" if zh else "reform version"), totals.text(comparison.reform.version)])
-    detail = Sheet(book, "企业变化" if zh else "changes")
-    detail.header(COLUMNS, lang)
-    for c in comparison.changes:
-        detail.append(
+    _changes_sheet(Sheet(book, "企业变化" if zh else "changes"), comparison.affected, lang)
+    counts = Sheet(book, "待定" if zh else "pending")
+    counts.header(PENDING_COLUMNS, lang)
+    for p in comparison.pending:
+        counts.append(
             [
-                detail.text(c.credit_code),
-                detail.text(c.name),
-                detail.text(c.measure),
-                detail.text(c.change),
-                detail.money(paid(c.baseline)),
-                detail.money(paid(c.reform)),
-                detail.money(c.difference),
-                detail.text(render(c.reform.reason, lang)),
+                counts.text(p.measure),
+                counts.text("—" if p.tier is None else show(p.tier)),
+                counts.number(p.baseline),
+                counts.number(p.reform),
             ]
         )
+    _changes_sheet(Sheet(book, "待定与应付" if zh else "pending and payable"), comparison.moves, lang)
     save_atomic(out, book.save)
+
+
+def _changes_sheet(sheet: Sheet, changes: tuple[LineChange, ...], lang: Lang) -> None:
+    sheet.header(COLUMNS, lang)
+    for c in changes:
+        before, after = _amount(c.baseline), _amount(c.reform)
+        sheet.append(
+            [
+                sheet.text(c.credit_code),
+                sheet.text(c.name),
+                sheet.text(c.measure),
+                sheet.text(c.change),
+                sheet.money(None if before is None else paid(c.baseline)),
+                sheet.money(None if after is None else paid(c.reform)),
+                sheet.money(c.difference if c.moved or not c.pending else None),
+                sheet.text(shown_side(c.baseline, lang)),
+                sheet.text(shown_side(c.reform, lang)),
+                sheet.text(render(c.reform.reason, lang)),
+            ]
+        )
