@@ -158,6 +158,7 @@ def _print_pending(console: Console, comparison: Comparison, lang: Lang) -> None
             else f"pending lines have no amount and are not in the totals above: {before} in the baseline,"
             f" {after} in the reform",
             markup=False,
+            soft_wrap=True,
         )
         table = Table(title="待定（不计金额）" if zh else "Pending (no amount)")
         for head in (
@@ -178,6 +179,7 @@ def _print_pending(console: Console, comparison: Comparison, lang: Lang) -> None
             else f"of the total difference, {moved} comes from lines moving between pending and payable"
             " (below), not a gain or a loss on a like basis",
             markup=False,
+            soft_wrap=True,
         )
         table = Table(title="待定与应付之间的转换" if zh else "Between pending and payable")
         for head in (HEADS[0], HEADS[1], HEADS[3], HEADS[4]):  # the title says the change
