@@ -21,6 +21,8 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner, Result
 
 from tongnan_calc.cli.app import app
@@ -313,3 +315,37 @@ def test_what_the_baseline_already_holds_is_not_warned_again() -> None:
     ]
     assert dropped_entries(original, original) == []
     assert cli("rules", "check").stdout.count("\n") == 1
+
+
+# --- the merge as a property ------------------------------------------------------------------------------------
+
+CAP_LINES = "      annual_cap:\n        2015-01-01: 100000\n"
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    st.dictionaries(
+        st.dates(min_value=date(2015, 1, 1), max_value=date(2030, 12, 31)),
+        st.integers(min_value=0, max_value=10**9),
+        min_size=1,
+        max_size=4,
+    )
+)
+def test_an_overlay_says_what_the_whole_file_edited_by_hand_says(tmp_path: Path, caps: dict[date, int]) -> None:
+    """Dated caps in an overlay give the same rules as the same dates written into a copy of the whole file:
+    a date the file has (2015-01-01) is replaced, a new one added, the others kept."""
+    lines = "".join(f"        {day.isoformat()}: {cap}\n" for day, cap in sorted(caps.items()))
+    overlay = write(
+        tmp_path,
+        "o.yaml",
+        f'base: "2015.1"\nversion: "2015.9"\nmeasures:\n  data_line:\n    params:\n      annual_cap:\n{lines}',
+    )
+    kept = "" if date(2015, 1, 1) in caps else "        2015-01-01: 100000\n"
+    by_hand = SHIPPED.replace('version: "2015.1"', 'version: "2015.9"').replace(
+        CAP_LINES, "      annual_cap:\n" + kept + lines
+    )
+    whole = load_rules(write(tmp_path, "whole.yaml", by_hand))
+    merged = load_rules(overlay)
+    assert merged.measures == whole.measures
+    expected = {date(2015, 1, 1): Decimal(100000)} | {day: Decimal(cap) for day, cap in caps.items()}
+    assert dict(merged.param("data_line", "annual_cap").entries) == expected
