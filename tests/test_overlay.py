@@ -349,3 +349,34 @@ def test_an_overlay_says_what_the_whole_file_edited_by_hand_says(tmp_path: Path,
     assert merged.measures == whole.measures
     expected = {date(2015, 1, 1): Decimal(100000)} | {day: Decimal(cap) for day, cap in caps.items()}
     assert dict(merged.param("data_line", "annual_cap").entries) == expected
+
+
+def test_a_whole_file_is_told_against_the_shipped_rules_or_its_rules_option(tmp_path: Path) -> None:
+    """`rules check WHOLE`: the new dated values of a whole file are those the shipped rules (or --rules BASE)
+    do not hold.  A copy that adds a 2018 tier list without the 100 M tier is warned; told against itself,
+    nothing is new and nothing is warned."""
+    tiers = (
+        "          - {threshold: 50000000, amount: null}\n"
+        "          - {threshold: 100000000, amount: null}\n"
+        "          - {threshold: 1000000000, amount: null}\n"
+    )
+    dropped = (
+        "        2018-01-01:\n"
+        "          - {threshold: 50000000, amount: null}\n"
+        "          - {threshold: 1000000000, amount: null}\n"
+    )
+    assert SHIPPED.count(tiers) == 1
+    whole = write(
+        tmp_path,
+        "whole.yaml",
+        SHIPPED.replace('version: "2015.1"', 'version: "2018.2"').replace(tiers, tiers + dropped),
+    )
+    result = cli("rules", "check", str(whole), "--lang", "en")
+    assert result.exit_code == 0
+    assert result.stdout.splitlines() == [
+        f"{whole}: ok — version 2018.2, 7 measures, 16 parameters",
+        "warning: sales_milestone.tiers from 2018-01-01 drops > 100000000 (in force from 2015-01-01):"
+        " if that is a slip, write every entry that stays in the new value",
+    ]
+    itself = cli("rules", "check", str(whole), "--rules", str(whole), "--lang", "en")
+    assert itself.stdout.splitlines() == [f"{whole}: ok — version 2018.2, 7 measures, 16 parameters"]
