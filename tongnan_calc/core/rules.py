@@ -79,7 +79,7 @@ class Dated(Generic[T]):
     clause: str
     unit: str
     entries: tuple[tuple[date, T], ...]
-    line: int = 0
+    line: int = field(default=0, compare=False)  # where it is written, not what it says
 
     def at(self, day: date) -> tuple[T, date]:
         """The value in force on ``day`` and the date it took effect."""
@@ -132,6 +132,8 @@ class Rules:
     measures: Mapping[str, MeasureRules] = field(default_factory=dict)
     end: date | None = None  # `policy.end`: no measure is in force from that day on
     issuer: str = ""  # the unit that issues the payout workbook (rules.yaml ``issuer``)
+    base: str = ""  # an overlay's: the rule file it was merged onto (empty for a whole file)
+    base_version: str = ""
 
     def param(self, measure: str, name: str) -> Dated[Any]:
         return self.measures[measure].params[name]
