@@ -27,7 +27,9 @@ Revision "mixed" (version 2016.2), all from 2016-01-01:
   D micro support no longer excludes data_line: 0.25 x 400,000 = 100,000.00   newly_eligible +100,000.00
   E 2015-06-01 + 2 years = 2017-06-01 > 2016-12-31: ineligible   no_longer_eligible -20,000.00
   F 90 M now first crosses 50 M and 80 M: pending on 80 M, still no money   status_changed 0.00
-  G 1.2 B: highest tier 1 B, now 1,000,000 -> payable 1,000,000.00   gains +1,000,000.00
+  G 1.2 B: highest tier 1 B, now 1,000,000 -> payable 1,000,000.00   pending_to_payable +1,000,000.00,
+    listed apart from the gains and losses (the baseline's money for it was never known)
+  pending lines (no amount, counted by tier): baseline F 50 M and G 1 B; reform F 80 M.
   reform: data_line 100,000 + 25,000 + 100,000 + 100,000 = 325,000; spin_off 0; sales 1,000,000;
   total 1,325,000.00; difference +1,075,000.00 (data_line +95,000, spin_off -20,000, sales +1,000,000).
 """
@@ -45,7 +47,16 @@ import pytest
 from typer.testing import CliRunner, Result
 
 from tongnan_calc.cli.app import app
-from tongnan_calc.core.compare import GAINS, LOSES, NEWLY_ELIGIBLE, NO_LONGER_ELIGIBLE, STATUS_CHANGED, paid
+from tongnan_calc.core.compare import (
+    GAINS,
+    LOSES,
+    NEWLY_ELIGIBLE,
+    NO_LONGER_ELIGIBLE,
+    PENDING_TO_PAYABLE,
+    STATUS_CHANGED,
+    PendingCount,
+    paid,
+)
 from tongnan_calc.core.model import Status
 from tongnan_calc.input.uscc import check_char
 from tongnan_calc.rules.load import DEFAULT_RULES
@@ -199,8 +210,16 @@ def test_a_mixed_revision_shows_every_kind_of_change(files: dict[str, Path]) -> 
         (CODES["D"], "data_line", money("100000.00"), NEWLY_ELIGIBLE),
         (CODES["E"], "spin_off", money("-20000.00"), NO_LONGER_ELIGIBLE),
         (CODES["F"], "sales_milestone", money("0.00"), STATUS_CHANGED),
-        (CODES["G"], "sales_milestone", money("1000000.00"), GAINS),
+        (CODES["G"], "sales_milestone", money("1000000.00"), PENDING_TO_PAYABLE),
     ]
+    assert [c.credit_code for c in comparison.affected] == [CODES[k] for k in "BDEF"]
+    assert [c.credit_code for c in comparison.moves] == [CODES["G"]]
+    assert comparison.moved_total == money("1000000.00")
+    assert comparison.pending == (
+        PendingCount("sales_milestone", Decimal(50000000), 1, 0),
+        PendingCount("sales_milestone", Decimal(80000000), 0, 1),
+        PendingCount("sales_milestone", Decimal(1000000000), 1, 0),
+    )
     by_code = {(c.credit_code, c.measure): c for c in comparison.changes}
     d = by_code[CODES["D"], "data_line"]
     assert (d.baseline.status, d.reform.status) == (Status.INELIGIBLE, Status.PAYABLE)
@@ -241,8 +260,13 @@ def compare_json(files: dict[str, Path], reform: str) -> dict[str, Any]:
     return data
 
 
-def side(version: str, total: str, **by_measure: str) -> dict[str, object]:
-    return {"version": version, "total": total, "by_measure": {m: by_measure.get(m, "0.00") for m in MEASURES}}
+def side(version: str, total: str, pending: int = 2, **by_measure: str) -> dict[str, object]:
+    return {
+        "version": version,
+        "total": total,
+        "by_measure": {m: by_measure.get(m, "0.00") for m in MEASURES},
+        "pending": pending,
+    }
 
 
 def projected(data: dict[str, Any]) -> dict[str, Any]:
@@ -264,9 +288,14 @@ def test_json_of_identical_rules(files: dict[str, Path]) -> None:
     assert projected(data) == {
         "baseline": side("2015.1", "250000.00", spin_off="20000.00", data_line="230000.00"),
         "reform": side("2015.1", "250000.00", spin_off="20000.00", data_line="230000.00"),
-        "difference": {"total": "0.00", "by_measure": dict.fromkeys(MEASURES, "0.00")},
+        "difference": {"total": "0.00", "by_measure": dict.fromkeys(MEASURES, "0.00"), "pending_payable": "0.00"},
         "enterprises": [],
     }
+    assert data["pending"] == [
+        {"measure": "sales_milestone", "tier": "50000000", "baseline": 1, "reform": 1},
+        {"measure": "sales_milestone", "tier": "1000000000", "baseline": 1, "reform": 1},
+    ]
+    assert data["pending_payable"] == []
 
 
 def test_json_of_the_cap_revision(files: dict[str, Path]) -> None:
@@ -274,7 +303,11 @@ def test_json_of_the_cap_revision(files: dict[str, Path]) -> None:
     assert projected(data) == {
         "baseline": side("2015.1", "250000.00", spin_off="20000.00", data_line="230000.00"),
         "reform": side("2016.1", "320000.00", spin_off="20000.00", data_line="300000.00"),
-        "difference": {"total": "70000.00", "by_measure": {**dict.fromkeys(MEASURES, "0.00"), "data_line": "70000.00"}},
+        "difference": {
+            "total": "70000.00",
+            "by_measure": {**dict.fromkeys(MEASURES, "0.00"), "data_line": "70000.00"},
+            "pending_payable": "0.00",
+        },
         "enterprises": [
             {
                 "credit_code": CODES["A"],
@@ -300,7 +333,7 @@ def test_json_of_the_mixed_revision(files: dict[str, Path]) -> None:
     data = compare_json(files, "mixed")
     assert projected(data) == {
         "baseline": side("2015.1", "250000.00", spin_off="20000.00", data_line="230000.00"),
-        "reform": side("2016.2", "1325000.00", data_line="325000.00", sales_milestone="1000000.00"),
+        "reform": side("2016.2", "1325000.00", 1, data_line="325000.00", sales_milestone="1000000.00"),
         "difference": {
             "total": "1075000.00",
             "by_measure": {
@@ -309,6 +342,7 @@ def test_json_of_the_mixed_revision(files: dict[str, Path]) -> None:
                 "data_line": "95000.00",
                 "sales_milestone": "1000000.00",
             },
+            "pending_payable": "1000000.00",
         },
         "enterprises": [
             {"credit_code": CODES["B"], "measure": "data_line", "baseline": "30000.00", "reform": "25000.00",
@@ -317,16 +351,26 @@ def test_json_of_the_mixed_revision(files: dict[str, Path]) -> None:
              "difference": "100000.00", "change": "newly_eligible"},
             {"credit_code": CODES["E"], "measure": "spin_off", "baseline": "20000.00", "reform": "0.00",
              "difference": "-20000.00", "change": "no_longer_eligible"},
-            {"credit_code": CODES["F"], "measure": "sales_milestone", "baseline": "0.00", "reform": "0.00",
-             "difference": "0.00", "change": "status_changed"},
-            {"credit_code": CODES["G"], "measure": "sales_milestone", "baseline": "0.00", "reform": "1000000.00",
-             "difference": "1000000.00", "change": "gains"},
+            {"credit_code": CODES["F"], "measure": "sales_milestone", "baseline": None, "reform": None,
+             "difference": None, "change": "status_changed"},
         ],
     }  # fmt: skip
-    # every amount is a string with two decimals
-    for entry in data["enterprises"]:
+    # G moved from pending to payable: listed apart, its pending side without an amount
+    g = {k: data["pending_payable"][0][k] for k in ("credit_code", "baseline", "reform", "difference", "change")}
+    assert g == {"credit_code": CODES["G"], "baseline": None, "reform": "1000000.00", "difference": "1000000.00",
+                 "change": "pending_to_payable"}  # fmt: skip
+    assert len(data["pending_payable"]) == 1
+    f = data["enterprises"][3]
+    assert (f["baseline_tier"], f["reform_tier"]) == ("50000000", "80000000")
+    assert data["pending"] == [
+        {"measure": "sales_milestone", "tier": "50000000", "baseline": 1, "reform": 0},
+        {"measure": "sales_milestone", "tier": "80000000", "baseline": 0, "reform": 1},
+        {"measure": "sales_milestone", "tier": "1000000000", "baseline": 1, "reform": 0},
+    ]
+    # every amount is a string with two decimals, or null for a pending side
+    for entry in data["enterprises"] + data["pending_payable"]:
         for key in ("baseline", "reform", "difference"):
-            assert isinstance(entry[key], str) and len(entry[key].split(".")[1]) == 2
+            assert entry[key] is None or (isinstance(entry[key], str) and len(entry[key].split(".")[1]) == 2)
     # the extra fields say what became of the line
     statuses = [(e["baseline_status"], e["reform_status"]) for e in data["enterprises"]]
     assert statuses == [
@@ -334,7 +378,6 @@ def test_json_of_the_mixed_revision(files: dict[str, Path]) -> None:
         ("ineligible", "payable"),
         ("payable", "ineligible"),
         ("pending", "pending"),
-        ("pending", "payable"),
     ]
 
 
@@ -362,8 +405,9 @@ def test_out_workbook(files: dict[str, Path], tmp_path: Path) -> None:
     )  # fmt: skip
     assert result.exit_code == 0, result.output
     book = openpyxl.load_workbook(out)
-    assert book.sheetnames == ["汇总", "企业变化"]
-    for sheet, orientation in (("汇总", "portrait"), ("企业变化", "landscape")):  # prints on A4, one page wide
+    assert book.sheetnames == ["汇总", "企业变化", "待定", "待定与应付"]
+    sheets = (("汇总", "portrait"), ("企业变化", "landscape"), ("待定", "portrait"), ("待定与应付", "landscape"))
+    for sheet, orientation in sheets:  # every sheet prints on A4, one page wide
         ws = book[sheet]
         setup = (
             ws.page_setup.paperSize,
@@ -374,9 +418,10 @@ def test_out_workbook(files: dict[str, Path], tmp_path: Path) -> None:
         assert setup == (9, orientation, 1, 0)
         assert ws.sheet_properties.pageSetUpPr.fitToPage
         assert ws.oddFooter.center.text == "第 &P 页 共 &N 页"
-    assert book["企业变化"].print_title_rows in ("1:1", "$1:$1")
+    for sheet in ("企业变化", "待定", "待定与应付"):  # the header row repeats on every page
+        assert book[sheet].print_title_rows in ("1:1", "$1:$1")
     summary = book["汇总"]
-    assert [c.value for c in summary[1]] == ["措施", "基准", "修订", "差额"]
+    assert [c.value for c in summary[1]] == ["措施", "基准", "修订", "差额", "基准待定（行）", "修订待定（行）"]
     rows = {summary.cell(r, 1).value: r for r in range(2, summary.max_row + 1)}
     assert list(rows)[:7] == list(MEASURES)
     data_row = rows["data_line"]
@@ -387,7 +432,16 @@ def test_out_workbook(files: dict[str, Path], tmp_path: Path) -> None:
         assert summary.cell(data_row, col).number_format == "#,##0.00"
     assert isinstance(summary.cell(rows["spin_off"], 2).value, (int, float))
     total = rows["合计"]
-    assert [summary.cell(total, c).value for c in (2, 3, 4)] == ["=SUM(B2:B8)", "=SUM(C2:C8)", "=SUM(D2:D8)"]
+    assert [summary.cell(total, c).value for c in (2, 3, 4, 5, 6)] == [
+        "=SUM(B2:B8)",
+        "=SUM(C2:C8)",
+        "=SUM(D2:D8)",
+        "=SUM(E2:E8)",
+        "=SUM(F2:F8)",
+    ]
+    sales_row = rows["sales_milestone"]
+    assert [summary.cell(sales_row, c).value for c in (5, 6)] == [2, 1]  # pending lines: F and G, then F
+    assert summary.cell(rows["其中待定与应付之间转换的行"], 4).value == 1000000
     assert [summary.cell(rows["基准规则版本"], 2).value, summary.cell(rows["修订规则版本"], 2).value] == [
         "2015.1",
         "2016.2",
@@ -403,17 +457,30 @@ def test_out_workbook(files: dict[str, Path], tmp_path: Path) -> None:
         "修订后金额（元）",
         "差额（元）",
     ]
-    body = [[c.value for c in row][:7] for row in detail.iter_rows(min_row=2)]
+    assert header[7:9] == ["基准状态", "修订后状态"]
+    body = [[c.value for c in row][:9] for row in detail.iter_rows(min_row=2)]
     assert body == [
-        [CODES["B"], NAMES["B"], "data_line", "loses", 30000, 25000, -5000],
-        [CODES["D"], NAMES["D"], "data_line", "newly_eligible", 0, 100000, 100000],
-        [CODES["E"], NAMES["E"], "spin_off", "no_longer_eligible", 20000, 0, -20000],
-        [CODES["F"], NAMES["F"], "sales_milestone", "status_changed", 0, 0, 0],
-        [CODES["G"], NAMES["G"], "sales_milestone", "gains", 0, 1000000, 1000000],
-    ]
-    for row in detail.iter_rows(min_row=2):
+        [CODES["B"], NAMES["B"], "data_line", "loses", 30000, 25000, -5000, "30,000.00", "25,000.00"],
+        [CODES["D"], NAMES["D"], "data_line", "newly_eligible", 0, 100000, 100000, "不符合条件", "100,000.00"],
+        [CODES["E"], NAMES["E"], "spin_off", "no_longer_eligible", 20000, 0, -20000, "20,000.00", "不符合条件"],
+        [CODES["F"], NAMES["F"], "sales_milestone", "status_changed", None, None, None,
+         "待定（档次 50000000）", "待定（档次 80000000）"],
+    ]  # fmt: skip
+    for row in list(detail.iter_rows(min_row=2))[:3]:
         for cell in row[4:7]:
             assert cell.data_type == "n" and cell.number_format == "#,##0.00"
+    pending = book["待定"]
+    assert [[c.value for c in row] for row in pending.iter_rows()] == [
+        ["措施", "档次（元）", "基准（行）", "修订（行）"],
+        ["sales_milestone", "50000000", 1, 0],
+        ["sales_milestone", "80000000", 0, 1],
+        ["sales_milestone", "1000000000", 1, 0],
+    ]
+    moves = [[c.value for c in row][:9] for row in book["待定与应付"].iter_rows(min_row=2)]
+    assert moves == [
+        [CODES["G"], NAMES["G"], "sales_milestone", "pending_to_payable", None, 1000000, 1000000,
+         "待定（档次 1000000000）", "1,000,000.00"],
+    ]  # fmt: skip
 
 
 def test_out_workbook_refuses_to_overwrite_without_force(files: dict[str, Path], tmp_path: Path) -> None:
@@ -455,3 +522,116 @@ def test_input_errors_are_listed_and_exit_1(files: dict[str, Path], tmp_path: Pa
                  "--reform", str(files["cap"]), "--no-ledger")  # fmt: skip
     assert "area_m2" in result.output
     assert result.exit_code == 1
+
+
+# --- pending lines in the terminal ----------------------------------------------------------------------
+
+
+def test_the_terminal_counts_pending_lines_and_lists_moves_apart(files: dict[str, Path]) -> None:
+    args = ["compare", str(files["workbook"]), "--year", "2016", "--baseline", str(files["base"]),
+            "--reform", str(files["mixed"]), "--no-ledger"]  # fmt: skip
+    zh, en = cli(*args), cli(*args, "--lang", "en")
+    assert zh.exit_code == en.exit_code == 0, zh.output + en.output
+    # the baseline has F (50 M) and G (1 B) pending, the reform F (80 M): counted, never given an amount
+    assert "待定的行没有金额，不计入以上合计：基准 2 行，修订 1 行\n" in zh.stdout
+    assert "pending lines have no amount and are not in the totals above: 2 in the baseline, 1 in the reform\n" in (
+        en.stdout
+    )
+    assert "合计差额中 +1,000,000.00 来自在待定与应付之间转换的行（见下表），不是按同一标准的增减\n" in zh.stdout
+    assert (
+        "of the total difference, +1,000,000.00 comes from lines moving between pending and payable (below),"
+        " not a gain or a loss on a like basis\n" in en.stdout
+    )
+    rows = [" ".join(line.replace("│", " ").split()) for line in en.stdout.splitlines()]
+    assert "sales_milestone 50000000 1 0" in rows
+    assert "sales_milestone 80000000 0 1" in rows
+    assert "sales_milestone 1000000000 1 0" in rows
+    assert (
+        f"{NAMES['F']} {CODES['F']} sales_milestone status_changed pending (tier 50000000) pending (tier 80000000) —"
+        in rows
+    )
+    assert f"{NAMES['G']} {CODES['G']} sales_milestone pending (tier 1000000000) 1,000,000.00" in rows
+    # G is not among the gains
+    assert not any(row.startswith(NAMES["G"]) and "gains" in row for row in rows)
+    # in Chinese: the measures' and statuses' names, the tier in words; codes and amounts whole
+    zh_rows = [" ".join(line.replace("│", " ").split()) for line in zh.stdout.splitlines()]
+    assert "销售额突破奖励（sales_milestone） 80000000 0 1" in zh_rows
+    assert (
+        f"{NAMES['F']} {CODES['F']} 销售额突破奖励（sales_milestone） 状态改变 待定（档次 50000000） 待定（档次 80000000） —"
+        in zh_rows
+    )
+    assert (
+        f"{NAMES['D']} {CODES['D']} 数据专线补贴（data_line） 新符合条件 不符合条件 100,000.00 +100,000.00" in zh_rows
+    )
+    assert (
+        f"{NAMES['G']} {CODES['G']} 销售额突破奖励（sales_milestone） 待定（档次 1000000000） 1,000,000.00" in zh_rows
+    )
+
+
+# --- the version must change when the content changes ----------------------------------------------------
+
+
+def test_same_version_different_content_is_refused(files: dict[str, Path], tmp_path: Path) -> None:
+    same = tmp_path / "same-version.yaml"
+    same.write_text(CAP_REVISION.replace('version: "2016.1"', 'version: "2015.1"'), encoding="utf-8")
+    import hashlib
+
+    before = hashlib.sha256(files["base"].read_bytes()).hexdigest()
+    after = hashlib.sha256(same.read_bytes()).hexdigest()
+    args = ["compare", str(files["workbook"]), "--year", "2016", "--baseline", str(files["base"]),
+            "--reform", str(same), "--no-ledger"]  # fmt: skip
+    zh, en = cli(*args), cli(*args, "--lang", "en")
+    assert zh.exit_code == en.exit_code == 2
+    assert zh.stderr == (
+        f"错误：基准 {files['base']} 与修订 {same} 的版本都是“2015.1”，但内容不同（sha256 分别为 {before} 和 {after}）："
+        "内容改变时版本必须随之改变，请为修订写上新的版本\n"
+    )
+    assert en.stderr == (
+        f"error: the baseline {files['base']} and the reform {same} are both version '2015.1' but differ"
+        f" (sha256 {before} and {after}): the version must change when the content changes,"
+        " give the revision its own\n"
+    )
+
+
+def test_same_version_same_content_with_other_comments_is_compared(files: dict[str, Path], tmp_path: Path) -> None:
+    commented = tmp_path / "commented.yaml"
+    commented.write_text("# a copy with a comment more\n" + SHIPPED, encoding="utf-8")
+    _, _, comparison = run_compare(files["workbook"], YEAR, files["base"], commented)
+    assert comparison.changes == () and comparison.difference_total == Decimal("0.00")
+
+
+# --- a reform written as an overlay -----------------------------------------------------------------------
+
+
+def test_an_overlay_reform_is_merged_onto_the_baseline(files: dict[str, Path], tmp_path: Path) -> None:
+    overlay = tmp_path / "cap-overlay.yaml"
+    overlay.write_text(
+        'base: "2015.1"\nversion: "2016.1"\nmeasures:\n  data_line:\n    params:\n'
+        "      annual_cap:\n        2016-01-01: 150000\n",
+        encoding="utf-8",
+    )
+    _, after, comparison = run_compare(files["workbook"], YEAR, files["base"], overlay)
+    _, whole, _ = run_compare(files["workbook"], YEAR, files["base"], files["cap"])
+    # the same revision as the whole file CAP_REVISION: A +20,000 and C +50,000
+    assert comparison.difference_total == money("70000.00")
+    assert [(c.credit_code, c.difference) for c in comparison.changes] == [
+        (CODES["A"], money("20000.00")),
+        (CODES["C"], money("50000.00")),
+    ]
+    assert after.lines == whole.lines
+
+
+def test_an_overlay_of_another_version_is_refused_with_its_line(files: dict[str, Path], tmp_path: Path) -> None:
+    overlay = tmp_path / "old-overlay.yaml"
+    overlay.write_text('version: "2016.5"\nbase: "2016.1"\n', encoding="utf-8")
+    args = ["compare", str(files["workbook"]), "--year", "2016", "--baseline", str(files["base"]),
+            "--reform", str(overlay), "--no-ledger"]  # fmt: skip
+    zh, en = cli(*args), cli(*args, "--lang", "en")
+    assert zh.exit_code == en.exit_code == 2
+    assert (
+        zh.stderr == f"错误：{overlay}:2: base：此修订文件适用于版本“2016.1”，但基准 {files['base']} 的版本是“2015.1”\n"
+    )
+    assert en.stderr == (
+        f"error: {overlay}:2: base: this overlay applies to version '2016.1', but the baseline {files['base']}"
+        " is version '2015.1'\n"
+    )

@@ -14,6 +14,7 @@ by the child process (the tests run as root, for whom permission bits do not cou
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -57,12 +58,10 @@ def make_setup(tmp_path: Path) -> dict[str, Path]:
     inputs = tmp_path / "inputs"
     inputs.mkdir()
     reform = inputs / "reform.yaml"
-    reform.write_text(
-        DEFAULT_RULES.read_text(encoding="utf-8").replace(
-            "        2015-01-01: 100000\n", "        2015-01-01: 150000\n"
-        ),
-        encoding="utf-8",
-    )
+    shipped = DEFAULT_RULES.read_text(encoding="utf-8")
+    revised = shipped.replace("        2015-01-01: 100000\n", "        2015-01-01: 150000\n")
+    # a revision carries its own version: compare refuses two different files under one version
+    reform.write_text(re.sub(r'^version: "[^"]*"', 'version: "2015.9-test"', revised, flags=re.M), encoding="utf-8")
     ledger = new_ledger(inputs / "ledger.sqlite")
     assert (
         cli(

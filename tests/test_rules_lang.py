@@ -656,6 +656,7 @@ def test_the_chinese_is_a_translation_not_a_copy(old: str, new: str, needle: str
 
 DOCS = Path(__file__).resolve().parents[1] / "docs" / "analysts.md"
 SCENARIOS = Path(__file__).resolve().parent / "scenarios"
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 
 
 def quoted_commands() -> list[tuple[str, list[str]]]:
@@ -668,6 +669,8 @@ def test_the_analysts_guide_quotes_every_rules_command() -> None:
     assert [command.split()[2] for command, _ in quoted_commands()] == [
         "check",
         "check",
+        "check",
+        "diff",
         "diff",
         "show",
         "test",
@@ -680,25 +683,27 @@ def test_the_analysts_guide_quotes_every_rules_command() -> None:
 def test_the_analysts_guide_shows_real_output(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, command: str, expected: list[str]
 ) -> None:
-    """The worked example of docs/analysts.md, run in a folder like the one it describes."""
+    """The worked example of docs/analysts.md, run in a folder like a clone's root: the shipped rules, the
+    example overlay, the project's scenarios, and the files the guide writes with `cat > FILE <<'EOF'`.
+    The shipped rules are named as from a clone's root (``tongnan_calc/rules.yaml``) wherever the tests run."""
+    from tongnan_calc.rules import load
+
     doc = DOCS.read_text(encoding="utf-8")
     write(tmp_path, "rules.yaml", SHIPPED)
-    write(
-        tmp_path,
-        "rules-2017.yaml",
-        edited(
-            'version: "2015.1"',
-            'version: "2017.1"',
-            edited(CAP, CAP + "        2017-01-01: 150000          # revision 2017.1: raised from 2017-01-01\n"),
-        ),
-    )
-    write(tmp_path, "rules-2017-mistake.yaml", edited(CAP, "      annual_cap:\n        2017-01-01: 150000\n"))
-    scenario = re.search(r"```yaml\n(# Scenario tests for revision 2017\.1.*?)```", doc, re.S)
-    assert scenario is not None
-    write(tmp_path, "data-line-2017.yaml", scenario.group(1))
+    (tmp_path / "examples").mkdir()
+    (tmp_path / "examples" / "rules-2018-revision.yaml").symlink_to(EXAMPLES / "rules-2018-revision.yaml")
+    heredocs = re.findall(r"cat > (\S+) <<'EOF'\n(.*?\n)EOF\n", doc, re.S)
+    assert [name for name, _ in heredocs][:3] == [
+        "rules-2018-mistake.yaml",
+        "rules-2018-lost-tier.yaml",
+        "revision-2018.yaml",
+    ]
+    for name, text in heredocs:
+        write(tmp_path, name, text)
     (tmp_path / "tests").mkdir()
     (tmp_path / "tests" / "scenarios").symlink_to(SCENARIOS)
     monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(load, "shipped", lambda: "tongnan_calc/rules.yaml")
     result = CliRunner(env={"COLUMNS": "200"}).invoke(app, command.split()[1:])
     shown = (result.stdout + result.stderr).splitlines()
     assert [line.rstrip() for line in shown] == [line.rstrip() for line in expected]

@@ -135,7 +135,8 @@ def test_compare_shows_every_code_and_amount_whole(width: int, tmp_path: Path) -
     reform = tmp_path / "reform.yaml"
     text = RULES.read_text(encoding="utf-8")
     assert text.count("        2015-01-01: 20000\n") == 1
-    reform.write_text(text.replace("        2015-01-01: 20000\n", "        2015-01-01: 30000\n"), encoding="utf-8")
+    revised = text.replace("        2015-01-01: 20000\n", "        2015-01-01: 30000\n")
+    reform.write_text(revised.replace('version: "2015.1"', 'version: "2015.9"'), encoding="utf-8")  # its own version
     code, out, _ = invoke(
         "compare", str(EXAMPLE), "--year", "2016", "--baseline", str(RULES), "--reform", str(reform), "--no-ledger",
         width=width,

@@ -154,7 +154,16 @@ def compare_command(
     baseline: Annotated[
         Path, typer.Option("--baseline", help=bi("现行规则文件（基准）。", "Rule file in force (the baseline)."))
     ],
-    reform: Annotated[Path, typer.Option("--reform", help=bi("修订后的规则文件。", "Revised rule file (the reform)."))],
+    reform: Annotated[
+        Path,
+        typer.Option(
+            "--reform",
+            help=bi(
+                "修订后的规则文件（修订），或合并到基准之上的修订文件（只写改动的键）。",
+                "Revised rule file, or an overlay merged onto the baseline (the reform).",
+            ),
+        ),
+    ],
     ledger: LedgerOption = None,
     no_ledger: NoLedgerOption = False,
     out: Annotated[
@@ -167,13 +176,19 @@ def compare_command(
 ) -> None:
     """规则修订对预算的影响（用真实数据）：两套规则下的合计，以及哪些企业增加或减少。
 
-    示例：tongnan-calc compare examples/example.xlsx --year 2016 --baseline rules.yaml --reform rules-new.yaml
+    示例：tongnan-calc compare examples/example.xlsx -y 2018 --baseline tongnan_calc/rules.yaml
+    --reform examples/rules-2018-revision.yaml
+
+    待定的行按措施和档次计数，从不给出金额。基准与修订版本相同而内容不同时退出码为 2。
 
     —— English ——
 
     Budget impact of a rule revision on real data: totals under each and who gains or loses.
 
-    Example: tongnan-calc compare examples/example.xlsx --year 2016 --baseline rules.yaml --reform rules-new.yaml
+    Example: tongnan-calc compare examples/example.xlsx -y 2018 --baseline tongnan_calc/rules.yaml
+    --reform examples/rules-2018-revision.yaml
+
+    Pending lines are counted by measure and tier, never given an amount. Exit 2 when the two differ under one version.
     """
     language = to_lang(lang)
     try:

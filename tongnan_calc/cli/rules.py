@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Optional
@@ -16,8 +17,9 @@ from tongnan_calc.core.model import MEASURE_IDS
 from tongnan_calc.core.rules import RuleError
 from tongnan_calc.core.say import Lang, Say
 from tongnan_calc.report.screen import plain, screen
-from tongnan_calc.rules.load import DEFAULT_RULES, load_rules
-from tongnan_calc.rules.tools import diff_rules, params_on, unreferenced
+from tongnan_calc.rules.load import DEFAULT_RULES, load_rules, load_tree
+from tongnan_calc.rules.overlay import merged_text
+from tongnan_calc.rules.tools import diff_rules, dropped_entries, params_on, unreferenced
 
 RULES_HELP = bi("规则文件（默认：随工具提供的规则文件）。", "Rule file (default: the shipped one).")
 
@@ -26,7 +28,10 @@ app = typer.Typer(
     help=bi(
         "检查、显示、比较和测试规则文件（供分析员使用）。", "Check, show, diff and test a rule file (for analysts)."
     ),
-    epilog=bi("示例：tongnan-calc rules check rules.yaml", "Example: tongnan-calc rules check rules.yaml"),
+    epilog=bi(
+        "示例：tongnan-calc rules check examples/rules-2018-revision.yaml",
+        "Example: tongnan-calc rules check examples/rules-2018-revision.yaml",
+    ),
     no_args_is_help=True,
 )
 
@@ -56,31 +61,47 @@ def check(
     file: Annotated[
         Optional[Path],
         typer.Argument(
-            help=bi("规则文件（默认：随工具提供的 rules.yaml）。", "Rule file (default: the shipped rules.yaml).")
+            help=bi(
+                "规则文件或修订文件（默认：随工具提供的 rules.yaml）。",
+                "Rule file or overlay (default: the shipped rules.yaml).",
+            )
+        ),
+    ] = None,
+    base: Annotated[
+        Optional[Path],
+        typer.Option(
+            "--rules",
+            help=bi(
+                "对修订文件：它所合并到的规则文件（默认：随工具提供的规则文件）；对完整的规则文件：用来对照其新的"
+                "带日期取值的规则。",
+                "For an overlay: the rule file it is merged onto (default: the shipped one); for a whole file: the"
+                " rules its new dated values are told against.",
+            ),
         ),
     ] = None,
     lang: LangOption = Language.zh,
 ) -> None:
-    """检查规则文件，一次列出全部问题，格式为 文件:行: 问题。
+    """检查规则文件或修订文件，一次列出全部问题，格式为 文件:行: 问题。
 
-    示例：tongnan-calc rules check rules.yaml
+    示例：tongnan-calc rules check examples/rules-2018-revision.yaml
 
-    文件无误时退出码为 0，否则为 2。
+    文件无误时退出码为 0（可有警告），否则为 2。
 
     —— English ——
 
-    Validate a rule file and report every problem at once, as file:line: message.
+    Validate a rule file or an overlay and report every problem at once, as file:line: message.
 
     A value that cites no reference (document, clause) is a warning: the file is still ok.
 
-    Example: tongnan-calc rules check rules.yaml
+    Example: tongnan-calc rules check examples/rules-2018-revision.yaml
 
-    Exit 0 when the file is clean, 2 otherwise.
+    Exit 0 when the file is clean (warnings allowed), 2 otherwise.
     """
     language = to_lang(lang)
     path = file or DEFAULT_RULES
     try:
-        rules = load_rules(path)
+        rules = load_rules(path, base)
+        reference = load_rules(base or DEFAULT_RULES)
     except RuleError as exc:
         raise fail(exc.say, lang=language) from None
     err = Console(stderr=True, highlight=False, soft_wrap=True, emoji=False)
@@ -88,16 +109,44 @@ def check(
         err.print(f"{WARNING_PREFIX[language]}{path}:{line}: {warning.in_lang(language)}", markup=False)
     count = sum(len(m.params) for m in rules.measures.values())
     measures = len(rules.measures)
-    ok = Say(
-        f"{path}: 检查通过 — 版本 {rules.version}，共 {measures} 项措施、{count} 个参数",
-        f"{path}: ok — version {rules.version}, {measures} measures, {count} parameters",
-    )
-    _console().print(ok.in_lang(language), markup=False)
+    if rules.base:
+        ok = Say(
+            f"{path}: 检查通过 — 修订文件，合并到 {rules.base}（版本 {rules.base_version}）后为版本 {rules.version}，"
+            f"共 {measures} 项措施、{count} 个参数",
+            f"{path}: ok — an overlay, merged onto {rules.base} (version {rules.base_version}): version"
+            f" {rules.version}, {measures} measures, {count} parameters",
+        )
+    else:
+        ok = Say(
+            f"{path}: 检查通过 — 版本 {rules.version}，共 {measures} 项措施、{count} 个参数",
+            f"{path}: ok — version {rules.version}, {measures} measures, {count} parameters",
+        )
+    console = _console()
+    console.print(plain(ok.in_lang(language)))
+    for dropped in dropped_entries(rules, reference):
+        console.print(plain(dropped.text(language)))
 
 
 @app.command("show")
 def show(
     file: Annotated[Optional[Path], typer.Option("--rules", help=RULES_HELP)] = None,
+    overlay: Annotated[
+        Optional[Path],
+        typer.Option(
+            "--overlay",
+            help=bi("先合并到规则文件之上的修订文件。", "An overlay to merge onto the rule file first."),
+        ),
+    ] = None,
+    as_yaml: Annotated[
+        bool,
+        typer.Option(
+            "--yaml",
+            help=bi(
+                "改为以 YAML 输出完整的规则文件（已合并 --overlay）。",
+                "Print the whole rule file (merged with --overlay) as YAML instead.",
+            ),
+        ),
+    ] = False,
     on: Annotated[
         Optional[str],
         typer.Option("--on", help=bi("日期，YYYY-MM-DD（默认：今天）。", "Date, YYYY-MM-DD (default: today).")),
@@ -112,15 +161,23 @@ def show(
 
     示例：tongnan-calc rules show --on 2016-12-31 --measure loan_interest
 
+    加 --overlay FILE：显示合并了该修订文件之后的规则。
+
     —— English ——
 
     Show every parameter in force on a date, with its clause, unit, the date it took effect and its reference.
 
     Example: tongnan-calc rules show --on 2016-12-31 --measure loan_interest
+
+    With --overlay FILE: the rule file with the overlay merged onto it.
     """
     language = to_lang(lang)
     try:
-        rules = load_rules(file or DEFAULT_RULES)
+        if as_yaml:
+            tree = load_tree(overlay or file or DEFAULT_RULES, file if overlay else None)
+            sys.stdout.write(merged_text(tree.root))
+            return
+        rules = load_rules(overlay, file) if overlay else load_rules(file or DEFAULT_RULES)
         day = date.fromisoformat(on) if on else date.today()
     except RuleError as exc:
         raise fail(exc.say, lang=language) from None
@@ -175,31 +232,44 @@ def show(
 @app.command("diff")
 def diff(
     old: Annotated[Path, typer.Argument(help=bi("修订前的规则文件。", "The rule file before the revision."))],
-    new: Annotated[Path, typer.Argument(help=bi("修订后的规则文件。", "The rule file after the revision."))],
+    new: Annotated[
+        Path,
+        typer.Argument(
+            help=bi(
+                "修订后的规则文件，或 OLD 的修订文件（只写改动的键）。",
+                "The rule file after the revision, or an overlay of OLD.",
+            )
+        ),
+    ],
     lang: LangOption = Language.zh,
 ) -> None:
     """显示一次修订改了什么，逐个参数、逐个日期列出。
 
-    示例：tongnan-calc rules diff rules-2015.1.yaml rules.yaml
+    示例：tongnan-calc rules diff tongnan_calc/rules.yaml examples/rules-2018-revision.yaml
+
+    NEW 可以是修订文件：先将它合并到 OLD 之上。
 
     —— English ——
 
     Show what a revision changes, parameter by parameter and date by date.
 
-    Example: tongnan-calc rules diff rules-2015.1.yaml rules.yaml
+    Example: tongnan-calc rules diff tongnan_calc/rules.yaml examples/rules-2018-revision.yaml
+
+    NEW may be an overlay: it is merged onto OLD.
     """
     language = to_lang(lang)
     try:
-        before, after = load_rules(old), load_rules(new)
+        before, after = load_rules(old), load_rules(new, old)
     except RuleError as exc:
         raise fail(exc.say, lang=language) from None
     changes = diff_rules(before, after)
     console = _console()
     if not changes:
         console.print(Say("没有差异", "no differences").in_lang(language))
-        return
     for change in changes:
-        console.print(change.text(language), markup=False)
+        console.print(plain(change.text(language)))
+    for dropped in dropped_entries(after, before):
+        console.print(plain(dropped.text(language)))
 
 
 @app.command("test")

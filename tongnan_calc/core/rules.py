@@ -109,7 +109,7 @@ class Dated(Generic[T]):
     clause: str
     unit: str
     entries: tuple[tuple[date, T], ...]
-    line: int = 0
+    line: int = field(default=0, compare=False)  # where it is written, not what it says
     description: str = ""
     references: tuple[Reference | None, ...] = ()
 
@@ -177,6 +177,8 @@ class Rules:
     end: date | None = None  # `policy.end`: no measure is in force from that day on
     issuer: str = ""  # the unit that issues the payout workbook (rules.yaml ``issuer``)
     notes: tuple[tuple[int, Say], ...] = ()  # warnings found reading the file (line, message): `rules check`
+    base: str = ""  # an overlay's: the rule file it was merged onto (empty for a whole file)
+    base_version: str = ""
 
     def param(self, measure: str, name: str) -> Dated[Any]:
         return self.measures[measure].params[name]

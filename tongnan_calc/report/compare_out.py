@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -11,14 +12,15 @@ from openpyxl import Workbook
 from rich.console import Console, RenderableType
 from rich.table import Table
 
-from tongnan_calc.core.compare import Comparison, Side, paid
-from tongnan_calc.core.money import fmt
+from tongnan_calc.core.compare import Comparison, LineChange, Side, paid
+from tongnan_calc.core.model import Line, Status
+from tongnan_calc.core.money import fmt, show
 from tongnan_calc.core.say import Lang
 from tongnan_calc.files.outputs import save_atomic
 from tongnan_calc.report.layout import Column
 from tongnan_calc.report.screen import plain, print_fitted, record
 from tongnan_calc.report.xlsx import Sheet
-from tongnan_calc.text.messages import measure_label, render
+from tongnan_calc.text.messages import measure_label, render, status_name
 
 
 def _side(side: Side) -> dict[str, Any]:
@@ -26,10 +28,40 @@ def _side(side: Side) -> dict[str, Any]:
         "version": side.version,
         "total": fmt(side.totals.payable),
         "by_measure": {m: fmt(a) for m, a in side.totals.by_measure.items()},
+        "pending": side.totals.counts.get(Status.PENDING, 0),
+    }
+
+
+def _tier(tier: Decimal | None) -> str | None:
+    return None if tier is None else show(tier)
+
+
+def _amount(line: Line) -> str | None:
+    """A side's amount: none for a pending line (its money is not known)."""
+    return None if line.status is Status.PENDING else fmt(paid(line))
+
+
+def _change(c: LineChange, lang: Lang) -> dict[str, Any]:
+    return {
+        "credit_code": c.credit_code,
+        "name": c.name,
+        "measure": c.measure,
+        "baseline": _amount(c.baseline),
+        "reform": _amount(c.reform),
+        "difference": fmt(c.difference) if c.moved or not c.pending else None,
+        "change": c.change,
+        "baseline_status": c.baseline.status.value,
+        "reform_status": c.reform.status.value,
+        "baseline_tier": _tier(c.baseline.tier),
+        "reform_tier": _tier(c.reform.tier),
+        "reform_reason": render(c.reform.reason, lang),
     }
 
 
 def comparison_json(comparison: Comparison, lang: Lang = "zh") -> dict[str, Any]:
+    """The comparison for programs.  A pending line has no amount (null): it is counted in ``pending`` (by
+    measure and tier), never a gain or a loss; lines that move between pending and payable are listed
+    in ``pending_payable``, and ``difference.pending_payable`` is the part of the total difference they make."""
     return {
         "year": comparison.year,
         "baseline": _side(comparison.baseline),
@@ -37,22 +69,14 @@ def comparison_json(comparison: Comparison, lang: Lang = "zh") -> dict[str, Any]
         "difference": {
             "total": fmt(comparison.difference_total),
             "by_measure": {m: fmt(a) for m, a in comparison.difference_by_measure.items()},
+            "pending_payable": fmt(comparison.moved_total),
         },
-        "enterprises": [
-            {
-                "credit_code": c.credit_code,
-                "name": c.name,
-                "measure": c.measure,
-                "baseline": fmt(paid(c.baseline)),
-                "reform": fmt(paid(c.reform)),
-                "difference": fmt(c.difference),
-                "change": c.change,
-                "baseline_status": c.baseline.status.value,
-                "reform_status": c.reform.status.value,
-                "reform_reason": render(c.reform.reason, lang),
-            }
-            for c in comparison.changes
+        "pending": [
+            {"measure": p.measure, "tier": _tier(p.tier), "baseline": p.baseline, "reform": p.reform}
+            for p in comparison.pending
         ],
+        "enterprises": [_change(c, lang) for c in comparison.affected],
+        "pending_payable": [_change(c, lang) for c in comparison.moves],
     }
 
 
@@ -96,30 +120,12 @@ def print_comparison(console: Console, comparison: Comparison, lang: Lang = "zh"
             yield record(plain(row[0], "bold"), list(zip(heads[1:], row[1:], strict=True)), lang)
 
     print_fitted(console, table, [cell for row in rows for cell in row[1:]], records)
-    if not comparison.changes:
+    _print_pending(console, comparison, lang)
+    if comparison.affected:
+        changed = [(*_cells(c, lang), "—" if c.pending else f"{c.difference:+,.2f}") for c in comparison.affected]
+        _print_changes(console, "受影响的企业" if zh else "Enterprises affected", HEADS, changed, lang)
+    elif not comparison.moves:
         console.print(plain("无企业受影响" if zh else "no enterprise is affected"))
-        return
-    title = "受影响的企业" if zh else "Enterprises affected"
-    heads = [h[0] if zh else h[1] for h in CHANGE_HEADS]
-    changes = Table(title=plain(title))
-    changes.add_column(heads[0], overflow="fold")
-    changes.add_column(heads[1], no_wrap=True)
-    changes.add_column(heads[2], overflow="fold")
-    changes.add_column(heads[3], overflow="fold")
-    changes.add_column(heads[4], justify="right", no_wrap=True)
-    changed = [
-        (c.name, c.credit_code, measure_label(c.measure, lang), change_name(c.change, lang), f"{c.difference:+,.2f}")
-        for c in comparison.changes
-    ]
-    for change in changed:
-        changes.add_row(*(plain(cell) for cell in change))
-
-    def change_records() -> Iterator[RenderableType]:
-        yield plain(title, "bold")
-        for change in changed:
-            yield record(plain(change[0], "bold"), list(zip(heads[1:], change[1:], strict=True)), lang)
-
-    print_fitted(console, changes, [cell for change in changed for cell in (change[1], change[4])], change_records)
 
 
 CHANGE_ZH = {
@@ -128,6 +134,8 @@ CHANGE_ZH = {
     "newly_eligible": "新符合条件",
     "no_longer_eligible": "不再符合条件",
     "status_changed": "状态改变",
+    "pending_to_payable": "由待定转为应付",
+    "payable_to_pending": "由应付转为待定",
 }
 
 
@@ -136,13 +144,100 @@ def change_name(change: str, lang: Lang) -> str:
     return CHANGE_ZH.get(change, change) if lang == "zh" else change
 
 
-CHANGE_HEADS = (
+HEADS = (
     ("企业", "enterprise"),
     ("统一社会信用代码", "credit code"),
     ("措施", "measure"),
     ("变化", "change"),
+    ("基准", "baseline"),
+    ("修订", "reform"),
     ("差额", "difference"),
 )
+MOVE_HEADS = (HEADS[0], HEADS[1], HEADS[2], HEADS[4], HEADS[5])  # the title says the change
+WHOLE = ("credit code", "baseline", "reform", "difference", "tier (yuan)", "baseline (lines)", "reform (lines)")
+"""The columns never cut: codes, amounts, tiers and counts (the others fold)."""
+
+
+def shown_side(line: Line, lang: Lang) -> str:
+    """One side of a change as the terminal and the workbook show it: the amount, or the status (and tier)."""
+    if line.status is Status.PAYABLE:
+        return f"{paid(line):,.2f}"
+    status = status_name(line.status.value, lang)
+    if line.status is Status.PENDING and line.tier is not None:
+        return f"{status}（档次 {show(line.tier)}）" if lang == "zh" else f"{status} (tier {show(line.tier)})"
+    return status
+
+
+def _cells(c: LineChange, lang: Lang) -> tuple[str, ...]:
+    return (
+        c.name,
+        c.credit_code,
+        measure_label(c.measure, lang),
+        change_name(c.change, lang),
+        shown_side(c.baseline, lang),
+        shown_side(c.reform, lang),
+    )
+
+
+def _print_changes(
+    console: Console, title: str, heads: Sequence[tuple[str, str]], rows: Sequence[tuple[str, ...]], lang: Lang
+) -> None:
+    """A table of ``rows`` under ``heads`` (zh, en); codes, amounts and counts stay whole, or the rows are
+    printed as records."""
+    zh = lang == "zh"
+    labels = [head[0] if zh else head[1] for head in heads]
+    table = Table(title=plain(title))
+    for head, label in zip(heads, labels, strict=True):
+        left = head[1] in ("enterprise", "measure", "change")
+        whole = head[1] in WHOLE
+        table.add_column(
+            plain(label), justify="left" if left else "right", no_wrap=whole, overflow="ellipsis" if whole else "fold"
+        )
+    for row in rows:
+        table.add_row(*(plain(cell) for cell in row))
+    needles = [cell for row in rows for head, cell in zip(heads, row, strict=True) if head[1] in WHOLE]
+
+    def records() -> Iterator[RenderableType]:
+        yield plain(title, "bold")
+        for row in rows:
+            yield record(plain(row[0], "bold"), list(zip(labels[1:], row[1:], strict=True)), lang)
+
+    print_fitted(console, table, needles, records)
+
+
+def _print_pending(console: Console, comparison: Comparison, lang: Lang) -> None:
+    """Pending lines: counted by measure and tier, never given an amount; the moves to and from payable."""
+    zh = lang == "zh"
+    before = comparison.baseline.totals.counts.get(Status.PENDING, 0)
+    after = comparison.reform.totals.counts.get(Status.PENDING, 0)
+    if comparison.pending:
+        console.print(
+            plain(
+                f"待定的行没有金额，不计入以上合计：基准 {before} 行，修订 {after} 行"
+                if zh
+                else f"pending lines have no amount and are not in the totals above: {before} in the baseline,"
+                f" {after} in the reform"
+            )
+        )
+        heads = [("措施", "measure"), ("档次（元）", "tier (yuan)"), ("基准（行）", "baseline (lines)")]
+        heads.append(("修订（行）", "reform (lines)"))
+        counts = [
+            (measure_label(p.measure, lang), "—" if p.tier is None else show(p.tier), str(p.baseline), str(p.reform))
+            for p in comparison.pending
+        ]
+        _print_changes(console, "待定（不计金额）" if zh else "Pending (no amount)", heads, counts, lang)
+    if comparison.moves:
+        moved = f"{comparison.moved_total:+,.2f}"
+        console.print(
+            plain(
+                f"合计差额中 {moved} 来自在待定与应付之间转换的行（见下表），不是按同一标准的增减"
+                if zh
+                else f"of the total difference, {moved} comes from lines moving between pending and payable"
+                " (below), not a gain or a loss on a like basis"
+            )
+        )
+        rows = [tuple(_cells(c, lang)[i] for i in (0, 1, 2, 4, 5)) for c in comparison.moves]
+        _print_changes(console, "待定与应付之间的转换" if zh else "Between pending and payable", MOVE_HEADS, rows, lang)
 
 
 COLUMNS = (
@@ -153,22 +248,38 @@ COLUMNS = (
     Column("baseline", "基准金额（元）", "baseline (yuan)", 16, kind="money"),
     Column("reform", "修订后金额（元）", "reform (yuan)", 16, kind="money"),
     Column("difference", "差额（元）", "difference (yuan)", 16, kind="money"),
+    Column("baseline_status", "基准状态", "baseline status", 24),
+    Column("reform_status", "修订后状态", "reform status", 24),
     Column("reason", "修订后说明", "reform reason", 48),
+)
+
+PENDING_COLUMNS = (
+    Column("measure", "措施", "measure", 16),
+    Column("tier", "档次（元）", "tier (yuan)", 16),
+    Column("baseline", "基准（行）", "baseline (lines)", 12),
+    Column("reform", "修订（行）", "reform (lines)", 12),
 )
 
 
 def write_comparison_workbook(comparison: Comparison, out: Path, lang: Lang = "zh") -> None:
+    """Sheets: the summary (money by measure, with formulas, and the pending lines counted by measure), the
+    affected enterprises, the pending lines by measure and tier, the moves between pending and payable.
+    A pending side has no amount (an empty cell), never a 0 counted as a gain or a loss."""
     zh = lang == "zh"
     book = Workbook(write_only=True)
     totals = Sheet(book, "汇总" if zh else "summary")
     totals.print_setup("规则修订对比 汇总" if zh else "rule revision: summary", landscape=False, zh=zh)
-    totals.append(
-        [
-            totals.bold(h)
-            for h in (("措施", "基准", "修订", "差额") if zh else ("measure", "baseline", "reform", "difference"))
-        ]
+    heads = (
+        ("措施", "基准", "修订", "差额", "基准待定（行）", "修订待定（行）")
+        if zh
+        else ("measure", "baseline", "reform", "difference", "baseline pending (lines)", "reform pending (lines)")
     )
+    totals.append([totals.bold(h) for h in heads])
     base, reform = comparison.baseline.totals.by_measure, comparison.reform.totals.by_measure
+    pending = {m: [0, 0] for m in base}
+    for p in comparison.pending:
+        pending[p.measure][0] += p.baseline
+        pending[p.measure][1] += p.reform
     for row, measure in enumerate(base, start=2):
         totals.append(
             [
@@ -176,26 +287,62 @@ def write_comparison_workbook(comparison: Comparison, out: Path, lang: Lang = "z
                 totals.money(base[measure]),
                 totals.money(reform[measure]),
                 totals.formula(f"=C{row}-B{row}"),
+                totals.number(pending[measure][0]),
+                totals.number(pending[measure][1]),
             ]
         )
     last = len(base) + 1
-    totals.append([totals.bold("合计" if zh else "total")] + [totals.formula(f"=SUM({c}2:{c}{last})") for c in "BCD"])
+    totals.append(
+        [totals.bold("合计" if zh else "total")]
+        + [totals.formula(f"=SUM({c}2:{c}{last})") for c in "BCD"]
+        + [totals.formula(f"=SUM({c}2:{c}{last})", money=False) for c in "EF"]
+    )
+    totals.append(
+        [
+            totals.text("其中待定与应付之间转换的行" if zh else "of which lines between pending and payable"),
+            totals.text(""),
+            totals.text(""),
+            totals.money(comparison.moved_total),
+        ]
+    )
     totals.append([totals.text("基准规则版本" if zh else "baseline version"), totals.text(comparison.baseline.version)])
     totals.append([totals.text("修订规则版本" if zh else "reform version"), totals.text(comparison.reform.version)])
-    detail = Sheet(book, "企业变化" if zh else "changes")
-    detail.print_setup("规则修订对比 企业变化" if zh else "rule revision: changes", landscape=True, zh=zh)
-    detail.header(COLUMNS, lang)
-    for c in comparison.changes:
-        detail.append(
+    changes = Sheet(book, "企业变化" if zh else "changes")
+    changes.print_setup("规则修订对比 企业变化" if zh else "rule revision: changes", landscape=True, zh=zh)
+    _changes_sheet(changes, comparison.affected, lang)
+    counts = Sheet(book, "待定" if zh else "pending")
+    counts.print_setup("规则修订对比 待定" if zh else "rule revision: pending", landscape=False, zh=zh)
+    counts.header(PENDING_COLUMNS, lang)
+    for p in comparison.pending:
+        counts.append(
             [
-                detail.text(c.credit_code),
-                detail.text(c.name),
-                detail.text(c.measure),
-                detail.text(c.change),
-                detail.money(paid(c.baseline)),
-                detail.money(paid(c.reform)),
-                detail.money(c.difference),
-                detail.text(render(c.reform.reason, lang)),
+                counts.text(p.measure),
+                counts.text("—" if p.tier is None else show(p.tier)),
+                counts.number(p.baseline),
+                counts.number(p.reform),
             ]
         )
+    moves = Sheet(book, "待定与应付" if zh else "pending and payable")
+    moves.print_setup("规则修订对比 待定与应付" if zh else "rule revision: pending and payable", landscape=True, zh=zh)
+    _changes_sheet(moves, comparison.moves, lang)
     save_atomic(out, book.save)
+
+
+def _changes_sheet(sheet: Sheet, changes: tuple[LineChange, ...], lang: Lang) -> None:
+    sheet.header(COLUMNS, lang)
+    for c in changes:
+        before, after = _amount(c.baseline), _amount(c.reform)
+        sheet.append(
+            [
+                sheet.text(c.credit_code),
+                sheet.text(c.name),
+                sheet.text(c.measure),
+                sheet.text(c.change),
+                sheet.money(None if before is None else paid(c.baseline)),
+                sheet.money(None if after is None else paid(c.reform)),
+                sheet.money(c.difference if c.moved or not c.pending else None),
+                sheet.text(shown_side(c.baseline, lang)),
+                sheet.text(shown_side(c.reform, lang)),
+                sheet.text(render(c.reform.reason, lang)),
+            ]
+        )

@@ -8,12 +8,14 @@ The parameter shapes live in ``schema``, the rules as data in ``model``.
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import yaml
 
 from tongnan_calc.core.rules import Problems, RuleError, RuleProblem, Rules
 from tongnan_calc.core.say import Say
+from tongnan_calc.rules.overlay import is_overlay, line_of, located, merge_overlay, merged_text
 from tongnan_calc.rules.schema import build
 
 MAX_RULES_BYTES = 1024 * 1024
@@ -23,12 +25,88 @@ DEFAULT_RULES = Path(__file__).resolve().parent.parent / "rules.yaml"
 # --- reading -----------------------------------------------------------------
 
 
-def load_rules(path: Path = DEFAULT_RULES) -> Rules:
-    """Read and validate a rule file; raise RuleError with every problem found."""
+def load_rules(path: Path = DEFAULT_RULES, base: Path | None = None) -> Rules:
+    """Read and validate a rule file; raise RuleError with every problem found.
+
+    An overlay (a file with ``base:``) is merged onto ``base`` (default: the shipped rules) and the
+    result validated as a whole (see ``overlay``); a whole rule file ignores ``base``.
+    """
+    return load_tree(path, base).rules
+
+
+# --- overlays (see ``overlay``) -------------------------------------------------
+
+
+@dataclass
+class Tree:
+    """A rule file's node tree (an overlay's: merged onto its baseline), the files its lines come from."""
+
+    root: yaml.Node
+    files: list[str]
+    rules: Rules
+
+
+def load_tree(path: Path, base: Path | None = None) -> Tree:
+    """Read ``path``; an overlay is merged onto ``base`` (default: the shipped rules) and validated whole.
+
+    ``base`` may itself be an overlay (then merged onto the shipped rules first); a whole file ignores it.
+    """
+    return _load(path, base, depth=0)
+
+
+def _load(path: Path, base: Path | None, depth: int, shown: str = "") -> Tree:
+    shown = shown or str(path)
+    raw = read_rules(path)
+    problems = Problems()
+    root = compose_yaml(raw, problems)
+    if problems or root is None:
+        raise RuleError([RuleProblem(shown, line, msg) for line, msg in problems.sorted()])
+    if not is_overlay(root):
+        rules = build(root, problems, sha256=hashlib.sha256(raw).hexdigest(), path=shown)
+        if problems or rules is None:
+            raise RuleError([RuleProblem(shown, line, msg) for line, msg in problems.sorted()])
+        return Tree(root, [shown], rules)
+    base_path = base or DEFAULT_RULES
+    if depth > 1 or base_path.resolve() == path.resolve():
+        raise RuleError(
+            [
+                RuleProblem(
+                    shown,
+                    line_of(root),
+                    Say(
+                        f"base：修订文件的基准（{base_path}）本身也须有基准：请以完整的规则文件为基准",
+                        f"base: the baseline of this overlay ({base_path}) needs a baseline too:"
+                        " merge it onto a whole rule file",
+                    ),
+                )
+            ]
+        )
+    below = _load(base_path, None, depth + 1, "" if base else shipped())
+    files = [*below.files, shown]
+    assert isinstance(root, yaml.MappingNode)
+    merged = merge_overlay(below.root, below.rules, root, len(below.files), problems)
+    digest = hashlib.sha256(merged_text(merged).encode("utf-8")).hexdigest()
+    rules = build(merged, problems, sha256=digest, path=f"{below.rules.path} + {shown}")
+    if problems or rules is None:
+        raise RuleError([located(files, line, msg) for line, msg in problems.sorted()])
+    return Tree(merged, files, replace(rules, base=below.rules.path, base_version=below.rules.version))
+
+
+def shipped() -> str:
+    """The shipped rules as an overlay's implicit baseline is named: from the working folder when under it
+    (``tongnan_calc/rules.yaml`` in a clone's root), else in full."""
+    try:
+        return str(DEFAULT_RULES.relative_to(Path.cwd()))
+    except ValueError:
+        return str(DEFAULT_RULES)
+
+
+def read_rules(path: Path) -> bytes:
+    """The bytes of a rule file, never more than the limit (a huge file or /dev/zero is refused)."""
     shown = str(path)
     try:
-        with path.open("rb") as handle:  # never more than the limit: a huge file or /dev/zero is refused
-            raw = handle.read(MAX_RULES_BYTES + 1)
+        with path.open("rb") as handle:
+            return handle.read(MAX_RULES_BYTES + 1)
     except FileNotFoundError:
         raise RuleError([RuleProblem(shown, 0, Say("找不到规则文件", "no such rule file"))]) from None
     except IsADirectoryError:
@@ -39,7 +117,6 @@ def load_rules(path: Path = DEFAULT_RULES) -> Rules:
         raise RuleError(
             [RuleProblem(shown, 0, Say(f"无法读取：{exc.strerror}", f"cannot be read: {exc.strerror}"))]
         ) from None
-    return parse_rules(raw, shown)
 
 
 def parse_rules(raw: bytes, shown: str) -> Rules:

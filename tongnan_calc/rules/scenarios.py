@@ -478,7 +478,13 @@ def _check(want: Expectation, line: Line) -> Iterator[Say]:
 
 
 def run_files(paths: Iterable[Path], rules_path: Path = DEFAULT_RULES) -> list[Outcome]:
+    """Every case of the files; an overlay as ``rules_path`` is merged onto the shipped rules first."""
+    from tongnan_calc.rules.load import load_tree
+    from tongnan_calc.rules.overlay import is_overlay, merged_text
+
     raw = rules_path.read_bytes()
+    if is_overlay(compose_yaml(raw, Problems())):
+        raw = merged_text(load_tree(rules_path).root).encode("utf-8")
     outcomes: list[Outcome] = []
     for path in scenario_files(paths):
         outcomes.extend(run_case(case, rules_path, raw) for case in load_cases(path))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -190,3 +191,75 @@ def _diff_dated(where: str, old: Dated[Any], new: Dated[Any]) -> Iterator[Change
             yield Change(where, start, "removed", both(before[start]), Say("", ""))
         elif before[start] != after[start]:
             yield Change(where, start, "changed", both(before[start]), both(after[start]))
+
+
+# --- entries lost in a revision ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Dropped:
+    """A dated value of a tier list or band table that leaves out entries of the value before it."""
+
+    where: str  # "sales_milestone.tiers"
+    effective: date
+    previous: date
+    entries: tuple[Tier | Band, ...]
+
+    def text(self, lang: Lang = "en") -> str:
+        if lang == "zh":
+            lost = "、".join(_entry(e, "zh") for e in self.entries)
+            return (
+                f"警告：{self.where} 自 {self.effective.isoformat()} 起的值去掉了 {lost}"
+                f"（自 {self.previous.isoformat()} 起生效）：若是笔误，请在新值中写出每一个保留的项"
+            )
+        lost = ", ".join(_entry(e, "en") for e in self.entries)
+        return (
+            f"warning: {self.where} from {self.effective.isoformat()} drops {lost}"
+            f" (in force from {self.previous.isoformat()}): if that is a slip, write every entry that stays"
+            " in the new value"
+        )
+
+
+def _entry(entry: Tier | Band, lang: Lang) -> str:
+    if isinstance(entry, Tier):
+        return f"> {show(entry.threshold)}"
+    if lang == "zh":
+        return "更长期限档" if entry.max_months is None else f"≤ {entry.max_months} 个月档"
+    return "the longer band" if entry.max_months is None else f"the ≤ {entry.max_months} months band"
+
+
+def _key(entry: Tier | Band) -> object:
+    return entry.threshold if isinstance(entry, Tier) else entry.max_months
+
+
+def _listed(value: Any) -> bool:
+    return isinstance(value, tuple) and bool(value) and all(isinstance(v, (Tier, Band)) for v in value)
+
+
+def dropped_entries(new: Rules, reference: Rules | None = None) -> list[Dropped]:
+    """Each dated value of a tier list or band table (sales_milestone.tiers, loan_interest.benchmark_rates)
+    that leaves out an entry of the value in force before it: a tier silently lost in a revision.
+
+    Only what is new against ``reference`` is looked at (a pair of consecutive values that ``reference``
+    does not hold as they are); without ``reference``, every pair.  A ``null`` (no table in force) is
+    neither checked nor checked against."""
+    found: list[Dropped] = []
+    for measure_id, spec in new.measures.items():
+        for name, dated in spec.params.items():
+            old: Dated[Any] | None = None
+            if reference is not None and measure_id in reference.measures:
+                old = reference.measures[measure_id].params.get(name)
+            known = set(_pairs(old.entries)) if old is not None else set()
+            for pair in _pairs(dated.entries):
+                (before_day, before), (day, value) = pair
+                if pair in known or not (_listed(before) and _listed(value)):
+                    continue
+                kept = {_key(e) for e in value}
+                lost = tuple(e for e in before if _key(e) not in kept)
+                if lost:
+                    found.append(Dropped(f"{measure_id}.{name}", day, before_day, lost))
+    return found
+
+
+def _pairs(entries: tuple[tuple[date, Any], ...]) -> list[tuple[tuple[date, Any], tuple[date, Any]]]:
+    return list(itertools.pairwise(entries))

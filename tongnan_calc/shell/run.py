@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tongnan_calc.core import engine
-from tongnan_calc.core.compare import Comparison, compare_lines
+from tongnan_calc.core.compare import Comparison, compare_lines, version_conflict
 from tongnan_calc.core.model import MEASURE_IDS, Batch, Line, PriorPayout
 from tongnan_calc.core.result import LedgerUse, RunResult
 from tongnan_calc.core.rules import RuleError, Rules
@@ -40,9 +40,10 @@ class FatalError(UserError):
     """Nothing can be computed; the message (``say``, in both languages) is one line for the user."""
 
 
-def load(rules_path: Path | None) -> Rules:
+def load(rules_path: Path | None, base: Path | None = None) -> Rules:
+    """A rule file, or an overlay merged onto ``base`` (default: the shipped rules)."""
     try:
-        return load_rules(rules_path or DEFAULT_RULES)
+        return load_rules(rules_path or DEFAULT_RULES, base)
     except RuleError as exc:
         raise FatalError(exc.say) from None
 
@@ -123,8 +124,11 @@ def run(workbook: Path, year: int, rules_path: Path | None = None, ledger_path: 
 def run_compare(
     workbook: Path, year: int, baseline_path: Path, reform_path: Path, ledger_path: Path | None = None
 ) -> tuple[RunResult, RunResult, Comparison]:
-    """The same batch under two rule files, read once."""
-    baseline, reform = load(baseline_path), load(reform_path)
+    """The same batch under two rule files, read once; the reform may be an overlay of the baseline."""
+    baseline, reform = load(baseline_path), load(reform_path, baseline_path)
+    conflict = version_conflict(baseline, reform)
+    if conflict is not None:
+        raise FatalError(conflict)
     checked_year(year, baseline)
     inputs = read_inputs(workbook, checked_year(year, reform), ledger_path)
     before, after = compute(inputs, year, baseline), compute(inputs, year, reform)
