@@ -38,6 +38,7 @@ from tongnan_calc.input.sheets_spec import (
     _name_key,
 )
 from tongnan_calc.input.xlsx_scan import ScanError, SheetScan, scan_sheet, sheet_members
+from tongnan_calc.shell.files import special_kind
 
 # --- limits ------------------------------------------------------------------------
 
@@ -69,8 +70,24 @@ def _fail(source: Path | str, what: Say) -> WorkbookError:
     return WorkbookError(Say(f"{source}：{what.zh}", f"{source}: {what.en}"))
 
 
+def _check_regular(path: Path) -> None:
+    """Refuse, without opening it, what is there but is not a regular file (a named pipe would block
+    the read, a device never ends, a symbolic link loop has no end): one line naming what it is."""
+    kind = special_kind(path)
+    if kind is not None:
+        raise _fail(path, Say(f"这是{kind.zh}，不是 .xlsx 工作簿", f"is {kind.en}, not an .xlsx workbook"))
+    try:
+        path.stat()
+    except FileNotFoundError:
+        pass  # said next
+    except OSError as error:  # a name too long, a file where a folder should be
+        reason = error.strerror or str(error)
+        raise _fail(path, Say(f"无法打开：{reason}", f"cannot be opened: {reason}")) from None
+
+
 def _check_path(path: Path) -> bytes:
     """Check the file exists and is a file; return its first bytes."""
+    _check_regular(path)
     if not path.exists():
         raise _fail(path, Say("找不到文件", "file not found"))
     if path.is_dir():

@@ -50,6 +50,7 @@ from tongnan_calc.core.model import MEASURE_IDS, PriorPayout
 from tongnan_calc.core.money import CENT, canonical, fmt
 from tongnan_calc.core.say import Lang, Say, UserError
 from tongnan_calc.input import uscc
+from tongnan_calc.shell.files import OTHER, special_kind
 
 # --- where the ledger lives ----------------------------------------------------------
 
@@ -425,11 +426,12 @@ def _precheck(path: Path, *, create: bool) -> bool:
     Returns whether the file is fresh (missing, or empty): only a fresh file may
     become a new ledger.
     """
+    kind = special_kind(path)  # named before SQLite opens it: a named pipe would block, a loop raise
     try:
         info = path.stat()
     except FileNotFoundError:
         if not create:
-            raise LedgerError(_missing(path)) from None
+            raise LedgerError(_not_a_file(path, kind) if kind is not None else _missing(path)) from None
         if not path.parent.is_dir():
             raise LedgerError(
                 Say(
@@ -439,9 +441,9 @@ def _precheck(path: Path, *, create: bool) -> bool:
             ) from None
         return True
     except OSError as exc:
-        raise LedgerError(_cannot_open(path, exc.strerror)) from None
-    if not stat.S_ISREG(info.st_mode):
-        raise LedgerError(Say(f"台账 {path} 不是文件", f"ledger {path} is not a file"))
+        raise LedgerError(_not_a_file(path, kind) if kind else _cannot_open(path, exc.strerror)) from None
+    if kind is not None or not stat.S_ISREG(info.st_mode):
+        raise LedgerError(_not_a_file(path, kind or OTHER))
     if info.st_size == 0:
         if not create:
             raise LedgerError(_not_a_ledger(path, EMPTY_FILE))
@@ -454,6 +456,10 @@ def _precheck(path: Path, *, create: bool) -> bool:
     if head != SQLITE_HEADER:
         raise LedgerError(_not_a_ledger(path, NOT_SQLITE))
     return False
+
+
+def _not_a_file(path: Path, kind: Say) -> Say:
+    return Say(f"台账 {path} 是{kind.zh}，不是文件", f"ledger {path} is {kind.en}, not a file")
 
 
 class _Ledger(sqlite3.Connection):

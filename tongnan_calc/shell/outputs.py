@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import IO
 
 from tongnan_calc.core.say import Say, UserError
+from tongnan_calc.shell.files import DIRECTORY, is_dangling, special_kind
 
 
 class OutputError(UserError):
@@ -21,8 +22,11 @@ class OutputError(UserError):
 def check_output(path: Path, *, force: bool) -> None:
     """Refuse an output that exists (without ``force``), or whose folder is missing or read-only."""
     folder = path.parent if str(path.parent) else Path(".")
-    if path.is_dir():
+    kind = special_kind(path)
+    if kind is DIRECTORY:
         raise OutputError(Say(f"{path} 是文件夹：请给出文件名", f"{path} is a directory: give a file name"))
+    if kind is not None and not is_dangling(kind):  # never replaced, even with --force (a device, a pipe)
+        raise OutputError(Say(f"{path} 是{kind.zh}：请给出文件名", f"{path} is {kind.en}: give a file name"))
     if path.exists() and not force:
         raise OutputError(Say(f"{path} 已存在：如要替换，请加 --force", f"{path} exists: use --force to replace it"))
     if not folder.is_dir():
@@ -45,7 +49,7 @@ def check_outputs(outputs: Sequence[Path | None], inputs: Sequence[Path | None],
         check_output(path, force=force)
     seen: dict[Path, Path] = {}
     for path in given:
-        key = path.resolve()
+        key = _resolved(path)
         if key in seen:
             raise OutputError(
                 Say(
@@ -55,14 +59,23 @@ def check_outputs(outputs: Sequence[Path | None], inputs: Sequence[Path | None],
             )
         seen[key] = path
     for source in inputs:
-        if source is not None and source.resolve() in seen:
-            name = seen[source.resolve()]
+        if source is not None and _resolved(source) in seen:
+            name = seen[_resolved(source)]
             raise OutputError(
                 Say(
                     f"{name} 是本命令的输入文件：请另取一个文件名",
                     f"{name} is an input of this command: give another file name",
                 )
             )
+
+
+def _resolved(path: Path) -> Path:
+    """``path`` made absolute, its symbolic links followed as far as they go (a loop raises no error:
+    the opener of an input names it)."""
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError):
+        return Path(os.path.abspath(path))
 
 
 @contextmanager
