@@ -120,6 +120,14 @@ def test_a_row_with_an_error_is_not_called_a_duplicate(tmp_path: Path) -> None:
     assert outcome.status(X, "rent") == ("blocked", None)
 
 
+def test_identical_rows_paying_nothing_are_not_called_duplicates(tmp_path: Path) -> None:
+    """A fee of 0 entered twice pays nothing twice: no warning (the 100,000 batch has 27 such pairs)."""
+    sheets = with_x(data_lines={"fee_paid": 0})
+    sheets["data_lines"].append(x_record("data_lines", fee_paid="0.00"))
+    outcome = evaluate(write_batch(tmp_path / "two.xlsx", sheets))
+    assert (outcome.exit_code, outcome.issues()) == (0, [])
+
+
 def test_the_same_lease_of_two_enterprises_is_not_a_duplicate(tmp_path: Path) -> None:
     sheets = with_x()
     sheets["leases"].append({**sheets["leases"][0], "credit_code": X})

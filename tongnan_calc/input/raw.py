@@ -27,6 +27,16 @@ from tongnan_calc.core.model import (
     ENTERPRISES,
 )
 from tongnan_calc.core.say import Say, UserError
+from tongnan_calc.input.bounds import (
+    DEFAULT_LIMIT_MIB,
+    BoundError,
+    Budget,
+    MiB,
+    check_inflated,
+    expanded_limit,
+    inflated,
+    too_large_declared,
+)
 from tongnan_calc.input.cells import Cell
 from tongnan_calc.input.sheets_spec import (
     _SHEET_BY_NAME,
@@ -42,8 +52,9 @@ from tongnan_calc.shell.files import special_kind
 
 # --- limits ------------------------------------------------------------------------
 
-MAX_UNCOMPRESSED_BYTES: Final = 2 * 1024**3
-"""Refuse a workbook whose members expand to more than this in total."""
+MAX_UNCOMPRESSED_BYTES: Final = DEFAULT_LIMIT_MIB * MiB
+"""Refuse a workbook whose members expand to more than this in total: the default of ``bounds``
+(``TONGNAN_MAX_EXPANDED_MB`` sets another)."""
 MAX_COMPRESSION_RATIO: Final = 1000
 """Refuse a member compressed more than this ratio ..."""
 RATIO_CHECK_MIN_BYTES: Final = 100 * 1024**2
@@ -157,16 +168,6 @@ def _check_members(path: Path, infos: Sequence[zipfile.ZipInfo]) -> None:
 
 
 def _check_sizes(path: Path, infos: Sequence[zipfile.ZipInfo]) -> None:
-    total = sum(info.file_size for info in infos)
-    if total > MAX_UNCOMPRESSED_BYTES:
-        raise _fail(
-            path,
-            Say(
-                f"拒绝读取：解压后达 {total} 字节，超过上限 {MAX_UNCOMPRESSED_BYTES} 字节（可能是压缩炸弹）",
-                f"refused: it expands to {total} bytes, more than the limit of "
-                f"{MAX_UNCOMPRESSED_BYTES} (possible zip bomb)",
-            ),
-        )
     for info in infos:
         if info.file_size <= RATIO_CHECK_MIN_BYTES:
             continue
@@ -187,8 +188,10 @@ DAMAGED: Final = Say(
 )
 
 
-def check_file(path: Path) -> None:
-    """Raise ``WorkbookError`` unless ``path`` looks like a safe .xlsx file."""
+def check_file(path: Path, *, scanned: bool = False) -> Budget:
+    """Raise ``WorkbookError`` unless ``path`` looks like a safe .xlsx file.  ``scanned``: the worksheets
+    will be read through ``_Scans``, which counts them against the bound on the expanded parts as it
+    scans them; they are not inflated here.  Returns what the bound has left."""
     head = _check_path(path)
     if not head.startswith(_ZIP_MAGICS):
         _refuse_non_zip(path, head)
@@ -199,6 +202,21 @@ def check_file(path: Path) -> None:
         raise _fail(path, DAMAGED) from None
     _check_members(path, infos)
     _check_sizes(path, infos)
+    return _check_bound(path, infos, scanned)
+
+
+def _check_bound(path: Path, infos: Sequence[zipfile.ZipInfo], scanned: bool) -> Budget:
+    """The bound on the expanded parts (``bounds``): from the zip directory, then counted while inflating."""
+    try:
+        limit = expanded_limit()
+        total = sum(info.file_size for info in infos)
+        if total > limit:
+            raise BoundError(too_large_declared(total, limit))
+        return check_inflated(path, infos, limit, worksheets=not scanned)
+    except BoundError as error:
+        raise _fail(path, error.say) from None
+    except OSError:
+        raise _fail(path, DAMAGED) from None
 
 
 # --- reading sheets ---------------------------------------------------------------------
@@ -336,6 +354,8 @@ def _scan_errors(path: Path) -> Iterator[None]:
         yield
     except ScanError as exc:
         raise _fail(path, Say(f"拒绝读取：{exc.say.zh}", f"refused: {exc.say.en}")) from None
+    except BoundError as exc:
+        raise _fail(path, exc.say) from None
     except (zipfile.BadZipFile, OSError, EOFError, ValueError, zlib.error):
         raise _fail(path, DAMAGED) from None
 
@@ -346,9 +366,10 @@ class _Scans:
     ``scan_workbook`` does, but on demand, so that calamine can parse the first
     sheet while the others are scanned."""
 
-    def __init__(self, path: Path, names: set[str]) -> None:
+    def __init__(self, path: Path, names: set[str], budget: Budget | None = None) -> None:
         self.path = path
         self.found: dict[str, SheetScan] = {}
+        self.budget = budget  # the bound on the expanded parts, taken by the sheets as they are scanned
         with _scan_errors(path):
             self.archive = zipfile.ZipFile(path)
         try:
@@ -371,7 +392,13 @@ class _Scans:
         with _scan_errors(self.path):
             while self.todo and name not in self.found:
                 sheet, member = self.todo.pop(0)
-                self.found[sheet] = scan_sheet(self.archive, member, sheet)
+                self.found[sheet] = scan_sheet(self.archive, member, sheet, self._read if self.budget else None)
+
+    def _read(self, member: str) -> Iterator[bytes]:
+        """A sheet's bytes as they are inflated, each taken from the budget (whatever the directory says)."""
+        assert self.budget is not None
+        with self.path.open("rb") as handle:
+            yield from inflated(handle, self.archive.getinfo(member), self.budget)
 
     def close(self) -> None:
         self.archive.close()

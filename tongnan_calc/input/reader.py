@@ -277,14 +277,14 @@ def _issue_order(issue: InputIssue) -> tuple[int, int]:
 def read_workbook(path: Path) -> Batch:
     """Read the input workbook; raise ``WorkbookError`` when it cannot be read."""
     path = Path(path)
-    check_file(path)
+    budget = check_file(path, scanned=True)  # the worksheets are counted against the bound as they are scanned
     with _reader_errors(path):
         book = CalamineWorkbook.from_path(str(path))
         names = book.sheet_names
     with book:
         found, unknown_sheets = _match_sheets(path, names)
         wanted = [(spec, found[spec.key]) for spec in SHEETS if spec.key in found]
-        scans = _Scans(path, {name for _, name in wanted})
+        scans = _Scans(path, {name for _, name in wanted}, budget)
         sheets = _prefetched(path, book, wanted, scans)
         try:
             return _read(path, sheets, unknown_sheets, [(s.key, n) for s, n in wanted])

@@ -287,13 +287,17 @@ def _times(count: int) -> tuple[str, str]:
 def _check_same_rows(parsed: Parsed) -> None:
     """Rows equal in the credit code and every column of ``SAME_ROW_COLUMNS``: a warning on each, naming
     the others.  They are still counted (two real identical leases exist), but a row entered twice is the
-    commonest slip and would be paid twice.  Rows with an unreadable value are left out (they are errors)."""
+    commonest slip and would be paid twice.  Rows with an unreadable value are left out (they are errors),
+    and so are rows paying 0 (nothing is paid twice)."""
     count = len(parsed.numbers)
     columns = [parsed.columns.get(key, [None] * count) for key in SAME_ROW_COLUMNS[parsed.spec.key]]
     rows = list(zip(parsed.codes, *columns, strict=True))
     keys: list[Hashable | None] = list(rows)
     if None in parsed.codes or any(Bad in set(map(type, values)) for values in columns):  # rare
         keys = [None if row[0] is None or any(isinstance(v, Bad) for v in row) else row for row in rows]
+    amounts = columns[-1]  # rent_paid, fee_paid: nothing is paid twice for an amount of 0
+    if 0 in amounts:
+        keys = [None if amount == 0 else key for key, amount in zip(keys, amounts, strict=True)]
     what, what_zh = _SAME_ROW_WHAT[parsed.spec.key]
 
     def say(index: int, also: str, also_zh: str, size: int) -> tuple[str, str]:
