@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from hostile import cli, cli_child, control, write_batch
 
-from tongnan_calc.shell.files import special_kind
+from tongnan_calc.input.files import special_kind
 
 KINDS: dict[str, tuple[str, str]] = {
     "fifo": ("命名管道（FIFO）", "a named pipe (FIFO)"),

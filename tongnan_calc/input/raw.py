@@ -38,6 +38,7 @@ from tongnan_calc.input.bounds import (
     too_large_declared,
 )
 from tongnan_calc.input.cells import Cell
+from tongnan_calc.input.files import special_kind
 from tongnan_calc.input.sheets_spec import (
     _SHEET_BY_NAME,
     SHEET_ORDER,
@@ -48,7 +49,6 @@ from tongnan_calc.input.sheets_spec import (
     _name_key,
 )
 from tongnan_calc.input.xlsx_scan import ScanError, SheetScan, scan_sheet, sheet_members
-from tongnan_calc.shell.files import special_kind
 
 # --- limits ------------------------------------------------------------------------
 

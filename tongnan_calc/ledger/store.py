@@ -50,7 +50,7 @@ from tongnan_calc.core.model import MEASURE_IDS, PriorPayout
 from tongnan_calc.core.money import CENT, canonical, fmt
 from tongnan_calc.core.say import Lang, Say, UserError
 from tongnan_calc.input import uscc
-from tongnan_calc.shell.files import OTHER, special_kind
+from tongnan_calc.input.files import OTHER, special_kind
 
 # --- where the ledger lives ----------------------------------------------------------
 

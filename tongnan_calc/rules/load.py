@@ -14,8 +14,8 @@ import yaml
 
 from tongnan_calc.core.rules import Problems, RuleError, RuleProblem, Rules
 from tongnan_calc.core.say import Say
+from tongnan_calc.input.files import special_kind
 from tongnan_calc.rules.schema import build
-from tongnan_calc.shell.files import special_kind
 
 MAX_RULES_BYTES = 1024 * 1024
 DEFAULT_RULES = Path(__file__).resolve().parent.parent / "rules.yaml"

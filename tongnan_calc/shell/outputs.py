@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import IO, Final
 
 from tongnan_calc.core.say import Say, UserError
-from tongnan_calc.shell.files import DIRECTORY, is_dangling, special_kind
+from tongnan_calc.input.files import DIRECTORY, is_dangling, special_kind
 
 
 class OutputError(UserError):
