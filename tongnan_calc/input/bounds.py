@@ -19,9 +19,11 @@ own size.
 from __future__ import annotations
 
 import os
+import re
 import struct
 import zipfile
 import zlib
+from array import array
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import BinaryIO, Final
@@ -77,16 +79,52 @@ def too_large_inflated(declared: int, limit: int) -> Say:
     )
 
 
+def too_much_text(limit: int) -> Say:
+    """The refusal of a workbook whose cells repeat shared text past ``limit``."""
+    mib = limit // MiB
+    return Say(
+        f"拒绝读取：单元格引用的共享文本合计超过上限 {mib:,} MiB（同一段长文本被大量单元格重复引用），"
+        f"可能是压缩炸弹（上限由环境变量 {LIMIT_ENV} 设定）",
+        f"refused: its cells refer to more than {mib:,} MiB of shared text in all (the same long text in many "
+        f"cells): possibly a zip bomb ({LIMIT_ENV} sets the limit)",
+    )
+
+
+_SHARED_END: Final = b"</si>"
+_SHARED_CELL: Final = re.compile(rb'<c\b[^>]*?\bt="s"[^>]*>\s*<v>([0-9]{1,10})</v>')
+
+
 class Budget:
-    """What the parts inflated so far may still grow to: ``take`` raises ``BoundError`` past ``limit``."""
+    """What the parts inflated so far may still grow to: ``take`` raises ``BoundError`` past ``limit``.
+
+    Besides the parts, the text the cells take from the shared strings is bounded by ``limit`` too
+    (``take_shared``): the reader copies a shared string into every cell that refers to it, so one long
+    string in 20,000 cells costs 20,000 copies while the parts stay small.  ``shared_ends`` holds where
+    each shared string ends in ``xl/sharedStrings.xml`` (a string's size: from the end of the one before)."""
 
     def __init__(self, limit: int, declared: int, spent: int = 0) -> None:
         self.limit, self.declared, self.spent = limit, declared, spent
+        self.shared_ends = array("q")
+        self.shared_text = 0
 
     def take(self, count: int) -> None:
         self.spent += count
         if self.spent > self.limit:
             raise BoundError(too_large_inflated(self.declared, self.limit))
+
+    def take_shared(self, buffer: bytes, new: int) -> None:
+        """The shared strings referred to by the cells of ``buffer`` that end after offset ``new``."""
+        ends = self.shared_ends
+        if not ends or b't="s"' not in buffer:
+            return
+        count = len(ends)
+        for match in _SHARED_CELL.finditer(buffer):
+            if match.end() > new:
+                index = int(match.group(1))
+                if index < count:
+                    self.shared_text += ends[index] - (ends[index - 1] if index else 0)
+        if self.shared_text > self.limit:
+            raise BoundError(too_much_text(self.limit))
 
 
 def is_worksheet(info: zipfile.ZipInfo) -> bool:
@@ -102,12 +140,33 @@ def check_inflated(path: Path, infos: Sequence[zipfile.ZipInfo], limit: int, *, 
     with path.open("rb") as handle:
         for info in infos:
             if worksheets or not is_worksheet(info):
+                pieces = inflated(handle, info, budget, check_crc=False)
                 try:
-                    for _ in inflated(handle, info, budget, check_crc=False):
-                        pass
+                    if info.filename == SHARED_STRINGS:
+                        _shared_ends(pieces, budget.shared_ends)
+                    else:
+                        for _ in pieces:
+                            pass
                 except (zlib.error, zipfile.BadZipFile):
                     continue
     return budget
+
+
+SHARED_STRINGS: Final = "xl/sharedStrings.xml"
+
+
+def _shared_ends(pieces: Iterator[bytes], ends: array[int]) -> None:
+    """Where each shared string ends (its ``</si>``), as offsets in the part."""
+    offset, tail = 0, b""  # the bytes of the part before ``tail + piece``
+    for piece in pieces:
+        buffer = tail + piece
+        start = 0
+        while (found := buffer.find(_SHARED_END, start)) >= 0:
+            ends.append(offset + found)
+            start = found + len(_SHARED_END)
+        keep = min(len(_SHARED_END) - 1, len(buffer) - start)  # a tag cut at the end is found whole next time
+        offset += len(buffer) - keep
+        tail = buffer[len(buffer) - keep :]
 
 
 def inflated(handle: BinaryIO, info: zipfile.ZipInfo, budget: Budget, *, check_crc: bool = True) -> Iterator[bytes]:

@@ -360,6 +360,11 @@ def _scan_errors(path: Path) -> Iterator[None]:
         raise _fail(path, DAMAGED) from None
 
 
+_CELL_OVERLAP: Final = 256
+"""Bytes of a sheet kept from one piece to the next for the shared-string references (a cell's tag
+and value are far shorter)."""
+
+
 class _Scans:
     """The sheets' size and formulas without a value (``xlsx_scan``), before calamine
     allocates them: the sheets of ``names`` scanned in workbook order, as
@@ -396,9 +401,14 @@ class _Scans:
 
     def _read(self, member: str) -> Iterator[bytes]:
         """A sheet's bytes as they are inflated, each taken from the budget (whatever the directory says)."""
-        assert self.budget is not None
+        budget = self.budget
+        assert budget is not None
         with self.path.open("rb") as handle:
-            yield from inflated(handle, self.archive.getinfo(member), self.budget)
+            tail = b""
+            for piece in inflated(handle, self.archive.getinfo(member), budget):
+                budget.take_shared(tail + piece, len(tail))  # a cell cut at the end is counted next time
+                tail = piece[-_CELL_OVERLAP:]
+                yield piece
 
     def close(self) -> None:
         self.archive.close()
