@@ -18,6 +18,7 @@ from hostile import (
     MAIN,
     Member,
     cli,
+    deflated,
     long_strings_xlsx,
     raw_zip,
     run_child,
@@ -44,6 +45,16 @@ def lying(path: Path, member: str, size: int) -> Path:
             declared = size if info.filename == member else info.file_size
             members.append(Member(info.filename, data, info.CRC, declared))
     return raw_zip(path, members)
+
+
+MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+
+
+def replaced(path: Path, member: str, content: bytes) -> Path:
+    """The zip at ``path`` with ``member`` replaced by ``content`` (deflated)."""
+    with zipfile.ZipFile(path) as archive:
+        parts = [(info.filename, archive.read(info)) for info in archive.infolist()]
+    return raw_zip(path, [deflated(name, content if name == member else data) for name, data in parts])
 
 
 def refusal(path: Path, lang: str, limit: str = "1") -> str:
@@ -111,18 +122,6 @@ def test_a_directory_that_lies_is_caught_while_inflating(tmp_path: Path, member:
         f"错误：{path}：拒绝读取：解压后超过上限 1 MiB，而其 zip 目录只写了 {declared:,} 字节，可能是压缩炸弹"
         f"（上限由环境变量 {ENV} 设定）\n"
     )
-
-
-MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
-
-
-def replaced(path: Path, member: str, content: bytes) -> Path:
-    """The zip at ``path`` with ``member`` replaced by ``content`` (deflated)."""
-    from hostile import deflated
-
-    with zipfile.ZipFile(path) as archive:
-        parts = [(info.filename, archive.read(info)) for info in archive.infolist()]
-    return raw_zip(path, [deflated(name, content if name == member else data) for name, data in parts])
 
 
 def test_a_history_workbook_that_lies_is_refused_by_ledger_import(tmp_path: Path) -> None:
