@@ -35,7 +35,8 @@ import xlsxwriter
 
 from tongnan_calc.input import uscc
 
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2  # 2: no sales-milestone payout before FIRST_RULE_YEAR
+FIRST_RULE_YEAR = 2015  # the rule file's first values are in force from 2015-01-01
 HERE = Path(__file__).resolve().parent
 DEFAULT_OUT = HERE / "out"
 
@@ -280,7 +281,9 @@ def _history(rng: random.Random, ents: list[Ent], year: int, path: Path) -> int:
         if ent.spun_off and rng.random() < 0.3:
             lines.append((ent.code, year - 1, "spin_off", "", 20_000))
         if 0.06 <= roll < 0.08:
-            lines.append((ent.code, rng.choice((year - 2, year - 1)), "sales_milestone", 50_000_000, 100_000))
+            # never before FIRST_RULE_YEAR: no tier is in force before the rules (the import refuses it)
+            paid_in = max(FIRST_RULE_YEAR, rng.choice((year - 2, year - 1)))
+            lines.append((ent.code, paid_in, "sales_milestone", 50_000_000, 100_000))
         if ent.demo and rng.random() < 0.3:
             lines.append((ent.code, year - 1, "loan_interest", "", money(rng, 10_000, 495_000)))
         for values in lines:

@@ -14,6 +14,7 @@ import yaml
 
 from tongnan_calc.core.rules import Problems, RuleError, RuleProblem, Rules
 from tongnan_calc.core.say import Say
+from tongnan_calc.files.kinds import special_kind
 from tongnan_calc.rules.schema import build
 
 MAX_RULES_BYTES = 1024 * 1024
@@ -26,6 +27,10 @@ DEFAULT_RULES = Path(__file__).resolve().parent.parent / "rules.yaml"
 def load_rules(path: Path = DEFAULT_RULES) -> Rules:
     """Read and validate a rule file; raise RuleError with every problem found."""
     shown = str(path)
+    kind = special_kind(path)  # before opening: a named pipe would block, a device never end
+    if kind is not None:
+        problem = Say(f"这是{kind.zh}，不是规则文件", f"is {kind.en}, not a rule file")
+        raise RuleError([RuleProblem(shown, 0, problem)])
     try:
         with path.open("rb") as handle:  # never more than the limit: a huge file or /dev/zero is refused
             raw = handle.read(MAX_RULES_BYTES + 1)
