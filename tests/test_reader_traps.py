@@ -16,7 +16,7 @@ from typing import Any
 import openpyxl
 import pytest
 from factories import CODE
-from ledger_helpers import write_history, write_payout
+from ledger_helpers import new_ledger, write_history, write_payout
 from typer.testing import CliRunner
 
 from tongnan_calc.cli.app import app
@@ -213,7 +213,7 @@ def test_an_unknown_sheet_with_data_is_a_warning_and_check_does_not_say_ready(tm
 
 def test_a_decorated_history_sheet_is_imported_with_a_warning(tmp_path: Path) -> None:
     workbook = write_history(tmp_path / "h.xlsx", [(CODE, 2015, "spin_off", None, 20000)], sheet="历史发放（2015）")
-    report = import_history(tmp_path / "ledger.sqlite", workbook)
+    report = import_history(new_ledger(tmp_path / "ledger.sqlite"), workbook)
     assert (report.added, report.imported) == (1, True)
     [warning] = report.history_issues
     assert (warning.issue.severity, warning.issue.message, warning.zh) == (
@@ -227,7 +227,7 @@ def test_two_history_sheets_are_refused_naming_them(tmp_path: Path) -> None:
     workbook = write_history(tmp_path / "h.xlsx", [(CODE, 2015, "spin_off", None, 20000)])
     renamed(workbook, workbook, {}, {"payouts 2016": "payouts"})
     with pytest.raises(LedgerError) as caught:
-        import_history(tmp_path / "ledger.sqlite", workbook)
+        import_history(new_ledger(tmp_path / "ledger.sqlite"), workbook)
     assert (
         caught.value.say.en
         == f"{workbook}: sheets 'payouts' and 'payouts 2016' both look like the payouts sheet; keep only one"
@@ -238,7 +238,7 @@ def test_two_history_sheets_are_refused_naming_them(tmp_path: Path) -> None:
 def test_a_decorated_payable_sheet_is_recorded_with_a_warning(tmp_path: Path) -> None:
     workbook = write_payout(tmp_path / "payout.xlsx", [(CODE, "spin_off", None, 20000)])
     renamed(workbook, workbook, {"应付明细": "应付明细（2016）"})
-    report = record_payout(tmp_path / "ledger.sqlite", workbook)
+    report = record_payout(new_ledger(tmp_path / "ledger.sqlite"), workbook)
     assert report.added == 1
     assert (
         report.warnings[0].en
@@ -496,7 +496,7 @@ def test_an_xlsb_row_past_excels_rows_is_refused_before_calamine_reads_it(tmp_pa
 def test_another_sheet_with_data_in_a_history_workbook_is_a_warning(tmp_path: Path) -> None:
     workbook = write_history(tmp_path / "h.xlsx", [(CODE, 2015, "spin_off", None, 20000)])
     renamed(workbook, workbook, {}, {"2014年": "payouts", "说明": "payouts"})
-    report = import_history(tmp_path / "ledger.sqlite", workbook)
+    report = import_history(new_ledger(tmp_path / "ledger.sqlite"), workbook)
     assert (report.added, report.imported) == (1, True)
     assert [(h.issue.severity, h.issue.message, h.zh) for h in report.history_issues] == [
         (
@@ -519,7 +519,7 @@ def test_a_payout_workbook_saved_as_xls_is_refused_by_record(tmp_path: Path) -> 
     ]
     xlsb = write_xlsb(tmp_path / "payout.xlsb", sheets)
     with pytest.raises(LedgerError) as caught:
-        record_payout(tmp_path / "ledger.sqlite", xlsb)
+        record_payout(new_ledger(tmp_path / "ledger.sqlite"), xlsb)
     assert caught.value.say.en == (
         f"{xlsb}: is an .xlsb workbook, whose hidden rows cannot be checked; record the .xlsx payout workbook that run wrote"
     )

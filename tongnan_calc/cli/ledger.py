@@ -252,7 +252,7 @@ def import_command(
     档次（`tier`：销售额突破奖励填该年12月31日有效的规则文件中的档次金额（元），其他措施留空）、
     金额（`amount`）。有错误的工作簿不导入任何内容，除非给出 --allow-errors：那时只导入无误的行。
 
-    示例：tongnan-calc ledger import history.xlsx --ledger tongnan-ledger.sqlite
+    示例：tongnan-calc ledger import examples/history.xlsx --example --ledger /tmp/try-ledger.sqlite
 
     —— English ——
 
@@ -326,7 +326,7 @@ def record_command(
     不再相符）、不是 `tongnan-calc run` 写出的工作簿、会重复发放一次性奖励或超过贴息累计上限
     （计入台账中各年度的发放）的，也都拒绝。同一工作簿记录两次不会重复记入。
 
-    示例：tongnan-calc ledger record payout-2016.xlsx --ledger tongnan-ledger.sqlite
+    示例：tongnan-calc ledger record payout-2016.xlsx --example --ledger /tmp/try-ledger.sqlite
 
     —— English ——
 
@@ -441,7 +441,7 @@ def list_command(
 ) -> None:
     """列出台账条目（发放和冲销），按时间先后。
 
-    示例：tongnan-calc ledger list --code 91500223MA5U7K3L2W --year 2016
+    示例：tongnan-calc ledger list --code 91500223MA607P259T --ledger /tmp/try-ledger.sqlite
 
     —— English ——
 
@@ -475,7 +475,7 @@ def export_command(
     含冲销。用 --lang en 时工作表名为 `payouts` 和 `entries`，表头为列的键名（`credit_code`、`year` 等）：
     `ledger import` 也能读取。
 
-    示例：tongnan-calc ledger export ledger-2016.xlsx --ledger tongnan-ledger.sqlite
+    示例：tongnan-calc ledger export ledger-2016.xlsx --ledger /tmp/try-ledger.sqlite
 
     —— English ——
 
@@ -519,7 +519,7 @@ def reverse_command(
 
     被冲销的发放不再计为以往发放。
 
-    示例：tongnan-calc ledger reverse 42 --reason "recorded from the draft workbook"
+    示例：tongnan-calc ledger reverse 1 --reason "按草稿工作簿误记" --ledger /tmp/try-ledger.sqlite
 
     —— English ——
 
