@@ -35,11 +35,10 @@ import xlsxwriter
 
 from tongnan_calc.input import uscc
 
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2  # 2: no sales-milestone payout before FIRST_RULE_YEAR
+FIRST_RULE_YEAR = 2015  # the rule file's first values are in force from 2015-01-01
 HERE = Path(__file__).resolve().parent
 DEFAULT_OUT = HERE / "out"
-FIRST_TIER_YEAR = 2015
-"""The first year sales_milestone tiers are in force (tongnan_calc/rules.yaml); no tier is paid before it."""
 
 ENTERPRISE_HEADERS = (
     "统一社会信用代码",
@@ -283,7 +282,7 @@ def _history(rng: random.Random, ents: list[Ent], year: int, path: Path) -> int:
             lines.append((ent.code, year - 1, "spin_off", "", 20_000))
         if 0.06 <= roll < 0.08:
             # a tier is paid in a year the tiers are in force (rules.yaml: from 2015); the same draw as before
-            paid_in = max(rng.choice((year - 2, year - 1)), FIRST_TIER_YEAR)
+            paid_in = max(rng.choice((year - 2, year - 1)), FIRST_RULE_YEAR)
             lines.append((ent.code, paid_in, "sales_milestone", 50_000_000, 100_000))
         if ent.demo and rng.random() < 0.3:
             lines.append((ent.code, year - 1, "loan_interest", "", money(rng, 10_000, 495_000)))

@@ -542,6 +542,74 @@ def xml_bomb(path: Path, *, expanded: int, filler: bytes, chunk_size: int = 1 <<
     return raw_zip(path, members)
 
 
+def long_strings_xlsx(path: Path, *, strings: int, length: int, seed: int = 16) -> Path:
+    """A decompression-heavy workbook: ``enterprises`` with ``strings`` rows, each enterprise's name a
+    shared string of ``length`` characters (distinct, compressible about 200:1, under the ratio guard),
+    as Excel stores long text.  Written as it is compressed: the expanded text is never held."""
+    import random
+
+    rng = random.Random(seed)
+    block = "潼南电子商务" * 1366  # 8,196 characters
+    compressor = zlib.compressobj(6, zlib.DEFLATED, -15)
+    data, crc, size = bytearray(), 0, 0
+
+    def put(text: str) -> None:
+        nonlocal crc, size
+        raw = text.encode()
+        crc, size = zlib.crc32(raw, crc), size + len(raw)
+        data.extend(compressor.compress(raw))
+
+    put(f'<?xml version="1.0" encoding="UTF-8"?><sst xmlns="{_MAIN}" count="{strings}" uniqueCount="{strings}">')
+    for index in range(strings):
+        put(f"<si><t>企业{index:06d}")
+        done = 0
+        while done < length:
+            piece = block[: min(len(block), length - done)]
+            token = "".join(rng.choice("0123456789") for _ in range(16))
+            put(token + piece[16:])
+            done += len(piece)
+        put("</t></si>")
+    put("</sst>")
+    data.extend(compressor.flush())
+    shared = Member("xl/sharedStrings.xml", bytes(data), crc, size)
+    header = ["credit_code", "name", "ecommerce_entity"]
+    rows: list[list[object]] = [header]
+    sheet = ['<?xml version="1.0" encoding="UTF-8"?>', f'<worksheet xmlns="{_MAIN}"><sheetData>']
+    for row_number, row in enumerate(rows, start=1):
+        cells = "".join(_cell_xml(f"{column_letter(i)}{row_number}", v) for i, v in enumerate(row))
+        sheet.append(f'<row r="{row_number}">{cells}</row>')
+    for index in range(strings):
+        number = index + 2
+        code = valid_code(f"91500223MA{index:07d}")
+        sheet.append(
+            f'<row r="{number}"><c r="A{number}" t="inlineStr"><is><t>{code}</t></is></c>'
+            f'<c r="B{number}" t="s"><v>{index}</v></c>'
+            f'<c r="C{number}" t="inlineStr"><is><t>否</t></is></c></row>'
+        )
+    sheet.append("</sheetData></worksheet>")
+    parts = package_parts(["enterprises"])
+    parts[0] = (
+        parts[0][0],
+        parts[0][1].replace(
+            b"</Types>",
+            b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/'
+            b'vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>',
+        ),
+    )
+    parts[3] = (
+        parts[3][0],
+        parts[3][1].replace(
+            b"</Relationships>",
+            f'<Relationship Id="rIdS" Type="{_REL}/sharedStrings" Target="sharedStrings.xml"/>'
+            "</Relationships>".encode(),
+        ),
+    )
+    members = [deflated(name, content) for name, content in parts]
+    members.append(deflated("xl/worksheets/sheet1.xml", "".join(sheet).encode()))
+    members.append(shared)
+    return raw_zip(path, members)
+
+
 # --- the command line --------------------------------------------------------------------------
 
 

@@ -137,7 +137,9 @@ def test_a_huge_or_endless_rule_file_is_refused_without_reading_it_all(tmp_path:
         with path.open("wb") as handle:
             handle.truncate(3 << 30)
     child = cli_child("rules", "check", "--lang", "en", path, address_space=1 << 30, timeout=30)
-    assert (child.returncode, child.stdout, child.stderr) == (2, "", f"error: {path}:1: {TOO_BIG}\n")
+    # a device is refused before it is opened (tests/test_hostile_special.py), a huge file by its size
+    refusal = "0: is a character device, not a rule file" if kind == "dev-zero" else f"1: {TOO_BIG}"
+    assert (child.returncode, child.stdout, child.stderr) == (2, "", f"error: {path}:{refusal}\n")
     assert child.peak_rss < BOUNDED
 
 

@@ -167,7 +167,7 @@ def test_template_history_writes_a_blank_history_that_imports(
 def help_example(*path: str) -> str:
     result = CliRunner().invoke(app, [*path, "--help"], env={"COLUMNS": "300", "TERM": "dumb"})
     text = re.sub(r"[│╭╮╰╯─]", " ", result.stdout)
-    found = re.search(r"(?:Example:|示例：)\s*(tongnan-calc [^\n]*)", text)
+    found = re.search(r"(?:Example:|示例：)\s*(tongnan-calc [^\n]*)", text)  # the help is in Chinese by default
     assert found, text
     return " ".join(found.group(1).split())
 

@@ -432,7 +432,8 @@ def test_a_ledger_that_is_not_a_file_is_refused(
     for name, command in commands.items():
         result = cli(*command(db))
         assert (name, result.exit_code) == (name, 2), result.stderr
-        assert result.stderr == f"error: ledger {db} is not a file\n", (name, result.stderr)
+        kind = "a character device" if target == "/dev/null" else "a directory"
+        assert result.stderr == f"error: ledger {db} is {kind}, not a file\n", (name, result.stderr)
     assert Path("/dev/null").is_char_device()
 
 

@@ -467,7 +467,7 @@ def test_a_ledger_that_is_not_a_file_and_a_missing_folder(tmp_path: Path) -> Non
     folder.mkdir()
     nowhere = tmp_path / "nowhere" / "ledger.sqlite"
 
-    assert refusal(lambda: read_prior(folder)).zh == f"台账 {folder} 不是文件"
+    assert refusal(lambda: read_prior(folder)).zh == f"台账 {folder} 是文件夹，不是文件"
     assert refusal(lambda: init_ledger(nowhere)).zh == f"无法创建台账 {nowhere}：文件夹 {nowhere.parent} 不存在"
     assert refusal(lambda: record_payout(nowhere, write_payout(tmp_path / "p.xlsx", LINES))).zh == (
         f"台账 {nowhere} 不存在，未创建任何文件：请检查路径；新建本局的台账请用 `tongnan-calc ledger init {nowhere}`"

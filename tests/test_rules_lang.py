@@ -306,7 +306,7 @@ def test_missing_file_and_directory_in_chinese(tmp_path: Path) -> None:
     assert caught.value.say.zh == f"{tmp_path / 'none.yaml'}:0: 找不到规则文件"
     with pytest.raises(RuleError) as caught:
         load_rules(tmp_path)
-    assert caught.value.say.zh == f"{tmp_path}:0: 这是一个文件夹，不是规则文件"
+    assert caught.value.say.zh == f"{tmp_path}:0: 这是文件夹，不是规则文件"
 
 
 def test_no_value_in_force_says_it_in_both_languages() -> None:

@@ -856,11 +856,14 @@ def test_broken_xlsx_inside(tmp_path: Path) -> None:
 
 
 def test_zip_bomb_total_size(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    path = write(tmp_path, {"enterprises": ents(A)})
-    monkeypatch.setattr(workbook_raw, "MAX_UNCOMPRESSED_BYTES", 1000)  # where check_file reads it
+    path = zip_with(
+        tmp_path / "big.xlsx", {"[Content_Types].xml": b"<x/>", "xl/worksheets/sheet1.xml": b"<r/>" * 300_000}
+    )
+    monkeypatch.setenv("TONGNAN_MAX_EXPANDED_MB", "1")  # the bound (tongnan_calc.input.bounds)
     total = sum(i.file_size for i in zipfile.ZipFile(path).infolist())
     assert fatal(path) == (
-        f"{path}: refused: it expands to {total} bytes, more than the limit of 1000 (possible zip bomb)"
+        f"{path}: refused: it expands to {total:,} bytes, more than the limit of 1 MiB: possibly a zip bomb "
+        "(TONGNAN_MAX_EXPANDED_MB sets the limit)"
     )
 
 

@@ -184,6 +184,15 @@ HINTS: Final[tuple[tuple[Callable[[InputIssue], bool], Callable[[InputIssue], Sa
         _fixed(Say("填写四位年份，如 2016", "enter a four-digit year such as 2016")),
     ),
     (
+        _starts("the same lease as", "the same data-line fee as"),
+        _fixed(
+            Say(
+                "核对这几行：如系重复录入，只留一行；确是相同的几笔，可不改",
+                "check these rows: keep one if it was entered twice; leave them if they are really separate",
+            )
+        ),
+    ),
+    (
         _starts("duplicate loan"),
         _fixed(
             Say(

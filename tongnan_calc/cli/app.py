@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import os
 import signal
 import sys
@@ -32,7 +34,16 @@ from tongnan_calc.cli.i18n import ERROR_PREFIX, TongnanGroup, argv_lang, bi
 from tongnan_calc.cli.ledger import app as ledger_app
 from tongnan_calc.cli.rules import app as rules_app
 from tongnan_calc.core.say import Lang, Say
-from tongnan_calc.files.outputs import OutputError, check_outputs, check_xlsx_name, write_text_atomic
+from tongnan_calc.files.outputs import (
+    OutputError,
+    cannot_write,
+    check_outputs,
+    check_stdout,
+    check_xlsx_name,
+    quiet_stdout,
+    write_text_atomic,
+    writing,
+)
 from tongnan_calc.report.screen import screen, visible
 from tongnan_calc.shell.run import FatalError, Hooks, RunOptions, batch, run_compare
 
@@ -137,7 +148,11 @@ def _run(options: RunOptions, show_all: bool) -> None:
     except (FatalError, OutputError) as exc:
         raise fail(exc.say, lang=language) from None
     console = screen(stderr=options.json == "-")
-    print_result(console, result, language, show_all=show_all)
+    try:
+        with writing(None) if options.json != "-" else contextlib.nullcontext():  # the tables on stdout
+            print_result(console, result, language, show_all=show_all)
+    except OutputError as exc:
+        raise fail(exc.say, lang=language) from None
     if options.out is not None:
         console.print(
             Say(f"已写出付款工作簿 {options.out}", f"payout workbook: {options.out}").in_lang(language), markup=False
@@ -195,6 +210,8 @@ def compare_command(
         json_path = Path(json_out) if json_out not in (None, "-") else None
         check_outputs([out, json_path], [workbook, baseline, reform, resolve_ledger(ledger, no_ledger)], force=force)
         check_xlsx_name(out)
+        if json_out == "-":
+            check_stdout()
         before, _, comparison = run_compare(workbook, year, baseline, reform, resolve_ledger(ledger, no_ledger))
     except (FatalError, OutputError) as exc:
         raise fail(exc.say, lang=language) from None
@@ -202,17 +219,26 @@ def compare_command(
     from tongnan_calc.report.terminal import print_issues, print_ledger
 
     console = screen(stderr=json_out == "-")
-    print_comparison(console, comparison, language)
-    print_issues(console, before.batch.issues, language)
-    print_ledger(console, before, language)
-    if out is not None:
-        write_comparison_workbook(comparison, out, language)
-        console.print(Say(f"已写出比较工作簿 {out}", f"workbook: {out}").in_lang(language), markup=False)
-    if json_out == "-":
-        sys.stdout.write(comparison_dumps(comparison, language))
-    elif json_out is not None:
-        write_text_atomic(Path(json_out), comparison_dumps(comparison, language))
-        console.print(Say(f"已写出 JSON {json_out}", f"JSON: {json_out}").in_lang(language), markup=False)
+    try:
+        with writing(None) if json_out != "-" else contextlib.nullcontext():  # the tables on stdout
+            print_comparison(console, comparison, language)
+            print_issues(console, before.batch.issues, language)
+            print_ledger(console, before, language)
+        if out is not None:
+            with writing(out):
+                write_comparison_workbook(comparison, out, language)
+            console.print(Say(f"已写出比较工作簿 {out}", f"workbook: {out}").in_lang(language), markup=False)
+        if json_out is not None:
+            with writing(None if json_out == "-" else Path(json_out)):
+                if json_out == "-":
+                    sys.stdout.write(comparison_dumps(comparison, language))
+                    sys.stdout.flush()
+                else:
+                    write_text_atomic(Path(json_out), comparison_dumps(comparison, language))
+            if json_out != "-":
+                console.print(Say(f"已写出 JSON {json_out}", f"JSON: {json_out}").in_lang(language), markup=False)
+    except OutputError as exc:
+        raise fail(exc.say, lang=language) from None
     raise typer.Exit(1 if before.batch.has_errors else 0)
 
 
@@ -261,8 +287,12 @@ def main() -> None:
     except SystemExit as exc:  # typer's own answer to Ctrl-C is a silent exit 130
         code = exc.code if isinstance(exc.code, int) else 2
     except OSError as exc:  # a full disk, a file vanished under us: one line, no traceback
-        where = f"{exc.filename}: " if exc.filename else ""
-        print(visible(f"{ERROR_PREFIX[_argv_lang()]}{where}{exc.strerror or exc}"), file=sys.stderr)
+        if exc.errno == errno.EPIPE and not exc.filename:  # the terminal output's reader has gone
+            quiet_stdout()
+            line = cannot_write(None, exc).say.in_lang(_argv_lang())
+        else:
+            line = (f"{exc.filename}: " if exc.filename else "") + (exc.strerror or str(exc))
+        print(visible(f"{ERROR_PREFIX[_argv_lang()]}{line}"), file=sys.stderr)
         sys.exit(2)
     except Exception as exc:
         show, exit_code = getattr(exc, "show", None), getattr(exc, "exit_code", None)

@@ -28,6 +28,17 @@ from tongnan_calc.core.model import (
     ENTERPRISES,
 )
 from tongnan_calc.core.say import Say, UserError
+from tongnan_calc.files.kinds import special_kind
+from tongnan_calc.input.bounds import (
+    DEFAULT_LIMIT_MIB,
+    BoundError,
+    Budget,
+    MiB,
+    check_inflated,
+    expanded_limit,
+    inflated,
+    too_large_declared,
+)
 from tongnan_calc.input.cells import Cell
 from tongnan_calc.input.other_scan import OtherScan, scan_ods, scan_xls, scan_xlsb
 from tongnan_calc.input.sheet_names import Matched, canonical_table, match_names
@@ -43,8 +54,9 @@ from tongnan_calc.input.xlsx_scan import ScanError, SheetScan, check_grid, scan_
 
 # --- limits ------------------------------------------------------------------------
 
-MAX_UNCOMPRESSED_BYTES: Final = 2 * 1024**3
-"""Refuse a workbook whose members expand to more than this in total."""
+MAX_UNCOMPRESSED_BYTES: Final = DEFAULT_LIMIT_MIB * MiB
+"""Refuse a workbook whose members expand to more than this in total: the default of ``bounds``
+(``TONGNAN_MAX_EXPANDED_MB`` sets another)."""
 MAX_COMPRESSION_RATIO: Final = 1000
 """Refuse a member compressed more than this ratio ..."""
 RATIO_CHECK_MIN_BYTES: Final = 100 * 1024**2
@@ -71,8 +83,24 @@ def _fail(source: Path | str, what: Say) -> WorkbookError:
     return WorkbookError(Say(f"{source}：{what.zh}", f"{source}: {what.en}"))
 
 
+def _check_regular(path: Path) -> None:
+    """Refuse, without opening it, what is there but is not a regular file (a named pipe would block
+    the read, a device never ends, a symbolic link loop has no end): one line naming what it is."""
+    kind = special_kind(path)
+    if kind is not None:
+        raise _fail(path, Say(f"这是{kind.zh}，不是 .xlsx 工作簿", f"is {kind.en}, not an .xlsx workbook"))
+    try:
+        path.stat()
+    except FileNotFoundError:
+        pass  # said next
+    except OSError as error:  # a name too long, a file where a folder should be
+        reason = error.strerror or str(error)
+        raise _fail(path, Say(f"无法打开：{reason}", f"cannot be opened: {reason}")) from None
+
+
 def _check_path(path: Path) -> bytes:
     """Check the file exists and is a file; return its first bytes."""
+    _check_regular(path)
     if not path.exists():
         raise _fail(path, Say("找不到文件", "file not found"))
     if path.is_dir():
@@ -143,16 +171,6 @@ def _check_members(path: Path, infos: Sequence[zipfile.ZipInfo], archive: zipfil
 
 
 def _check_sizes(path: Path, infos: Sequence[zipfile.ZipInfo]) -> None:
-    total = sum(info.file_size for info in infos)
-    if total > MAX_UNCOMPRESSED_BYTES:
-        raise _fail(
-            path,
-            Say(
-                f"拒绝读取：解压后达 {total} 字节，超过上限 {MAX_UNCOMPRESSED_BYTES} 字节（可能是压缩炸弹）",
-                f"refused: it expands to {total} bytes, more than the limit of "
-                f"{MAX_UNCOMPRESSED_BYTES} (possible zip bomb)",
-            ),
-        )
     for info in infos:
         if info.file_size <= RATIO_CHECK_MIN_BYTES:
             continue
@@ -193,10 +211,24 @@ def _refuse_lock_file(path: Path, head: bytes) -> None:
         )
 
 
-def check_file(path: Path) -> Kind:
-    """Raise ``WorkbookError`` unless ``path`` looks like a safe workbook; return its kind."""
+@dataclass(frozen=True, slots=True)
+class Checked:
+    """What ``check_file`` found: the workbook's ``kind``, and what the bound on its expanded parts
+    (``bounds``) has left for the worksheets still to be scanned — ``None`` for an .xls, which is not a
+    zip (its size is bounded instead, ``_check_other_size``)."""
+
+    kind: Kind
+    budget: Budget | None
+
+
+def check_file(path: Path, *, scanned: bool = False) -> Checked:
+    """Raise ``WorkbookError`` unless ``path`` looks like a safe workbook; return its kind and the bound
+    left.  ``scanned``: an .xlsx's worksheets will be read through ``_Scans``, which counts them against
+    the bound on the expanded parts as it scans them; they are not inflated here (an .xlsb's or .ods's
+    parts are all inflated here: they are not scanned through ``_Scans``)."""
     head = _check_path(path)
     _refuse_lock_file(path, head)
+    budget: Budget | None = None
     if not head.startswith(_ZIP_MAGICS):
         kind = _refuse_non_zip(path, head)
     else:
@@ -207,9 +239,12 @@ def check_file(path: Path) -> Kind:
         except (zipfile.BadZipFile, OSError, EOFError, ValueError, KeyError):
             raise _fail(path, DAMAGED) from None
         _check_sizes(path, infos)
-    if kind != "xlsx":
+        if kind != "xlsx":
+            _check_other_size(path, kind)
+        budget = _check_bound(path, infos, scanned and kind == "xlsx")
+    if kind == "xls":
         _check_other_size(path, kind)
-    return kind
+    return Checked(kind, budget)
 
 
 _EXTENSION_KIND: Final[dict[str, Kind]] = {
@@ -246,6 +281,20 @@ def _check_other_size(path: Path, kind: Kind) -> None:
                 "save it as .xlsx",
             ),
         )
+
+
+def _check_bound(path: Path, infos: Sequence[zipfile.ZipInfo], scanned: bool) -> Budget:
+    """The bound on the expanded parts (``bounds``): from the zip directory, then counted while inflating."""
+    try:
+        limit = expanded_limit()
+        total = sum(info.file_size for info in infos)
+        if total > limit:
+            raise BoundError(too_large_declared(total, limit))
+        return check_inflated(path, infos, limit, worksheets=not scanned)
+    except BoundError as error:
+        raise _fail(path, error.say) from None
+    except OSError:
+        raise _fail(path, DAMAGED) from None
 
 
 # --- reading sheets ---------------------------------------------------------------------
@@ -400,13 +449,18 @@ def _prefetched(
 
 
 def _other_sheets(
-    path: Path, book: CalamineWorkbook, names: Sequence[str], kind: Kind = "xlsx", before: OtherScan | None = None
+    path: Path,
+    book: CalamineWorkbook,
+    names: Sequence[str],
+    kind: Kind = "xlsx",
+    before: OtherScan | None = None,
+    budget: Budget | None = None,
 ) -> Iterator[tuple[str, Rows]]:
     """The sheets of ``names`` (no known sheet), read one at a time to see whether they hold data;
-    each is scanned first, as the known sheets are."""
+    each is scanned first, as the known sheets are (and counted against ``budget`` as they are)."""
     if not names:
         return
-    scans = _Scans(path, set(names), kind, before)
+    scans = _Scans(path, set(names), kind, before, budget)
     try:
         for name in names:
             scans.through(name)
@@ -454,8 +508,15 @@ def _scan_errors(path: Path) -> Iterator[None]:
         yield
     except ScanError as exc:
         raise _fail(path, Say(f"拒绝读取：{exc.say.zh}", f"refused: {exc.say.en}")) from None
+    except BoundError as exc:
+        raise _fail(path, exc.say) from None
     except (zipfile.BadZipFile, OSError, EOFError, ValueError, zlib.error):
         raise _fail(path, DAMAGED) from None
+
+
+_CELL_OVERLAP: Final = 256
+"""Bytes of a sheet kept from one piece to the next for the shared-string references (a cell's tag
+and value are far shorter)."""
 
 
 class _Scans:
@@ -464,12 +525,20 @@ class _Scans:
     ``scan_workbook`` does, but on demand, so that calamine can parse the first
     sheet while the others are scanned."""
 
-    def __init__(self, path: Path, names: set[str], kind: Kind = "xlsx", before: OtherScan | None = None) -> None:
+    def __init__(
+        self,
+        path: Path,
+        names: set[str],
+        kind: Kind = "xlsx",
+        before: OtherScan | None = None,
+        budget: Budget | None = None,
+    ) -> None:
         self.path = path
         self.found: dict[str, SheetScan] = dict(before.sheets) if before is not None else {}
         self.merged: dict[str, Merges] = dict(before.merged) if before is not None else {}
         self.todo: list[tuple[str, str]] = []
         self.archive: zipfile.ZipFile | None = None
+        self.budget = budget  # the bound on the expanded parts, taken by the sheets as they are scanned
         if kind != "xlsx":  # an .xls or .ods was scanned before calamine opened it (``prescan``)
             return
         with _scan_errors(path):
@@ -487,7 +556,18 @@ class _Scans:
         with _scan_errors(self.path):
             while self.todo and name not in self.found and self.archive is not None:
                 sheet, member = self.todo.pop(0)
-                self.found[sheet] = scan_sheet(self.archive, member, sheet)
+                self.found[sheet] = scan_sheet(self.archive, member, sheet, self._read if self.budget else None)
+
+    def _read(self, member: str) -> Iterator[bytes]:
+        """A sheet's bytes as they are inflated, each taken from the budget (whatever the directory says)."""
+        budget, archive = self.budget, self.archive
+        assert budget is not None and archive is not None
+        with self.path.open("rb") as handle:
+            tail = b""
+            for piece in inflated(handle, archive.getinfo(member), budget):
+                budget.take_shared(tail + piece, len(tail))  # a cell cut at the end is counted next time
+                tail = piece[-_CELL_OVERLAP:]
+                yield piece
 
     def close(self) -> None:
         if self.archive is not None:

@@ -358,7 +358,8 @@ def _issue_order(issue: InputIssue) -> tuple[int, int]:
 def read_workbook(path: Path) -> Batch:
     """Read the input workbook; raise ``WorkbookError`` when it cannot be read."""
     path = Path(path)
-    kind = check_file(path)
+    checked = check_file(path, scanned=True)  # an .xlsx's worksheets are counted against the bound as scanned
+    kind, budget = checked.kind, checked.budget
     before = prescan(path, kind)
     with _reader_errors(path, kind):
         book = open_book(path, kind)
@@ -368,8 +369,10 @@ def read_workbook(path: Path) -> Batch:
         found = matched.found
         wanted = [(spec, found[spec.key]) for spec in SHEETS if spec.key in found]
         others = [n for n in matched.unknown if _name_key(n) not in INSTRUCTION_SHEETS]
-        unknown_rows = {name: filled_rows(rows) for name, rows in _other_sheets(path, book, others, kind, before)}
-        scans = _Scans(path, {name for _, name in wanted}, kind, before)
+        unknown_rows = {
+            name: filled_rows(rows) for name, rows in _other_sheets(path, book, others, kind, before, budget)
+        }
+        scans = _Scans(path, {name for _, name in wanted}, kind, before, budget)
         sheets = _prefetched(path, book, wanted, scans)
         try:
             return _read(path, sheets, matched, [(s.key, n) for s, n in wanted], unknown_rows)

@@ -4,7 +4,7 @@
 issues per row); the ``_flag_*`` functions add the errors on cells calamine reads as blank
 (formulas without a value, Excel error cells, merged ranges, values under a look-alike
 header); ``_cross_checks`` adds those across cells and rows (dates in order, duplicate
-credit codes, years and loans).
+credit codes, years and loans, identical leases and data-line fees).
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from operator import itemgetter
 from typing import Final, cast
 
 from tongnan_calc.core.model import (
+    DATA_LINES,
     ENTERPRISES,
     LEASES,
     LOANS,
@@ -230,7 +231,7 @@ def _check_duplicate_years(parsed: Parsed) -> None:
         parsed,
         keys,
         column,
-        lambda index, also, also_zh: (
+        lambda index, also, also_zh, _: (
             f"duplicate year {years[index]} for this enterprise (also on {also})",
             f"该企业的{years[index]}年度重复（另见{also_zh}）",
         ),
@@ -251,7 +252,7 @@ def _check_duplicate_loans(parsed: Parsed) -> None:
         parsed,
         keys,
         column,
-        lambda index, also, also_zh: (
+        lambda index, also, also_zh, _: (
             f"duplicate loan {cells.shown(cast(str, ids[index]))} for this enterprise (also on {also}); "
             "each loan is entered once",
             f"该企业的贷款编号{cells.shown_zh(cast(str, ids[index]))}重复（另见{also_zh}）：每笔贷款只填一行",
@@ -264,27 +265,72 @@ def _check_duplicate_codes(parsed: Parsed) -> None:
         parsed,
         parsed.codes,
         CREDIT_CODE,
-        lambda index, also, also_zh: (
+        lambda index, also, also_zh, _: (
             f"duplicate credit code (also on {also}); every row with this code is dropped",
             f"统一社会信用代码重复（另见{also_zh}）：含此代码的各行均不使用",
         ),
     )
 
 
+SAME_ROW_COLUMNS: Final[Mapping[str, tuple[str, ...]]] = {
+    LEASES: ("building", "planned_building", "area_m2", "period_start", "period_end", "rent_paid"),
+    DATA_LINES: ("year", "fee_paid"),
+}
+"""The columns (besides the credit code) whose values, all equal, make two rows the same record."""
+_SAME_ROW_WHAT: Final = {LEASES: ("lease", "租赁"), DATA_LINES: ("data-line fee", "数据专线费用")}
+
+
+def _times(count: int) -> tuple[str, str]:
+    return ("twice", "两次") if count == 2 else (f"{count} times", f"{count}次")
+
+
+def _check_same_rows(parsed: Parsed) -> None:
+    """Rows equal in the credit code and every column of ``SAME_ROW_COLUMNS``: a warning on each, naming
+    the others.  They are still counted (two real identical leases exist), but a row entered twice is the
+    commonest slip and would be paid twice.  Rows with an unreadable value are left out (they are errors),
+    and so are rows paying 0 (nothing is paid twice)."""
+    count = len(parsed.numbers)
+    columns = [parsed.columns.get(key, [None] * count) for key in SAME_ROW_COLUMNS[parsed.spec.key]]
+    rows = list(zip(parsed.codes, *columns, strict=True))
+    keys: list[Hashable | None] = list(rows)
+    if None in parsed.codes or any(Bad in set(map(type, values)) for values in columns):  # rare
+        keys = [None if row[0] is None or any(isinstance(v, Bad) for v in row) else row for row in rows]
+    amounts = columns[-1]  # rent_paid, fee_paid: nothing is paid twice for an amount of 0
+    if 0 in amounts:
+        keys = [None if amount == 0 else key for key, amount in zip(keys, amounts, strict=True)]
+    what, what_zh = _SAME_ROW_WHAT[parsed.spec.key]
+
+    def say(index: int, also: str, also_zh: str, size: int) -> tuple[str, str]:
+        times, times_zh = _times(size)
+        one, one_zh = (
+            ("delete one if it was entered twice", "如系重复录入，请删除其中一行")
+            if size == 2
+            else ("delete the extra rows if it was entered more than once", "如系重复录入，请删除多余的行")
+        )
+        return (
+            f"the same {what} as {also}: counted {times} — {one}",
+            f"与{also_zh}是同一笔{what_zh}：计入{times_zh}——{one_zh}",
+        )
+
+    _flag_repeats(parsed, keys, CREDIT_CODE, say, "warning")
+
+
 def _flag_repeats(
     parsed: Parsed,
     keys: Iterable[Hashable | None],
     column: Column,
-    say: Callable[[int, str, str], tuple[str, str]],
+    say: Callable[[int, str, str, int], tuple[str, str]],
+    severity: Severity = "error",
 ) -> None:
-    """An error on every row of each group of rows with an equal key (``_groups``), naming the others:
-    ``say(index, also, also_zh)`` gives the message in English and Chinese."""
+    """An issue (``severity``) on every row of each group of rows with an equal key (``_groups``), naming
+    the others: ``say(index, also, also_zh, size)`` gives the message in English and Chinese (``size``:
+    the number of rows in the group)."""
     for group in _groups(keys):
         rows = [parsed.numbers[i] for i in group]
         for index, own in zip(group, rows, strict=True):
             also, also_zh = _rows_text(rows, own)
-            message, message_zh = say(index, also, also_zh)
-            parsed.add(index, column, message, zh=message_zh)
+            message, message_zh = say(index, also, also_zh, len(group))
+            parsed.add(index, column, message, severity, zh=message_zh)
 
 
 def _cross_checks(parsed: Parsed) -> None:
@@ -293,6 +339,9 @@ def _cross_checks(parsed: Parsed) -> None:
         _check_duplicate_codes(parsed)
     elif key == LEASES:
         _check_order(parsed, "period_start", "period_end", strict=False)
+        _check_same_rows(parsed)
+    elif key == DATA_LINES:
+        _check_same_rows(parsed)
     elif key == LOANS:
         _check_order(parsed, "drawdown_date", "maturity_date", strict=True)
         _check_duplicate_loans(parsed)

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 import zipfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 
 from tongnan_calc.core.say import Say, UserError
@@ -95,21 +95,34 @@ def sheet_members(archive: zipfile.ZipFile) -> dict[str, str]:
     return members
 
 
-def _chunks(archive: zipfile.ZipFile, member: str) -> Iterator[tuple[bytes, int]]:
-    """The member's bytes in chunks, each after the end of the one before (the offset where new bytes start)."""
+def _read(archive: zipfile.ZipFile, member: str) -> Iterator[bytes]:
     with archive.open(member) as handle:
-        tail = b""
         while chunk := handle.read(CHUNK):
+            yield chunk
+
+
+def _chunks(
+    archive: zipfile.ZipFile, member: str, read: Callable[[str], Iterator[bytes]] | None = None
+) -> Iterator[tuple[bytes, int]]:
+    """The member's bytes in chunks, each after the end of the one before (the offset where new bytes start);
+    ``read``: the member's bytes in pieces (``zipfile``'s own by default)."""
+    tail = b""
+    for chunk in read(member) if read is not None else _read(archive, member):
+        if chunk:
             yield tail + chunk, len(tail)
             tail = chunk[-OVERLAP:]
 
 
-def scan_sheet(archive: zipfile.ZipFile, member: str, name: str) -> SheetScan:
+def scan_sheet(
+    archive: zipfile.ZipFile, member: str, name: str, read: Callable[[str], Iterator[bytes]] | None = None
+) -> SheetScan:
+    """``read``: the member's bytes in pieces (``zipfile``'s own by default; the reader's count them
+    against the bound on the expanded parts, ``bounds``)."""
     rows, last_row, widest = 0, 0, 0
     formulas: set[tuple[int, int]] = set()
     errors: dict[tuple[int, int], str] = {}
     first = True
-    for buffer, new in _chunks(archive, member):
+    for buffer, new in _chunks(archive, member, read):
         if first:
             _check_dimension(buffer, name)
             first = False

@@ -45,6 +45,7 @@ from typing import Final
 
 from tongnan_calc import __version__
 from tongnan_calc.core.say import Say
+from tongnan_calc.files.kinds import OTHER, special_kind
 from tongnan_calc.ledger import migrations
 from tongnan_calc.ledger.integrity import CHECK_FIELDS, CHECK_FUNCTION, _check_value_sql, _verify_all
 from tongnan_calc.ledger.migrations import CHAINED_SINCE, CHECKED_SINCE, _create_schema, _migrate
@@ -75,11 +76,12 @@ def _precheck(path: Path, *, create: bool) -> bool:
     Returns whether the file is fresh (missing, or empty): only a fresh file may
     become a new ledger.
     """
+    kind = special_kind(path)  # named before SQLite opens it: a named pipe would block, a loop raise
     try:
         info = path.stat()
     except FileNotFoundError:
         if not create:
-            raise LedgerError(_missing(path)) from None
+            raise LedgerError(_not_a_file(path, kind) if kind is not None else _missing(path)) from None
         if not path.parent.is_dir():
             raise LedgerError(
                 Say(
@@ -89,9 +91,9 @@ def _precheck(path: Path, *, create: bool) -> bool:
             ) from None
         return True
     except OSError as exc:
-        raise LedgerError(_cannot_open(path, exc.strerror)) from None
-    if not stat.S_ISREG(info.st_mode):
-        raise LedgerError(Say(f"台账 {path} 不是文件", f"ledger {path} is not a file"))
+        raise LedgerError(_not_a_file(path, kind) if kind else _cannot_open(path, exc.strerror)) from None
+    if kind is not None or not stat.S_ISREG(info.st_mode):
+        raise LedgerError(_not_a_file(path, kind or OTHER))
     if info.st_size == 0:
         if not create:
             raise LedgerError(_not_a_ledger(path, EMPTY_FILE))
@@ -104,6 +106,10 @@ def _precheck(path: Path, *, create: bool) -> bool:
     if head != SQLITE_HEADER:
         raise LedgerError(_not_a_ledger(path, NOT_SQLITE))
     return False
+
+
+def _not_a_file(path: Path, kind: Say) -> Say:
+    return Say(f"台账 {path} 是{kind.zh}，不是文件", f"ledger {path} is {kind.en}, not a file")
 
 
 def _connect(path: Path, *, create: bool) -> _Ledger:

@@ -147,16 +147,18 @@ _HISTORY_NOTES: Final[dict[Lang, tuple[str, ...]]] = {
 
 def write_history_workbook(out: Path, rows: Sequence[HISTORY_ROW] = (), lang: Lang = "zh") -> None:
     """A history workbook for `ledger import`: sheet 历史发放 (``payouts``) with ``rows`` (none: a blank
-    one to fill in, ``template --history``), and a sheet of notes (说明 / ``notes``)."""
+    one to fill in, ``template --history``), and a sheet of notes named as the instructions sheet the
+    import passes over (说明 / ``instructions``, ``sheets.unread_sheets``)."""
     if out.suffix.lower() != ".xlsx":
         raise _cannot_write(out, Say("文件名须以 .xlsx 结尾", "the file name must end in .xlsx"))
     payouts_sheet = EXPORT_SHEETS[lang][0]
     notes = [(line,) for line in _HISTORY_NOTES[lang]]
+    notes_sheet = "说明" if lang == "zh" else "instructions"
     _write_xlsx_atomically(
         out,
         (
             (payouts_sheet, _headings(_PAYOUT_HEADINGS[:5], lang), rows),
-            ("说明" if lang == "zh" else "notes", ((("说明" if lang == "zh" else "notes"), 110, None),), notes),
+            (notes_sheet, ((notes_sheet, 110, None),), notes),
         ),
     )
 

@@ -204,9 +204,10 @@ NO_LEDGER_CONFIGURED: Final = Say(
 
 
 def _exists(path: Path) -> bool:
-    """Whether something is at ``path`` (a special file too: opening it refuses it with its own message)."""
+    """Whether something is at ``path`` (a special file too, and a symbolic link to a missing file:
+    opening it refuses it with its own message, ``connection._precheck``)."""
     try:
-        path.stat()
+        path.lstat()
     except FileNotFoundError:
         return False
     except OSError:

@@ -117,7 +117,7 @@ def _open_workbook(path: Path) -> CalamineWorkbook:
     from tongnan_calc.input.raw import WorkbookError, check_file, open_book
 
     try:
-        return open_book(path, check_file(path))
+        return open_book(path, check_file(path).kind)
     except WorkbookError as exc:
         raise LedgerError(exc.say) from None
     except (CalamineError, OSError, ValueError) as exc:
@@ -236,7 +236,7 @@ def hidden_rows(path: Path, sheet: str) -> tuple[int, ...]:
     from tongnan_calc.input.raw import WorkbookError, check_file
 
     try:
-        kind = check_file(path)
+        kind = check_file(path).kind
     except WorkbookError as exc:
         raise LedgerError(exc.say) from None
     if kind != "xlsx":

@@ -15,6 +15,7 @@ import yaml
 
 from tongnan_calc.core.rules import Problems, RuleError, RuleProblem, Rules
 from tongnan_calc.core.say import Say
+from tongnan_calc.files.kinds import special_kind
 from tongnan_calc.rules.overlay import is_overlay, line_of, located, merge_overlay, merged_text
 from tongnan_calc.rules.schema import build
 
@@ -104,6 +105,10 @@ def shipped() -> str:
 def read_rules(path: Path) -> bytes:
     """The bytes of a rule file, never more than the limit (a huge file or /dev/zero is refused)."""
     shown = str(path)
+    kind = special_kind(path)  # before opening: a named pipe would block, a device never end
+    if kind is not None:
+        problem = Say(f"这是{kind.zh}，不是规则文件", f"is {kind.en}, not a rule file")
+        raise RuleError([RuleProblem(shown, 0, problem)])
     try:
         with path.open("rb") as handle:
             return handle.read(MAX_RULES_BYTES + 1)

@@ -26,7 +26,7 @@ from tongnan_calc.core.model import MEASURE_IDS, Batch, Line, PriorPayout
 from tongnan_calc.core.result import LedgerUse, RunResult
 from tongnan_calc.core.rules import RuleError, Rules
 from tongnan_calc.core.say import Lang, Say, UserError
-from tongnan_calc.files.outputs import atomic_path, check_outputs, check_xlsx_name
+from tongnan_calc.files.outputs import atomic_path, check_outputs, check_stdout, check_xlsx_name, writing
 from tongnan_calc.report.seal import file_sha256
 from tongnan_calc.rules.load import DEFAULT_RULES, load_rules
 from tongnan_calc.shell.collector import gc_paused
@@ -240,6 +240,10 @@ def batch(options: RunOptions, hooks: Hooks = Hooks()) -> RunResult:
     json_path = Path(options.json) if options.json not in (None, "-") else None
     check_outputs([options.out, json_path], [options.workbook, options.rules, options.ledger], force=options.force)
     check_xlsx_name(options.out)
+    if options.json == "-":
+        check_stdout()  # closed (>&-): refused before any work
+    # where the JSON is written as it comes (a failed write names it): beside its file, or a temporary file
+    json_target = json_path or Path(tempfile.gettempdir())
     writer: PayoutWriter | None = None  # the payout workbook, written while the lines are computed
     json_stream: JsonStream | None = None  # and the JSON, likewise
     json_file = ExitStack()  # the JSON's temporary file, put in place once the JSON is complete
@@ -254,15 +258,18 @@ def batch(options: RunOptions, hooks: Hooks = Hooks()) -> RunResult:
             count = len(inputs.batch.records)
             lines = count * len(MEASURE_IDS)  # one line per enterprise and measure
             if options.out is not None:
-                writer = _payout_writer(options.out, say, options.year, rules, inputs, lines, options.issuer)
+                with writing(options.out):
+                    writer = _payout_writer(options.out, say, options.year, rules, inputs, lines, options.issuer)
             if options.json is not None:
-                json_stream = _json_stream(options.json, json_file, inputs, options.year, rules, lines, say)
+                with writing(json_target):
+                    json_stream = _json_stream(options.json, json_file, inputs, options.year, rules, lines, say)
             computing = Say(f"计算 {count:,} 家企业", f"computing {count:,} enterprises").in_lang(say)
             with hooks.progress(computing, count) as advance:
                 # the writers have every line as it comes; the result keeps the lines the terminal shows
-                sink = _sink(writer, json_stream)
+                sink = _sink(writer, json_stream, options.out, json_target)
                 result = compute(inputs, options.year, rules, advance, sink, keep_ineligible=options.keep_ineligible)
-            _write_outputs(result, writer, json_stream, json_file, options.json == "-", say, hooks.phase)
+            targets = (options.out, json_target, options.json == "-")
+            _write_outputs(result, writer, json_stream, json_file, targets, say, hooks.phase)
     except BaseException:
         _abandon(writer, json_file)
         raise
@@ -280,15 +287,18 @@ def _payout_writer(
     return PayoutWriter(out, lang, key, in_process=not use_writer_process(lines), banks=banks, issuer=issuer)
 
 
-def _sink(writer: PayoutWriter | None, json_stream: JsonStream | None) -> Callable[[Sequence[Line]], None] | None:
-    """Where the lines go as they come: the writers' ``add``."""
-    sinks = [each.add for each in (writer, json_stream) if each is not None]
+def _sink(
+    writer: PayoutWriter | None, json_stream: JsonStream | None, out: Path | None, json_target: Path
+) -> Callable[[Sequence[Line]], None] | None:
+    """Where the lines go as they come: the writers' ``add``; a failed write names its output."""
+    sinks = [(each.add, target) for each, target in ((writer, out), (json_stream, json_target)) if each is not None]
     if not sinks:
         return None
 
     def send(lines: Sequence[Line]) -> None:
-        for sink in sinks:
-            sink(lines)
+        for sink, target in sinks:
+            with writing(target):
+                sink(lines)
 
     return send
 
@@ -323,27 +333,36 @@ def _write_outputs(
     writer: PayoutWriter | None,
     json_stream: JsonStream | None,
     json_file: ExitStack,
-    to_stdout: bool,
+    targets: tuple[Path | None, Path, bool],
     lang: Lang,
     phase: Phase,
 ) -> None:
     """The end of the payout workbook and of the JSON (both have had the lines already); each is put in
-    place only when every output has been written."""
+    place only when every output has been written.  ``targets``: the workbook, where the JSON is written,
+    whether it goes to stdout — a failed write names its output (``files.outputs.writing``)."""
+    out, json_target, to_stdout = targets
     if writer is not None:
-        writer.finish(result)
+        with writing(out):
+            writer.finish(result)
     if json_stream is not None:
-        json_stream.finish(result)  # complete, still in its temporary file
+        with writing(json_target):
+            json_stream.finish(result)  # complete, still in its temporary file
+            json_stream.handle.flush()
     if writer is not None:
         lines = sum(result.totals.counts.values())
-        with phase(
-            Say(f"写出付款工作簿（{lines:,} 行）", f"writing the payout workbook ({lines:,} lines)").in_lang(lang)
+        with (
+            phase(
+                Say(f"写出付款工作簿（{lines:,} 行）", f"writing the payout workbook ({lines:,} lines)").in_lang(lang)
+            ),
+            writing(out),
         ):
             writer.close()
     if json_stream is not None:
         with phase(Say("写出 JSON", "writing JSON").in_lang(lang)):
             if to_stdout:
-                json_stream.handle.flush()
                 json_stream.handle.seek(0)
-                shutil.copyfileobj(json_stream.handle, sys.stdout, 1 << 20)
-                sys.stdout.flush()
-            json_file.close()  # the file is put in place (or the anonymous one dropped)
+                with writing(None):
+                    shutil.copyfileobj(json_stream.handle, sys.stdout, 1 << 20)
+                    sys.stdout.flush()
+            with writing(json_target):
+                json_file.close()  # the file is put in place (or the anonymous one dropped)
