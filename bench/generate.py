@@ -294,10 +294,11 @@ def _history(rng: random.Random, ents: list[Ent], year: int, path: Path) -> int:
 
 
 def ledger_for(history: Path, ledger: Path) -> None:
-    from tongnan_calc.ledger import import_history
+    from tongnan_calc.ledger import import_history, init_ledger
 
     if ledger.exists():
         ledger.unlink()
+    init_ledger(ledger)  # only `ledger init` creates a ledger; an import into a missing one is refused
     report = import_history(ledger, history)
     if not report.imported:
         raise SystemExit(f"history import failed: {report.issues[:3]}")
