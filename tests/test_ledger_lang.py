@@ -61,7 +61,7 @@ def db(tmp_path: Path) -> Path:
 
 def cli(*args: str | Path) -> Result:
     """``tongnan-calc ledger ARGS`` exactly as typed: no --lang unless ARGS give one."""
-    return runner.invoke(ledger_app, [str(a) for a in args], env={"COLUMNS": "200"})
+    return runner.invoke(ledger_app, [str(a) for a in args], env={"COLUMNS": "300"})  # a long temporary path fits
 
 
 def both(*args: str | Path) -> tuple[Result, Result]:

@@ -154,11 +154,10 @@ def _run(options: RunOptions, show_all: bool) -> None:
     except OutputError as exc:
         raise fail(exc.say, lang=language) from None
     if options.out is not None:
-        console.print(
-            Say(f"已写出付款工作簿 {options.out}", f"payout workbook: {options.out}").in_lang(language), markup=False
-        )
+        done = Say(f"已写出付款工作簿 {options.out}", f"payout workbook: {options.out}").in_lang(language)
+        console.print(done, markup=False, soft_wrap=True)  # a path is never folded: it is copied from here
     if options.json is not None and options.json != "-":
-        console.print(Say(f"已写出 JSON {options.json}", f"JSON: {options.json}").in_lang(language), markup=False)
+        console.print(Say(f"已写出 JSON {options.json}", f"JSON: {options.json}").in_lang(language), soft_wrap=True)
     raise typer.Exit(1 if result.batch.has_errors else 0)
 
 
@@ -227,7 +226,7 @@ def compare_command(
         if out is not None:
             with writing(out):
                 write_comparison_workbook(comparison, out, language)
-            console.print(Say(f"已写出比较工作簿 {out}", f"workbook: {out}").in_lang(language), markup=False)
+            console.print(Say(f"已写出比较工作簿 {out}", f"workbook: {out}").in_lang(language), soft_wrap=True)
         if json_out is not None:
             with writing(None if json_out == "-" else Path(json_out)):
                 if json_out == "-":
@@ -236,7 +235,7 @@ def compare_command(
                 else:
                     write_text_atomic(Path(json_out), comparison_dumps(comparison, language))
             if json_out != "-":
-                console.print(Say(f"已写出 JSON {json_out}", f"JSON: {json_out}").in_lang(language), markup=False)
+                console.print(Say(f"已写出 JSON {json_out}", f"JSON: {json_out}").in_lang(language), soft_wrap=True)
     except OutputError as exc:
         raise fail(exc.say, lang=language) from None
     raise typer.Exit(1 if before.batch.has_errors else 0)
