@@ -3,10 +3,9 @@
 The examples are collected, not listed here: each ``Example:`` command of every
 command's help (walked from the typer app, so a command added later is covered; a long one
 goes on over lines that start with an option), and each ``tongnan-calc …`` line of the
-README's code blocks that works on the shipped files (it names a file under ``examples/`` or
-the scratch ledger ``/tmp/try-ledger.sqlite``).  The README's other command lines are the
-bureau's own steps on its own files (``applications-2016.xlsx``, the bureau's ledger) or
-synopses with placeholders (WORKBOOK, ``[…]``): they are not examples to paste.
+README's code blocks that names no placeholder (an upper-case word such as WORKBOOK or FILE,
+or an optional part in ``[…]``: those lines are synopses) — the try-it steps on the shipped
+example and the yearly cycle on the bureau's own (here blank) workbook and ledger alike.
 
 They run one after the other, as a clerk would paste them, in a copy of the clone's files
 (examples/, tests/scenarios/, rules.yaml, docs/) with a home and a configuration folder of
@@ -69,8 +68,7 @@ def readme_examples() -> list[str]:
         if not inside or not line.startswith("tongnan-calc "):
             continue
         command = line.split("  #")[0].split(" # ")[0].strip()
-        shipped = "examples/" in command or SCRATCH in command
-        if shipped and PLACEHOLDER.search(command) is None and command not in found:
+        if PLACEHOLDER.search(command) is None and command not in found:
             found.append(command)
     return found
 
