@@ -28,19 +28,7 @@ def seal(
     tier: Decimal | None,
     amount: Decimal,
 ) -> str:
-    text = "|".join(
-        (
-            "tongnan-calc-line-v1",
-            str(year),
-            rules_sha256,
-            input_sha256,
-            credit_code,
-            measure,
-            "" if tier is None else f"{canonical(tier):f}",
-            fmt(amount),
-        )
-    )
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:20]
+    return _digest("tongnan-calc-line-v1", year, rules_sha256, input_sha256, credit_code, measure, tier, fmt(amount))
 
 
 def pending_seal(
@@ -54,17 +42,22 @@ def pending_seal(
 ) -> str:
     """The check value of a pending line (no amount: the reviewer decides one in 核定金额, which
     the check value does not cover); a text of its own form, so it never equals a payable seal."""
-    text = "|".join(
-        (
-            "tongnan-calc-pending-v1",
-            str(year),
-            rules_sha256,
-            input_sha256,
-            credit_code,
-            measure,
-            "" if tier is None else f"{canonical(tier):f}",
-        )
-    )
+    return _digest("tongnan-calc-pending-v1", year, rules_sha256, input_sha256, credit_code, measure, tier)
+
+
+def _digest(
+    form: str,
+    year: int,
+    rules_sha256: str,
+    input_sha256: str,
+    credit_code: str,
+    measure: str,
+    tier: Decimal | None,
+    *rest: str,
+) -> str:
+    """The first 20 hex digits of the SHA-256 of the fields joined by ``|``, the form's name first."""
+    shown_tier = "" if tier is None else f"{canonical(tier):f}"
+    text = "|".join((form, str(year), rules_sha256, input_sha256, credit_code, measure, shown_tier, *rest))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:20]
 
 
