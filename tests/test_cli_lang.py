@@ -121,8 +121,7 @@ USAGE_ERRORS = [
     (
         ["run", "examples/example.xlsx", "--year", "abc"],
         "错误：'--year' / '-y' 的值无效：应为整数（运行 tongnan-calc run --help 查看帮助）\n",
-        "error: Invalid value for '--year' / '-y': Input should be a valid integer, unable to parse string as an"
-        " integer (see tongnan-calc run --help)\n",
+        "error: Invalid value for '--year' / '-y': 'abc' is not a valid int. (see tongnan-calc run --help)\n",
     ),
     (
         ["check", "examples/example.xlsx", "--lang", "fr"],

@@ -133,10 +133,25 @@ def _paragraphs(text: str) -> list[str]:
     return out
 
 
+_CLICK_TYPES = {"integer": "int", "float": "float", "path": "path", "text": "str", "filename": "path"}
+"""click's name of a parameter type, as the help shows it (``TYPES``)."""
+
+
+def _shown_type(param: Any) -> str:
+    """A parameter's type for the help: its metavar, its choices (``zh|en``) or its type's name."""
+    if param.metavar is not None:
+        return str(param.metavar)
+    kind = param.type
+    choices = getattr(kind, "choices", None)
+    if choices is not None:
+        return "|".join(str(getattr(choice, "value", choice)) for choice in choices)
+    return _CLICK_TYPES.get(kind.name, str(kind.name))
+
+
 def _type_word(param: Any, ctx: Any, lang: Lang) -> str:
     if getattr(param, "is_flag", False):
         return ""
-    shown = str(param.display_type_rich(ctx) or "").strip("<>")
+    shown = _shown_type(param)
     if shown in TYPES:
         return TYPES[shown][0 if lang == "zh" else 1]
     return shown
@@ -229,8 +244,8 @@ def _path(kind: tuple[str, str]) -> tuple[re.Pattern[str], Callable[[re.Match[st
 
 
 _INNER: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str]], ...] = (
-    (re.compile(r"Input should be a valid integer.*", re.S), lambda m: "应为整数"),
-    (re.compile(r"Input should be a valid number.*", re.S), lambda m: "应为数字"),
+    (re.compile(r"Input should be a valid integer.*|'.*' is not a valid int(?:eger)?\.", re.S), lambda m: "应为整数"),
+    (re.compile(r"Input should be a valid number.*|'.*' is not a valid float\.", re.S), lambda m: "应为数字"),
     (
         re.compile(r"(?:Value error, )?'(.*)' is not one of (.*?)\.?$", re.S),
         lambda m: f"'{m[1]}' 不是 {m[2].replace(', ', '、')} 之一",
