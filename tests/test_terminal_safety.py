@@ -264,3 +264,62 @@ def test_a_console_not_made_by_screen_would_let_them_through() -> None:
     out = io.StringIO()
     Console(file=out, width=80).print("a\x1b[2Jb\x9b")
     assert "\x1b" in out.getvalue()
+
+
+_CELL = st.text(alphabet=st.sampled_from("ab 企业名称租金9１"), min_size=0, max_size=30)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    rows=st.lists(st.tuples(_CELL, st.from_regex(r"9[0-9A-Z]{17}", fullmatch=True), _CELL), min_size=1, max_size=6),
+    width=st.integers(min_value=40, max_value=140),
+    edge=st.booleans(),
+)
+def test_a_table_the_lower_bound_rules_out_would_not_have_fitted(
+    rows: list[tuple[str, str, str]], width: int, edge: bool
+) -> None:
+    """``narrowest`` lets ``print_fitted`` skip laying out a table that cannot show its needles whole: the
+    bound never says "too wide" of a table that, laid out at that width, would have fitted."""
+    from rich.table import Table
+
+    from tongnan_calc.report.screen import fits, narrowest
+
+    table = Table(title="t", show_edge=edge, pad_edge=edge)
+    table.add_column("企业名称", overflow="fold", min_width=10)
+    table.add_column("统一社会信用代码", no_wrap=True)
+    table.add_column("理由", overflow="fold", min_width=12)
+    for name, code, reason in rows:
+        table.add_row(plain(name), plain(code), plain(reason))
+    needles = [code for _, code, _ in rows]
+    headers = [str(column.header) for column in table.columns]
+    console = screen(file=io.StringIO(), width=width)
+    with console.capture() as capture:
+        console.print(table, crop=False, width=width)
+    if narrowest(table, needles) > width:
+        assert not fits(capture.get(), width, [*needles, *headers])
+    # and where it fits at its natural width, the bound is no more than that width
+    natural = max(cell_len(line) for line in capture.get().splitlines())
+    if fits(capture.get(), width, [*needles, *headers]):
+        assert narrowest(table, needles) <= natural
+
+
+def test_the_lower_bound_of_the_entitlement_table_at_80_columns() -> None:
+    """Worked by hand: 企业 (4) ≥ min 10, 信用代码 18, 措施 min 8, 条款 4, 状态 4, 金额 10 ("110,160.00"),
+    原因 min 12 → 66 cells, + 7 × 2 padding + 8 rules = 88 > 80: records, without a layout."""
+    from rich.table import Table
+
+    from tongnan_calc.report.screen import narrowest
+
+    table = Table(title="t")
+    for header, options in (
+        ("企业", {"overflow": "fold", "min_width": 10}),
+        ("信用代码", {"no_wrap": True}),
+        ("措施", {"overflow": "fold", "min_width": 8}),
+        ("条款", {"no_wrap": True}),
+        ("状态", {"no_wrap": True}),
+        ("金额", {"no_wrap": True}),
+        ("原因", {"overflow": "fold", "min_width": 12}),
+    ):
+        table.add_column(header, **options)  # type: ignore[arg-type]
+    table.add_row("甲", "91500223MA5U000017", "租金补助", "二（二）", "应付", "110,160.00", "新落户")
+    assert narrowest(table, ["91500223MA5U000017", "110,160.00"]) == 88

@@ -243,6 +243,9 @@ class _LineText:
         assert JSON_LINE[:2] == ("credit_code", "name")  # the head of each entitlement, written here
         self.head = "{" + inner + _KEYS["credit_code"] + style.colon
         self.between = "," + inner + _KEYS["name"] + style.colon
+        self.code: str | None = None  # the last line's code and name, and the text up to its name
+        self.name: str | None = None
+        self.named = ""
 
     def reason(self, msg: Msg) -> str:
         found = self.reasons.get(id(msg))
@@ -273,7 +276,11 @@ class _LineText:
         return encode_basestring(getattr(line, key))  # measure, clause: text fields of the line
 
     def __call__(self, line: Line) -> str:
-        head = self.head + encode_basestring(line.credit_code) + self.between + encode_basestring(line.name)
+        # an enterprise's lines come one after another: its code and name are encoded once for all of them
+        if line.credit_code != self.code or line.name != self.name:
+            self.code, self.name = line.credit_code, line.name
+            self.named = self.head + encode_basestring(line.credit_code) + self.between + encode_basestring(line.name)
+        head = self.named
         if line.amount is not None or line.tier is not None:
             return head + self.tail(line)
         if line.status is Status.INELIGIBLE:

@@ -85,7 +85,10 @@ def print_fitted(
     the one written."""
     headers = [str(column.header) for column in table.columns] if isinstance(table, Table) else []
     width = console.width
-    for _ in range(2):  # rich may lay a table with minimum column widths out a few cells too wide: once narrower
+    # a table that cannot fit is not laid out at all (200 rows take a while); rich may lay a table with
+    # minimum column widths out a few cells too wide: then once narrower
+    attempts = 0 if isinstance(table, Table) and narrowest(table, needles) > width else 2
+    for _ in range(attempts):
         with console.capture() as capture:
             console.print(table, crop=False, width=width)
         rendered = capture.get()
@@ -99,6 +102,26 @@ def print_fitted(
         width -= widest - console.width
     for record in records():
         console.print(record)
+
+
+def narrowest(table: Table, needles: Sequence[str]) -> int:
+    """A lower bound of the width at which ``table`` shows each heading and each of ``needles`` whole:
+    each column at least as wide as its heading, its ``min_width`` and the needles among its cells, plus
+    the padding and the rules between the columns.  (Worked out from the cells, without a layout.)"""
+    wanted = set(needles)
+    total = 0
+    for column in table.columns:
+        widest = max(cell_len(str(column.header)), column.min_width or 0)
+        for cell in column.cells:
+            text = cell.plain if isinstance(cell, Text) else cell if isinstance(cell, str) else None
+            if text is not None and text in wanted:
+                widest = max(widest, cell_len(text))
+        total += widest
+    count = len(table.columns)
+    _, right, _, left = table.padding
+    padding = count * (left + right) - (0 if table.pad_edge or not count else left + right)
+    rules = 0 if table.box is None else count + 1 if table.show_edge else max(count - 1, 0)
+    return total + padding + rules
 
 
 def record(title: Text | str | None, fields: Sequence[tuple[str, Text | str]], lang: str) -> Text:
