@@ -20,7 +20,7 @@ import sys
 from decimal import Decimal
 from pathlib import Path
 
-from tongnan_calc.ledger.export import HISTORY_ROW, write_history_workbook
+from tongnan_calc.ledger.export_book import HISTORY_ROW, write_history_workbook
 
 ROWS: tuple[HISTORY_ROW, ...] = (
     # (credit code, year, measure, tier, amount): `run --year 2015` of examples/example.xlsx

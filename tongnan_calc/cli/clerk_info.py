@@ -15,7 +15,6 @@ from rich.table import Table
 from rich.text import Text
 
 from tongnan_calc.clerk.duties import KEY_TASKS, PART_TWO, UNIT_EN, UnknownUnit, all_tasks, find_unit, units_named
-from tongnan_calc.clerk.explain import explain_run, issues_of
 from tongnan_calc.cli.common import (
     LangOption,
     Language,
@@ -89,6 +88,8 @@ def explain_command(
     """
     code = uscc.normalize(credit_code)
     language = to_lang(lang)
+    from tongnan_calc.clerk.explain import explain_run, issues_of  # only this command explains
+
     try:
         rule_set = runner.load(rules)
         inputs = runner.read_inputs(workbook, runner.checked_year(year, rule_set), resolve_ledger(ledger, no_ledger))

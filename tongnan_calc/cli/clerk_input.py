@@ -177,7 +177,7 @@ def template_command(
         raise fail(exc.say, lang=language) from None
     if history:  # payouts made before the tool existed: `ledger import` reads it
         from tongnan_calc.ledger import LedgerError
-        from tongnan_calc.ledger.export import write_history_workbook
+        from tongnan_calc.ledger.export_book import write_history_workbook
 
         try:
             write_history_workbook(out, (), language)

@@ -12,7 +12,7 @@ import os
 from collections.abc import Iterator, Sequence
 from decimal import Decimal
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 from rich.console import Console, JustifyMethod, RenderableType
@@ -23,24 +23,12 @@ from tongnan_calc.cli.common import LangOption, Language, RulesOption, fail, to_
 from tongnan_calc.cli.i18n import bi
 from tongnan_calc.core.say import Lang, Say
 from tongnan_calc.files.outputs import OutputError, check_output
-from tongnan_calc.ledger import (
-    KIND_ZH,
-    Entry,
-    HistoryIssue,
-    ImportReport,
-    LedgerError,
-    RecordReport,
-    export,
-    home,
-    import_history,
-    init_ledger,
-    list_entries,
-    record_payout,
-    reverse,
-)
-from tongnan_calc.ledger.limits import load_ledger_rules
+from tongnan_calc.ledger import LedgerError, home  # the rest is imported by the command that uses it
 from tongnan_calc.report.screen import plain, print_fitted, record, screen
 from tongnan_calc.text.messages import measure_label
+
+if TYPE_CHECKING:
+    from tongnan_calc.ledger import Entry, HistoryIssue, ImportReport, RecordReport
 
 RECORD_HELP = bi(
     "已审批的兑付工作簿（由 `tongnan-calc run --out` 写出）。",
@@ -209,6 +197,8 @@ def init_command(
     Example: tongnan-calc ledger init /tmp/try-ledger.sqlite --no-save
     """
     language = to_lang(lang)
+    from tongnan_calc.ledger import init_ledger
+
     absolute = Path(os.path.abspath(path))
     try:
         try:
@@ -267,6 +257,9 @@ def import_command(
     Example: tongnan-calc ledger import examples/history.xlsx --example --ledger /tmp/try-ledger.sqlite
     """
     language = to_lang(lang)
+    from tongnan_calc.ledger import import_history
+    from tongnan_calc.ledger.limits import load_ledger_rules
+
     try:
         rule_file = load_ledger_rules(rules)
         report = import_history(_ledger(ledger), workbook, allow_errors=allow_errors, rules=rule_file, example=example)
@@ -349,6 +342,9 @@ def record_command(
     Example: tongnan-calc ledger record payout-2016.xlsx --example --ledger /tmp/try-ledger.sqlite
     """
     language = to_lang(lang)
+    from tongnan_calc.ledger import record_payout
+    from tongnan_calc.ledger.limits import load_ledger_rules
+
     try:
         report = record_payout(_ledger(ledger), workbook, rules=load_ledger_rules(rules), example=example)
     except LedgerError as exc:
@@ -373,6 +369,8 @@ _TABLE_COLUMNS: tuple[tuple[str, str, JustifyMethod], ...] = (
 
 
 def _print_entries(console: Console, entries: Sequence[Entry], lang: Lang) -> None:
+    from tongnan_calc.ledger import KIND_ZH
+
     """The entries as a table; as records where a table would cut a credit code or an amount."""
     table = Table(show_lines=False, header_style="bold")
     for zh, en, justify in _TABLE_COLUMNS:
@@ -450,6 +448,8 @@ def list_command(
     Example: tongnan-calc ledger list --code 91500223MA607P259T --ledger /tmp/try-ledger.sqlite
     """
     language = to_lang(lang)
+    from tongnan_calc.ledger import list_entries
+
     try:
         entries = list_entries(_ledger(ledger), credit_code=code, year=year, measure=measure)
     except LedgerError as exc:
@@ -489,6 +489,8 @@ def export_command(
     Example: tongnan-calc ledger export ledger-2016.xlsx --ledger /tmp/try-ledger.sqlite
     """
     language = to_lang(lang)
+    from tongnan_calc.ledger import export
+
     try:
         check_output(out, force=force)
         count = export(_ledger(ledger), out, language)
@@ -530,6 +532,8 @@ def reverse_command(
     Example: tongnan-calc ledger reverse 1 --reason "recorded from the draft workbook" --ledger /tmp/try-ledger.sqlite
     """
     language = to_lang(lang)
+    from tongnan_calc.ledger import reverse
+
     try:
         entry = reverse(_ledger(ledger), entry_id, reason)
     except LedgerError as exc:

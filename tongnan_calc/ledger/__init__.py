@@ -19,59 +19,127 @@ mistake is cancelled by a reversing entry (``reverse``).
 - ``sheets``: reading the sheets of a workbook (python-calamine);
 - ``history``: ``import_history``;
 - ``record``: ``record_payout`` (provenance, seal checks, conflicts);
-- ``export``: ``export`` (openpyxl).
+- ``export_book``: ``export`` and the history workbook (openpyxl).
 
 No typer or rich here: ``cli_ledger`` is the shell.
 """
 
 from __future__ import annotations
 
-from tongnan_calc.ledger.connection import BUSY_TIMEOUT_S, init_ledger, must_exist
-from tongnan_calc.ledger.entries import KIND_ZH, Entry, LedgerSnapshot, list_entries, read_prior, reverse
-from tongnan_calc.ledger.export import (
-    EXPORT_ENTRIES_SHEET,
-    EXPORT_PAYOUTS_SHEET,
-    EXPORT_SHEETS,
-    MONEY_FORMAT,
-    TIER_FORMAT,
-    export,
-)
-from tongnan_calc.ledger.history import (
-    EXPECT_MEASURE,
-    EXPORT_EXTRA_COLUMNS,
-    HISTORY_COLUMNS,
-    HISTORY_SHEET,
-    SEVERITY_ZH,
-    HistoryIssue,
-    ImportReport,
-    import_history,
-)
-from tongnan_calc.ledger.home import LEDGER_ENV
-from tongnan_calc.ledger.integrity import CHECK_FIELDS, entry_check_value
-from tongnan_calc.ledger.migrations import MIGRATIONS, SCHEMA_VERSION
-from tongnan_calc.ledger.record import (
-    NO_LEDGER,
-    PROVENANCE_NEEDED,
-    RECORD_COLUMNS,
-    Provenance,
-    RecordReport,
-    record_payout,
-)
-from tongnan_calc.ledger.schema import (
-    APPLICATION_ID,
-    FLAG_MEASURES,
-    LOCKED,
-    LOCKED_SAY,
-    MONEY_MEASURES,
-    SALES_MILESTONE,
-    SCHEMA,
-    SQLITE_HEADER,
-    EntryKind,
-    LedgerError,
-    money_text,
-    tier_text,
-)
-from tongnan_calc.ledger.sheets import EXPECT_CENTS, EXPECT_NO_TIER, EXPECT_TIER
+import importlib
+from typing import TYPE_CHECKING, Any
+
+# The names below are the package's interface; each is imported from its module when first used, so
+# that a command imports only what it needs (``run`` reads the ledger, it does not record or export).
+if TYPE_CHECKING:
+    from tongnan_calc.ledger.connection import BUSY_TIMEOUT_S, init_ledger, must_exist
+    from tongnan_calc.ledger.entries import KIND_ZH, Entry, LedgerSnapshot, list_entries, read_prior, reverse
+    from tongnan_calc.ledger.export_book import (
+        EXPORT_ENTRIES_SHEET,
+        EXPORT_PAYOUTS_SHEET,
+        EXPORT_SHEETS,
+        MONEY_FORMAT,
+        TIER_FORMAT,
+        export,
+    )
+    from tongnan_calc.ledger.history import (
+        EXPECT_MEASURE,
+        EXPORT_EXTRA_COLUMNS,
+        HISTORY_COLUMNS,
+        HISTORY_SHEET,
+        SEVERITY_ZH,
+        HistoryIssue,
+        ImportReport,
+        import_history,
+    )
+    from tongnan_calc.ledger.home import LEDGER_ENV
+    from tongnan_calc.ledger.integrity import CHECK_FIELDS, entry_check_value
+    from tongnan_calc.ledger.migrations import MIGRATIONS, SCHEMA_VERSION
+    from tongnan_calc.ledger.record import (
+        NO_LEDGER,
+        PROVENANCE_NEEDED,
+        RECORD_COLUMNS,
+        Provenance,
+        RecordReport,
+        record_payout,
+    )
+    from tongnan_calc.ledger.schema import (
+        APPLICATION_ID,
+        FLAG_MEASURES,
+        LOCKED,
+        LOCKED_SAY,
+        MONEY_MEASURES,
+        SALES_MILESTONE,
+        SCHEMA,
+        SQLITE_HEADER,
+        EntryKind,
+        LedgerError,
+        money_text,
+        tier_text,
+    )
+    from tongnan_calc.ledger.sheets import EXPECT_CENTS, EXPECT_NO_TIER, EXPECT_TIER
+
+_WHERE: dict[str, str] = {
+    "APPLICATION_ID": "schema",
+    "BUSY_TIMEOUT_S": "connection",
+    "CHECK_FIELDS": "integrity",
+    "EXPECT_CENTS": "sheets",
+    "EXPECT_MEASURE": "history",
+    "EXPECT_NO_TIER": "sheets",
+    "EXPECT_TIER": "sheets",
+    "EXPORT_ENTRIES_SHEET": "export_book",
+    "EXPORT_EXTRA_COLUMNS": "history",
+    "EXPORT_PAYOUTS_SHEET": "export_book",
+    "EXPORT_SHEETS": "export_book",
+    "Entry": "entries",
+    "EntryKind": "schema",
+    "FLAG_MEASURES": "schema",
+    "HISTORY_COLUMNS": "history",
+    "HISTORY_SHEET": "history",
+    "HistoryIssue": "history",
+    "ImportReport": "history",
+    "KIND_ZH": "entries",
+    "LEDGER_ENV": "home",
+    "LOCKED": "schema",
+    "LOCKED_SAY": "schema",
+    "LedgerError": "schema",
+    "LedgerSnapshot": "entries",
+    "MIGRATIONS": "migrations",
+    "MONEY_FORMAT": "export_book",
+    "MONEY_MEASURES": "schema",
+    "NO_LEDGER": "record",
+    "PROVENANCE_NEEDED": "record",
+    "Provenance": "record",
+    "RECORD_COLUMNS": "record",
+    "RecordReport": "record",
+    "SALES_MILESTONE": "schema",
+    "SCHEMA": "schema",
+    "SCHEMA_VERSION": "migrations",
+    "SEVERITY_ZH": "history",
+    "SQLITE_HEADER": "schema",
+    "TIER_FORMAT": "export_book",
+    "entry_check_value": "integrity",
+    "export": "export_book",
+    "import_history": "history",
+    "init_ledger": "connection",
+    "list_entries": "entries",
+    "money_text": "schema",
+    "must_exist": "connection",
+    "read_prior": "entries",
+    "record_payout": "record",
+    "reverse": "entries",
+    "tier_text": "schema",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _WHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "APPLICATION_ID",
