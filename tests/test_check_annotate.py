@@ -281,11 +281,15 @@ def test_check_of_an_unreadable_workbook_is_one_line_and_exit_2(tmp_path: Path) 
     assert invoke("check", text, "--lang", "en") == (
         2,
         "",
-        f"error: {text}: is not an .xlsx workbook (it is a text file such as CSV)\n",
+        f"error: {text}: is not a workbook (.xlsx/.xls/.xlsb/.ods): it is a text file such as CSV\n",
     )
     missing = tmp_path / "none.xlsx"
     assert invoke("check", missing, "--lang", "en") == (2, "", f"error: {missing}: file not found\n")
-    assert invoke("check", text) == (2, "", f"错误：{text}：不是 .xlsx 工作簿（是 CSV 之类的文本文件）\n")
+    assert invoke("check", text) == (
+        2,
+        "",
+        f"错误：{text}：不是工作簿（.xlsx/.xls/.xlsb/.ods）：是 CSV 之类的文本文件\n",
+    )
     assert invoke("check", missing) == (2, "", f"错误：{missing}：找不到文件\n")
 
 

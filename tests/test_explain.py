@@ -265,7 +265,7 @@ def test_an_unreadable_workbook_exits_2(tmp_path: Path) -> None:
     assert len(result.stderr.splitlines()) == 1
     result = CliRunner().invoke(app, ["explain", CODE, str(bad), "--year", "2017"], env=WIDE)
     assert result.exit_code == 2
-    assert result.stderr == f"错误：{bad}：不是 .xlsx 工作簿（是 CSV 之类的文本文件）\n"
+    assert result.stderr == f"错误：{bad}：不是工作簿（.xlsx/.xls/.xlsb/.ods）：是 CSV 之类的文本文件\n"
 
 
 # --- the shipped example ------------------------------------------------------------------------

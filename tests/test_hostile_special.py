@@ -76,18 +76,18 @@ def kind_of(name: str, path: Path, lang: str) -> str:
 def expected(role: str, path: Path, kind: str, lang: str) -> str:
     if lang == "zh":
         return {
-            "workbook": f"错误：{path}：这是{kind}，不是 .xlsx 工作簿",
+            "workbook": f"错误：{path}：这是{kind}，不是工作簿（.xlsx/.xls/.xlsb/.ods）",
             "rules": f"错误：{path}:0: 这是{kind}，不是规则文件",
             "ledger": f"错误：台账 {path} 是{kind}，不是文件",
-            "history": f"错误：{path}：这是{kind}，不是 .xlsx 工作簿",
+            "history": f"错误：{path}：这是{kind}，不是工作簿（.xlsx/.xls/.xlsb/.ods）",
             "out": f"错误：{path} 是{kind}：请给出文件名",
             "json": f"错误：{path} 是{kind}：请给出文件名",
         }[role]
     return {
-        "workbook": f"error: {path}: is {kind}, not an .xlsx workbook",
+        "workbook": f"error: {path}: is {kind}, not a workbook (.xlsx/.xls/.xlsb/.ods)",
         "rules": f"error: {path}:0: is {kind}, not a rule file",
         "ledger": f"error: ledger {path} is {kind}, not a file",
-        "history": f"error: {path}: is {kind}, not an .xlsx workbook",
+        "history": f"error: {path}: is {kind}, not a workbook (.xlsx/.xls/.xlsb/.ods)",
         "out": f"error: {path} is {kind}: give a file name",
         "json": f"error: {path} is {kind}: give a file name",
     }[role]

@@ -983,8 +983,8 @@ DAMAGED = "is damaged: not a readable zip archive (truncated or corrupt .xlsx)"
 # (id, maker of the file in a folder, the message after '<path>: ')
 FATAL_FILES: list[tuple[str, Callable[[Path], Path], str]] = [
     ("missing", lambda folder: folder / "nope.xlsx", "file not found"),
-    ("directory", lambda folder: folder, "is a directory, not an .xlsx workbook"),
-    ("zero-byte", _write("empty.xlsx", b""), "file is empty (0 bytes), not an .xlsx workbook"),
+    ("directory", lambda folder: folder, "is a directory, not a workbook (.xlsx/.xls/.xlsb/.ods)"),
+    ("zero-byte", _write("empty.xlsx", b""), "file is empty (0 bytes), not a workbook (.xlsx/.xls/.xlsb/.ods)"),
     (
         "xls",
         _write("old.xls", ole_container("Workbook", "SummaryInformation")),
@@ -995,18 +995,22 @@ FATAL_FILES: list[tuple[str, Callable[[Path], Path], str]] = [
         _write("old.xlsx", ole_container("Workbook")),  # opened by its content, not its name
         "cannot be read as an .xls workbook: Cannot detect file format",
     ),
-    ("csv", _write("batch.csv", CSV_TEXT), "is not an .xlsx workbook (it is a text file such as CSV)"),
+    ("csv", _write("batch.csv", CSV_TEXT), "is not a workbook (.xlsx/.xls/.xlsb/.ods): it is a text file such as CSV"),
     (
         "csv-gbk-named-xlsx",
         _write("batch.xlsx", CSV_TEXT.encode("gbk")),
-        "is not an .xlsx workbook (it is a text file such as CSV)",
+        "is not a workbook (.xlsx/.xls/.xlsb/.ods): it is a text file such as CSV",
     ),
     (
         "csv-utf8-bom",
         _write("batch.csv", "\ufeff" + CSV_TEXT),
-        "is not an .xlsx workbook (it is a text file such as CSV)",
+        "is not a workbook (.xlsx/.xls/.xlsb/.ods): it is a text file such as CSV",
     ),
-    ("csv-utf16", _write("batch.csv", CSV_TEXT.encode("utf-16")), "is not an .xlsx workbook (unrecognised content)"),
+    (
+        "csv-utf16",
+        _write("batch.csv", CSV_TEXT.encode("utf-16")),
+        "is not a workbook (.xlsx/.xls/.xlsb/.ods): unrecognised content",
+    ),
     (
         "ods-without-value-types",  # calamine reads a cell only with its office:value-type
         lambda folder: ods_package(folder / "batch.ods"),

@@ -377,18 +377,21 @@ def empty_file(folder: Path) -> Path:
 FATAL_WORKBOOKS = [
     pytest.param(lambda folder: folder / "none.xlsx", "找不到文件", "file not found", id="missing"),
     pytest.param(
-        lambda folder: folder, "这是文件夹，不是 .xlsx 工作簿", "is a directory, not an .xlsx workbook", id="folder"
+        lambda folder: folder,
+        "这是文件夹，不是工作簿（.xlsx/.xls/.xlsb/.ods）",
+        "is a directory, not a workbook (.xlsx/.xls/.xlsb/.ods)",
+        id="folder",
     ),
     pytest.param(
         empty_file,
-        "文件是空的（0 字节），不是 .xlsx 工作簿",
-        "file is empty (0 bytes), not an .xlsx workbook",
+        "文件是空的（0 字节），不是工作簿（.xlsx/.xls/.xlsb/.ods）",
+        "file is empty (0 bytes), not a workbook (.xlsx/.xls/.xlsb/.ods)",
         id="empty",
     ),
     pytest.param(
         csv_file,
-        "不是 .xlsx 工作簿（是 CSV 之类的文本文件）",
-        "is not an .xlsx workbook (it is a text file such as CSV)",
+        "不是工作簿（.xlsx/.xls/.xlsb/.ods）：是 CSV 之类的文本文件",
+        "is not a workbook (.xlsx/.xls/.xlsb/.ods): it is a text file such as CSV",
         id="csv",
     ),
     pytest.param(
@@ -398,7 +401,10 @@ FATAL_WORKBOOKS = [
         id="xls",
     ),
     pytest.param(
-        zip_file, "这是 zip 压缩包，不是 .xlsx 工作簿", "is a zip archive but not an .xlsx workbook", id="zip"
+        zip_file,
+        "这是 zip 压缩包，不是工作簿（.xlsx/.xls/.xlsb/.ods）",
+        "is a zip archive but not a workbook (.xlsx/.xls/.xlsb/.ods)",
+        id="zip",
     ),
     pytest.param(
         no_enterprises,

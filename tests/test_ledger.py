@@ -303,7 +303,7 @@ def test_import_of_a_file_that_is_not_a_workbook_is_refused(tmp_path: Path, db: 
     text.write_text("credit_code,year\n", encoding="utf-8")
     with pytest.raises(LedgerError) as caught:
         import_history(db, text)
-    assert str(caught.value) == f"{text}: is not an .xlsx workbook (it is a text file such as CSV)"
+    assert str(caught.value) == f"{text}: is not a workbook (.xlsx/.xls/.xlsb/.ods): it is a text file such as CSV"
 
 
 def test_import_twice_adds_nothing_and_conflicts_are_row_errors(tmp_path: Path, db: Path) -> None:

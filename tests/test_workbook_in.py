@@ -762,26 +762,26 @@ def test_missing_file(tmp_path: Path) -> None:
 
 
 def test_directory(tmp_path: Path) -> None:
-    assert fatal(tmp_path) == f"{tmp_path}: is a directory, not an .xlsx workbook"
+    assert fatal(tmp_path) == f"{tmp_path}: is a directory, not a workbook (.xlsx/.xls/.xlsb/.ods)"
 
 
 def test_zero_byte_file(tmp_path: Path) -> None:
     path = tmp_path / "empty.xlsx"
     path.write_bytes(b"")
-    assert fatal(path) == f"{path}: file is empty (0 bytes), not an .xlsx workbook"
+    assert fatal(path) == f"{path}: file is empty (0 bytes), not a workbook (.xlsx/.xls/.xlsb/.ods)"
 
 
 @pytest.mark.parametrize("name", ["batch.xlsx", "batch.csv"])
 def test_csv_file(tmp_path: Path, name: str) -> None:
     path = tmp_path / name
     path.write_text("credit_code,name\n91500223MA5U7K3L2W,甲\n", encoding="utf-8")
-    assert fatal(path) == f"{path}: is not an .xlsx workbook (it is a text file such as CSV)"
+    assert fatal(path) == f"{path}: is not a workbook (.xlsx/.xls/.xlsb/.ods): it is a text file such as CSV"
 
 
 def test_binary_junk(tmp_path: Path) -> None:
     path = tmp_path / "junk.xlsx"
     path.write_bytes(b"\x00\x01\x02garbage")
-    assert fatal(path) == f"{path}: is not an .xlsx workbook (unrecognised content)"
+    assert fatal(path) == f"{path}: is not a workbook (.xlsx/.xls/.xlsb/.ods): unrecognised content"
 
 
 def test_truncated_zip(tmp_path: Path) -> None:
@@ -847,7 +847,7 @@ def test_xlsb(tmp_path: Path) -> None:
 
 def test_other_zip(tmp_path: Path) -> None:
     path = zip_with(tmp_path / "batch.xlsx", {"readme.txt": b"hello"})
-    assert fatal(path) == f"{path}: is a zip archive but not an .xlsx workbook"
+    assert fatal(path) == f"{path}: is a zip archive but not a workbook (.xlsx/.xls/.xlsb/.ods)"
 
 
 def test_broken_xlsx_inside(tmp_path: Path) -> None:

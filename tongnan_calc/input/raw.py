@@ -88,7 +88,13 @@ def _check_regular(path: Path) -> None:
     the read, a device never ends, a symbolic link loop has no end): one line naming what it is."""
     kind = special_kind(path)
     if kind is not None:
-        raise _fail(path, Say(f"这是{kind.zh}，不是 .xlsx 工作簿", f"is {kind.en}, not an .xlsx workbook"))
+        raise _fail(
+            path,
+            Say(
+                f"这是{kind.zh}，不是工作簿（.xlsx/.xls/.xlsb/.ods）",
+                f"is {kind.en}, not a workbook (.xlsx/.xls/.xlsb/.ods)",
+            ),
+        )
     try:
         path.stat()
     except FileNotFoundError:
@@ -104,7 +110,13 @@ def _check_path(path: Path) -> bytes:
     if not path.exists():
         raise _fail(path, Say("找不到文件", "file not found"))
     if path.is_dir():
-        raise _fail(path, Say("这是文件夹，不是 .xlsx 工作簿", "is a directory, not an .xlsx workbook"))
+        raise _fail(
+            path,
+            Say(
+                "这是文件夹，不是工作簿（.xlsx/.xls/.xlsb/.ods）",
+                "is a directory, not a workbook (.xlsx/.xls/.xlsb/.ods)",
+            ),
+        )
     try:
         with path.open("rb") as handle:
             head = handle.read(4096)
@@ -113,7 +125,11 @@ def _check_path(path: Path) -> bytes:
         raise _fail(path, Say(f"无法打开：{reason}", f"cannot be opened: {reason}")) from None
     if not head:
         raise _fail(
-            path, Say("文件是空的（0 字节），不是 .xlsx 工作簿", "file is empty (0 bytes), not an .xlsx workbook")
+            path,
+            Say(
+                "文件是空的（0 字节），不是工作簿（.xlsx/.xls/.xlsb/.ods）",
+                "file is empty (0 bytes), not a workbook (.xlsx/.xls/.xlsb/.ods)",
+            ),
         )
     return head
 
@@ -139,11 +155,17 @@ def _refuse_non_zip(path: Path, head: bytes) -> Kind:
         raise _fail(
             path,
             Say(
-                "不是 .xlsx 工作簿（是 CSV 之类的文本文件）",
-                "is not an .xlsx workbook (it is a text file such as CSV)",
+                "不是工作簿（.xlsx/.xls/.xlsb/.ods）：是 CSV 之类的文本文件",
+                "is not a workbook (.xlsx/.xls/.xlsb/.ods): it is a text file such as CSV",
             ),
         )
-    raise _fail(path, Say("不是 .xlsx 工作簿（内容无法识别）", "is not an .xlsx workbook (unrecognised content)"))
+    raise _fail(
+        path,
+        Say(
+            "不是工作簿（.xlsx/.xls/.xlsb/.ods）：内容无法识别",
+            "is not a workbook (.xlsx/.xls/.xlsb/.ods): unrecognised content",
+        ),
+    )
 
 
 _ODS_MIMETYPE: Final = b"application/vnd.oasis.opendocument.spreadsheet"
@@ -164,7 +186,13 @@ def _check_members(path: Path, infos: Sequence[zipfile.ZipInfo], archive: zipfil
                     f"is an OpenDocument document ({shown}), not a spreadsheet",
                 ),
             )
-        raise _fail(path, Say("这是 zip 压缩包，不是 .xlsx 工作簿", "is a zip archive but not an .xlsx workbook"))
+        raise _fail(
+            path,
+            Say(
+                "这是 zip 压缩包，不是工作簿（.xlsx/.xls/.xlsb/.ods）",
+                "is a zip archive but not a workbook (.xlsx/.xls/.xlsb/.ods)",
+            ),
+        )
     if "xl/workbook.bin" in names:
         return "xlsb"
     return "xlsx"

@@ -113,7 +113,7 @@ class _Sheet:
 
 
 def _open_workbook(path: Path) -> CalamineWorkbook:
-    """Open an .xlsx workbook, refusing what the input reader refuses (one line each)."""
+    """Open a workbook (.xlsx, .xls, .xlsb or .ods), refusing what the input reader refuses (one line each)."""
     from tongnan_calc.input.raw import WorkbookError, check_file, open_book
 
     try:
