@@ -13,6 +13,7 @@ from decimal import Decimal
 from functools import cached_property
 from typing import Any, Generic, TypeVar
 
+from tongnan_calc.core.params import ENABLED
 from tongnan_calc.core.say import Lang, Say, UserError, join_lines
 
 T = TypeVar("T")
@@ -191,17 +192,17 @@ class Rules:
             found.append(Ended(self.end, "policy.end"))
         if spec.end is not None and spec.end <= day:
             found.append(Ended(spec.end, f"{measure}.end"))
-        enabled = spec.params.get("enabled")
+        enabled = spec.params.get(ENABLED.name)
         if enabled is not None and enabled.entries[0][0] <= day:
             value, since = enabled.at(day)
             if value is None:
-                found.append(Ended(since, f"{measure}.enabled"))
+                found.append(Ended(since, f"{measure}.{ENABLED.name}"))
         return min(found, key=lambda ended: ended.on) if found else None
 
     def end_changes(self, measure: str) -> tuple[date, ...]:
         """The days on which ``measure`` may start or stop being in force."""
         spec = self.measures[measure]
-        enabled = spec.params.get("enabled")
+        enabled = spec.params.get(ENABLED.name)
         days = {d for d in (self.end, spec.end) if d is not None}
         return tuple(sorted(days | set(enabled.changes() if enabled is not None else ())))
 
@@ -209,9 +210,9 @@ class Rules:
     def ends(self) -> bool:
         """Whether any measure of this rule file ever ends (most do not: then nothing is checked)."""
         return self.end is not None or any(
-            spec.end is not None or None in dict(spec.params["enabled"].entries).values()
+            spec.end is not None or None in dict(spec.params[ENABLED.name].entries).values()
             for spec in self.measures.values()
-            if "enabled" in spec.params or spec.end is not None
+            if ENABLED.name in spec.params or spec.end is not None
         )
 
     def value(self, measure: str, name: str, day: date) -> tuple[Any, date]:

@@ -1,5 +1,9 @@
 """The shape of ``rules.yaml`` (SPEC §5): keys, parameter kinds, units and checks.
 
+Which parameters each measure has, what the code reads each as and in which unit, come from the
+measures' own declarations (``core.measures.PARAMS``, ``core.params.Param``); this module keeps
+what each kind of value in each unit allows (``KINDS``) and derives ``PARAMS`` and ``OPTIONAL``.
+
 ``build`` walks the composed YAML node tree (so that every value keeps its line
 number), converts each value exactly (numbers become ``Decimal`` from their
 text, never through float) and reports every problem it finds.
@@ -11,11 +15,15 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from functools import partial
 from typing import Any, TypeVar
 
 import yaml
 
+from tongnan_calc.core import params as declared
+from tongnan_calc.core.measures import PARAMS as DECLARED
 from tongnan_calc.core.model import MEASURE_CLAUSES, MEASURE_IDS
+from tongnan_calc.core.params import Param
 from tongnan_calc.core.rules import ANY, Band, Dated, MeasureRules, Problems, Rules, Tier
 from tongnan_calc.core.say import Say
 from tongnan_calc.rules import meta
@@ -40,10 +48,6 @@ from tongnan_calc.rules.nodes import (
     text,
     whole,
 )
-
-HQ_TYPES = ("national_hq", "western_ops_center", "regional_logistics_center", "settlement_center")
-DEMO_LEVELS = ("national", "municipal")
-MILESTONE_MODES = ("highest_only", "top_up")
 
 # Every department the notice names (parts 一 and 二): a responsible unit must be one.
 NOTICE_UNITS = frozenset(
@@ -190,15 +194,15 @@ def _rate_pair(node: yaml.Node, problems: Problems, where: Say) -> tuple[Decimal
     return BAD if any(isinstance(r, Bad) for r in rates) else tuple(rates)  # type: ignore[arg-type]
 
 
-def _mode(node: yaml.Node, problems: Problems, where: Say) -> str | Bad:
+def _choice(node: yaml.Node, problems: Problems, where: Say, *, allowed: tuple[str, ...]) -> str | Bad:
     value = text(node, problems, where)
-    if isinstance(value, str) and value not in MILESTONE_MODES:
+    if isinstance(value, str) and value not in allowed:
         problems.add(
             line(node),
             said(
                 where,
-                f"{_quoted(value)}不是以下之一：{_zh_list(MILESTONE_MODES)}",
-                f"{value!r} is not one of: {', '.join(MILESTONE_MODES)}",
+                f"{_quoted(value)}不是以下之一：{_zh_list(allowed)}",
+                f"{value!r} is not one of: {', '.join(allowed)}",
             ),
         )
         return BAD
@@ -298,16 +302,18 @@ def _bands(node: yaml.Node, problems: Problems, where: Say) -> tuple[Band, ...] 
     return tuple(bands)
 
 
-def _levels(node: yaml.Node, problems: Problems, where: Say) -> tuple[str, ...] | Bad:
-    return choices(node, problems, where, DEMO_LEVELS)
+def _choices(node: yaml.Node, problems: Problems, where: Say, *, allowed: tuple[str, ...]) -> tuple[str, ...] | Bad:
+    return choices(node, problems, where, allowed)
 
 
-def _levels_or_any(node: yaml.Node, problems: Problems, where: Say) -> tuple[str, ...] | str | Bad:
+def _levels_or_any(
+    node: yaml.Node, problems: Problems, where: Say, *, allowed: tuple[str, ...]
+) -> tuple[str, ...] | str | Bad:
     """A list of demonstration levels, or ``any``: every e-commerce enterprise, whatever its level."""
     if isinstance(node, yaml.ScalarNode) and node.tag == STR_TAG and node.value == ANY:
         return ANY
     if isinstance(node, yaml.SequenceNode):
-        return _levels(node, problems, where)
+        return choices(node, problems, where, allowed)
     seen = _seen(node)
     problems.add(
         line(node),
@@ -343,12 +349,36 @@ def _enabled(node: yaml.Node, problems: Problems, where: Say) -> bool | Bad | No
     return BAD
 
 
-def _hq_types(node: yaml.Node, problems: Problems, where: Say) -> tuple[str, ...] | Bad:
-    return choices(node, problems, where, HQ_TYPES)
+# What each kind of value (what the code reads it as) allows in each unit: the unit as ``rules show``
+# names it and the converter that checks it.  A converter of choices gets the declaration's choices.
+KINDS: Mapping[tuple[declared.Kind, str], tuple[str, Callable[..., Any]]] = {
+    (declared.Kind.NUMBER, "fraction"): ("fraction (0.30 = 30%)", _rate),
+    (declared.Kind.NUMBER, "yuan"): ("yuan", _amount),
+    (declared.Kind.NUMBER, "m2"): ("m²", _area),
+    (declared.Kind.WHOLE, "years"): ("years", _years),
+    (declared.Kind.WHOLE, "days"): ("days", _days),
+    (declared.Kind.PAIR, "fraction"): ("fractions [year 1, year 2]", _rate_pair),
+    (declared.Kind.CHOICE, "choice"): ("choice", _choice),
+    (declared.Kind.CHOICES, "choices"): ("choices", _choices),
+    (declared.Kind.CHOICES_OR_ANY, "choices"): ("choices or any", _levels_or_any),
+    (declared.Kind.TIERS, "yuan"): ("yuan", _tiers),
+    (declared.Kind.BANDS, "% a year"): ("% a year by term band", _bands),
+    (declared.Kind.DATE_OR_NULL, "date"): ("date or null", _day_or_null),
+    (declared.Kind.TRUE_OR_NULL, "true/null"): ("true or null", _enabled),
+}
+WITH_CHOICES = frozenset({declared.Kind.CHOICE, declared.Kind.CHOICES, declared.Kind.CHOICES_OR_ANY})
 
 
-RATE = Kind("fraction (0.30 = 30%)", _rate, "fraction")
-YUAN = Kind("yuan", _amount, "yuan")
+def kind_of(param: Param) -> Kind:
+    """How a declared parameter is read and checked: by what the code reads it as, in its unit."""
+    found = KINDS.get((param.kind, param.unit))
+    if found is None:
+        raise TypeError(f"{param.name}: no rule checks a {param.kind.value} in {param.unit!r}")
+    if (param.kind in WITH_CHOICES) != bool(param.choices):
+        raise TypeError(f"{param.name}: choices are for a choice or choices, and one of those needs them")
+    unit, convert = found
+    return Kind(unit, partial(convert, allowed=param.choices) if param.choices else convert, param.unit)
+
 
 # Each unit in Chinese, for `rules show --lang zh`.
 UNITS_ZH: Mapping[str, str] = {
@@ -366,37 +396,20 @@ UNITS_ZH: Mapping[str, str] = {
     "true or null": "true（执行）或 null（停止执行）",
 }
 
+# The parameters a rule file must give, by measure, as the measures declare them.
 PARAMS: Mapping[str, Mapping[str, Kind]] = {
-    "key_support": {"hq_types": Kind("choices", _hq_types, "choices")},
-    "rent": {
-        "rates": Kind("fractions [year 1, year 2]", _rate_pair, "fraction"),
-        "area_cap_m2": Kind("m²", _area, "m2"),
-    },
-    "spin_off": {"amount": YUAN, "min_operating_years": Kind("years", _years, "years")},
-    "data_line": {"rate": RATE, "annual_cap": YUAN, "period_years": Kind("years", _years, "years")},
-    "sales_milestone": {"mode": Kind("choice", _mode, "choice"), "tiers": Kind("yuan", _tiers, "yuan")},
-    "demo_priority": {"levels": Kind("choices", _levels, "choices")},
-    "loan_interest": {
-        "levels": Kind("choices or any", _levels_or_any, "choices"),
-        "share_of_benchmark": RATE,
-        "enterprise_cap": YUAN,
-        "day_count": Kind("days", _days, "days"),
-        "benchmark_rates": Kind("% a year by term band", _bands, "% a year"),
-    },
+    measure: {param.name: kind_of(param) for param in DECLARED[measure] if not param.optional}
+    for measure in MEASURE_IDS
 }
 
 # Parameters a rule file may leave out: readings the notice leaves open, whose default is the reading the
-# tool took before they were parameters.  ``established_from`` left out is null from the policy start (no
-# date condition); ``enabled`` left out is not kept at all (the measure never ends: ``Rules.ended``).
-KEEP_OUT = object()
-ENABLED = Kind("true or null", _enabled, "true/null")
+# tool took before they were parameters (each declaration's ``left_out``): e.g. ``established_from`` left
+# out is null from the policy start (no date condition); ``enabled`` left out is not kept at all (the
+# measure never ends: ``Rules.ended``).
+KEEP_OUT = declared.NOT_KEPT
 OPTIONAL: Mapping[str, Mapping[str, tuple[Kind, Any]]] = {
-    measure: {"enabled": (ENABLED, KEEP_OUT)} for measure in MEASURE_IDS
-} | {
-    "spin_off": {
-        "established_from": (Kind("date or null", _day_or_null, "date"), None),
-        "enabled": (ENABLED, KEEP_OUT),
-    }
+    measure: {param.name: (kind_of(param), param.left_out) for param in DECLARED[measure] if param.optional}
+    for measure in MEASURE_IDS
 }
 
 

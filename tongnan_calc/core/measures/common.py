@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 from tongnan_calc.core.dates import year_end
 from tongnan_calc.core.model import Line, Msg, Records, Status
 from tongnan_calc.core.money import round_money, show
+from tongnan_calc.core.params import Param
 from tongnan_calc.core.rules import Ended, Rules
 from tongnan_calc.core.trace import EXACT, ROUNDED, Basis, Check, ParamUse, Step, Value
 
@@ -134,8 +135,8 @@ class Uses:
         self.steps: list[Step] = []
         self.checks: list[Check] = list(checks)
 
-    def get(self, name: str, day: date, shown: str | None = None) -> Any:
-        value, use = param_use(self.rules, self.measure, name, day, shown)
+    def get(self, param: Param, day: date, shown: str | None = None) -> Any:
+        value, use = param_use(self.rules, self.measure, param.name, day, shown)
         if use not in self.params:
             self.params.append(use)
         return value

@@ -29,10 +29,19 @@ from tongnan_calc.core.measures.common import (
 )
 from tongnan_calc.core.model import DATA_LINES, Line, Msg, Records, Status
 from tongnan_calc.core.money import frac
+from tongnan_calc.core.params import Kind, Param
 from tongnan_calc.core.rules import Rules
 from tongnan_calc.core.trace import Basis, Check, check
 
 MEASURE = "data_line"
+
+RATE = Param("rate", Kind.NUMBER, "fraction")
+"""The share of the year's fees subsidised."""
+ANNUAL_CAP = Param("annual_cap", Kind.NUMBER, "yuan")
+"""The most subsidy a year; the step that says it capped the amount has its name."""
+PERIOD_YEARS = Param("period_years", Kind.WHOLE, "years")
+"""How many consecutive calendar years the subsidy lasts."""
+PARAMS = (RATE, ANNUAL_CAP, PERIOD_YEARS)
 
 
 def compute(rec: Records, year: int, rules: Rules) -> Line:
@@ -59,15 +68,15 @@ def compute(rec: Records, year: int, rules: Rules) -> Line:
         return template(rules, MEASURE, Status.INELIGIBLE, "data_line_no_fee_in_year", basis, year=year).of(rec)
     uses = Uses(rules, MEASURE, _in_period(rules, year, first, period))
     uses.check("data_line_fee", True, year=year, fee=fee)
-    uses.get("period_years", year_end(year))
+    uses.get(PERIOD_YEARS, year_end(year))
     uses.step("data_line_period", first=first, last=last)
-    rate, cap = uses.get("rate", year_end(year)), uses.get("annual_cap", year_end(year))
+    rate, cap = uses.get(RATE, year_end(year)), uses.get(ANNUAL_CAP, year_end(year))
     share = _exact_product(rate, fee)
     uses.step("data_line_fee", fee=fee)
     uses.step("data_line_share", share=share)
     amount = min(share, cap if isinstance(share, Decimal) else frac(cap))
     if amount < share:
-        uses.step("annual_cap", cap=cap)
+        uses.step(ANNUAL_CAP.name, cap=cap)
     return payable(rec, rules, MEASURE, amount, Msg.of("data_line_payable", first=first, last=last), uses)
 
 
@@ -119,7 +128,7 @@ def _exact_product(rate: object, fee: Decimal | Fraction) -> Decimal | Fraction:
 def _period(rules: Rules, year: int, first: int) -> tuple[int, Basis]:
     """The period in years, and the basis of the lines that stop at it (first year ``first``)."""
     uses = Uses(rules, MEASURE, (*passed(rules, MEASURE), no_error(DATA_LINES)))
-    period: int = uses.get("period_years", year_end(year))
+    period: int = uses.get(PERIOD_YEARS, year_end(year))
     last = first + period - 1
     uses.check("data_line_first", True, start_year=rules.start.year, first=first)
     uses.check("data_line_period", first <= year <= last, year=year, period=period, first=first, last=last)

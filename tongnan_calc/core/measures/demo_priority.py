@@ -11,10 +11,15 @@ from __future__ import annotations
 from tongnan_calc.core.dates import year_end
 from tongnan_calc.core.measures.common import Uses, shared, template
 from tongnan_calc.core.model import Line, Records, Status
+from tongnan_calc.core.params import DEMO_LEVELS, Kind, Param
 from tongnan_calc.core.rules import Rules
 from tongnan_calc.core.trace import Basis
 
 MEASURE = "demo_priority"
+
+LEVELS = Param("levels", Kind.CHOICES, "choices", choices=DEMO_LEVELS)
+"""The demonstration levels that get the priority."""
+PARAMS = (LEVELS,)
 
 
 def compute(rec: Records, year: int, rules: Rules) -> Line:
@@ -30,6 +35,6 @@ def _basis(rules: Rules, year: int, level: str | None) -> Basis:
     """The basis every line of the year at this level shares: the levels in force on 31 December Y
     and the one condition."""
     uses = Uses(rules, MEASURE)
-    levels: tuple[str, ...] = uses.get("levels", year_end(year))
+    levels: tuple[str, ...] = uses.get(LEVELS, year_end(year))
     uses.check("demo_level", level in levels, levels=levels, level=level)
     return uses.basis()

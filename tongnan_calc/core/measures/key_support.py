@@ -13,10 +13,20 @@ from __future__ import annotations
 from tongnan_calc.core.dates import year_end
 from tongnan_calc.core.measures.common import Uses, once, shared, template
 from tongnan_calc.core.model import Line, Records, Status
+from tongnan_calc.core.params import Kind, Param
 from tongnan_calc.core.rules import Rules
 from tongnan_calc.core.trace import Basis
 
 MEASURE = "key_support"
+
+HQ_TYPES = Param(
+    "hq_types",
+    Kind.CHOICES,
+    "choices",
+    choices=("national_hq", "western_ops_center", "regional_logistics_center", "settlement_center"),
+)
+"""The kinds of headquarters or centre (``hq_type``) the clause supports."""
+PARAMS = (HQ_TYPES,)
 
 
 def compute(rec: Records, year: int, rules: Rules) -> Line:
@@ -36,14 +46,14 @@ def compute(rec: Records, year: int, rules: Rules) -> Line:
 
 def _hq_types(rules: Rules, year: int) -> tuple[str, ...]:
     """The hq_types in force on 31 December Y."""
-    hq_types: tuple[str, ...] = Uses(rules, MEASURE).get("hq_types", year_end(year))
+    hq_types: tuple[str, ...] = Uses(rules, MEASURE).get(HQ_TYPES, year_end(year))
     return hq_types
 
 
 def _basis(rules: Rules, year: int, hq: str | None, renowned: bool, city_key: bool) -> Basis:
     """The basis every line of the year with these values shares: the hq_types and the one condition."""
     uses = Uses(rules, MEASURE)
-    hq_types: tuple[str, ...] = uses.get("hq_types", year_end(year))
+    hq_types: tuple[str, ...] = uses.get(HQ_TYPES, year_end(year))
     met = (hq in hq_types and renowned) or city_key
     uses.check("key_support", met, hq=hq, renowned=renowned, city_key=city_key)
     return uses.basis()

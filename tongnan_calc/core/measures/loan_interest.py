@@ -31,10 +31,24 @@ from tongnan_calc.core.measures.common import (
 )
 from tongnan_calc.core.model import LOANS, Line, Loan, Msg, Records, Status
 from tongnan_calc.core.money import frac, show
+from tongnan_calc.core.params import DEMO_LEVELS, Kind, Param
 from tongnan_calc.core.rules import ANY, Band, NoValueInForce, Rules
 from tongnan_calc.core.trace import Basis
 
 MEASURE = "loan_interest"
+
+LEVELS = Param("levels", Kind.CHOICES_OR_ANY, "choices", choices=DEMO_LEVELS)
+"""The demonstration levels whose loans are subsidised, or ``any``: every e-commerce enterprise."""
+SHARE_OF_BENCHMARK = Param("share_of_benchmark", Kind.NUMBER, "fraction")
+"""The share of the interest at the benchmark rate subsidised."""
+ENTERPRISE_CAP = Param("enterprise_cap", Kind.NUMBER, "yuan")
+"""The most subsidy an enterprise gets, all years together; the step that says it capped the amount
+has its name."""
+DAY_COUNT = Param("day_count", Kind.WHOLE, "days")
+"""The days of a year in the interest formula."""
+BENCHMARK_RATES = Param("benchmark_rates", Kind.BANDS, "% a year")
+"""The benchmark lending rates by term band, read on the drawdown date (null: none in force)."""
+PARAMS = (LEVELS, SHARE_OF_BENCHMARK, ENTERPRISE_CAP, DAY_COUNT, BENCHMARK_RATES)
 
 
 def compute(rec: Records, year: int, rules: Rules) -> Line:
@@ -48,15 +62,15 @@ def compute(rec: Records, year: int, rules: Rules) -> Line:
     if block is not None:
         return block
     uses = Uses(rules, MEASURE, (*before, no_error(LOANS)))
-    uses.get("levels", year_end(year))
+    uses.get(LEVELS, year_end(year))
     loans = [loan for loan in rec.loans if loan.key_project]
     ids = tuple(loan.loan_id for loan in loans)
     uses.check("loan_key_project", bool(loans), loans=ids, others=len(rec.loans) - len(loans))
     if not loans:
         return ineligible(rec, rules, MEASURE, Msg.of("loan_none"), uses)
-    share = frac(uses.get("share_of_benchmark", year_end(year)))
-    day_count: int = uses.get("day_count", year_end(year))
-    cap = frac(uses.get("enterprise_cap", year_end(year)))
+    share = frac(uses.get(SHARE_OF_BENCHMARK, year_end(year)))
+    day_count: int = uses.get(DAY_COUNT, year_end(year))
+    cap = frac(uses.get(ENTERPRISE_CAP, year_end(year)))
     start, stop = year_bounds(year)
     days = tuple(overlap_days(loan.drawdown_date, loan.maturity_date, start, stop) for loan in loans)
     bearing = sum(1 for n in days if n > 0)
@@ -89,20 +103,20 @@ def compute(rec: Records, year: int, rules: Rules) -> Line:
     if remaining == 0:
         return ineligible(rec, rules, MEASURE, Msg.of("loan_cap_reached", cap=show(cap)), uses)
     if total > remaining:
-        uses.step("enterprise_cap", amount=remaining)
+        uses.step(ENTERPRISE_CAP.name, amount=remaining)
     return payable(rec, rules, MEASURE, min(total, remaining), Msg.of("loan_payable", loans=bearing), uses)
 
 
 def _levels(rules: Rules, year: int) -> tuple[str, ...] | str:
     """The levels in force on 31 December Y (or ``any``)."""
-    levels: tuple[str, ...] | str = Uses(rules, MEASURE).get("levels", year_end(year))
+    levels: tuple[str, ...] | str = Uses(rules, MEASURE).get(LEVELS, year_end(year))
     return levels
 
 
 def _level_basis(rules: Rules, year: int, level: str | None, levels: tuple[str, ...] | str) -> Basis:
     """The basis of the lines of the year at this level that stop at it, and the checks of those that go on."""
     uses = Uses(rules, MEASURE)
-    uses.get("levels", year_end(year))
+    uses.get(LEVELS, year_end(year))
     if levels == ANY:  # levels: any — every e-commerce enterprise, whatever its level
         uses.check("any_level", True, level=level)
     else:
@@ -119,7 +133,7 @@ def _benchmark(uses: Uses, loan: Loan) -> Fraction | str:
     """
     months = months_rounded_up(loan.drawdown_date, loan.maturity_date)
     try:
-        bands: tuple[Band, ...] | None = uses.get("benchmark_rates", loan.drawdown_date, "table")
+        bands: tuple[Band, ...] | None = uses.get(BENCHMARK_RATES, loan.drawdown_date, "table")
     except NoValueInForce:
         uses.step("loan_before_table", loan=loan.loan_id, drawn=loan.drawdown_date)
         return "loan_before_first_table"

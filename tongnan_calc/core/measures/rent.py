@@ -34,10 +34,17 @@ from tongnan_calc.core.measures.common import (
 )
 from tongnan_calc.core.model import LEASES, Lease, Line, Msg, Records, Status
 from tongnan_calc.core.money import frac
+from tongnan_calc.core.params import Kind, Param
 from tongnan_calc.core.rules import Rules
 from tongnan_calc.core.trace import Basis, Check, check
 
 MEASURE = "rent"
+
+RATES = Param("rates", Kind.PAIR, "fraction")
+"""The share of the rent paid in the first and in the second year after settling."""
+AREA_CAP = Param("area_cap_m2", Kind.NUMBER, "m2")
+"""The most office area whose rent counts."""
+PARAMS = (RATES, AREA_CAP)
 _ONE = Fraction(1)
 
 
@@ -99,8 +106,8 @@ def compute(rec: Records, year: int, rules: Rules) -> Line:
     cuts = {lo, hi, first_anniversary}
     for lease in leases:
         cuts.update((lease.period_start, lease.period_end + ONE_DAY))
-    for name in ("rates", "area_cap_m2"):
-        cuts.update(rules.param(MEASURE, name).changes())
+    for param in PARAMS:
+        cuts.update(rules.param(MEASURE, param.name).changes())
     cuts.update(rules.end_changes(MEASURE))
     points = sorted(d for d in cuts if lo <= d <= hi)
     # each lease's exact rent per day and area, worked out once for all its intervals
@@ -142,9 +149,9 @@ def _interval(
     if exact is None:
         exact = {id(lease): _exact(lease) for lease in active}
     days = (stop - start).days
-    rates = uses.get("rates", start)
+    rates = uses.get(RATES, start)
     rate = _value(uses, rates[0] if start < first_anniversary else rates[1])
-    cap = _value(uses, uses.get("area_cap_m2", start))
+    cap = _value(uses, uses.get(AREA_CAP, start))
     if len(active) == 1:
         daily, area = exact[id(active[0])]
         rent = daily * days

@@ -30,10 +30,18 @@ from tongnan_calc.core.measures.common import (
 )
 from tongnan_calc.core.model import SALES, Line, Msg, Records, Status
 from tongnan_calc.core.money import frac, show
+from tongnan_calc.core.params import Kind, Param
 from tongnan_calc.core.rules import Rules, Tier
 from tongnan_calc.core.trace import Basis, check
 
 MEASURE = "sales_milestone"
+
+HIGHEST_ONLY, TOP_UP = "highest_only", "top_up"
+MODE = Param("mode", Kind.CHOICE, "choice", choices=(HIGHEST_ONLY, TOP_UP))
+"""``highest_only``: the highest tier crossed is paid; ``top_up``: its amount less the earlier rewards."""
+TIERS = Param("tiers", Kind.TIERS, "yuan")
+"""The sales thresholds and their rewards (null: the policy fixes none)."""
+PARAMS = (MODE, TIERS)
 
 
 def compute(rec: Records, year: int, rules: Rules) -> Line:
@@ -54,8 +62,8 @@ def compute(rec: Records, year: int, rules: Rules) -> Line:
     uses = Uses(rules, MEASURE, (*before, no_error(SALES)))
     uses.check("sales_on_record", True, year=year, sales=sales)
     shown = once(rules, (MEASURE, "tiers shown", year), lambda: _show_tiers(rules, year))
-    tiers: tuple[Tier, ...] = uses.get("tiers", year_end(year), shown)
-    mode: str = uses.get("mode", year_end(year))
+    tiers: tuple[Tier, ...] = uses.get(TIERS, year_end(year), shown)
+    mode: str = uses.get(MODE, year_end(year))
     uses.step("sales", year=year, sales=sales)
     earlier = max((s.sales for s in rec.sales if s.year < year), default=None)
     if earlier is not None:
@@ -90,7 +98,7 @@ def compute(rec: Records, year: int, rules: Rules) -> Line:
             tier=tier.threshold,
         )
     amount = frac(tier.amount)
-    if mode == "top_up":
+    if mode == TOP_UP:
         already = sum((frac(p.amount) for p in prior), Fraction(0))
         uses.step("sales_top_up", amount=already)
         amount = max(Fraction(0), amount - already)
@@ -99,5 +107,5 @@ def compute(rec: Records, year: int, rules: Rules) -> Line:
 
 
 def _show_tiers(rules: Rules, year: int) -> str:
-    tiers, _ = rules.value(MEASURE, "tiers", year_end(year))
+    tiers, _ = rules.value(MEASURE, TIERS.name, year_end(year))
     return "; ".join(f">{show(t.threshold)}: {'null' if t.amount is None else show(t.amount)}" for t in tiers)
