@@ -21,6 +21,7 @@ from decimal import Decimal
 
 from tongnan_calc.clerk.duties import MEASURE_TEXT, STACKING_TEXT
 from tongnan_calc.core import engine
+from tongnan_calc.core.measures import data_line, loan_interest, rent
 from tongnan_calc.core.measures.common import ENTITY_ONLY
 from tongnan_calc.core.model import (
     DATA_LINES,
@@ -55,9 +56,9 @@ SHEET_OF: Mapping[str, str] = {
 }
 SHEET_ZH: Mapping[str, str] = SHEET_NAMES_ZH
 # Parameters that cap an amount or a quantity.
-CAP_PARAMS = ("area_cap_m2", "annual_cap", "enterprise_cap")
-# The steps that say a cap on an amount was applied.
-CAP_STEPS = ("annual_cap", "enterprise_cap")
+CAP_PARAMS = (rent.AREA_CAP.name, data_line.ANNUAL_CAP.name, loan_interest.ENTERPRISE_CAP.name)
+# The steps that say a cap on an amount was applied (each has the name of its parameter).
+CAP_STEPS = (data_line.ANNUAL_CAP.name, loan_interest.ENTERPRISE_CAP.name)
 
 
 @dataclass(frozen=True)
@@ -306,7 +307,7 @@ def _caps(line: Line, intervals: Sequence[Interval], lang: Lang) -> tuple[Cap, .
         if param.name not in CAP_PARAMS:
             continue
         applied, detail = False, _w(lang, "未触及", "not reached")
-        if param.name == "area_cap_m2":
+        if param.name == rent.AREA_CAP.name:
             capped = [i for i in intervals if i.factor != "1"]
             if capped:
                 applied = True

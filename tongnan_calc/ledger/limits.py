@@ -17,12 +17,12 @@ from tongnan_calc.core.rules import NoValueInForce, RuleError, Rules
 from tongnan_calc.core.say import Say
 from tongnan_calc.input import cells
 from tongnan_calc.input.cells import Cell
-from tongnan_calc.ledger.schema import SALES_MILESTONE, LedgerError, tier_text
+from tongnan_calc.ledger.schema import LedgerError, tier_text
 from tongnan_calc.ledger.sheets import shown_zh
 from tongnan_calc.rules.load import DEFAULT_RULES, load_rules
+from tongnan_calc.rules.tools import interest_cap, milestone_tiers
 
 LOAN_INTEREST: Final = "loan_interest"
-INTEREST_CAP_PARAM: Final = "enterprise_cap"  # 二（六）"每个企业贴息最高不超过50万元": a lifetime cap
 
 
 def load_ledger_rules(path: Path | None = None) -> Rules:
@@ -44,7 +44,7 @@ class Limits:
         """The sales_milestone tier thresholds in force on 31 December ``year``; why not, when none is."""
         if year not in self._tiers:
             try:
-                tiers, _ = self.rules.value(SALES_MILESTONE, "tiers", year_end(year))
+                tiers = milestone_tiers(self.rules, year_end(year))
                 self._tiers[year] = tuple(Decimal(t.threshold) for t in tiers)
             except NoValueInForce as exc:
                 self._tiers[year] = exc.say
@@ -68,7 +68,7 @@ class Limits:
     def interest_cap(self, year: int) -> Decimal | None:
         """The lifetime loan_interest cap per enterprise in force on 31 December ``year`` (None: no value then)."""
         try:
-            cap, _ = self.rules.value(LOAN_INTEREST, INTEREST_CAP_PARAM, year_end(year))
+            cap = interest_cap(self.rules, year_end(year))
         except NoValueInForce:
             return None
         return Decimal(cap)

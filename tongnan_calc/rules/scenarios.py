@@ -36,12 +36,13 @@ from typing import Any
 import yaml
 
 from tongnan_calc.core import engine
+from tongnan_calc.core.measures import PARAMS
 from tongnan_calc.core.model import ENTERPRISES, MEASURE_IDS, Line, PriorPayout, Status
 from tongnan_calc.core.money import fmt
 from tongnan_calc.core.rules import Problems, RuleError, RuleProblem, Rules
 from tongnan_calc.core.say import Lang, Say, UserError, join_lines
 from tongnan_calc.rules.load import DEFAULT_RULES, compose_yaml
-from tongnan_calc.rules.schema import OPTIONAL, build
+from tongnan_calc.rules.schema import build
 from tongnan_calc.text.basis import basis_lines, check_line
 from tongnan_calc.text.messages import render
 
@@ -54,7 +55,9 @@ _constructor = yaml.constructor.SafeConstructor()
 STR_TAG = "tag:yaml.org,2002:str"
 # Overrides of keys a rule file may leave out (added when it does): `policy.end`, `rent.end`, `rent.enabled`, ...
 ADDABLE = frozenset(
-    {"policy.end"} | {f"{m}.end" for m in MEASURE_IDS} | {f"{m}.{name}" for m in MEASURE_IDS for name in OPTIONAL[m]}
+    {"policy.end"}
+    | {f"{m}.end" for m in MEASURE_IDS}
+    | {f"{m}.{param.name}" for m in MEASURE_IDS for param in PARAMS[m] if param.optional}
 )
 
 

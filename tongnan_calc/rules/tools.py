@@ -6,8 +6,10 @@ import itertools
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
+from tongnan_calc.core.measures import loan_interest, sales_milestone
 from tongnan_calc.core.money import show
 from tongnan_calc.core.rules import Band, Dated, Rules, Tier
 from tongnan_calc.core.say import Lang, Say
@@ -33,6 +35,23 @@ def show_value(value: Any, lang: Lang = "en") -> str:
     if isinstance(value, str):
         return value
     return show(value)
+
+
+# --- what the ledger checks a payout against (the ledger reads no measure: these name the parameters) ---
+
+
+def milestone_tiers(rules: Rules, day: date) -> tuple[Tier, ...]:
+    """The sales_milestone tiers in force on ``day`` (``NoValueInForce`` before the first)."""
+    tiers: tuple[Tier, ...] = rules.value(sales_milestone.MEASURE, sales_milestone.TIERS.name, day)[0]
+    return tiers
+
+
+def interest_cap(rules: Rules, day: date) -> Decimal:
+    """The lifetime loan_interest cap per enterprise in force on ``day`` (``NoValueInForce`` before the first).
+
+    二（六）"每个企业贴息最高不超过50万元": the cap is for all the years together."""
+    cap: Decimal = rules.value(loan_interest.MEASURE, loan_interest.ENTERPRISE_CAP.name, day)[0]
+    return cap
 
 
 def both(value: Any) -> Say:

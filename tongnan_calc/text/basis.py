@@ -28,8 +28,10 @@ from datetime import date
 from decimal import Decimal
 from fractions import Fraction
 
+from tongnan_calc.core.measures import data_line, loan_interest, spin_off
 from tongnan_calc.core.model import SHEET_NAMES_ZH
 from tongnan_calc.core.money import fmt, show
+from tongnan_calc.core.rules import ANY
 from tongnan_calc.core.say import Lang
 from tongnan_calc.core.trace import Args, Basis, Check, ParamUse, Step, Value
 from tongnan_calc.text.messages import LABELS
@@ -134,7 +136,8 @@ STEPS: dict[str, Tpl] = {
     "data_line_period": Tpl("补贴期限：{first}年至{last}年", "subsidy period: {first} to {last}"),
     "data_line_fee": Tpl("本年度已付专线租赁费用（F）：{fee}", "fees paid this year (F): {fee}"),
     "data_line_share": Tpl("补贴比例 × F：{share}", "rate × F: {share}"),
-    "annual_cap": Tpl("适用年度补贴上限：{cap}", "annual cap applied: {cap}"),
+    # the step that says the parameter capped the amount has its name
+    data_line.ANNUAL_CAP.name: Tpl("适用年度补贴上限：{cap}", "annual cap applied: {cap}"),
     # spin_off
     "spin_off_on": Tpl("运行满一年之日：{on}", "operating one full year on: {on}"),
     # sales_milestone
@@ -168,7 +171,7 @@ STEPS: dict[str, Tpl] = {
     "loan_so_far": Tpl("其余贷款已算得的贴息：{amount}", "computed so far for the other loans: {amount}"),
     "loan_total": Tpl("未计上限的贴息合计：{amount}", "subsidy before the cap: {amount}"),
     "loan_prior": Tpl("以往年度已发放贴息：{amount}", "paid in earlier years: {amount}"),
-    "enterprise_cap": Tpl(
+    loan_interest.ENTERPRISE_CAP.name: Tpl(
         "适用每个企业贴息上限（上限减以往已发放）：{amount}",
         "enterprise cap applied: cap less earlier payouts: {amount}",
     ),
@@ -341,7 +344,11 @@ CHECKS: dict[str, CheckTpl] = {
         "{levels}电子商务示范企业", "a {levels} e-commerce demonstration enterprise", "{level}", "{level}", _levels
     ),
     "any_level": CheckTpl(
-        "任何电子商务企业（levels: any）", "any e-commerce enterprise (levels: any)", "{level}", "{level}", _level
+        f"任何电子商务企业（{loan_interest.LEVELS.name}: {ANY}）",
+        f"any e-commerce enterprise ({loan_interest.LEVELS.name}: {ANY})",
+        "{level}",
+        "{level}",
+        _level,
     ),
     # spin_off
     "spun_off": CheckTpl(
@@ -359,8 +366,8 @@ CHECKS: dict[str, CheckTpl] = {
         _spin_off_years,
     ),
     "spin_off_established": CheckTpl(
-        "开始运营日期不早于 {since}（established_from）",
-        "operating since {since} or later (established_from)",
+        f"开始运营日期不早于 {{since}}（{spin_off.ESTABLISHED_FROM.name}）",
+        f"operating since {{since}} or later ({spin_off.ESTABLISHED_FROM.name})",
         "{operating}",
         "{operating}",
     ),

@@ -6,10 +6,13 @@ language asked for.  Ineligible reasons name the clause that excludes the line.
 
 from __future__ import annotations
 
+from tongnan_calc.core.measures import spin_off
 from tongnan_calc.core.model import Msg
 from tongnan_calc.core.say import Lang
 
 LANGS: tuple[Lang, ...] = ("zh", "en")
+
+_ESTABLISHED_FROM = f"{spin_off.MEASURE}.{spin_off.ESTABLISHED_FROM.name}"  # the rule-file key a reason names
 
 CATALOG: dict[str, tuple[str, str]] = {
     "not_ecommerce_entity": (
@@ -55,8 +58,8 @@ CATALOG: dict[str, tuple[str, str]] = {
         "operating {years} year(s) only on {date}, after the end of the year (二（三）)",
     ),
     "spin_off_before": (
-        "{operating}开始运营，早于规则文件 spin_off.established_from 的{since}：只奖励该日及以后分离设立的企业（二（三））",
-        "operating since {operating}, before {since} (rule file spin_off.established_from): only spin-offs"
+        f"{{operating}}开始运营，早于规则文件 {_ESTABLISHED_FROM} 的{{since}}：只奖励该日及以后分离设立的企业（二（三））",
+        f"operating since {{operating}}, before {{since}} (rule file {_ESTABLISHED_FROM}): only spin-offs"
         " established on or after that date are rewarded (二（三）)",
     ),
     "spin_off_paid": ("一次性奖励已于{year}年发放（二（三））", "the one-time reward was paid for {year} (二（三）)"),

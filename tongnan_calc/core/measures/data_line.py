@@ -38,7 +38,7 @@ MEASURE = "data_line"
 RATE = Param("rate", Kind.NUMBER, "fraction")
 """The share of the year's fees subsidised."""
 ANNUAL_CAP = Param("annual_cap", Kind.NUMBER, "yuan")
-"""The most subsidy a year; the step that says it capped the amount has its name."""
+"""The most subsidy a year (the step that says it capped the amount has its name)."""
 PERIOD_YEARS = Param("period_years", Kind.WHOLE, "years")
 """How many consecutive calendar years the subsidy lasts."""
 PARAMS = (RATE, ANNUAL_CAP, PERIOD_YEARS)
@@ -76,7 +76,7 @@ def compute(rec: Records, year: int, rules: Rules) -> Line:
     uses.step("data_line_share", share=share)
     amount = min(share, cap if isinstance(share, Decimal) else frac(cap))
     if amount < share:
-        uses.step(ANNUAL_CAP.name, cap=cap)
+        uses.step("annual_cap", cap=cap)  # the step has the name of the parameter (ANNUAL_CAP)
     return payable(rec, rules, MEASURE, amount, Msg.of("data_line_payable", first=first, last=last), uses)
 
 

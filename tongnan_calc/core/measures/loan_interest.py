@@ -103,7 +103,7 @@ def compute(rec: Records, year: int, rules: Rules) -> Line:
     if remaining == 0:
         return ineligible(rec, rules, MEASURE, Msg.of("loan_cap_reached", cap=show(cap)), uses)
     if total > remaining:
-        uses.step(ENTERPRISE_CAP.name, amount=remaining)
+        uses.step("enterprise_cap", amount=remaining)  # the name of the parameter (ENTERPRISE_CAP)
     return payable(rec, rules, MEASURE, min(total, remaining), Msg.of("loan_payable", loans=bearing), uses)
 
 
