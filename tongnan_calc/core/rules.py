@@ -88,6 +88,18 @@ class Reference:
         shown = f"{name}（{detail}）" if name and detail else name or detail
         return " ".join(part for part in (f"{shown}{self.clause}", self.url) if part)
 
+    def short(self, policy: str = "") -> str:
+        """The reference as a line's basis cites it, once per rule-file value on every line: the 文号 and
+        the clause; without one, ``《title》（issued）clause`` (the PBOC notices share their titles: the
+        date tells them apart); the rule file's own notice (its title is ``policy``) by the clause alone.
+        No URL.  ``text()`` (``rules show``, the payout workbook's provenance) gives it all."""
+        if self.number:
+            return f"{self.number} {self.clause}"
+        if self.title and self.title != policy:
+            issued = f"（{self.issued.isoformat()}）" if self.issued else ""
+            return f"《{self.title}》{issued}{self.clause}"
+        return self.clause
+
 
 @dataclass(frozen=True)
 class InForce(Generic[T]):

@@ -330,6 +330,7 @@ def rules_for(case: Case, base_path: Path, base_raw: bytes) -> Rules:
         raise RuleError([RuleProblem(str(base_path), line, msg) for line, msg in problems.sorted()])
     for where, node in case.overrides:
         _replace(root, where, node, case)
+    _undocument(root, {where for where, _ in case.overrides})
     digest = hashlib.sha256(base_raw + case.name.encode()).hexdigest()
     rules = build(root, problems, sha256=digest, path=f"{base_path} + {case.file}:{case.line}")
     if rules is None or problems:
@@ -343,6 +344,16 @@ def rules_for(case: Case, base_path: Path, base_raw: bytes) -> Rules:
             ]
         )
     return rules
+
+
+def _undocument(root: yaml.Node, overridden: set[str]) -> None:
+    """A case's own values cite no reference: the ``documentation`` of each parameter it overrides is left
+    out (else the shipped reference of a date the case gives a value for would be cited for the case's value)."""
+    if not isinstance(root, yaml.MappingNode):
+        return
+    for key, value in root.value:
+        if key.value == "documentation" and isinstance(value, yaml.MappingNode):
+            value.value = [(k, v) for k, v in value.value if str(k.value) not in overridden]
 
 
 def _replace(root: yaml.Node, where: str, node: yaml.Node, case: Case) -> None:

@@ -53,14 +53,17 @@ def once(rules: Rules, key: Hashable, build: Callable[[], T]) -> T:
 
 
 def param_use(rules: Rules, measure: str, name: str, day: date, shown: str | None = None) -> tuple[Any, ParamUse]:
-    """The value of a parameter in force on ``day`` and its use for a basis (looked up once)."""
+    """The value of a parameter in force on ``day`` and its use for a basis, with the value's reference in
+    the short form a basis cites (``Reference.short``; none when the file gives none) — looked up once."""
     cache = memo(rules)
     key = ("param", measure, name, day, shown)
     found: tuple[Any, ParamUse] | None = cache.get(key)
     if found is None:
         dated = rules.param(measure, name)
-        value, effective = dated.at(day)
-        use = ParamUse(name, shown if shown is not None else _show(value), effective, dated.clause)
+        now = dated.entry(day)
+        value, ref = now.value, now.reference
+        reference = ref.short(rules.title) if ref is not None else None
+        use = ParamUse(name, shown if shown is not None else _show(value), now.effective, dated.clause, reference)
         found = cache[key] = (value, use)
     return found
 
