@@ -21,6 +21,7 @@ from factories import (
     TIER_AMOUNTS,
     ent,
     fee,
+    lease,
     loan,
     paid,
     rec,
@@ -33,12 +34,15 @@ from typer.testing import CliRunner
 from tongnan_calc.cli.app import app
 from tongnan_calc.core.engine import _held
 from tongnan_calc.core.measures import MEASURES
+from tongnan_calc.core.measures.common import param_use
 from tongnan_calc.core.model import Line, Status
+from tongnan_calc.core.rules import Reference
 from tongnan_calc.core.trace import EXACT, ROUNDED, Check, ParamUse, Step
 from tongnan_calc.report import explain_out
 from tongnan_calc.report.json_out import dumps
 from tongnan_calc.report.layout import BASIS, PAYABLE_COLUMNS
 from tongnan_calc.report.xlsx import SHEET_FOR_STATUS
+from tongnan_calc.rules.load import DEFAULT_RULES, load_rules, parse_rules
 from tongnan_calc.shell import run as runner
 from tongnan_calc.text.basis import (
     CHECKS,
@@ -56,10 +60,18 @@ EXAMPLE = ROOT / "examples" / "example.xlsx"
 PACKAGE = ROOT / "tongnan_calc"
 WIDE = {"COLUMNS": "240", "TONGNAN_LEDGER": ""}
 
+# The references a basis cites (``Reference.short``), as rules.yaml's ``documentation`` gives them: a value
+# the notice itself sets by its clause alone (the notice is the rule file's policy.title), with the clause's
+# words; a PBOC rate table by the notice's title and issue date (the titles repeat), then the clause.
+RATES_REF = "二（二）：前两年分别按租金的60%和30%予以补助"
+AREA_REF = "二（二）：返还租金计算面积最高不超过2000平方米"
+PBOC_TABLE = "附表 金融机构人民币存贷款基准利率调整表（各项贷款）"
+PBOC_2012_REF = f"《中国人民银行决定下调金融机构人民币存贷款基准利率》（2012-07-05）{PBOC_TABLE}"
+
 # The first rent line of the example (2016): settled 2015-07-01, one lease row, the anniversary inside the year.
 RENT_ZH = [
-    "rates = [0.6, 0.3]（二（二），自2015-01-01起施行）",
-    "area_cap_m2 = 2000（二（二），自2015-01-01起施行）",
+    f"rates = [0.6, 0.3]（二（二），自2015-01-01起施行；依据：{RATES_REF}）",
+    f"area_cap_m2 = 2000（二（二），自2015-01-01起施行；依据：{AREA_REF}）",
     "落户日期：2015-07-01",
     "本年度补助期间：2016-01-01至2016-12-31",
     "2016-01-01至2016-06-30（182天）：租赁第3行；租金59672.1311475410…；面积1200平方米，折算系数1；"
@@ -70,8 +82,8 @@ RENT_ZH = [
     "四舍五入至0.01元：53901.64",
 ]
 RENT_EN = [
-    "rates = [0.6, 0.3] (二（二）, in force from 2015-01-01)",
-    "area_cap_m2 = 2000 (二（二）, in force from 2015-01-01)",
+    f"rates = [0.6, 0.3] (二（二）, in force from 2015-01-01; source: {RATES_REF})",
+    f"area_cap_m2 = 2000 (二（二）, in force from 2015-01-01; source: {AREA_REF})",
     "settled_on: 2015-07-01",
     "subsidy days this year: 2016-01-01 to 2016-12-31",
     "2016-01-01 to 2016-06-30 (182 days): lease rows 3; rent 59672.1311475410…; area 1200 m², factor 1; "
@@ -107,9 +119,9 @@ def test_data_line_with_the_cap_applied() -> None:
     line = MEASURES["data_line"](rec(data_lines=[fee(2016, 400000)]), 2016, SHIPPED)
     assert line.status is Status.PAYABLE
     assert basis_lines(line.basis, "zh") == [
-        "period_years = 2（二（四），自2015-01-01起施行）",
-        "rate = 0.3（二（四），自2015-01-01起施行）",
-        "annual_cap = 100000（二（四），自2015-01-01起施行）",
+        "period_years = 2（二（四），自2015-01-01起施行；依据：二（四）：补贴期限为2年）",
+        "rate = 0.3（二（四），自2015-01-01起施行；依据：二（四）：给予不超过租赁费用30%的补贴）",
+        "annual_cap = 100000（二（四），自2015-01-01起施行；依据：二（四）：每年补助金额最高10万元人民币）",
         "补贴期限：2016年至2017年",
         "本年度已付专线租赁费用（F）：400000",
         "补贴比例 × F：120000",
@@ -126,8 +138,9 @@ def test_sales_milestone_several_tiers_top_up() -> None:
     line = MEASURES["sales_milestone"](r, 2016, rules)
     assert line.status is Status.PAYABLE
     assert basis_lines(line.basis, "zh") == [
-        "tiers = >50000000: 100000; >100000000: 200000; >1000000000: 1000000（二（五），自2015-01-01起施行）",
-        "mode = top_up（二（五），自2015-01-01起施行）",
+        "tiers = >50000000: 100000; >100000000: 200000; >1000000000: 1000000（二（五），自2015-01-01起施行；"
+        "依据：二（五）：对年销售额首次突破5000万元、1亿元、10亿元的电子商务企业，给予一次性奖励）",
+        "mode = top_up（二（五），自2015-01-01起施行；依据：二（五）：一次性奖励（不重复享受））",
         "2016年销售额：1500000000",
         "已发放的最高档次：50000000",
         "本年度首次突破的档次：100000000, 1000000000",
@@ -149,10 +162,11 @@ def test_sales_milestone_pending_with_an_earlier_year() -> None:
 
 DEMO = ent(demo_level="municipal")
 LOAN_PARAMS_ZH = [
-    "levels = [national, municipal]（二（六），自2015-01-01起施行）",
-    "share_of_benchmark = 0.5（二（六），自2015-01-01起施行）",
-    "day_count = 360（二（六），自2015-01-01起施行）",
-    "enterprise_cap = 500000（二（六），自2015-01-01起施行）",
+    "levels = [national, municipal]（二（六），自2015-01-01起施行；"
+    "依据：二（六）（第二句无主语：本工具的解读为第一句所指的国家级、市级示范企业））",
+    "share_of_benchmark = 0.5（二（六），自2015-01-01起施行；依据：二（六）：按银行同期基准利率的50%给予贷款贴息）",
+    "day_count = 360（二（六），自2015-01-01起施行；依据：二（六）（通知未规定计息天数：本工具的解读为一年按360天计））",
+    "enterprise_cap = 500000（二（六），自2015-01-01起施行；依据：二（六）：每个企业贴息最高不超过50万元）",
 ]
 
 
@@ -166,7 +180,7 @@ def test_loan_interest_limited_without_days_and_capped() -> None:
     assert line.status is Status.PAYABLE
     assert basis_lines(line.basis, "zh") == [
         *LOAN_PARAMS_ZH,
-        "benchmark_rates = 基准利率表（二（六），自2012-07-06起施行）",
+        f"benchmark_rates = 基准利率表（二（六），自2012-07-06起施行；依据：{PBOC_2012_REF}）",
         "贷款 JK-1 期限及基准利率：10个月，期限档次≤12个月：6%",
         "贷款 JK-1 贴息：2000000 × 0.06 × 181/360 = 60333.3333333333…；实付利息20000较少，以实付利息为准；× 0.5 = 10000",
         "贷款 JK-2：2015年无计息天数",
@@ -185,7 +199,8 @@ def test_loan_interest_pending_without_a_benchmark() -> None:
     line = MEASURES["loan_interest"](rec(DEMO, loans=loans), 2020, SHIPPED)
     assert line.status is Status.PENDING
     assert basis_lines(line.basis, "zh")[4:] == [
-        "benchmark_rates = 基准利率表（二（六），自2019-08-20起施行）",
+        "benchmark_rates = 基准利率表（二（六），自2019-08-20起施行；依据：《中国人民银行公告〔2019〕第15号》（2019-08-16）"
+        "自2019年8月20日起以贷款市场报价利率（LPR）为贷款定价基准）",
         "贷款 JK-0：2020年无计息天数",
         "贷款 JK-9：2019-09-01无有效的银行同期基准利率（已停止公布）",
         "其余贷款已算得的贴息：0",
@@ -205,7 +220,7 @@ def test_an_ineligible_line_with_steps() -> None:
     line = MEASURES["loan_interest"](r, 2015, SHIPPED)
     assert line.status is Status.INELIGIBLE
     assert basis_lines(line.basis, "zh")[4:] == [
-        "benchmark_rates = 基准利率表（二（六），自2012-07-06起施行）",
+        f"benchmark_rates = 基准利率表（二（六），自2012-07-06起施行；依据：{PBOC_2012_REF}）",
         "贷款 JK-1 期限及基准利率：10个月，期限档次≤12个月：6%",
         "贷款 JK-1 贴息：2000000 × 0.06 × 181/360 = 60333.3333333333…；× 0.5 = 30166.6666666667…",
         "未计上限的贴息合计：30166.6666666667…",
@@ -310,6 +325,112 @@ def test_a_parameter_with_its_reference() -> None:
     assert "依据文件" in shown and ref in shown
 
 
+# --- the reference of each value (Reference.short): the document and clause that set it -----
+
+
+def test_a_rent_line_cites_the_clause_of_the_notice(example: runner.RunResult) -> None:
+    """The notice's own values (rules.yaml's documentation names the notice, the file's policy.title) are
+    cited by the clause with its words; the notice's long title is in rules show and the provenance."""
+    line = first_rent(example)
+    assert [p.reference for p in line.basis.params] == [
+        "二（二）：前两年分别按租金的60%和30%予以补助",
+        "二（二）：返还租金计算面积最高不超过2000平方米",
+    ]
+    rates = line.basis.params[0]
+    assert (
+        param_text(rates, "zh")
+        == "rates = [0.6, 0.3]（二（二），自2015-01-01起施行；依据：二（二）：前两年分别按租金的60%和30%予以补助）"
+    )
+    assert param_text(rates, "en") == (
+        "rates = [0.6, 0.3] (二（二）, in force from 2015-01-01; source: 二（二）：前两年分别按租金的60%和30%予以补助)"
+    )
+    # looked up once per rule file, parameter and day: the lines asking on the same day share one object
+    day = date(2016, 1, 1)
+    first = param_use(example.rules, "rent", "rates", day)[1]
+    assert first == rates and param_use(example.rules, "rent", "rates", day)[1] is first
+
+
+def test_a_loan_line_cites_the_pboc_notice_of_its_rate() -> None:
+    """A benchmark rate is cited by the PBOC notice that set it, with its issue date (the titles repeat):
+    a loan drawn 2015-04-10 reads the table in force from 2015-03-01, announced 2015-02-28."""
+    line = MEASURES["loan_interest"](
+        rec(DEMO, loans=[loan("JK-1", 1000000, "2015-04-10", "2016-04-10")]), 2016, SHIPPED
+    )
+    assert line.status is Status.PAYABLE
+    table = line.basis.params[-1]
+    assert table.name == "benchmark_rates" and table.effective == date(2015, 3, 1)
+    ref = "《中国人民银行决定下调金融机构人民币存贷款基准利率》（2015-02-28）附表 金融机构人民币存贷款基准利率调整表（各项贷款）"
+    assert table.reference == ref
+    assert param_text(table, "zh") == f"benchmark_rates = 基准利率表（二（六），自2015-03-01起施行；依据：{ref}）"
+    assert param_text(table, "en") == f"benchmark_rates = table (二（六）, in force from 2015-03-01; source: {ref})"
+    assert basis_lines(line.basis, "zh")[:4] == LOAN_PARAMS_ZH
+
+
+def test_a_revision_cites_its_document_number() -> None:
+    """The 2018 revision (an overlay) names its 文号: its values are cited by it, the others as before."""
+    rules = load_rules(ROOT / "examples" / "rules-2018-revision.yaml")
+    r = rec(ent(settled_on="2017-01-01"), leases=[lease("2018-01-01", "2018-12-31", 36500)])
+    line = MEASURES["rent"](r, 2018, rules)
+    assert line.status is Status.PAYABLE
+    assert basis_lines(line.basis, "zh")[:2] == [
+        "rates = [0.6, 0.4]（二（二），自2018-01-01起施行；依据：潼南府办发〔2018〕示例号 第二条：第二年按租金的40%予以补助）",
+        "area_cap_m2 = 2000（二（二），自2015-01-01起施行；依据：二（二）：返还租金计算面积最高不超过2000平方米）",
+    ]
+    assert basis_lines(line.basis, "en")[0] == (
+        "rates = [0.6, 0.4] (二（二）, in force from 2018-01-01; source: 潼南府办发〔2018〕示例号 第二条：第二年按租金的40%予以补助)"
+    )
+
+
+def test_a_value_without_a_reference_cites_none() -> None:
+    """A rule file without documentation, or a value added without a reference: no 依据 / source part."""
+    text = DEFAULT_RULES.read_text(encoding="utf-8")
+    bare = parse_rules(text[: text.index("\ndocumentation:")].encode("utf-8"), "bare.yaml")
+    line = MEASURES["rent"](
+        rec(ent(settled_on="2015-07-01"), leases=[lease("2016-01-01", "2016-12-31", 120000, 1200)]), 2016, bare
+    )
+    assert line.status is Status.PAYABLE
+    assert all(p.reference is None for p in line.basis.params)
+    assert basis_lines(line.basis, "zh")[:2] == [
+        "rates = [0.6, 0.3]（二（二），自2015-01-01起施行）",
+        "area_cap_m2 = 2000（二（二），自2015-01-01起施行）",
+    ]
+    assert basis_lines(line.basis, "en")[:2] == [
+        "rates = [0.6, 0.3] (二（二）, in force from 2015-01-01)",
+        "area_cap_m2 = 2000 (二（二）, in force from 2015-01-01)",
+    ]
+    # a value from 2016-07-01 added to the documented file, without a reference of its own
+    added = rules_with(rent_rates_from={"2016-07-01": ("0.50", "0.25")})
+    line = MEASURES["rent"](
+        rec(ent(settled_on="2015-07-01"), leases=[lease("2016-01-01", "2016-12-31", 120000, 1200)]), 2016, added
+    )
+    rates = [param_text(p, "zh") for p in line.basis.params if p.name == "rates"]
+    assert rates == [
+        f"rates = [0.6, 0.3]（二（二），自2015-01-01起施行；依据：{RATES_REF}）",
+        "rates = [0.5, 0.25]（二（二），自2016-07-01起施行）",
+    ]
+
+
+def test_the_short_form_of_a_reference() -> None:
+    notice = "重庆市潼南区人民政府办公室关于促进电子商务发展重点工作分工及政策措施落实责任分解的通知"
+    url = "http://www.pbc.gov.cn"
+    cases = [
+        # the 文号 and the clause (the title and the date are in rules show)
+        (
+            Reference("第二条：…", "修订通知", "潼南府办发〔2018〕12号", date(2018, 1, 5), url),
+            "潼南府办发〔2018〕12号 第二条：…",
+        ),
+        (Reference("二（二）", notice, "潼南府办发〔2015〕1号"), "潼南府办发〔2015〕1号 二（二）"),
+        # no 文号: the title, the issue date when known, the clause
+        (Reference("附表", "某通知", issued=date(2015, 2, 28), url=url), "《某通知》（2015-02-28）附表"),
+        (Reference("第三条", "某通知"), "《某通知》第三条"),
+        # the rule file's own notice: the clause alone
+        (Reference("二（二）：前两年…", notice), "二（二）：前两年…"),
+    ]
+    for reference, short in cases:
+        assert reference.short(notice) == short
+    assert Reference("二（二）", notice).short() == f"《{notice}》二（二）"
+
+
 # --- where the basis is shown: the payout workbook, JSON, explain, rules test ---------------
 
 
@@ -406,10 +527,10 @@ def test_rules_test_shows_the_basis_in_its_language(tmp_path: Path) -> None:
     path = tmp_path / "case.yaml"
     path.write_text(FAILING, encoding="utf-8")
     for args, first, last in (
-        ([], "rates = [0.6, 0.3]（二（二），自2015-01-01起施行）", "四舍五入至0.01元：53901.64"),
+        ([], RENT_ZH[0], "四舍五入至0.01元：53901.64"),
         (
             ["--lang", "en"],
-            "rates = [0.6, 0.3] (二（二）, in force from 2015-01-01)",
+            RENT_EN[0],
             "rounded half up to 0.01: 53901.64",
         ),
     ):

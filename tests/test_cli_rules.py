@@ -310,7 +310,10 @@ def test_test_exit_1_when_a_case_fails(tmp_path: Path) -> None:
     assert out[0] == f"FAIL {tmp_path / 'new_cap.yaml'}:2 the new cap"
     assert out[1].startswith("  data_line: expected payable 150000.00, got payable 100000.00 — ")
     assert "    basis:" in out
-    assert "      annual_cap = 100000 (二（四）, in force from 2015-01-01)" in out
+    assert (
+        "      annual_cap = 100000 (二（四）, in force from 2015-01-01; source: 二（四）：每年补助金额最高10万元人民币)"
+        in out
+    )
     assert "      annual cap applied: 100000" in out
     assert out[-1] == "1 passed, 1 failed"
 

@@ -523,7 +523,9 @@ def test_test_failing_in_chinese(tmp_path: Path) -> None:
         "  data_line：预期 payable 150000.00，实际 payable 100000.00 — 数据专线补贴（补贴期限2017—2018年）"
     )
     assert out[2] == "    计算依据："
-    assert "      annual_cap = 100000（二（四），自2015-01-01起施行）" in out
+    assert (
+        "      annual_cap = 100000（二（四），自2015-01-01起施行；依据：二（四）：每年补助金额最高10万元人民币）" in out
+    )
     assert "      适用年度补贴上限：100000" in out
     assert out[-2] == f"通过   {tmp_path / 'ok.yaml'}:2 a fee of 10,000"
     assert out[-1] == "通过 1 个，未通过 1 个"

@@ -284,8 +284,8 @@ def test_the_failure_names_the_case_the_measure_expected_and_actual_and_the_basi
     assert out[2] == "    basis:"
     basis = [line.strip() for line in out[3:-1]]
     assert basis[:2] == [
-        "rates = [0.6, 0.3] (二（二）, in force from 2015-01-01)",
-        "area_cap_m2 = 2000 (二（二）, in force from 2015-01-01)",
+        "rates = [0.6, 0.3] (二（二）, in force from 2015-01-01; source: 二（二）：前两年分别按租金的60%和30%予以补助)",
+        "area_cap_m2 = 2000 (二（二）, in force from 2015-01-01; source: 二（二）：返还租金计算面积最高不超过2000平方米)",
     ]
     assert "settled_on: 2015-07-01" in basis
     assert any(re.fullmatch(r"2016-07-01 to 2016-12-31 \(184 days\): .*rate 0\.3; .*", b) for b in basis), basis
@@ -328,7 +328,26 @@ def test_a_wrong_status_shows_the_reason(tmp_path: Path) -> None:
         " — 运行满1年之日为2017-01-01，晚于本年末（二（三）） / "
         "operating 1 year(s) only on 2017-01-01, after the end of the year (二（三）)"
     )
-    assert "min_operating_years = 1 (二（三）, in force from 2015-01-01)" in failure
+    assert "min_operating_years = 1 (二（三）, in force from 2015-01-01; source: 二（三）：运行一年以上)" in failure
+
+
+def test_an_overridden_value_cites_no_reference(tmp_path: Path) -> None:
+    """A case's own value is cited without the shipped reference of its date (that names 10万元, not this);
+    the values it leaves alone keep theirs.  0.30 x 600,000 = 180,000 capped at 150,000."""
+    path = write(
+        tmp_path,
+        "- name: cap of the case\n  year: 2016\n  rules:\n    data_line.annual_cap: {2015-01-01: 150000}\n"
+        "  data_lines:\n    - {year: 2016, fee_paid: 600000}\n"
+        "  expect:\n    data_line: {status: payable, amount: 150000.01}\n",
+    )
+    (outcome,) = run_files([path])
+    (failure,) = outcome.failures
+    lines = [line.strip() for line in failure.splitlines()]
+    assert "rate = 0.3 (二（四）, in force from 2015-01-01; source: 二（四）：给予不超过租赁费用30%的补贴)" in lines
+    assert "annual_cap = 150000 (二（四）, in force from 2015-01-01)" in lines
+    assert "annual cap applied: 150000" in lines
+    zh = [line.strip() for line in outcome.failures_in("zh")[0].splitlines()]
+    assert "annual_cap = 150000（二（四），自2015-01-01起施行）" in zh
 
 
 def test_reason_and_tier_mismatches_are_named(tmp_path: Path) -> None:
