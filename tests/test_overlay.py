@@ -21,15 +21,18 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
+from factories import fee, rec
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner, Result
 
 from tongnan_calc.cli.app import app
+from tongnan_calc.core.measures import MEASURES
 from tongnan_calc.core.rules import RuleError, Tier
 from tongnan_calc.rules.load import DEFAULT_RULES, load_rules, load_tree, shipped
 from tongnan_calc.rules.overlay import merged_text
 from tongnan_calc.rules.tools import dropped_entries
+from tongnan_calc.text.basis import basis_lines
 
 ROOT = Path(__file__).resolve().parent.parent
 REVISION = ROOT / "examples" / "rules-2018-revision.yaml"
@@ -94,6 +97,40 @@ def test_a_date_already_there_is_replaced_and_policy_keys_merge_one_by_one(tmp_p
     assert rules.excluded_by_micro_support == frozenset({"rent"})
     assert rules.start == date(2015, 1, 1)
     assert rules.title.startswith("重庆市潼南区人民政府办公室")
+
+
+def test_a_replaced_value_loses_the_reference_of_the_value_it_replaces(tmp_path: Path) -> None:
+    """The shipped reference of data_line.annual_cap 2015-01-01 quotes "每年补助金额最高10万元人民币": it is not
+    the reference of 120,000.  The overlay's own reference is taken; a value restated unchanged keeps its own."""
+    head = 'base: "2015.1"\nversion: "2015.2"\nmeasures:\n  data_line:\n    params:\n'
+    replaced = write(tmp_path, "o.yaml", head + "      annual_cap:\n        2015-01-01: 120000\n")
+    shipped_ref = load_rules().param("data_line", "annual_cap").reference(date(2015, 1, 1))
+    assert shipped_ref is not None and shipped_ref.clause == "二（四）：每年补助金额最高10万元人民币"
+    rules = load_rules(replaced)
+    assert rules.param("data_line", "annual_cap").reference(date(2015, 1, 1)) is None
+    assert rules.param("data_line", "annual_cap").description == "每个企业每年数据专线补贴上限"  # kept
+    assert rules.param("data_line", "rate").reference(date(2015, 1, 1)) is not None  # untouched
+    line = MEASURES["data_line"](rec(data_lines=[fee(2016, 600000)]), 2016, rules)
+    assert basis_lines(line.basis, "zh")[2] == "annual_cap = 120000（二（四），自2015-01-01起施行）"
+    assert basis_lines(line.basis, "en")[2] == "annual_cap = 120000 (二（四）, in force from 2015-01-01)"
+    checked = cli("rules", "check", "--lang", "en", str(replaced))
+    warned = checked.stdout + checked.stderr
+    assert "data_line.annual_cap: no reference (the document and clause) for the value from 2015-01-01" in warned
+    referenced = write(
+        tmp_path,
+        "r.yaml",
+        head + "      annual_cap:\n        2015-01-01: 120000\ndocumentation:\n  data_line.annual_cap:\n"
+        "    reference:\n      2015-01-01: {number: 潼南府办发〔2015〕9号, clause: 第一条}\n",
+    )
+    line = MEASURES["data_line"](rec(data_lines=[fee(2016, 600000)]), 2016, load_rules(referenced))
+    assert (
+        basis_lines(line.basis, "zh")[2]
+        == "annual_cap = 120000（二（四），自2015-01-01起施行；依据：潼南府办发〔2015〕9号 第一条）"
+    )
+    same = write(
+        tmp_path, "s.yaml", head + "      annual_cap:\n        2015-01-01: 100000\n        2018-01-01: 150000\n"
+    )
+    assert load_rules(same).param("data_line", "annual_cap").reference(date(2015, 1, 1)) == shipped_ref
 
 
 def test_the_merge_sha256_is_that_of_the_merged_file_written_out(tmp_path: Path) -> None:

@@ -7,7 +7,9 @@ schema sees anything, so every key the schema knows can be revised:
 
 - a mapping in the overlay is merged key by key into the baseline's mapping;
 - a key that is a date (a dated value) replaces the baseline's value of that date,
-  or adds a new date: the dated values of a parameter are never dropped;
+  or adds a new date: the dated values of a parameter are never dropped; a value
+  replaced by another loses the baseline's ``documentation`` reference of its date
+  (the overlay's own, if it gives one, is taken);
 - any other value (text, a number, a list) replaces the baseline's.
 
 The merged tree is then validated as a whole, exactly as a whole file is.  Each
@@ -43,7 +45,9 @@ def merge_overlay(
     problem of the overlay itself: its own keys, its version against the baseline's."""
     _shift(root, number * FILE_LINES)
     top = _own_keys(root, problems)
+    changed = _changed_values(below, root)
     _merge(below, root, problems, "")
+    _drop_references(below, changed)
     _check_versions(top, below_rules, problems)
     return below
 
@@ -142,6 +146,60 @@ def _merge(base: yaml.Node, over: yaml.MappingNode, problems: Problems, where: s
             _merge(old, value, problems, place)
         else:
             base.value[position] = (key, value)
+
+
+def _child(node: yaml.Node | None, key: str) -> yaml.Node | None:
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value in node.value:
+            if isinstance(key_node, yaml.ScalarNode) and key_node.value == key:
+                found: yaml.Node = value
+                return found
+    return None
+
+
+def _pairs(node: yaml.Node | None) -> list[tuple[str, yaml.Node]]:
+    if not isinstance(node, yaml.MappingNode):
+        return []
+    return [(str(key.value), value) for key, value in node.value if isinstance(key, yaml.ScalarNode)]
+
+
+def _changed_values(below: yaml.Node, over: yaml.Node) -> list[tuple[str, str]]:
+    """(measure.param, date) of each dated value of the baseline that the overlay changes without giving
+    it a reference of its own: the baseline's reference of that date is not this value's."""
+    documented = {
+        (key, day) for key, doc in _pairs(_child(over, "documentation")) for day, _ in _pairs(_child(doc, "reference"))
+    }
+    changed = []
+    for measure, spec in _pairs(_child(over, "measures")):
+        for name, dated in _pairs(_child(spec, "params")):
+            old = _child(_child(_child(_child(below, "measures"), measure), "params"), name)
+            for day, value in _pairs(dated):
+                was = _child(old, day)
+                if was is not None and not _same(was, value) and (f"{measure}.{name}", day) not in documented:
+                    changed.append((f"{measure}.{name}", day))
+    return changed
+
+
+def _same(a: yaml.Node, b: yaml.Node) -> bool:
+    """The same value written the same way (tags and text; the lines may differ)."""
+    if type(a) is not type(b) or a.tag != b.tag:
+        return False
+    if isinstance(a, yaml.ScalarNode):
+        return bool(a.value == b.value)
+    if len(a.value) != len(b.value):
+        return False
+    if isinstance(a, yaml.MappingNode):
+        return all(_same(k, j) and _same(v, w) for (k, v), (j, w) in zip(a.value, b.value, strict=True))
+    return all(_same(x, y) for x, y in zip(a.value, b.value, strict=True))
+
+
+def _drop_references(merged: yaml.Node, changed: list[tuple[str, str]]) -> None:
+    """Take the baseline's reference of each changed value out of the merged ``documentation``: the value
+    is then cited without one (``rules check`` warns), never with the document of the value it replaced."""
+    for key, day in changed:
+        refs = _child(_child(_child(merged, "documentation"), key), "reference")
+        if isinstance(refs, yaml.MappingNode):
+            refs.value = [(k, v) for k, v in refs.value if not (isinstance(k, yaml.ScalarNode) and k.value == day)]
 
 
 def _line(node: yaml.Node) -> int:
