@@ -429,6 +429,10 @@ def test_the_short_form_of_a_reference() -> None:
     for reference, short in cases:
         assert reference.short(notice) == short
     assert Reference("二（二）", notice).short() == f"《{notice}》二（二）"
+    # a clause written over several lines of the file (`clause: |`) is one line of the basis
+    assert Reference("第二条：\n第二年按租金的40%\n予以补助\n", number="潼南府办发〔2018〕12号").short() == (
+        "潼南府办发〔2018〕12号 第二条： 第二年按租金的40% 予以补助"
+    )
 
 
 # --- where the basis is shown: the payout workbook, JSON, explain, rules test ---------------

@@ -92,13 +92,16 @@ class Reference:
         """The reference as a line's basis cites it, once per rule-file value on every line: the 文号 and
         the clause; without one, ``《title》（issued）clause`` (the PBOC notices share their titles: the
         date tells them apart); the rule file's own notice (its title is ``policy``) by the clause alone.
-        No URL.  ``text()`` (``rules show``, the payout workbook's provenance) gives it all."""
+        No URL; on one line (a basis is a text line a row: a line break of the file is a space).
+        ``text()`` (``rules show``, the payout workbook's provenance) gives it all."""
         if self.number:
-            return f"{self.number} {self.clause}"
-        if self.title and self.title != policy:
+            shown = f"{self.number} {self.clause}"
+        elif self.title and self.title != policy:
             issued = f"（{self.issued.isoformat()}）" if self.issued else ""
-            return f"《{self.title}》{issued}{self.clause}"
-        return self.clause
+            shown = f"《{self.title}》{issued}{self.clause}"
+        else:
+            shown = self.clause
+        return " ".join(shown.split())
 
 
 @dataclass(frozen=True)
