@@ -503,6 +503,16 @@ def test_explain_shows_the_basis_in_chinese(example: runner.RunResult) -> None:
     assert "settled_on:" not in out.stdout
     english = CliRunner().invoke(app, [*args, "--lang", "en"], env=WIDE)
     assert "settled_on: 2015-07-01" in english.stdout and "落户日期" not in english.stdout
+    # the rule-file values used, each with its reference (依据文件 / source)
+    for shown in (out.stdout, english.stdout):
+        row = next(x for x in shown.splitlines() if " rates " in x and "2015-01-01" in x)
+        assert row.rstrip(" │").endswith(RATES_REF), row
+    loan_args = ["explain", "91500223MA610P3703", str(EXAMPLE), "--year", "2016", "--no-ledger", "--lang", "en"]
+    loans = CliRunner().invoke(app, loan_args, env=WIDE).stdout
+    row = next(x for x in loans.splitlines() if "benchmark_rates" in x and "2015-03-01" in x)
+    assert row.rstrip(" │").endswith(
+        "《中国人民银行决定下调金融机构人民币存贷款基准利率》（2015-02-28）附表 金融机构人民币存贷款基准利率调整表（各项贷款）"
+    ), row
 
     from tongnan_calc.clerk.explain import explain_run
 
