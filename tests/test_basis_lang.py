@@ -513,6 +513,11 @@ def test_explain_shows_the_basis_in_chinese(example: runner.RunResult) -> None:
     assert row.rstrip(" │").endswith(
         "《中国人民银行决定下调金融机构人民币存贷款基准利率》（2015-02-28）附表 金融机构人民币存贷款基准利率调整表（各项贷款）"
     ), row
+    assert re.split(r"\s{2,}", row.strip("│ "))[1] == "table", row
+    # the value column names the table as the basis does: 基准利率表 in Chinese
+    chinese = CliRunner().invoke(app, loan_args[:-2], env=WIDE).stdout
+    row = next(x for x in chinese.splitlines() if "benchmark_rates" in x and "2015-03-01" in x)
+    assert re.split(r"\s{2,}", row.strip("│ "))[1] == "基准利率表", row
 
     from tongnan_calc.clerk.explain import explain_run
 

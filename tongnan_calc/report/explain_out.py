@@ -18,7 +18,7 @@ from tongnan_calc.core.model import InputIssue, ParamUse, PriorPayout
 from tongnan_calc.core.say import Lang
 from tongnan_calc.report.screen import plain
 from tongnan_calc.report.terminal import STATUS_STYLE
-from tongnan_calc.text.basis import step_text
+from tongnan_calc.text.basis import param_value, step_text
 from tongnan_calc.text.messages import measure_label, status_label
 
 WORDS: dict[str, tuple[str, str]] = {
@@ -280,7 +280,7 @@ def _params(params: Sequence[ParamUse], lang: Lang) -> Table:
     if referenced:
         table.add_column(word("reference", lang), overflow="fold")
     for p in params:
-        row: list[RenderableType] = [p.name, Text(p.value), p.clause, p.effective.isoformat()]
+        row: list[RenderableType] = [p.name, Text(param_value(p, lang)), p.clause, p.effective.isoformat()]
         table.add_row(*row, *([Text(p.reference or "")] if referenced else []))
     return table
 

@@ -474,6 +474,11 @@ _CACHE_MAX = 4096
 _params: dict[tuple[int, Lang], tuple[ParamUse, str]] = {}
 
 
+def param_value(p: ParamUse, lang: Lang = "en") -> str:
+    """A value as the basis and ``explain`` show it: the benchmark-rate table by its name in Chinese."""
+    return "基准利率表" if lang == "zh" and p.value == "table" else p.value
+
+
 def param_text(p: ParamUse, lang: Lang = "en") -> str:
     """``rates = [0.6, 0.3]（二（二），自2015-01-01起施行）``; in English ``(二（二）, in force from 2015-01-01)``."""
     # the measures share their ParamUse objects (made once per rule file): kept by id, the entry
@@ -483,8 +488,7 @@ def param_text(p: ParamUse, lang: Lang = "en") -> str:
     if found is None or found[0] is not p:
         on = p.effective.isoformat()
         if lang == "zh":
-            value = "基准利率表" if p.value == "table" else p.value
-            shown = f"{p.name} = {value}（{p.clause}，自{on}起施行"
+            shown = f"{p.name} = {param_value(p, lang)}（{p.clause}，自{on}起施行"
             shown += f"；依据：{p.reference}）" if p.reference else "）"
         else:
             shown = f"{p.name} = {p.value} ({p.clause}, in force from {on}"
