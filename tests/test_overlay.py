@@ -418,3 +418,27 @@ def test_a_whole_file_is_told_against_the_shipped_rules_or_its_rules_option(tmp_
     ]
     itself = cli("rules", "check", str(whole), "--rules", str(whole), "--lang", "en")
     assert itself.stdout.splitlines() == [f"{whole}: ok — version 2018.2, 7 measures, {PARAMS} parameters"]
+
+
+def test_rules_check_on_an_overlay_names_the_overlays_own_lines(tmp_path: Path) -> None:
+    """A warning about a line of the overlay names the overlay and that line (line 7: the value without a
+    reference; line 10: the documentation of a parameter that is not there) — not the baseline's line of
+    the parameter (88) nor the merge's internal numbering (1000000010)."""
+    overlay = write(
+        tmp_path,
+        "o.yaml",
+        'base: "2015.1"\nversion: "2015.1-o"\nmeasures:\n  data_line:\n    params:\n      annual_cap:\n'
+        "        2018-01-01: 120000\ndocumentation:\n  data_line.annual_capx:\n    description: x\n"
+        "    unit: yuan\n",
+    )
+    zh, en = cli("rules", "check", str(overlay)), cli("rules", "check", str(overlay), "--lang", "en")
+    assert zh.exit_code == en.exit_code == 0
+    assert zh.stderr.splitlines() == [
+        f"警告：{overlay}:7: data_line.annual_cap：自 2018-01-01 起的取值未注明出处（reference：文件标题或文号、条款）",
+        f"警告：{overlay}:10: documentation.data_line.annual_capx：规则文件中没有这个参数",
+    ]
+    assert en.stderr.splitlines() == [
+        f"warning: {overlay}:7: data_line.annual_cap: no reference (the document and clause) for the value from"
+        " 2018-01-01",
+        f"warning: {overlay}:10: documentation.data_line.annual_capx: the rule file has no such parameter",
+    ]

@@ -86,7 +86,7 @@ def test_check_warns_about_a_value_without_a_reference(tmp_path: Path) -> None:
         "      annual_cap:\n        2015-01-01: 100000\n        2017-01-01: 150000\n",
     )
     path = write(tmp_path, text)
-    line = line_of("      annual_cap:", text) + 1  # a parameter's line: its first dated value
+    line = line_of("        2017-01-01: 150000", text)  # the line of the value without a reference
     result = cli("rules", "check", "--lang", "en", str(path))
     assert result.exit_code == 0
     assert result.stdout == f"{path}: ok — version 2015.1, 7 measures, 17 parameters\n"

@@ -18,7 +18,7 @@ from tongnan_calc.core.rules import RuleError
 from tongnan_calc.core.say import Lang, Say
 from tongnan_calc.report.screen import plain, screen
 from tongnan_calc.rules.load import DEFAULT_RULES, load_rules, load_tree
-from tongnan_calc.rules.overlay import merged_text
+from tongnan_calc.rules.overlay import located, merged_text
 from tongnan_calc.rules.tools import diff_rules, dropped_entries, params_on, unreferenced
 
 RULES_HELP = bi("规则文件（默认：随工具提供的规则文件）。", "Rule file (default: the shipped one).")
@@ -100,13 +100,15 @@ def check(
     language = to_lang(lang)
     path = file or DEFAULT_RULES
     try:
-        rules = load_rules(path, base)
+        tree = load_tree(path, base)
         reference = load_rules(base or DEFAULT_RULES)
     except RuleError as exc:
         raise fail(exc.say, lang=language) from None
+    rules = tree.rules
     err = Console(stderr=True, highlight=False, soft_wrap=True, emoji=False)
     for line, warning in unreferenced(rules):
-        err.print(f"{WARNING_PREFIX[language]}{path}:{line}: {warning.in_lang(language)}", markup=False)
+        at = located(tree.files, line, warning)  # an overlay's merge: the file the line is in
+        err.print(f"{WARNING_PREFIX[language]}{at.file}:{at.line}: {warning.in_lang(language)}", markup=False)
     count = sum(len(m.params) for m in rules.measures.values())
     measures = len(rules.measures)
     if rules.base:

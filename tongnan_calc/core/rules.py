@@ -118,7 +118,8 @@ class Dated(Generic[T]):
     """A parameter's values, each in force from its date until the next one.
 
     ``description`` and ``references`` (one per entry, ``None`` where the file gives none) are what the
-    rule file says about the parameter; ``line`` is where it is written (0: not in the file, a default)."""
+    rule file says about the parameter; ``line`` is where it is written (0: not in the file, a default),
+    ``entry_lines`` where each dated value is (in an overlay's merge, each in the file it comes from)."""
 
     measure: str
     name: str
@@ -128,6 +129,7 @@ class Dated(Generic[T]):
     line: int = field(default=0, compare=False)  # where it is written, not what it says
     description: str = ""
     references: tuple[Reference | None, ...] = ()
+    entry_lines: tuple[int, ...] = field(default=(), compare=False)
 
     def entry(self, day: date) -> InForce[T]:
         """The value in force on ``day``, the date it took effect and its reference."""

@@ -429,6 +429,7 @@ def dated(node: yaml.Node, problems: Problems, measure: str, name: str, clause: 
         )
         return BAD
     entries: dict[date, Any] = {}
+    lines: dict[date, int] = {}
     ok = True
     for key_node, value_node in node.value:
         start = day(key_node, problems, where + Say("（每个值都须注明生效日期）", " (each value needs its date)"))
@@ -443,9 +444,13 @@ def dated(node: yaml.Node, problems: Problems, measure: str, name: str, clause: 
         value = kind.convert(value_node, problems, where + Say(f"（自 {since} 起）", f" from {since}"))
         ok = ok and not isinstance(value, Bad)
         entries[start] = value
+        lines[start] = line(key_node)
     if not ok:
         return BAD
-    return Dated(measure, name, clause, kind.unit, tuple(sorted(entries.items())), line(node))
+    ordered = tuple(sorted(entries.items()))
+    return Dated(
+        measure, name, clause, kind.unit, ordered, line(node), entry_lines=tuple(lines[start] for start, _ in ordered)
+    )
 
 
 def _measure(node: yaml.Node, problems: Problems, measure: str, start: date | Bad) -> MeasureRules | Bad:

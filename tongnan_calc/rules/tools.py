@@ -101,12 +101,18 @@ def unreferenced(rules: Rules) -> list[tuple[int, Say]]:
             if dated.line == 0:  # a default the file leaves out
                 continue
             refs = dated.references or (None,) * len(dated.entries)
-            missing = [start.isoformat() for (start, _), ref in zip(dated.entries, refs, strict=True) if ref is None]
-            if missing:
+            lines = dated.entry_lines or (dated.line,) * len(dated.entries)
+            unsourced = [
+                (start.isoformat(), at)
+                for (start, _), ref, at in zip(dated.entries, refs, lines, strict=True)
+                if ref is None
+            ]
+            if unsourced:
+                missing = [day for day, _ in unsourced]
                 where, days = f"{dated.measure}.{dated.name}", ", ".join(missing)
                 found.append(
                     (
-                        dated.line,
+                        unsourced[0][1],  # the first value without one (in an overlay: in the overlay)
                         Say(
                             f"{where}：自 {'、'.join(missing)} 起的取值未注明出处（reference：文件标题或文号、条款）",
                             f"{where}: no reference (the document and clause) for the value from {days}",
