@@ -29,7 +29,7 @@ from tongnan_calc.ledger import import_history
 from tongnan_calc.report.layout import BASIS, LINE_COLUMNS
 from tongnan_calc.report.xlsx import SHEET_FOR_STATUS, write_payout_workbook
 from tongnan_calc.shell import run as runner
-from tongnan_calc.text.basis import basis_lines, step_text
+from tongnan_calc.text.basis import basis_lines, param_value, step_text
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "example.xlsx"
@@ -351,7 +351,8 @@ def test_the_rendered_explanation_shows_the_whole_basis(key: str) -> None:
     out = cli.stdout
     for m in explained[code].measures:
         for p in m.params:
-            assert re.search(rf"{re.escape(p.name)}\s+{re.escape(p.value)}\s+{p.clause}\s+{p.effective}", out), p
+            shown = param_value(p, "zh")  # the benchmark-rate table by its name, 基准利率表
+            assert re.search(rf"{re.escape(p.name)}\s+{re.escape(shown)}\s+{p.clause}\s+{p.effective}", out), p
         for step in m.steps:
             assert step_text(step, "zh") in out, step
         for i in m.intervals:
