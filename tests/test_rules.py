@@ -120,6 +120,54 @@ def test_wrong_type() -> None:
     ]
 
 
+@pytest.mark.parametrize(
+    ("written", "yaml_reads"),
+    [
+        ("020000", "8192"),  # a leading 0: YAML 1.1 octal
+        ("0x4E20", "20000"),
+        ("0b100111000100000", "20000"),
+        ("5:33:20", "20000"),  # YAML 1.1 base 60: 5 x 3600 + 33 x 60 + 20
+    ],
+    ids=["leading-zero-octal", "hex", "binary", "base-60"],
+)
+def test_a_whole_number_yaml_reads_otherwise_than_its_digits_is_refused(written: str, yaml_reads: str) -> None:
+    """Once read silently: ``amount: 020000`` paid 8,192 yuan per spin-off (YAML 1.1 octal) and rules check
+    said ok.  A number is read from its decimal digits or refused, never guessed."""
+    raw = edited("        2015-01-01: 20000\n", f"        2015-01-01: {written}\n")
+    with pytest.raises(RuleError) as caught:
+        parse_rules(raw, "r.yaml")
+    (problem,) = caught.value.problems
+    at = f"r.yaml:{line_of('        2015-01-01: 20000')}: "
+    assert problem.text("en") == (
+        f"{at}spin_off.amount from 2015-01-01: expected a number in plain decimal digits, got '{written}'"
+        f" (YAML would read it as {yaml_reads})"
+    )
+    assert problem.text("zh") == (
+        f"{at}spin_off.amount（自 2015-01-01 起）：应为普通十进制数字，实际为“{written}”（YAML 会将其读作 {yaml_reads}）"
+    )
+
+
+def test_a_whole_number_of_years_in_octal_is_refused() -> None:
+    raw = edited("        2015-01-01: 1\n", "        2015-01-01: 010\n")
+    (problem,) = problems(raw)
+    assert problem == (
+        f"r.yaml:{line_of('        2015-01-01: 1')}: spin_off.min_operating_years from 2015-01-01:"
+        " expected a number in plain decimal digits, got '010' (YAML would read it as 8)"
+    )
+
+
+def test_leading_zeros_and_underscores_that_read_as_written_are_accepted() -> None:
+    """``02`` is 2 however it is read; ``20_000`` is 20000 (YAML drops the underscores)."""
+    rules = parse_rules(
+        SHIPPED.replace("        2015-01-01: 20000\n", "        2015-01-01: 20_000\n")
+        .replace("        2015-01-01: 1\n", "        2015-01-01: 01\n")
+        .encode("utf-8"),
+        "r.yaml",
+    )
+    assert rules.value("spin_off", "amount", date(2016, 12, 31))[0] == Decimal(20000)
+    assert rules.value("spin_off", "min_operating_years", date(2016, 12, 31))[0] == 1
+
+
 def test_undated_value() -> None:
     raw = edited("      area_cap_m2:\n        2015-01-01: 2000\n", "      area_cap_m2: 2000\n")
     assert problems(raw) == [

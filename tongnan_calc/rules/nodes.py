@@ -6,6 +6,7 @@ A value that cannot be read adds a problem (``where: what``, in both languages) 
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
@@ -63,7 +64,8 @@ def _quoted(value: object) -> str:
 def number(node: yaml.Node, problems: Problems, where: Say) -> Decimal | Bad:
     """A YAML int or float as an exact Decimal, from the text written in the file."""
     if isinstance(node, yaml.ScalarNode) and node.tag == INT_TAG:
-        return Decimal(_constructor.construct_yaml_int(node))
+        found = _integer(node, problems, where)
+        return found if isinstance(found, Bad) else Decimal(found)
     if isinstance(node, yaml.ScalarNode) and node.tag == FLOAT_TAG:
         text = str(node.value).replace("_", "")
         try:
@@ -77,9 +79,32 @@ def number(node: yaml.Node, problems: Problems, where: Say) -> Decimal | Bad:
     return BAD
 
 
+# Decimal digits (YAML drops the underscores).  YAML 1.1 also reads 0x1F, 0b101, 017 (octal: 15) and 1:30
+# (base 60: 90) as integers: such a value is refused unless its decimal digits say the same number.
+_DIGITS = re.compile(r"[-+]?[0-9][0-9_]*")
+
+
+def _integer(node: yaml.ScalarNode, problems: Problems, where: Say) -> int | Bad:
+    """A YAML int read exactly as its decimal digits say, never as YAML 1.1's octal, hex, binary or base 60."""
+    value = int(_constructor.construct_yaml_int(node))
+    text = str(node.value)
+    if _DIGITS.fullmatch(text) and int(text.replace("_", "")) == value:
+        return value
+    seen = _seen(node)
+    problems.add(
+        line(node),
+        said(
+            where,
+            f"应为普通十进制数字，实际为{seen.zh}（YAML 会将其读作 {value}）",
+            f"expected a number in plain decimal digits, got {seen.en} (YAML would read it as {value})",
+        ),
+    )
+    return BAD
+
+
 def whole(node: yaml.Node, problems: Problems, where: Say) -> int | Bad:
     if isinstance(node, yaml.ScalarNode) and node.tag == INT_TAG:
-        return int(_constructor.construct_yaml_int(node))
+        return _integer(node, problems, where)
     seen = _seen(node)
     problems.add(line(node), said(where, f"应为整数，实际为{seen.zh}", f"expected a whole number, got {seen.en}"))
     return BAD
