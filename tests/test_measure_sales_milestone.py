@@ -147,6 +147,20 @@ def test_top_up_pays_the_difference() -> None:
     assert line.tier == M100
 
 
+def test_top_up_never_pays_below_zero() -> None:
+    # ledger: the 50 M tier was paid 250,000 for 2016 (an amount a person decided while the rule file had
+    # none).  2017: 150 M crosses 100 M, whose amount is 200,000: top_up 200,000 - 250,000 < 0 -> 0.00,
+    # "not below 0" (SPEC §4), never a negative payout.
+    r = rec(
+        ent(),
+        sales=[sale(2016, 60000000), sale(2017, 150000000, row=3)],
+        prior=[paid("sales_milestone", 2016, 250000, tier=M50)],
+    )
+    line = sales_milestone(r, 2017, TOP_UP)
+    assert_payable(line, "0.00", PARAMS)
+    assert line.tier == M100
+
+
 def test_top_up_two_tiers_in_one_year_after_a_lower_payout() -> None:
     # ledger: 50 M tier paid 100,000 for 2016.  2017: 1.5 B crosses 100 M and 1 B.
     # top_up on the highest: 1,000,000 - 100,000 = 900,000.00
