@@ -6,10 +6,16 @@ computation) and each payout line is rounded once, half up, to 0.01 yuan.
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import MAX_EMAX, MAX_PREC, MIN_EMIN, ROUND_HALF_UP, Context, Decimal
 from fractions import Fraction
 
 CENT = Decimal("0.01")
+SHOWN_PLACES = 10
+"""A value that is not a terminating decimal is shown to this many places, then '…'."""
+
+# The default context keeps 28 significant digits: normalize() and quantize() in it would round
+# a longer exact value.  In this one they never round.
+_WIDE = Context(prec=MAX_PREC, Emax=MAX_EMAX, Emin=MIN_EMIN)
 
 
 def frac(value: Decimal | int | Fraction) -> Fraction:
@@ -40,28 +46,37 @@ def fmt(amount: Decimal | None) -> str:
 
 
 def show(value: Fraction | Decimal | int) -> str:
-    """An exact value for a human: the decimal itself when it terminates, else 10 places and '…'."""
+    """An exact value for a human: the decimal itself, every digit, when it terminates, else 10 places and '…'."""
     if type(value) is int:
         return str(value)
     if isinstance(value, Decimal) and value.is_finite():
-        # The same text as the general case below (which rounds to the context's precision too).
-        return f"{value.normalize():f}" if value else "0"
+        return _plain(value)
     exact = frac(value)
-    den = exact.denominator
+    num, den = exact.numerator, exact.denominator
     if den == 1:
-        return str(exact.numerator)
-    den >>= (den & -den).bit_length() - 1  # without its factors 2
-    while den % 5 == 0:
-        den //= 5
-    if den == 1:
-        text = f"{Decimal(exact.numerator) / Decimal(exact.denominator):f}"
-        return text.rstrip("0").rstrip(".") if "." in text else text
-    q = Decimal(exact.numerator) / Decimal(exact.denominator)
-    return f"{q.quantize(Decimal('1e-10')):f}…"
+        return str(num)
+    twos = (den & -den).bit_length() - 1
+    rest, fives = den >> twos, 0
+    while rest % 5 == 0:
+        rest //= 5
+        fives += 1
+    sign = "-" if num < 0 else ""
+    if rest == 1:  # num / (2^twos 5^fives) = num 2^(k - twos) 5^(k - fives) / 10^k, exactly
+        places = max(twos, fives)
+        return _plain(Decimal(f"{sign}{abs(num) * 2 ** (places - twos) * 5 ** (places - fives)}E-{places}"))
+    whole, left = divmod(abs(num) * 10**SHOWN_PLACES, den)
+    if 2 * left > den:  # to the nearest (never a tie: the decimal does not terminate)
+        whole += 1
+    return f"{sign}{Decimal(f'{whole}E-{SHOWN_PLACES}'):f}…"
+
+
+def _plain(value: Decimal) -> str:
+    """A finite decimal with all its digits and no trailing zeros (``100.00`` -> ``100``, ``1E+3`` -> ``1000``)."""
+    return f"{value.normalize(_WIDE):f}" if value else "0"
 
 
 def canonical(value: Decimal) -> Decimal:
     """A decimal without trailing zeros, so that equal values print alike (``50000000.0`` -> ``50000000``)."""
     if value == value.to_integral_value():
-        return value.quantize(Decimal(1))
-    return value.normalize()
+        return value.quantize(Decimal(1), context=_WIDE)
+    return value.normalize(_WIDE)
