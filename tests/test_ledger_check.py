@@ -110,8 +110,8 @@ def refusal(action: Callable[[], object]) -> Say:
 
 def test_every_new_entry_carries_a_check_value_that_matches(tmp_path: Path, ledger: Path) -> None:
     payout = write_payout(
-        tmp_path / "payout.xlsx", [(code(9), "spin_off", None, 20000), (B2, "sales_milestone", 10**8, 500000)]
-    )
+        tmp_path / "payout.xlsx", [(code(9), "spin_off", None, 20000), (code(4), "sales_milestone", 10**8, 500000)]
+    )  # (B2's 2016 reward, tier 50 M, is in the ledger: a second tier for 2016 is refused)
     assert record_payout(ledger, payout).added == 2
     reversal = reverse(ledger, 2, "recorded by mistake: 原因")
     assert reversal.id == 7 and reversal.reverses == 2

@@ -367,6 +367,31 @@ def test_the_same_milestone_tier_paid_for_another_year_is_refused_a_higher_one_i
     assert record_payout(db, higher).added == 1
 
 
+def test_a_second_milestone_tier_for_the_same_year_is_refused(tmp_path: Path, db: Path) -> None:
+    """二（五） 不重复享受, one line per enterprise, measure and year: 2016's workbook paid tier 50 M; a second
+    workbook of 2016 (a run again on corrected sales) paying tier 100 M was recorded beside it — two rewards
+    for one year, where the run itself pays only the highest tier crossed."""
+    record_payout(db, write_payout(tmp_path / "first.xlsx", [(CODE, "sales_milestone", 50000000, 100000)]))
+    again = write_payout(
+        tmp_path / "again.xlsx", [(CODE_B, "spin_off", None, 20000), (CODE, "sales_milestone", 100000000, 200000)]
+    )
+
+    with pytest.raises(LedgerError) as caught:
+        record_payout(db, again)
+
+    assert (caught.value.say.en, caught.value.say.zh) == (
+        f"{again}: sheet 应付明细 would pay sales_milestone (二（五）) a second time for one year, at another tier:"
+        f" row 3 {CODE} tier 100000000 for 2016 (tier 50000000 already paid for 2016, entry 1);"
+        " nothing was recorded (if the entry recorded first is wrong, reverse it first)",
+        f"{again}：工作表 应付明细 将为同一年度再次发放 sales_milestone（二（五））的另一档次："
+        f"第3行 {CODE} 档次 100000000 2016年度（该年度已发放档次 50000000，条目 1）"
+        "；未记录任何发放（如先记录的条目有误，请先冲销）",
+    )
+    assert read_prior(db).entries == 1
+    reverse(db, 1, "the sales were corrected")
+    assert record_payout(db, again).added == 2
+
+
 def test_loan_interest_above_the_lifetime_cap_across_years_is_refused(tmp_path: Path, db: Path) -> None:
     # 300,000 recorded for 2017; a 2016 workbook computed late pays 300,000 more: 600,000 up to 2017 > 500,000
     record_payout(db, write_payout(tmp_path / "p2017.xlsx", [(CODE, "loan_interest", None, 300000)], run=RUN_2017))

@@ -276,6 +276,42 @@ def _plan(conn: sqlite3.Connection, payouts: Sequence[_Payout]) -> _Plan:
     return _Plan(tuple(add), tuple(already), tuple(conflicts))
 
 
+def other_tier_same_year(conn: sqlite3.Connection, payouts: Sequence[_Payout], where: Say) -> list[Say]:
+    """二（五） 不重复享受: one sales_milestone payout per enterprise and year.  A tier for a year whose
+    other tier is in force (a second run of the year, recorded over the first) is refused, one line."""
+    items: list[Say] = []
+    for payout in payouts:
+        if payout.measure != "sales_milestone":
+            continue
+        tier = tier_text(payout.tier)
+        found = conn.execute(
+            "SELECT id, tier FROM payouts_in_force WHERE credit_code = ? AND year = ? AND measure = ?"
+            " AND tier IS NOT ? ORDER BY id",
+            (payout.credit_code, payout.year, payout.measure, tier),
+        ).fetchone()
+        if found is not None:
+            entry_id, paid = int(found[0]), found[1]
+            items.append(
+                payout.label()
+                + Say(
+                    f" {payout.credit_code} 档次 {tier} {payout.year}年度（该年度已发放档次 {paid}，条目 {entry_id}）",
+                    f" {payout.credit_code} tier {tier} for {payout.year}"
+                    f" (tier {paid} already paid for {payout.year}, entry {entry_id})",
+                )
+            )
+    if not items:
+        return []
+    return [
+        Say(
+            f"{where.zh} 将为同一年度再次发放 sales_milestone（二（五））的另一档次：{'、'.join(i.zh for i in items)}"
+            "；未记录任何发放（如先记录的条目有误，请先冲销）",
+            f"{where.en} would pay sales_milestone (二（五）) a second time for one year, at another tier:"
+            f" {', '.join(i.en for i in items)}; nothing was recorded (if the entry recorded first is wrong,"
+            " reverse it first)",
+        )
+    ]
+
+
 @dataclass(frozen=True)
 class _Source:
     kind: Literal["import", "record", "reverse"]

@@ -20,7 +20,7 @@ from tongnan_calc.input import cells, uscc
 from tongnan_calc.input.cells import Bad, Cell
 from tongnan_calc.ledger.connection import _writing, must_exist
 from tongnan_calc.ledger.decided import Run, read_decided
-from tongnan_calc.ledger.entries import _insert_payouts, _Payout, _Plan, _plan, _Source
+from tongnan_calc.ledger.entries import _insert_payouts, _Payout, _Plan, _plan, _Source, other_tier_same_year
 from tongnan_calc.ledger.example import example_payouts, is_example
 from tongnan_calc.ledger.limits import LOAN_INTEREST, Limits, load_ledger_rules
 from tongnan_calc.ledger.schema import (
@@ -411,7 +411,8 @@ def record_payout(ledger: Path, workbook: Path, *, rules: Rules | None = None, e
         plan = _plan(conn, payouts)
         if plan.conflicts:
             raise LedgerError(_conflict_message(workbook, plan))
-        refusals = _across_years(conn, plan.add, limits, _where(workbook, payout_layout.PAYABLE[0]))
+        where = _where(workbook, payout_layout.PAYABLE[0])
+        refusals = other_tier_same_year(conn, plan.add, where) + _across_years(conn, plan.add, limits, where)
         if refusals:
             raise LedgerError(Say("\n".join(r.zh for r in refusals), "\n".join(r.en for r in refusals)), lines=True)
         warnings = _one_time_warnings(conn, plan.add)
