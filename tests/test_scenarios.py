@@ -129,6 +129,22 @@ def refusal(path: Path) -> str:
     return str(caught.value)
 
 
+def test_a_number_yaml_reads_otherwise_than_its_digits_is_refused(tmp_path: Path) -> None:
+    """``rent_paid: 036600`` is YAML 1.1 octal, 15,744: the case ran on that rent.  Refused, in both languages."""
+    path = write(
+        tmp_path,
+        "- name: octal rent\n  year: 2016\n  enterprise: {settled_on: 2016-01-01}\n  leases:\n"
+        "    - {planned_building: Y, area_m2: 100, period_start: 2016-01-01, period_end: 2016-12-31,"
+        " rent_paid: 036600}\n  expect:\n    rent: {status: payable, amount: 21960}\n",
+    )
+    with pytest.raises(ScenarioError) as caught:
+        load_cases(path)
+    assert (caught.value.say.en, caught.value.say.zh) == (
+        f"{path}:5: expected a number in plain decimal digits, got '036600' (YAML would read it as 15744)",
+        f"{path}:5: 应为普通十进制数字，实际为“036600”（YAML 会将其读作 15744）",
+    )
+
+
 def test_unknown_case_key(tmp_path: Path) -> None:
     path = write(
         tmp_path,

@@ -84,21 +84,28 @@ def number(node: yaml.Node, problems: Problems, where: Say) -> Decimal | Bad:
 _DIGITS = re.compile(r"[-+]?[0-9][0-9_]*")
 
 
-def _integer(node: yaml.ScalarNode, problems: Problems, where: Say) -> int | Bad:
-    """A YAML int read exactly as its decimal digits say, never as YAML 1.1's octal, hex, binary or base 60."""
+def misread(node: yaml.ScalarNode) -> int | None:
+    """YAML's value of an int node when its decimal digits say another number (``None`` when they agree)."""
     value = int(_constructor.construct_yaml_int(node))
     text = str(node.value)
-    if _DIGITS.fullmatch(text) and int(text.replace("_", "")) == value:
-        return value
+    return None if _DIGITS.fullmatch(text) and int(text.replace("_", "")) == value else value
+
+
+def misread_say(node: yaml.ScalarNode, value: int) -> Say:
     seen = _seen(node)
-    problems.add(
-        line(node),
-        said(
-            where,
-            f"应为普通十进制数字，实际为{seen.zh}（YAML 会将其读作 {value}）",
-            f"expected a number in plain decimal digits, got {seen.en} (YAML would read it as {value})",
-        ),
+    return Say(
+        f"应为普通十进制数字，实际为{seen.zh}（YAML 会将其读作 {value}）",
+        f"expected a number in plain decimal digits, got {seen.en} (YAML would read it as {value})",
     )
+
+
+def _integer(node: yaml.ScalarNode, problems: Problems, where: Say) -> int | Bad:
+    """A YAML int read exactly as its decimal digits say, never as YAML 1.1's octal, hex, binary or base 60."""
+    other = misread(node)
+    if other is None:
+        return int(_constructor.construct_yaml_int(node))
+    what = misread_say(node, other)
+    problems.add(line(node), said(where, what.zh, what.en))
     return BAD
 
 

@@ -42,6 +42,7 @@ from tongnan_calc.core.money import fmt
 from tongnan_calc.core.rules import Problems, RuleError, RuleProblem, Rules
 from tongnan_calc.core.say import Lang, Say, UserError, join_lines
 from tongnan_calc.rules.load import DEFAULT_RULES, compose_yaml
+from tongnan_calc.rules.nodes import INT_TAG, misread, misread_say
 from tongnan_calc.rules.schema import build
 from tongnan_calc.text.basis import basis_lines, check_line
 from tongnan_calc.text.messages import render
@@ -151,11 +152,28 @@ def _fail(file: str, node: yaml.Node, zh: str, en: str) -> ScenarioError:
 
 
 def _value(node: yaml.Node, file: str = "") -> Any:
-    """A YAML node as Python values; a value YAML cannot build (2015-02-29) is the file's problem."""
+    """A YAML node as Python values; a value YAML cannot build (2015-02-29), or an int it reads otherwise
+    than its decimal digits (``036600``: octal 15744), is the file's problem."""
+    _refuse_misread(node, file)
     try:
         return _constructor.construct_object(node, deep=True)
     except (ValueError, yaml.YAMLError) as exc:
         raise _fail(file, node, f"无法读取这个值：{exc}", f"cannot read this value: {exc}") from None
+
+
+def _refuse_misread(node: yaml.Node, file: str) -> None:
+    if isinstance(node, yaml.ScalarNode):
+        other = misread(node) if node.tag == INT_TAG else None
+        if other is not None:
+            what = misread_say(node, other)
+            raise _fail(file, node, what.zh, what.en)
+    elif isinstance(node, yaml.SequenceNode):
+        for item in node.value:
+            _refuse_misread(item, file)
+    elif isinstance(node, yaml.MappingNode):
+        for key, item in node.value:
+            _refuse_misread(key, file)
+            _refuse_misread(item, file)
 
 
 def _case(file: str, node: yaml.Node) -> Case:
