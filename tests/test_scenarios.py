@@ -406,18 +406,19 @@ def test_an_impossible_date_is_refused_with_file_and_line(tmp_path: Path) -> Non
     assert refusal(path).startswith(f"{path}:3: ")
 
 
-def test_an_exact_expected_amount_is_compared_as_it_is_shown(tmp_path: Path) -> None:
+def test_an_expected_amount_not_to_the_cent_is_refused(tmp_path: Path) -> None:
     path = write(
         tmp_path,
         "- name: exact\n  year: 2015\n  data_lines:\n    - {year: 2015, fee_paid: 10016.75}\n"
         "  expect:\n    data_line: {status: payable, amount: '3005.025'}\n",
     )
-    try:
-        (case,) = load_cases(path)
-    except ScenarioError:
-        return  # refusing an amount that is not to the cent is fine too
-    outcome = run_case(case)
-    assert outcome.passed, outcome.failures
+    # An expected amount not to the cent is refused (the test had accepted a refusal or a pass alike).
+    with pytest.raises(ScenarioError) as caught:
+        load_cases(path)
+    assert (caught.value.say.en, caught.value.say.zh) == (
+        f"{path}:6: exact: data_line: the expected amount 3005.025 is not to the cent",
+        f"{path}:6: exact：data_line：预期金额 3005.025 没有精确到分",
+    )
 
 
 def test_a_prior_payout_with_an_unknown_measure_is_refused(tmp_path: Path) -> None:
