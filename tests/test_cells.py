@@ -203,6 +203,9 @@ def test_yes_no_blank_optional_is_no() -> None:
         ("￥1,234.50", "1234.50"),
         (" ¥ 1,234.50 ", "1234.50"),
         ("1 234.50", "1234.50"),
+        ("100 000", "100000"),  # a space between digit groups, like a comma
+        ("1\u00a0234\u00a0567.50", "1234567.50"),
+        ("1 234,567", "1234567"),
         ("\u30001234\u3000", "1234"),
         ("0", "0"),
         ("-0", "0"),
@@ -230,6 +233,12 @@ AMOUNT = "expected an amount such as 1,234.50"
         ("1,2345", f"{AMOUNT}, got '1,2345'"),
         (",123", f"{AMOUNT}, got ',123'"),
         ("1,234.5,0", f"{AMOUNT}, got '1,234.5,0'"),
+        # A space between digits separates groups of three, as a comma does: "12 34" was read as 1,234
+        # (and "1.23 4" as 1.234) while "1,23.4" was refused.
+        ("12 34", f"{AMOUNT}, got '12 34'"),
+        ("1 2345", f"{AMOUNT}, got '1 2345'"),
+        ("1.23 4", f"{AMOUNT}, got '1.23 4'"),
+        ("1,234 5", f"{AMOUNT}, got '1,234 5'"),
         ("1.2.3", f"{AMOUNT}, got '1.2.3'"),
         (".5", f"{AMOUNT}, got '.5'"),
         ("1e5", f"{AMOUNT}, got '1e5'"),
@@ -294,6 +303,7 @@ def test_positive_accepted(raw: Cell, value: str) -> None:
         ("¥100", f"{POSITIVE}, got '¥100'"),
         ("100m2", f"{POSITIVE}, got '100m2'"),
         ("1,00", f"{POSITIVE}, got '1,00'"),
+        ("12 0", f"{POSITIVE}, got '12 0'"),
         (float("nan"), f"{POSITIVE}, got nan"),
         (True, f"{POSITIVE}, got TRUE"),
     ],

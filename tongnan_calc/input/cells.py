@@ -244,10 +244,11 @@ def to_yes_no(raw: Cell, required: bool = True) -> bool | Bad:
 
 # --- amounts and numbers ---------------------------------------------------------
 
-# After every space is removed: optional sign, optional currency sign (amounts
-# only), digits in valid thousands groups or plain, optional decimals.
+# After a space between digits becomes a comma and every other space is removed: optional sign,
+# optional currency sign (amounts only), digits in valid thousands groups or plain, optional decimals.
 _AMOUNT = re.compile(r"([-−]?)[¥￥]?([-−]?)([0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(\.[0-9]+)?")
 _NUMBER = re.compile(r"([-−]?)()([0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(\.[0-9]+)?")
+_DIGIT_SPACE_DIGIT = re.compile(r"(?<=[0-9])\s+(?=[0-9])")
 _ZERO: Final = Decimal(0)
 _EXACT_INT_LIMIT: Final = 2.0**53
 
@@ -268,7 +269,8 @@ def _from_text(text: str, pattern: re.Pattern[str]) -> Decimal | None:
 
     A sign before or after the currency sign makes the result negative
     (``-0`` is zero)."""
-    compact = "".join(text.split())
+    # a space between two digits separates groups of three, as a comma does ("1 234.50"); "12 34" is no number
+    compact = "".join(_DIGIT_SPACE_DIGIT.sub(",", text).split())
     match = pattern.fullmatch(compact)
     if match is None:
         return None
