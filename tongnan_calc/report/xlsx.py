@@ -16,29 +16,20 @@ province scale (hundreds of thousands of lines) it writes the same rows about
 1.5 times as fast as openpyxl's write-only mode, and in little memory.  Every
 payable, pending, flag and blocked line is written; ineligible lines are written
 up to ``MAX_INELIGIBLE_ROWS`` (the summary says how many were left out; the JSON
-output lists them all).  ``Sheet`` (openpyxl write-only) serves the comparison
-workbook.
+output lists them all).  The comparison workbook (``report/compare_out.py``) is
+written by the same ``xlsx_book.Book``.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from decimal import Decimal
 from pathlib import Path
-from typing import Any
-
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from tongnan_calc import __version__
-from tongnan_calc.clerk.print_setup import print_setup
 from tongnan_calc.core.model import Basis, Batch, InputIssue, Line, Msg, Status
 from tongnan_calc.core.money import fmt
 from tongnan_calc.core.result import RunResult, require_all_lines
@@ -66,7 +57,7 @@ from tongnan_calc.report.layout import (
 )
 from tongnan_calc.report.seal import pending_seal, seal
 from tongnan_calc.report.units import lead_unit
-from tongnan_calc.report.xlsx_book import FONT, MONEY_FORMAT, Book, BookProcess, Print, escape
+from tongnan_calc.report.xlsx_book import FONT, Book, BookProcess, Print, escape
 from tongnan_calc.report.xlsx_summary import payable_end, summary
 from tongnan_calc.rules.tools import references_used
 from tongnan_calc.text.basis import basis_lines
@@ -76,9 +67,6 @@ WRITER = "xlsxwriter"
 """The library that writes the payout workbook (the benchmark's write floor uses the same)."""
 MAX_INELIGIBLE_ROWS = 10_000
 """At most this many ineligible lines on the ineligible sheet (all of them are in the JSON)."""
-HEADER_FONT = Font(bold=True)
-HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
-WRAP = Alignment(wrap_text=True, vertical="top")
 
 SHEET_FOR_STATUS = {
     Status.PAYABLE: PAYABLE,
@@ -91,53 +79,6 @@ SHEET_FOR_STATUS = {
 
 def sheet_name(names: tuple[str, str], lang: Lang) -> str:
     return names[0] if lang == "zh" else names[1]
-
-
-class Sheet:
-    """A write-only sheet with typed cell helpers: text is always text."""
-
-    def __init__(self, book: Workbook, title: str) -> None:
-        self.ws: WriteOnlyWorksheet = book.create_sheet(title)
-        self.rows = 0
-
-    def header(self, columns: Sequence[Column], lang: Lang) -> None:
-        for index, column in enumerate(columns, start=1):
-            self.ws.column_dimensions[get_column_letter(index)].width = column.width
-        self.ws.freeze_panes = "A2"
-        self.append([self.bold(column.zh if lang == "zh" else column.en) for column in columns])
-
-    def print_setup(self, header: str, *, landscape: bool, title_rows: str | None = "1:1", zh: bool = True) -> None:
-        """A4, one page wide, ``title_rows`` repeated on every page, ``header`` and page numbers."""
-        print_setup(self.ws, header, landscape=landscape, title_rows=title_rows, zh=zh)
-
-    def text(self, value: str | None) -> WriteOnlyCell:
-        cell = WriteOnlyCell(self.ws, value="" if value is None else value)
-        cell.data_type = "s"  # never a formula, whatever the text starts with
-        return cell
-
-    def bold(self, value: str) -> WriteOnlyCell:
-        cell = self.text(value)
-        cell.font = HEADER_FONT
-        cell.fill = HEADER_FILL
-        return cell
-
-    def money(self, value: Decimal | None) -> WriteOnlyCell:
-        cell = WriteOnlyCell(self.ws, value=None if value is None else value)
-        cell.number_format = MONEY_FORMAT
-        return cell
-
-    def formula(self, text: str, money: bool = True) -> WriteOnlyCell:
-        cell = WriteOnlyCell(self.ws, value=text)
-        if money:
-            cell.number_format = MONEY_FORMAT
-        return cell
-
-    def number(self, value: int | None) -> WriteOnlyCell:
-        return WriteOnlyCell(self.ws, value=value)
-
-    def append(self, cells: Iterable[Any]) -> None:
-        self.ws.append(list(cells))
-        self.rows += 1
 
 
 class PayoutWriter:
