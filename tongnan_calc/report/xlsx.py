@@ -57,7 +57,7 @@ from tongnan_calc.report.layout import (
 )
 from tongnan_calc.report.seal import pending_seal, seal
 from tongnan_calc.report.units import lead_unit
-from tongnan_calc.report.xlsx_book import FONT, Book, BookProcess, Print, escape
+from tongnan_calc.report.xlsx_book import FONT, Book, BookProcess, Print, escape, open_book
 from tongnan_calc.report.xlsx_summary import payable_end, summary
 from tongnan_calc.rules.tools import references_used
 from tongnan_calc.text.basis import basis_lines
@@ -87,8 +87,8 @@ class PayoutWriter:
     ``add`` takes lines as they come (in line order); ``finish`` writes the
     payable sheet's total and signature block, the input issues, the provenance,
     the summary and every sheet's print setup once the run is complete, and
-    ``close`` waits until the file is in place.  With ``in_process=False`` the
-    xlsxwriter work is done by a second process (``xlsx_book.BookProcess``).
+    ``close`` waits until the file is in place.  ``expected_lines`` (about how many
+    lines will come) chooses how the workbook is written (``xlsx_book.open_book``).
     ``banks``: credit code -> (开户银行, 银行账号), carried to the payable sheet;
     ``issuer``: the issuing unit of the signature blocks (by default the rule file's)."""
 
@@ -98,7 +98,7 @@ class PayoutWriter:
         lang: Lang,
         seal_key: SealKey,
         *,
-        in_process: bool = True,
+        expected_lines: int = 0,
         banks: Mapping[str, tuple[str, str]] | None = None,
         issuer: str | None = None,
     ) -> None:
@@ -109,7 +109,7 @@ class PayoutWriter:
         self._files = contextlib.ExitStack()  # the temporary file, renamed onto ``out`` by ``close``
         temporary = self._files.enter_context(atomic_path(out))
         try:
-            self.book: Book | BookProcess = Book(temporary) if in_process else _process_or_here(temporary)
+            self.book: Book | BookProcess = open_book(temporary, expected_lines)
         except BaseException:
             self._discard()
             raise
@@ -274,14 +274,6 @@ def _print_setup(writer: PayoutWriter, result: RunResult) -> None:
         writer.book.apply(("print", index, setup))
 
 
-def _process_or_here(temporary: Path) -> Book | BookProcess:
-    """A writer process; in this process when none can be started (a locked-down machine)."""
-    try:
-        return BookProcess(temporary)
-    except OSError:
-        return Book(temporary)
-
-
 @dataclass(frozen=True)
 class SealKey:
     """What a payable line's check value (校验码) covers besides the line itself."""
@@ -313,25 +305,12 @@ class SealKey:
         )
 
 
-PARALLEL_FROM = 5_000
-"""Lines from which the workbook is written by a second process (below, the process start costs more)."""
-
-
-def use_writer_process(expected_lines: int) -> bool:
-    """A second process for a large workbook; ``TONGNAN_WRITER_PROCESS=0|1`` forces the choice."""
-    forced = os.environ.get("TONGNAN_WRITER_PROCESS")
-    if forced in ("0", "1"):
-        return forced == "1"
-    return expected_lines >= PARALLEL_FROM and (os.cpu_count() or 1) > 1
-
-
-def write_payout_workbook(
-    result: RunResult, out: Path, lang: Lang = "zh", *, in_process: bool = True, issuer: str | None = None
-) -> None:
+def write_payout_workbook(result: RunResult, out: Path, lang: Lang = "zh", *, issuer: str | None = None) -> None:
     """Write the payout workbook of a finished run atomically to ``out``."""
     require_all_lines(result)  # the workbook's line sheets are written from the result's lines
     key = SealKey(result.year, result.rules.sha256, result.input_sha256)
-    writer = PayoutWriter(out, lang, key, in_process=in_process, banks=bank_details(result.batch), issuer=issuer)
+    lines, banks = len(result.lines), bank_details(result.batch)
+    writer = PayoutWriter(out, lang, key, expected_lines=lines, banks=banks, issuer=issuer)
     try:
         writer.add(result.lines)
         writer.finish(result)

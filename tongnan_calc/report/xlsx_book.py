@@ -36,12 +36,14 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import xlsxwriter  # type: ignore[import-untyped, unused-ignore]
 import xlsxwriter.exceptions  # type: ignore[import-untyped, unused-ignore]
+
+if TYPE_CHECKING:  # multiprocessing is imported only when a writer process is started
+    from multiprocessing.connection import Connection
 
 MONEY_FORMAT = "#,##0.00"
 FONT = "宋体"
@@ -110,23 +112,37 @@ def escape(text: str) -> str:
     return text.replace("&", "&&")
 
 
+class _Widths(dict[str, float]):
+    """A character's width in units: CJK (East Asian wide or full-width) two, any other a little over one
+    (fonts substituted for 宋体 set Latin text wider); worked out once per character."""
+
+    def __missing__(self, ch: str) -> float:
+        width = self[ch] = 2.0 if unicodedata.east_asian_width(ch) in "WF" else 1.15
+        return width
+
+
+_WIDTH = _Widths()
+
+
 def text_lines(text: str, width: float) -> int:
     """How many printed lines ``text`` takes in a column ``width`` characters wide (CJK counts two)."""
     usable = max(width - 0.75, 1.0)  # Excel pads a cell by a fraction of a character
     total = 0
+    measure = _WIDTH.__getitem__
     for part in text.split("\n"):
-        # a narrow character a little over one width unit: fonts substituted for 宋体 set Latin text wider
-        size = sum(2.0 if unicodedata.east_asian_width(ch) in "WF" else 1.15 for ch in part)
-        total += max(1, math.ceil(size / usable))
+        total += max(1, math.ceil(sum(map(measure, part)) / usable))
     return total
 
 
 class Book:
-    """An xlsxwriter workbook in constant-memory mode, written by operations."""
+    """An xlsxwriter workbook written by operations: in constant-memory mode (each sheet's rows streamed to a
+    temporary file as they come), or ``in_memory`` (the whole workbook assembled in memory, no temporary file:
+    quicker for a small workbook, the same cells)."""
 
-    def __init__(self, path: Path, tmpdir: str | None = None) -> None:
+    def __init__(self, path: Path, tmpdir: str | None = None, *, in_memory: bool = False) -> None:
         options: dict[str, Any] = {
-            "constant_memory": True,
+            "constant_memory": not in_memory,
+            "in_memory": in_memory,
             "strings_to_formulas": False,
             "strings_to_urls": False,
             "default_format_properties": {"font_name": FONT, "font_size": FONT_SIZE},
@@ -413,3 +429,24 @@ def _serve(conn: Connection, path: str) -> None:
         conn.send(answer)
     conn.close()
     os._exit(0)  # nothing else to clean up; skip the interpreter's slow teardown of a big heap
+
+
+IN_MEMORY_BELOW = 20_000
+"""Expected lines (enterprises × measures) below which the workbook is assembled in memory: xlsxwriter's
+constant-memory mode writes each sheet's rows, then each part of the file, to a temporary file of its own
+(about 26 files for the payout workbook), which took about half of writing a district's workbook; in memory,
+10,000 enterprises (70,000 lines) took 115 MB more, so a large workbook keeps the constant-memory mode."""
+PROCESS_FROM = 300_000
+"""Expected lines from which the workbook is written by a second process while the lines are computed, on a
+machine with two cores or more (bench/README.md, round 7: it paid at 100,000 enterprises, 700,000 lines, and
+not at 10,000)."""
+
+
+def open_book(path: Path, expected_lines: int) -> Book | BookProcess:
+    """The one place that chooses how a workbook is written, by its size: in memory when small, streamed when
+    large, by a second process when very large (in this process when none can be started).  Every way writes
+    the same cells (tested)."""
+    if expected_lines >= PROCESS_FROM and (os.cpu_count() or 1) > 1:
+        with contextlib.suppress(OSError):  # a locked-down machine: written here
+            return BookProcess(path)
+    return Book(path, in_memory=expected_lines < IN_MEMORY_BELOW)
