@@ -1,18 +1,15 @@
-"""The payout workbook written while the lines are computed: in memory, streamed, or by a second process.
+"""The payout workbook written while the lines are computed: assembled in memory, or streamed.
 
-``xlsx_book.open_book`` chooses by the expected size.  Every way must give the same
-cells (streamed here and by the writer process: every part of the zip but its
-creation time); a failure in the writer process must reach the user as the same
-one-line error, and a run that stops half-way must leave neither a workbook nor a
-temporary file.
+``xlsx_book.open_book`` chooses by the expected size.  Both ways must give the same
+cells; a disk error must reach the user as the same one-line error either way, and a
+run that stops half-way must leave neither a workbook nor a temporary file.
 """
 
 from __future__ import annotations
 
 import os
-import threading
+import tempfile
 import zipfile
-from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
@@ -27,7 +24,7 @@ from tongnan_calc.core.result import RunResult
 from tongnan_calc.report import xlsx, xlsx_book
 from tongnan_calc.report.seal import pending_seal
 from tongnan_calc.report.xlsx import PayoutWriter, SealKey, write_payout_workbook
-from tongnan_calc.report.xlsx_book import Book, BookProcess, open_book
+from tongnan_calc.report.xlsx_book import open_book
 from tongnan_calc.shell.run import load, read_inputs, run
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "example.xlsx"
@@ -44,31 +41,12 @@ def parts(path: Path) -> dict[str, bytes]:
         return {name: archive.read(name) for name in archive.namelist() if name != "docProps/core.xml"}
 
 
-WAYS = {  # how open_book writes: (PROCESS_FROM, IN_MEMORY_BELOW) for the example's few lines
-    "in memory": (10**9, 10**9),
-    "streamed": (10**9, 0),
-    "process": (0, 0),
-}
+WAYS = {"in memory": 10**9, "streamed": 0}  # how open_book writes the example's few lines: IN_MEMORY_BELOW
 
 
 def way(monkeypatch: pytest.MonkeyPatch, name: str) -> None:
-    """Have ``open_book`` write the example's workbook the way ``name`` (the sizes it chooses by, moved)."""
-    process_from, in_memory_below = WAYS[name]
-    monkeypatch.setattr(xlsx_book, "PROCESS_FROM", process_from)
-    monkeypatch.setattr(xlsx_book, "IN_MEMORY_BELOW", in_memory_below)
-    monkeypatch.setattr(os, "cpu_count", lambda: 2)
-
-
-def test_a_writer_process_writes_the_same_workbook(
-    result: RunResult, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    here, there = tmp_path / "here.xlsx", tmp_path / "there.xlsx"
-    way(monkeypatch, "streamed")
-    write_payout_workbook(result, here, "zh")
-    way(monkeypatch, "process")
-    write_payout_workbook(result, there, "zh")
-    assert parts(here) == parts(there)
-    assert len(parts(here)) >= 12  # 8 sheets, styles, workbook, content types, relations
+    """Have ``open_book`` write the example's workbook the way ``name`` (the size it chooses by, moved)."""
+    monkeypatch.setattr(xlsx_book, "IN_MEMORY_BELOW", WAYS[name])
 
 
 def cells(path: Path) -> dict[str, object]:
@@ -115,19 +93,13 @@ def test_in_memory_and_streamed_workbooks_hold_the_same_cells(
     assert len(found["names"]) == 9  # type: ignore[arg-type]
 
 
-def test_the_way_of_writing_follows_the_size(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+def test_the_way_of_writing_follows_the_size(tmp_path: Path) -> None:
     small = open_book(tmp_path / "small.xlsx", xlsx_book.IN_MEMORY_BELOW - 1)
     large = open_book(tmp_path / "large.xlsx", xlsx_book.IN_MEMORY_BELOW)
-    assert isinstance(small, Book) and isinstance(large, Book)
     assert (small.xl.in_memory, small.xl.constant_memory) == (True, False)
     assert (large.xl.in_memory, large.xl.constant_memory) == (False, True)
-    assert isinstance(open_book(tmp_path / "large.xlsx", xlsx_book.PROCESS_FROM - 1), Book)
-    very_large = open_book(tmp_path / "very.xlsx", xlsx_book.PROCESS_FROM)
-    assert isinstance(very_large, BookProcess)
-    very_large.abort()
-    monkeypatch.setattr(os, "cpu_count", lambda: 1)  # one core: nothing to gain from a second process
-    assert isinstance(open_book(tmp_path / "one.xlsx", 10**9), Book)
+    small.abort()
+    large.abort()
 
 
 @pytest.mark.parametrize("name", list(WAYS))
@@ -202,16 +174,24 @@ def test_a_disk_error_is_the_os_error_every_way(
     assert not folder.exists()
 
 
-def test_an_aborted_writer_leaves_nothing(result: RunResult, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    out = tmp_path / "payout.xlsx"
+@pytest.mark.parametrize("name", list(WAYS))
+def test_an_aborted_writer_leaves_nothing(
+    result: RunResult, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str
+) -> None:
+    out, temporary = tmp_path / "out" / "payout.xlsx", tmp_path / "tmp"
+    out.parent.mkdir()
+    temporary.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(temporary))  # where xlsxwriter keeps the sheets' rows
     key = SealKey(result.year, result.rules.sha256, result.input_sha256)
-    way(monkeypatch, "process")
+    way(monkeypatch, name)
     writer = PayoutWriter(out, "zh", key)
     writer.add(result.lines)
-    process = writer.book._process  # type: ignore[union-attr]
+    folders = list(temporary.iterdir())
+    assert len(folders) == (0 if name == "in memory" else 1)  # streamed: a folder of this book's for the rows
+    assert all(any(folder.iterdir()) for folder in folders)
     writer.abort()
-    assert not process.is_alive()
-    assert list(tmp_path.iterdir()) == []
+    assert list(out.parent.iterdir()) == []
+    assert list(temporary.iterdir()) == []  # no sheet's rows left behind either
     writer.abort()  # twice is harmless
 
 
@@ -270,60 +250,3 @@ def test_outputs_get_the_usual_file_mode(
         assert out.stat().st_mode & 0o777 == 0o664  # a replaced file keeps its mode
     finally:
         os.umask(previous)
-
-
-def test_no_process_can_be_started_then_this_one_writes(
-    result: RunResult, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    def refuse(self: object, path: Path) -> None:
-        raise OSError(11, "Resource temporarily unavailable")
-
-    monkeypatch.setattr(xlsx_book.BookProcess, "__init__", refuse)
-    here, fallback = tmp_path / "here.xlsx", tmp_path / "fallback.xlsx"
-    way(monkeypatch, "streamed")
-    write_payout_workbook(result, here, "zh")
-    way(monkeypatch, "process")
-    write_payout_workbook(result, fallback, "zh")
-    assert parts(here) == parts(fallback)
-
-
-def _within(seconds: float, call: Callable[[], object]) -> BaseException | None:
-    """What ``call`` raised, or None; fails the test if it does not return within ``seconds``."""
-    caught: list[BaseException | None] = []
-
-    def target() -> None:
-        try:
-            call()
-            caught.append(None)
-        except BaseException as exc:  # noqa: BLE001 - the test looks at it
-            caught.append(exc)
-
-    thread = threading.Thread(target=target, daemon=True)
-    thread.start()
-    thread.join(seconds)
-    assert caught, f"still waiting after {seconds} s"
-    return caught[0]
-
-
-def test_an_operation_that_cannot_be_sent_is_an_error_not_a_hang(tmp_path: Path) -> None:
-    book = BookProcess(tmp_path / "out.xlsx")
-    book.apply(("sheet", "s"))
-    book.apply(("rows", 0, [[lambda: 1]]))  # a fault of ours: nothing pickles a function
-    error = _within(30, book.close)
-    assert error is not None and "pickle" in str(error).lower(), error
-    book.abort()
-
-
-def test_a_writer_that_stopped_is_reported_by_the_next_operation(tmp_path: Path) -> None:
-    book = BookProcess(tmp_path / "out.xlsx")
-    book.apply(("sheet", "s"))
-    book._process.kill()  # the writer process dies (killed, out of memory)
-    book._process.join()
-
-    def keep_writing() -> None:
-        for _ in range(10_000):  # far more than the batches allowed to wait
-            book.apply(("lines", 0, [("x",) * 10]))
-
-    error = _within(30, keep_writing)
-    assert isinstance(error, RuntimeError) and str(error).startswith("the workbook writer stopped"), error
-    book.abort()

@@ -18,7 +18,7 @@ from tongnan_calc.core.say import Lang
 from tongnan_calc.files.outputs import atomic_path
 from tongnan_calc.report.layout import Column
 from tongnan_calc.report.screen import plain, print_fitted, record
-from tongnan_calc.report.xlsx_book import Bold, Book, Formula, Print, escape
+from tongnan_calc.report.xlsx_book import Bold, Book, Formula, Print, escape, open_book
 from tongnan_calc.text.messages import measure_label, render, status_name
 
 
@@ -294,20 +294,29 @@ def write_comparison_workbook(comparison: Comparison, out: Path, lang: Lang = "z
     measure), the affected enterprises, the pending lines by measure and tier, the moves between pending and
     payable.  A pending side has no amount (an empty cell), never a 0 counted as a gain or a loss."""
     with atomic_path(out) as temporary:
-        book = Book(temporary)
-        sheets = _Sheets(book, lang)
-        _summary_sheet(sheets, comparison)
-        header = ("规则修订对比 企业变化", "rule revision: changes")
-        changes = sheets.sheet(("企业变化", "changes"), COLUMNS, header, True)
-        book.apply(("lines", changes, _change_rows(comparison.affected, lang)))
-        header = ("规则修订对比 待定", "rule revision: pending")
-        counts = sheets.sheet(("待定", "pending"), PENDING_COLUMNS, header, False)
-        rows = [(p.measure, "—" if p.tier is None else show(p.tier), p.baseline, p.reform) for p in comparison.pending]
-        book.apply(("lines", counts, rows))
-        header = ("规则修订对比 待定与应付", "rule revision: pending and payable")
-        moves = sheets.sheet(("待定与应付", "pending and payable"), COLUMNS, header, True)
-        book.apply(("lines", moves, _change_rows(comparison.moves, lang)))
+        book = open_book(temporary, len(comparison.affected) + len(comparison.moves))
+        try:
+            _comparison_sheets(book, comparison, lang)
+        except BaseException:
+            book.abort()
+            raise
         book.close()
+
+
+def _comparison_sheets(book: Book, comparison: Comparison, lang: Lang) -> None:
+    """The four sheets, each with its header row and print setup."""
+    sheets = _Sheets(book, lang)
+    _summary_sheet(sheets, comparison)
+    header = ("规则修订对比 企业变化", "rule revision: changes")
+    changes = sheets.sheet(("企业变化", "changes"), COLUMNS, header, True)
+    book.apply(("lines", changes, _change_rows(comparison.affected, lang)))
+    header = ("规则修订对比 待定", "rule revision: pending")
+    counts = sheets.sheet(("待定", "pending"), PENDING_COLUMNS, header, False)
+    rows = [(p.measure, "—" if p.tier is None else show(p.tier), p.baseline, p.reform) for p in comparison.pending]
+    book.apply(("lines", counts, rows))
+    header = ("规则修订对比 待定与应付", "rule revision: pending and payable")
+    moves = sheets.sheet(("待定与应付", "pending and payable"), COLUMNS, header, True)
+    book.apply(("lines", moves, _change_rows(comparison.moves, lang)))
 
 
 def _summary_sheet(sheets: _Sheets, comparison: Comparison) -> None:

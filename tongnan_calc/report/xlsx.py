@@ -57,7 +57,7 @@ from tongnan_calc.report.layout import (
 )
 from tongnan_calc.report.seal import pending_seal, seal
 from tongnan_calc.report.units import lead_unit
-from tongnan_calc.report.xlsx_book import FONT, Book, BookProcess, Print, escape, open_book
+from tongnan_calc.report.xlsx_book import FONT, Book, Print, escape, open_book
 from tongnan_calc.report.xlsx_summary import payable_end, summary
 from tongnan_calc.rules.tools import references_used
 from tongnan_calc.text.basis import basis_lines
@@ -109,7 +109,7 @@ class PayoutWriter:
         self._files = contextlib.ExitStack()  # the temporary file, renamed onto ``out`` by ``close``
         temporary = self._files.enter_context(atomic_path(out))
         try:
-            self.book: Book | BookProcess = open_book(temporary, expected_lines)
+            self.book: Book = open_book(temporary, expected_lines)
         except BaseException:
             self._discard()
             raise
@@ -216,7 +216,7 @@ class PayoutWriter:
         _print_setup(self, result)
 
     def close(self) -> None:
-        """Wait for the workbook and put it in place (atomically)."""
+        """Assemble the workbook and put it in place (atomically)."""
         self._open = False
         try:
             self.book.close()
@@ -226,11 +226,10 @@ class PayoutWriter:
         self._files.close()
 
     def abort(self) -> None:
-        """No workbook: stop the writer and remove the temporary file."""
+        """No workbook: remove the writer's temporary files and the workbook's."""
         if self._open:
             self._open = False
-            if isinstance(self.book, BookProcess):
-                self.book.abort()
+            self.book.abort()
             self._discard()
 
     def _discard(self) -> None:
