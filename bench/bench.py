@@ -8,8 +8,8 @@ enterprises and its ledger (``bench/generate.py``), then, ``--runs`` times:
 - ``run``: ``tongnan-calc run BATCH --year Y --ledger LEDGER --out PAYOUT.xlsx``
   as a separate process (wall clock, and its peak memory: the larger of ``wait4``'s peak
   RSS and the sum over the process and its children, sampled every 50 ms, of their
-  proportional set sizes, as the workbook may be written by a second process and the
-  JSON by a forked one that shares this one's pages);
+  proportional set sizes: a run is one process since round 7, and the sum still covers
+  any process it would start);
 - ``json_only``: the same with ``--json OUT.json`` and no workbook output;
 - the floor (``bench/floor.py``, each in its own process, the operation alone):
   the same reader (python-calamine) reading every sheet of BATCH, and the same
@@ -81,8 +81,8 @@ def _kb(path: Path, key: str) -> int:
 
 
 class TreeMemory(threading.Thread):
-    """Samples the memory of a process tree every 50 ms: a run may write its workbook from a second process
-    and its JSON from a forked one, and ``wait4`` reports the largest single process, not the sum."""
+    """Samples the memory of a process tree every 50 ms: ``wait4`` reports the largest single process, not the
+    sum, and a run that started another process would be undercounted."""
 
     def __init__(self, pid: int) -> None:
         super().__init__(daemon=True)

@@ -25,7 +25,7 @@ ALLOWED: dict[str, frozenset[str]] = {
     "files": frozenset({"core", "files"}),
     "input": frozenset({"core", "text", "files", "input"}),
     "rules": frozenset({"core", "text", "files", "rules", "input"}),
-    "report": frozenset({"core", "text", "files", "rules", "report", "clerk.explain", "clerk.print_setup"}),
+    "report": frozenset({"core", "text", "files", "rules", "report", "clerk.explain"}),
     "ledger": frozenset({"core", "text", "files", "rules", "input", "ledger", "report.layout", "report.seal"}),
     "clerk": frozenset({"core", "text", "files", "rules", "input", "clerk"}),
     "shell": frozenset({"core", "text", "files", "rules", "input", "report", "ledger", "clerk", "shell"}),
@@ -47,7 +47,7 @@ LIBRARIES: dict[str, frozenset[str]] = {
     "rich": frozenset({"cli", "report"}),
     "typer": frozenset({"cli"}),
     "click": frozenset({"cli"}),
-    "openpyxl": frozenset({"report", "clerk", "ledger", "input"}),
+    "openpyxl": frozenset({"clerk", "ledger", "input"}),  # report writes with xlsxwriter alone
     "xlsxwriter": frozenset({"report"}),
     "python_calamine": frozenset({"input", "ledger"}),
     "yaml": frozenset({"rules"}),

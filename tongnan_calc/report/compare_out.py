@@ -8,7 +8,6 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from openpyxl import Workbook
 from rich.console import Console, RenderableType
 from rich.table import Table
 
@@ -16,10 +15,10 @@ from tongnan_calc.core.compare import Comparison, LineChange, Side, paid
 from tongnan_calc.core.model import Line, Status
 from tongnan_calc.core.money import fmt, show
 from tongnan_calc.core.say import Lang
-from tongnan_calc.files.outputs import save_atomic
+from tongnan_calc.files.outputs import atomic_path
 from tongnan_calc.report.layout import Column
 from tongnan_calc.report.screen import plain, print_fitted, record
-from tongnan_calc.report.xlsx import Sheet
+from tongnan_calc.report.xlsx_book import Bold, Book, Formula, Print, escape, open_book
 from tongnan_calc.text.messages import measure_label, render, status_name
 
 
@@ -256,93 +255,129 @@ COLUMNS = (
 PENDING_COLUMNS = (
     Column("measure", "措施", "measure", 16),
     Column("tier", "档次（元）", "tier (yuan)", 16),
-    Column("baseline", "基准（行）", "baseline (lines)", 12),
-    Column("reform", "修订（行）", "reform (lines)", 12),
+    Column("baseline", "基准（行）", "baseline (lines)", 12, kind="int"),
+    Column("reform", "修订（行）", "reform (lines)", 12, kind="int"),
+)
+
+SUMMARY_COLUMNS = (
+    Column("measure", "措施", "measure", 36),
+    Column("baseline", "基准", "baseline", 16, kind="money"),
+    Column("reform", "修订", "reform", 16, kind="money"),
+    Column("difference", "差额", "difference", 16, kind="money"),
+    Column("baseline_pending", "基准待定（行）", "baseline pending (lines)", 14, kind="int"),
+    Column("reform_pending", "修订待定（行）", "reform pending (lines)", 14, kind="int"),
 )
 
 
+class _Sheets:
+    """The comparison workbook's sheets, written with xlsxwriter as the payout workbook is (``xlsx_book.Book``):
+    every formula with its value cached, every text cell a string."""
+
+    def __init__(self, book: Book, lang: Lang) -> None:
+        self.book, self.lang, self.count = book, lang, 0
+
+    def sheet(self, title: tuple[str, str], columns: Sequence[Column], header: tuple[str, str], landscape: bool) -> int:
+        """A new sheet with its header row (repeated on every printed page) and its print setup."""
+        zh = self.lang == "zh"
+        index, self.count = self.count, self.count + 1
+        self.book.apply(("sheet", title[0] if zh else title[1]))
+        heads = [column.zh if zh else column.en for column in columns]
+        self.book.apply(("header", index, [c.width for c in columns], heads, [c.kind for c in columns]))
+        footer = "&C第 &P 页 共 &N 页" if zh else "&CPage &P of &N"
+        setup = Print(landscape=landscape, header="&C" + escape(header[0] if zh else header[1]), footer=footer)
+        self.book.apply(("print", index, setup))
+        return index
+
+
 def write_comparison_workbook(comparison: Comparison, out: Path, lang: Lang = "zh") -> None:
-    """Sheets: the summary (money by measure, with formulas, and the pending lines counted by measure), the
-    affected enterprises, the pending lines by measure and tier, the moves between pending and payable.
-    A pending side has no amount (an empty cell), never a 0 counted as a gain or a loss."""
-    zh = lang == "zh"
-    book = Workbook(write_only=True)
-    totals = Sheet(book, "汇总" if zh else "summary")
-    totals.print_setup("规则修订对比 汇总" if zh else "rule revision: summary", landscape=False, zh=zh)
-    heads = (
-        ("措施", "基准", "修订", "差额", "基准待定（行）", "修订待定（行）")
-        if zh
-        else ("measure", "baseline", "reform", "difference", "baseline pending (lines)", "reform pending (lines)")
-    )
-    totals.append([totals.bold(h) for h in heads])
+    """Sheets: the summary (money by measure, with formulas and their values, and the pending lines counted by
+    measure), the affected enterprises, the pending lines by measure and tier, the moves between pending and
+    payable.  A pending side has no amount (an empty cell), never a 0 counted as a gain or a loss."""
+    with atomic_path(out) as temporary:
+        book = open_book(temporary, len(comparison.affected) + len(comparison.moves))
+        try:
+            _comparison_sheets(book, comparison, lang)
+        except BaseException:
+            book.abort()
+            raise
+        book.close()
+
+
+def _comparison_sheets(book: Book, comparison: Comparison, lang: Lang) -> None:
+    """The four sheets, each with its header row and print setup."""
+    sheets = _Sheets(book, lang)
+    _summary_sheet(sheets, comparison)
+    header = ("规则修订对比 企业变化", "rule revision: changes")
+    changes = sheets.sheet(("企业变化", "changes"), COLUMNS, header, True)
+    book.apply(("lines", changes, _change_rows(comparison.affected, lang)))
+    header = ("规则修订对比 待定", "rule revision: pending")
+    counts = sheets.sheet(("待定", "pending"), PENDING_COLUMNS, header, False)
+    rows = [(p.measure, "—" if p.tier is None else show(p.tier), p.baseline, p.reform) for p in comparison.pending]
+    book.apply(("lines", counts, rows))
+    header = ("规则修订对比 待定与应付", "rule revision: pending and payable")
+    moves = sheets.sheet(("待定与应付", "pending and payable"), COLUMNS, header, True)
+    book.apply(("lines", moves, _change_rows(comparison.moves, lang)))
+
+
+def _summary_sheet(sheets: _Sheets, comparison: Comparison) -> None:
+    """Money by measure (the difference a formula), the totals (formulas), the pending lines by measure."""
+    zh = sheets.lang == "zh"
+    totals = sheets.sheet(("汇总", "summary"), SUMMARY_COLUMNS, ("规则修订对比 汇总", "rule revision: summary"), False)
     base, reform = comparison.baseline.totals.by_measure, comparison.reform.totals.by_measure
     pending = {m: [0, 0] for m in base}
     for p in comparison.pending:
         pending[p.measure][0] += p.baseline
         pending[p.measure][1] += p.reform
-    for row, measure in enumerate(base, start=2):
-        totals.append(
-            [
-                totals.text(measure),
-                totals.money(base[measure]),
-                totals.money(reform[measure]),
-                totals.formula(f"=C{row}-B{row}"),
-                totals.number(pending[measure][0]),
-                totals.number(pending[measure][1]),
-            ]
-        )
+    rows: list[list[object]] = [
+        [measure, base[measure], reform[measure], Formula(f"=C{row}-B{row}", float(reform[measure] - base[measure]))]
+        + pending[measure]
+        for row, measure in enumerate(base, start=2)
+    ]
     last = len(base) + 1
-    totals.append(
-        [totals.bold("合计" if zh else "total")]
-        + [totals.formula(f"=SUM({c}2:{c}{last})") for c in "BCD"]
-        + [totals.formula(f"=SUM({c}2:{c}{last})", money=False) for c in "EF"]
+    sums: list[float | int] = [
+        float(sum(base.values(), Decimal(0))),
+        float(sum(reform.values(), Decimal(0))),
+        float(sum((reform[m] - base[m] for m in base), Decimal(0))),
+        sum(counts[0] for counts in pending.values()),
+        sum(counts[1] for counts in pending.values()),
+    ]
+    rows.append(
+        [Bold("合计" if zh else "total")]
+        + [Formula(f"=SUM({c}2:{c}{last})", value, money=c in "BCD") for c, value in zip("BCDEF", sums, strict=True)]
     )
-    totals.append(
+    rows.append(
         [
-            totals.text("其中待定与应付之间转换的行" if zh else "of which lines between pending and payable"),
-            totals.text(""),
-            totals.text(""),
-            totals.money(comparison.moved_total),
+            "其中待定与应付之间转换的行" if zh else "of which lines between pending and payable",
+            None,
+            None,
+            comparison.moved_total,
         ]
     )
-    totals.append([totals.text("基准规则版本" if zh else "baseline version"), totals.text(comparison.baseline.version)])
-    totals.append([totals.text("修订规则版本" if zh else "reform version"), totals.text(comparison.reform.version)])
-    changes = Sheet(book, "企业变化" if zh else "changes")
-    changes.print_setup("规则修订对比 企业变化" if zh else "rule revision: changes", landscape=True, zh=zh)
-    _changes_sheet(changes, comparison.affected, lang)
-    counts = Sheet(book, "待定" if zh else "pending")
-    counts.print_setup("规则修订对比 待定" if zh else "rule revision: pending", landscape=False, zh=zh)
-    counts.header(PENDING_COLUMNS, lang)
-    for p in comparison.pending:
-        counts.append(
-            [
-                counts.text(p.measure),
-                counts.text("—" if p.tier is None else show(p.tier)),
-                counts.number(p.baseline),
-                counts.number(p.reform),
-            ]
-        )
-    moves = Sheet(book, "待定与应付" if zh else "pending and payable")
-    moves.print_setup("规则修订对比 待定与应付" if zh else "rule revision: pending and payable", landscape=True, zh=zh)
-    _changes_sheet(moves, comparison.moves, lang)
-    save_atomic(out, book.save)
+    rows.append(["基准规则版本" if zh else "baseline version", comparison.baseline.version])
+    rows.append(["修订规则版本" if zh else "reform version", comparison.reform.version])
+    sheets.book.apply(("rows", totals, rows, True))
 
 
-def _changes_sheet(sheet: Sheet, changes: tuple[LineChange, ...], lang: Lang) -> None:
-    sheet.header(COLUMNS, lang)
+def _money(amount: Decimal | None) -> float | None:
+    return None if amount is None else float(amount)
+
+
+def _change_rows(changes: tuple[LineChange, ...], lang: Lang) -> list[tuple[object, ...]]:
+    rows: list[tuple[object, ...]] = []
     for c in changes:
         before, after = _amount(c.baseline), _amount(c.reform)
-        sheet.append(
-            [
-                sheet.text(c.credit_code),
-                sheet.text(c.name),
-                sheet.text(c.measure),
-                sheet.text(c.change),
-                sheet.money(None if before is None else paid(c.baseline)),
-                sheet.money(None if after is None else paid(c.reform)),
-                sheet.money(c.difference if c.moved or not c.pending else None),
-                sheet.text(shown_side(c.baseline, lang)),
-                sheet.text(shown_side(c.reform, lang)),
-                sheet.text(render(c.reform.reason, lang)),
-            ]
+        rows.append(
+            (
+                c.credit_code,
+                c.name,
+                c.measure,
+                c.change,
+                _money(None if before is None else paid(c.baseline)),
+                _money(None if after is None else paid(c.reform)),
+                _money(c.difference if c.moved or not c.pending else None),
+                shown_side(c.baseline, lang),
+                shown_side(c.reform, lang),
+                render(c.reform.reason, lang),
+            )
         )
+    return rows

@@ -16,29 +16,20 @@ province scale (hundreds of thousands of lines) it writes the same rows about
 1.5 times as fast as openpyxl's write-only mode, and in little memory.  Every
 payable, pending, flag and blocked line is written; ineligible lines are written
 up to ``MAX_INELIGIBLE_ROWS`` (the summary says how many were left out; the JSON
-output lists them all).  ``Sheet`` (openpyxl write-only) serves the comparison
-workbook.
+output lists them all).  The comparison workbook (``report/compare_out.py``) is
+written by the same ``xlsx_book.Book``.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from decimal import Decimal
 from pathlib import Path
-from typing import Any
-
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from tongnan_calc import __version__
-from tongnan_calc.clerk.print_setup import print_setup
 from tongnan_calc.core.model import Basis, Batch, InputIssue, Line, Msg, Status
 from tongnan_calc.core.money import fmt
 from tongnan_calc.core.result import RunResult, require_all_lines
@@ -66,7 +57,7 @@ from tongnan_calc.report.layout import (
 )
 from tongnan_calc.report.seal import pending_seal, seal
 from tongnan_calc.report.units import lead_unit
-from tongnan_calc.report.xlsx_book import FONT, MONEY_FORMAT, Book, BookProcess, Print, escape
+from tongnan_calc.report.xlsx_book import FONT, Book, Print, escape, open_book
 from tongnan_calc.report.xlsx_summary import payable_end, summary
 from tongnan_calc.rules.tools import references_used
 from tongnan_calc.text.basis import basis_lines
@@ -76,9 +67,6 @@ WRITER = "xlsxwriter"
 """The library that writes the payout workbook (the benchmark's write floor uses the same)."""
 MAX_INELIGIBLE_ROWS = 10_000
 """At most this many ineligible lines on the ineligible sheet (all of them are in the JSON)."""
-HEADER_FONT = Font(bold=True)
-HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
-WRAP = Alignment(wrap_text=True, vertical="top")
 
 SHEET_FOR_STATUS = {
     Status.PAYABLE: PAYABLE,
@@ -93,61 +81,14 @@ def sheet_name(names: tuple[str, str], lang: Lang) -> str:
     return names[0] if lang == "zh" else names[1]
 
 
-class Sheet:
-    """A write-only sheet with typed cell helpers: text is always text."""
-
-    def __init__(self, book: Workbook, title: str) -> None:
-        self.ws: WriteOnlyWorksheet = book.create_sheet(title)
-        self.rows = 0
-
-    def header(self, columns: Sequence[Column], lang: Lang) -> None:
-        for index, column in enumerate(columns, start=1):
-            self.ws.column_dimensions[get_column_letter(index)].width = column.width
-        self.ws.freeze_panes = "A2"
-        self.append([self.bold(column.zh if lang == "zh" else column.en) for column in columns])
-
-    def print_setup(self, header: str, *, landscape: bool, title_rows: str | None = "1:1", zh: bool = True) -> None:
-        """A4, one page wide, ``title_rows`` repeated on every page, ``header`` and page numbers."""
-        print_setup(self.ws, header, landscape=landscape, title_rows=title_rows, zh=zh)
-
-    def text(self, value: str | None) -> WriteOnlyCell:
-        cell = WriteOnlyCell(self.ws, value="" if value is None else value)
-        cell.data_type = "s"  # never a formula, whatever the text starts with
-        return cell
-
-    def bold(self, value: str) -> WriteOnlyCell:
-        cell = self.text(value)
-        cell.font = HEADER_FONT
-        cell.fill = HEADER_FILL
-        return cell
-
-    def money(self, value: Decimal | None) -> WriteOnlyCell:
-        cell = WriteOnlyCell(self.ws, value=None if value is None else value)
-        cell.number_format = MONEY_FORMAT
-        return cell
-
-    def formula(self, text: str, money: bool = True) -> WriteOnlyCell:
-        cell = WriteOnlyCell(self.ws, value=text)
-        if money:
-            cell.number_format = MONEY_FORMAT
-        return cell
-
-    def number(self, value: int | None) -> WriteOnlyCell:
-        return WriteOnlyCell(self.ws, value=value)
-
-    def append(self, cells: Iterable[Any]) -> None:
-        self.ws.append(list(cells))
-        self.rows += 1
-
-
 class PayoutWriter:
     """Writes the payout workbook while the lines are being computed.
 
     ``add`` takes lines as they come (in line order); ``finish`` writes the
     payable sheet's total and signature block, the input issues, the provenance,
     the summary and every sheet's print setup once the run is complete, and
-    ``close`` waits until the file is in place.  With ``in_process=False`` the
-    xlsxwriter work is done by a second process (``xlsx_book.BookProcess``).
+    ``close`` waits until the file is in place.  ``expected_lines`` (about how many
+    lines will come) chooses how the workbook is written (``xlsx_book.open_book``).
     ``banks``: credit code -> (开户银行, 银行账号), carried to the payable sheet;
     ``issuer``: the issuing unit of the signature blocks (by default the rule file's)."""
 
@@ -157,7 +98,7 @@ class PayoutWriter:
         lang: Lang,
         seal_key: SealKey,
         *,
-        in_process: bool = True,
+        expected_lines: int = 0,
         banks: Mapping[str, tuple[str, str]] | None = None,
         issuer: str | None = None,
     ) -> None:
@@ -168,7 +109,7 @@ class PayoutWriter:
         self._files = contextlib.ExitStack()  # the temporary file, renamed onto ``out`` by ``close``
         temporary = self._files.enter_context(atomic_path(out))
         try:
-            self.book: Book | BookProcess = Book(temporary) if in_process else _process_or_here(temporary)
+            self.book: Book = open_book(temporary, expected_lines)
         except BaseException:
             self._discard()
             raise
@@ -275,7 +216,7 @@ class PayoutWriter:
         _print_setup(self, result)
 
     def close(self) -> None:
-        """Wait for the workbook and put it in place (atomically)."""
+        """Assemble the workbook and put it in place (atomically)."""
         self._open = False
         try:
             self.book.close()
@@ -285,11 +226,10 @@ class PayoutWriter:
         self._files.close()
 
     def abort(self) -> None:
-        """No workbook: stop the writer and remove the temporary file."""
+        """No workbook: remove the writer's temporary files and the workbook's."""
         if self._open:
             self._open = False
-            if isinstance(self.book, BookProcess):
-                self.book.abort()
+            self.book.abort()
             self._discard()
 
     def _discard(self) -> None:
@@ -333,14 +273,6 @@ def _print_setup(writer: PayoutWriter, result: RunResult) -> None:
         writer.book.apply(("print", index, setup))
 
 
-def _process_or_here(temporary: Path) -> Book | BookProcess:
-    """A writer process; in this process when none can be started (a locked-down machine)."""
-    try:
-        return BookProcess(temporary)
-    except OSError:
-        return Book(temporary)
-
-
 @dataclass(frozen=True)
 class SealKey:
     """What a payable line's check value (校验码) covers besides the line itself."""
@@ -372,25 +304,12 @@ class SealKey:
         )
 
 
-PARALLEL_FROM = 5_000
-"""Lines from which the workbook is written by a second process (below, the process start costs more)."""
-
-
-def use_writer_process(expected_lines: int) -> bool:
-    """A second process for a large workbook; ``TONGNAN_WRITER_PROCESS=0|1`` forces the choice."""
-    forced = os.environ.get("TONGNAN_WRITER_PROCESS")
-    if forced in ("0", "1"):
-        return forced == "1"
-    return expected_lines >= PARALLEL_FROM and (os.cpu_count() or 1) > 1
-
-
-def write_payout_workbook(
-    result: RunResult, out: Path, lang: Lang = "zh", *, in_process: bool = True, issuer: str | None = None
-) -> None:
+def write_payout_workbook(result: RunResult, out: Path, lang: Lang = "zh", *, issuer: str | None = None) -> None:
     """Write the payout workbook of a finished run atomically to ``out``."""
     require_all_lines(result)  # the workbook's line sheets are written from the result's lines
     key = SealKey(result.year, result.rules.sha256, result.input_sha256)
-    writer = PayoutWriter(out, lang, key, in_process=in_process, banks=bank_details(result.batch), issuer=issuer)
+    lines, banks = len(result.lines), bank_details(result.batch)
+    writer = PayoutWriter(out, lang, key, expected_lines=lines, banks=banks, issuer=issuer)
     try:
         writer.add(result.lines)
         writer.finish(result)

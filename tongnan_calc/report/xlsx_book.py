@@ -1,14 +1,16 @@
-"""The xlsxwriter side of the payout workbook: a stream of plain operations, and a process that applies them.
+"""The xlsxwriter side of the payout and comparison workbooks: a stream of plain operations, and ``Book``, which
+applies them.
 
 ``report/xlsx.py`` turns lines into rows of plain values (text, floats, ints,
 ``Formula``, ``Bold`` …) and sends them as operations; ``Book`` applies them with
-xlsxwriter in constant-memory mode.  Applying them is most of the cost of
-writing a large workbook (xlsxwriter is pure Python), so for a large batch the
-operations go through a pipe to a second process (``BookProcess``), which writes
-while this one computes the next enterprises: the machine's second core does
-the writing.  Both ways write the same file (tested).
+xlsxwriter.  ``open_book`` is the one place that chooses how, by the workbook's
+expected size: assembled in memory when small, streamed (constant memory) when
+large.  Both ways write the same cells (tested).  (A second process that applied
+the operations while the lines were computed, ``BookProcess``, was removed with
+issue 14: it did not clearly pay at 10,000 or 100,000 enterprises — bench/README.md,
+round 7.)
 
-Operations (tuples, picklable):
+Operations (tuples):
     ("sheet", title)                       a new worksheet; sheets are numbered from 0
     ("header", sheet, widths, heads, kinds)  column widths, a frozen bold header row repeated on every
                                            printed page; ``kinds`` (layout.Kind) say how "lines" are written
@@ -23,20 +25,13 @@ Every text cell is written with ``write_string``: input text never becomes a for
 
 from __future__ import annotations
 
-import contextlib
 import math
-import os
-import queue
 import shutil
-import signal
 import tempfile
-import threading
-import time
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
@@ -61,9 +56,6 @@ class Formula:
     def __init__(self, text: str, value: float | int | str, money: bool = True) -> None:
         self.text, self.value, self.money = text, value, money
 
-    def __reduce__(self) -> tuple[type[Formula], tuple[str, float | int | str, bool]]:
-        return Formula, (self.text, self.value, self.money)
-
 
 class Bold:
     """A header-style text cell."""
@@ -73,26 +65,17 @@ class Bold:
     def __init__(self, text: str) -> None:
         self.text = text
 
-    def __reduce__(self) -> tuple[type[Bold], tuple[str]]:
-        return Bold, (self.text,)
-
 
 class Title(Bold):
     """A sheet's title: large and bold, without a box."""
 
     __slots__ = ()
 
-    def __reduce__(self) -> tuple[type[Title], tuple[str]]:
-        return Title, (self.text,)
-
 
 class Banner(Bold):
     """A warning the reader must not miss: bold, red."""
 
     __slots__ = ()
-
-    def __reduce__(self) -> tuple[type[Banner], tuple[str]]:
-        return Banner, (self.text,)
 
 
 @dataclass(frozen=True)
@@ -110,29 +93,45 @@ def escape(text: str) -> str:
     return text.replace("&", "&&")
 
 
+class _Widths(dict[str, float]):
+    """A character's width in units: CJK (East Asian wide or full-width) two, any other a little over one
+    (fonts substituted for 宋体 set Latin text wider); worked out once per character."""
+
+    def __missing__(self, ch: str) -> float:
+        width = self[ch] = 2.0 if unicodedata.east_asian_width(ch) in "WF" else 1.15
+        return width
+
+
+_WIDTH = _Widths()
+
+
 def text_lines(text: str, width: float) -> int:
     """How many printed lines ``text`` takes in a column ``width`` characters wide (CJK counts two)."""
     usable = max(width - 0.75, 1.0)  # Excel pads a cell by a fraction of a character
     total = 0
+    measure = _WIDTH.__getitem__
     for part in text.split("\n"):
-        # a narrow character a little over one width unit: fonts substituted for 宋体 set Latin text wider
-        size = sum(2.0 if unicodedata.east_asian_width(ch) in "WF" else 1.15 for ch in part)
-        total += max(1, math.ceil(size / usable))
+        total += max(1, math.ceil(sum(map(measure, part)) / usable))
     return total
 
 
 class Book:
-    """An xlsxwriter workbook in constant-memory mode, written by operations."""
+    """An xlsxwriter workbook written by operations: in constant-memory mode (each sheet's rows streamed to a
+    temporary file as they come), or ``in_memory`` (the whole workbook assembled in memory, no temporary file:
+    quicker for a small workbook, the same cells)."""
 
-    def __init__(self, path: Path, tmpdir: str | None = None) -> None:
+    def __init__(self, path: Path, *, in_memory: bool = False) -> None:
+        # streamed: each sheet's rows go to a temporary file in a folder of this book's, removed by close or
+        # abort (xlsxwriter removes its files when it closes, not when a run stops half-way)
+        self._tmpdir = None if in_memory else tempfile.mkdtemp(prefix="tongnan-calc-xlsx-")
         options: dict[str, Any] = {
-            "constant_memory": True,
+            "constant_memory": not in_memory,
+            "in_memory": in_memory,
+            "tmpdir": self._tmpdir,
             "strings_to_formulas": False,
             "strings_to_urls": False,
             "default_format_properties": {"font_name": FONT, "font_size": FONT_SIZE},
         }
-        if tmpdir is not None:
-            options["tmpdir"] = tmpdir
         self.xl = xlsxwriter.Workbook(str(path), options)
         base = {"font_name": FONT, "font_size": FONT_SIZE, "valign": "top"}
         box = {**base, "border": 1}
@@ -193,6 +192,18 @@ class Book:
             if isinstance(cause, OSError):
                 raise cause from None
             raise
+        finally:
+            self.abort()
+
+    def abort(self) -> None:
+        """Remove the temporary files (the sheets' rows) without assembling a workbook."""
+        for sheet in self.sheets:
+            fh = getattr(sheet, "row_data_fh", None)
+            if fh is not None:
+                fh.close()
+        if self._tmpdir is not None:
+            shutil.rmtree(self._tmpdir, ignore_errors=True)
+            self._tmpdir = None
 
     def _widths(self, sheet: int, widths: Sequence[float]) -> None:
         ws = self.sheets[sheet]
@@ -268,148 +279,14 @@ class Book:
         self.rows[sheet] = r + 1
 
 
-class BookProcess:
-    """The same operations applied by a second process, fed through a pipe.
-
-    ``apply`` queues operations (sent in batches by a thread of this process, so
-    that computing does not wait for the writer to take each batch: through the
-    pipe alone the two processes took turns, and a run at 100,000 enterprises
-    spent 9 s of its computation blocked on the pipe; at most ``AHEAD`` batches
-    wait, so memory stays bounded when the writer lags); ``close`` sends the rest,
-    waits for the workbook to be written and raises the writer's ``OSError`` (a
-    full disk, say) here, with the same text it would have had in this process.
-    A writer that fails early is reported by the next ``apply``."""
-
-    BATCH = 64
-    AHEAD = 32
-
-    def __init__(self, path: Path) -> None:
-        import multiprocessing
-
-        context = multiprocessing.get_context("spawn")  # the same on every platform; no threads inherited
-        self._conn, child = context.Pipe()
-        self._process = context.Process(target=_serve, args=(child, str(path)), daemon=True)
-        self._process.start()
-        child.close()
-        self._queue: list[Op] = []
-        self._outbox: queue.Queue[list[Op] | None] = queue.Queue(maxsize=self.AHEAD)
-        self._failed: BaseException | None = None  # what stopped the sending thread
-        self._sender = threading.Thread(target=self._send, name="tongnan-xlsx-send", daemon=True)
-        self._sender.start()
-
-    def apply(self, op: Op) -> None:
-        self._queue.append(op)
-        if len(self._queue) >= self.BATCH or op[0] == "lines":
-            self._flush()
-
-    def _flush(self) -> None:
-        if self._queue:
-            self._put(self._queue)
-            self._queue = []
-
-    def _put(self, ops: list[Op] | None) -> None:
-        while True:
-            if self._failed is not None:
-                raise self._error()
-            try:
-                self._outbox.put(ops, timeout=0.2)
-                return
-            except queue.Full:
-                continue
-
-    def _send(self) -> None:
-        """The sending thread: batches in order, then ``None``; whatever stops it is kept for ``_error``."""
-        while True:
-            ops = self._outbox.get()
-            try:
-                self._conn.send(ops)
-            except BaseException as exc:  # noqa: BLE001 -- reported in this process's thread by _put/close
-                self._failed = exc
-                return
-            if ops is None:
-                return
-
-    def _error(self) -> BaseException:
-        """Why the writer cannot go on: its own answer (a full disk, say) when it gave one."""
-        if not isinstance(self._failed, (OSError, ValueError, EOFError)):
-            assert self._failed is not None
-            return self._failed  # a fault of this process's (an operation that cannot be sent)
-        return self._answered(self._answer(timeout=5)) or self._stopped()  # "ok" cannot come before the end
-
-    def _answered(self, answer: tuple[Any, ...] | None) -> BaseException | None:
-        """The error the writer's answer stands for (``None``: it gave none); nothing for "ok"."""
-        if answer is None:
-            return self._stopped()
-        if answer[0] == "oserror":
-            return OSError(answer[1], answer[2], answer[3])
-        return None if answer[0] == "ok" else RuntimeError(answer[1])
-
-    def _stopped(self) -> RuntimeError:
-        return RuntimeError(f"the workbook writer stopped (exit code {self._process.exitcode})")
-
-    def _answer(self, timeout: float | None) -> tuple[Any, ...] | None:
-        """The writer's answer; None when it ends without one, or gives none within ``timeout`` seconds."""
-        deadline = None if timeout is None else time.monotonic() + timeout
-        try:
-            while not self._conn.poll(0.2):
-                if not self._process.is_alive() or (deadline is not None and time.monotonic() > deadline):
-                    return None
-            answer: tuple[Any, ...] = self._conn.recv()
-        except (EOFError, OSError):
-            return None
-        return answer
-
-    def close(self) -> None:
-        try:
-            self._flush()
-            self._put(None)
-            self._sender.join()
-            if self._failed is not None:
-                raise self._error()
-            answer = self._answer(timeout=None)
-        except BaseException:
-            self.abort()  # the writer may still be waiting for operations: it is stopped
-            raise
-        self._process.join()
-        self._conn.close()
-        error = self._answered(answer)
-        if error is not None:
-            raise error
-
-    def abort(self) -> None:
-        """Stop the writer without a workbook (this process failed or was interrupted)."""
-        with contextlib.suppress(queue.Full):
-            self._outbox.put_nowait(None)
-        with contextlib.suppress(OSError):
-            self._conn.close()  # the writer reads the end of the pipe and stops; a send under way fails
-        self._process.join(timeout=5)
-        if self._process.is_alive():
-            self._process.kill()
-            self._process.join()
-        self._sender.join(timeout=5)
+IN_MEMORY_BELOW = 20_000
+"""Expected lines (enterprises × measures) below which the workbook is assembled in memory: xlsxwriter's
+constant-memory mode writes each sheet's rows, then each part of the file, to a temporary file of its own
+(about 26 files for the payout workbook), which took about half of writing a district's workbook; in memory,
+10,000 enterprises (70,000 lines) took 115 MB more, so a large workbook keeps the constant-memory mode."""
 
 
-def _serve(conn: Connection, path: str) -> None:
-    """The writer process: apply operations until ``None``, then close the workbook and answer."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle; it ends us by the pipe
-    tmpdir = tempfile.mkdtemp(prefix="tongnan-calc-xlsx-")
-    answer: tuple[Any, ...]
-    try:
-        book = Book(Path(path), tmpdir)
-        while (ops := conn.recv()) is not None:
-            for op in ops:
-                book.apply(op)
-        book.close()
-        answer = ("ok",)
-    except EOFError:  # the parent is gone or gave up: no workbook
-        return
-    except OSError as exc:
-        answer = ("oserror", exc.errno, exc.strerror, exc.filename)
-    except Exception as exc:  # noqa: BLE001 - whatever it is, the parent must hear of it
-        answer = ("failed", f"{type(exc).__name__}: {exc}")
-    finally:
-        shutil.rmtree(tmpdir, ignore_errors=True)
-    with contextlib.suppress(OSError):
-        conn.send(answer)
-    conn.close()
-    os._exit(0)  # nothing else to clean up; skip the interpreter's slow teardown of a big heap
+def open_book(path: Path, expected_lines: int) -> Book:
+    """The one place that chooses how a workbook is written, by its size: in memory when small, streamed
+    when large.  Both ways write the same cells (tested)."""
+    return Book(path, in_memory=expected_lines < IN_MEMORY_BELOW)

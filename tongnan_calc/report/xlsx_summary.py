@@ -21,7 +21,7 @@ from tongnan_calc.core.result import NO_LEDGER_WARNING
 from tongnan_calc.core.say import Lang
 from tongnan_calc.report.layout import INELIGIBLE, PAYABLE, PAYABLE_COLUMNS, TOTAL_MARK
 from tongnan_calc.report.units import unit_totals
-from tongnan_calc.report.xlsx_book import Banner, Bold, Book, BookProcess, Formula, Title
+from tongnan_calc.report.xlsx_book import Banner, Bold, Book, Formula, Title
 from tongnan_calc.text.capitals import capitals
 from tongnan_calc.text.messages import measure_name
 
@@ -36,7 +36,7 @@ class PayoutWriter(Protocol):
     summary: int
     sheet_of: dict[Status, int]
     counts: dict[Status, int]
-    book: Book | BookProcess
+    book: Book
     max_ineligible_rows: int
 
     def rows(self, sheet: int, rows: list[list[object]], boxed: bool = True) -> None: ...

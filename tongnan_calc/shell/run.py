@@ -279,12 +279,12 @@ def batch(options: RunOptions, hooks: Hooks = Hooks()) -> RunResult:
 def _payout_writer(
     out: Path, lang: Lang, year: int, rules: Rules, inputs: Inputs, lines: int, issuer: str | None
 ) -> PayoutWriter:
-    """The payout workbook's writer: in a second process for a large batch on a machine with two cores."""
-    from tongnan_calc.report.xlsx import PayoutWriter, SealKey, bank_details, use_writer_process
+    """The payout workbook's writer; ``lines`` (expected) chooses how it writes (``xlsx_book.open_book``)."""
+    from tongnan_calc.report.xlsx import PayoutWriter, SealKey, bank_details
 
     key = SealKey(year, rules.sha256, inputs.sha256)
     banks = bank_details(inputs.batch)
-    return PayoutWriter(out, lang, key, in_process=not use_writer_process(lines), banks=banks, issuer=issuer)
+    return PayoutWriter(out, lang, key, expected_lines=lines, banks=banks, issuer=issuer)
 
 
 def _sink(
