@@ -314,7 +314,7 @@ def main() -> None:
 
 def _stop_on_termination() -> None:
     """SIGTERM (a scheduler's, ``timeout``'s) and SIGHUP (the terminal closed) end a run as Ctrl-C does:
-    its temporary files are removed and its other processes stopped (the default would skip all that).
+    its temporary files are removed (the default would skip that: a half-written output would stay behind).
     Only for ``run`` in the console script: the ledger's commands rely on SQLite's journal instead."""
 
     def stop(number: int, _: object) -> None:
