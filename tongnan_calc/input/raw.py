@@ -79,6 +79,10 @@ class WorkbookError(UserError):
 # --- fatal checks before calamine -------------------------------------------------------
 
 
+NOT_BOOK: Final = Say("不是工作簿（.xlsx/.xls/.xlsb/.ods）", "not a workbook (.xlsx/.xls/.xlsb/.ods)")
+"""The end of a refusal of a file that is no workbook: the formats the reader takes."""
+
+
 def _fail(source: Path | str, what: Say) -> WorkbookError:
     return WorkbookError(Say(f"{source}：{what.zh}", f"{source}: {what.en}"))
 
@@ -88,13 +92,7 @@ def _check_regular(path: Path) -> None:
     the read, a device never ends, a symbolic link loop has no end): one line naming what it is."""
     kind = special_kind(path)
     if kind is not None:
-        raise _fail(
-            path,
-            Say(
-                f"这是{kind.zh}，不是工作簿（.xlsx/.xls/.xlsb/.ods）",
-                f"is {kind.en}, not a workbook (.xlsx/.xls/.xlsb/.ods)",
-            ),
-        )
+        raise _fail(path, Say(f"这是{kind.zh}，{NOT_BOOK.zh}", f"is {kind.en}, {NOT_BOOK.en}"))
     try:
         path.stat()
     except FileNotFoundError:
@@ -110,13 +108,7 @@ def _check_path(path: Path) -> bytes:
     if not path.exists():
         raise _fail(path, Say("找不到文件", "file not found"))
     if path.is_dir():
-        raise _fail(
-            path,
-            Say(
-                "这是文件夹，不是工作簿（.xlsx/.xls/.xlsb/.ods）",
-                "is a directory, not a workbook (.xlsx/.xls/.xlsb/.ods)",
-            ),
-        )
+        raise _fail(path, Say(f"这是文件夹，{NOT_BOOK.zh}", f"is a directory, {NOT_BOOK.en}"))
     try:
         with path.open("rb") as handle:
             head = handle.read(4096)
@@ -124,13 +116,7 @@ def _check_path(path: Path) -> bytes:
         reason = error.strerror or str(error)
         raise _fail(path, Say(f"无法打开：{reason}", f"cannot be opened: {reason}")) from None
     if not head:
-        raise _fail(
-            path,
-            Say(
-                "文件是空的（0 字节），不是工作簿（.xlsx/.xls/.xlsb/.ods）",
-                "file is empty (0 bytes), not a workbook (.xlsx/.xls/.xlsb/.ods)",
-            ),
-        )
+        raise _fail(path, Say(f"文件是空的（0 字节），{NOT_BOOK.zh}", f"file is empty (0 bytes), {NOT_BOOK.en}"))
     return head
 
 
