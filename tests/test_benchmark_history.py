@@ -12,16 +12,15 @@ The rates are those of the PBOC announcements cited in rules.yaml (loan_interest
 
 from __future__ import annotations
 
-import importlib.util
+from datetime import date
 from pathlib import Path
-from types import ModuleType
 
 import pytest
 from factories import SHIPPED, assert_payable, ent, loan, rec
 
 from tongnan_calc.core.measures import MEASURES
 from tongnan_calc.core.model import Status
-from tongnan_calc.rules.load import DEFAULT_RULES, load_rules
+from tongnan_calc.rules.load import load_rules
 from tongnan_calc.text.messages import render
 
 loan_interest = MEASURES["loan_interest"]
@@ -116,26 +115,48 @@ def test_a_loan_drawn_before_2002_02_21_is_still_pending() -> None:
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 
+# (in force from, 1-year LPR, over-5-year LPR), % a year, as the NIFC published them (the overlay's rows)
+LPR = (
+    ("2019-08-20", "4.25", "4.85"),
+    ("2019-09-20", "4.20", "4.85"),
+    ("2019-11-20", "4.15", "4.80"),
+    ("2020-02-20", "4.05", "4.75"),
+    ("2020-04-20", "3.85", "4.65"),
+    ("2021-12-20", "3.80", "4.65"),
+    ("2022-01-20", "3.70", "4.60"),
+    ("2022-05-20", "3.70", "4.45"),
+    ("2022-08-22", "3.65", "4.30"),
+    ("2023-06-20", "3.55", "4.20"),
+    ("2023-08-21", "3.45", "4.20"),
+    ("2024-02-20", "3.45", "3.95"),
+    ("2024-07-22", "3.35", "3.85"),
+    ("2024-10-21", "3.10", "3.60"),
+    ("2025-05-20", "3.00", "3.50"),
+)
 
-def _maker() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("make_rules_lpr", EXAMPLES / "make_rules_lpr.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
-
-def test_the_lpr_example_is_the_shipped_file_with_the_lpr_tables() -> None:
-    maker = _maker()
-    shipped = DEFAULT_RULES.read_text(encoding="utf-8")
-    assert (EXAMPLES / "rules-lpr.yaml").read_text(encoding="utf-8") == maker.rules_lpr(shipped)
+def test_the_lpr_example_is_an_overlay_that_adds_the_lpr_tables_only() -> None:
     rules = load_rules(EXAMPLES / "rules-lpr.yaml")
-    assert rules.version == "2015.1-lpr"
-    # before 2019-08-20 the two files agree, value for value
-    assert (
-        rules.param("loan_interest", "benchmark_rates").entries[:-15]
-        == (SHIPPED.param("loan_interest", "benchmark_rates").entries[:-1])
-    )
+    assert (rules.version, rules.base_version) == ("2015.1-lpr", "2015.1")
+    dated = rules.param("loan_interest", "benchmark_rates")
+    shipped = SHIPPED.param("loan_interest", "benchmark_rates")
+    # before 2019-08-20 the two agree, value for value; the shipped null of 2019-08-20 is replaced
+    assert dated.entries[: -len(LPR)] == shipped.entries[:-1]
+    assert shipped.entries[-1] == (date(2019, 8, 20), None)
+    lpr = [
+        (start.isoformat(), [(band.max_months, str(band.rate_percent)) for band in bands])
+        for start, bands in dated.entries[-len(LPR) :]
+    ]
+    assert lpr == [(day, [(60, one), (None, five)]) for day, one, five in LPR]
+    # every LPR table cites the NIFC's publication of its day
+    for start, _ in dated.entries[-len(LPR) :]:
+        reference = dated.reference(start)
+        assert reference is not None and reference.issued == start and "LPR" in reference.title
+    # and nothing else of the shipped rules changes
+    for measure, spec in rules.measures.items():
+        for name, param in spec.params.items():
+            if (measure, name) != ("loan_interest", "benchmark_rates"):
+                assert param.entries == SHIPPED.param(measure, name).entries, (measure, name)
 
 
 def test_the_lpr_example_prices_a_loan_of_2020_and_the_default_leaves_it_pending() -> None:
