@@ -16,6 +16,7 @@ Only the standard library is used; nothing here parses XML with entity expansion
 
 from __future__ import annotations
 
+import functools
 import re
 import zipfile
 from collections.abc import Callable, Iterator, Mapping
@@ -29,23 +30,61 @@ MAX_CELLS = 200_000_000  # rows × columns of the grid calamine would allocate
 CHUNK = 1 << 20
 OVERLAP = 4096
 
-_SHEET = re.compile(rb'<sheet\b[^>]*?\bname="([^"]*)"[^>]*?\br:id="([^"]*)"')
-_SHEET_ID_FIRST = re.compile(rb'<sheet\b[^>]*?\br:id="([^"]*)"[^>]*?\bname="([^"]*)"')
-_REL = re.compile(rb'<Relationship\b[^>]*?\bId="([^"]*)"[^>]*?\bTarget="([^"]*)"')
-_REL_TARGET_FIRST = re.compile(rb'<Relationship\b[^>]*?\bTarget="([^"]*)"[^>]*?\bId="([^"]*)"')
-_DIMENSION = re.compile(rb'<dimension\s+ref="([A-Z]+)?([0-9]+)?(?::([A-Z]+)([0-9]+))?"')
-_WIDE = re.compile(rb'<c\s+r="([A-Z]{3})([0-9]+)"')  # a column past ZZ (702): never data of ours
-_LAST_ROW = re.compile(rb'<row\b[^>]*?\br="([0-9]+)"')
-_UNCACHED = re.compile(
-    rb'<c\s+r="([A-Z]{1,3})([0-9]{1,7})"[^>]*>\s*<f\b[^>]*?(?:/>|>[^<]*</f>)\s*(?:<v\s*/>|<v>\s*</v>|</c>)'
-)
+_PREFIX = rb"(?:[A-Za-z_][\w.-]*:)?"
+"""An element's namespace prefix: Excel writes none (``<c r="A1">``), other programs (the .NET Open XML
+SDK, some Java writers) may put one on every element (``<x:c r="A1">``); calamine reads both."""
+_SHEET = re.compile(rb"<" + _PREFIX + rb'sheet\b[^>]*?\bname="([^"]*)"[^>]*?\br:id="([^"]*)"')
+_SHEET_ID_FIRST = re.compile(rb"<" + _PREFIX + rb'sheet\b[^>]*?\br:id="([^"]*)"[^>]*?\bname="([^"]*)"')
+_REL = re.compile(rb"<" + _PREFIX + rb'Relationship\b[^>]*?\bId="([^"]*)"[^>]*?\bTarget="([^"]*)"')
+_REL_TARGET_FIRST = re.compile(rb"<" + _PREFIX + rb'Relationship\b[^>]*?\bTarget="([^"]*)"[^>]*?\bId="([^"]*)"')
+_ROOT = re.compile(rb"<([A-Za-z_][\w.-]*:)?worksheet\b")
 
-# An error cell: ``t="e"`` among the attributes of ``<c>`` (in any order), then its value
-# in ``<v>`` before the cell ends.  (A self-closing ``<c .../>`` has no value: it is blank.)
-_ERROR_CELL = re.compile(
-    rb'<c\s(?=[^>]*?\bt="e")[^>]*?\br="([A-Z]{1,3})([0-9]{1,7})"[^>/]*>(?:(?!</c>).){0,4096}?<v>([^<]*)</v>',
-    re.DOTALL,
-)
+
+@dataclass(frozen=True, slots=True)
+class _Tags:
+    """The patterns of a worksheet whose elements carry ``prefix`` (``b""``, or ``b"x:"``).  A cell's
+    attributes may come in any order (``<c s="1" r="A1">``): ``r`` is looked for wherever it is."""
+
+    row: bytes  # the start of a row's tag
+    formula: bytes  # the start of a formula's tag
+    dimension: re.Pattern[bytes]
+    wide: re.Pattern[bytes]  # a cell in a column past ZZ (702): never data of ours
+    last_row: re.Pattern[bytes]
+    uncached: re.Pattern[bytes]  # a formula without a value
+    # An error cell: ``t="e"`` among the attributes of ``<c>`` (in any order), then its value
+    # in ``<v>`` before the cell ends.  (A self-closing ``<c .../>`` has no value: it is blank.)
+    error_cell: re.Pattern[bytes]
+
+
+@functools.cache
+def _tags(prefix: bytes) -> _Tags:
+    p = re.escape(prefix)
+    cell = rb"<" + p + rb"c\b"
+    ref = rb'(?=[^>]*?\br="([A-Z]{1,3})([0-9]{1,7})")'
+    return _Tags(
+        row=b"<" + prefix + b"row",
+        formula=b"<" + prefix + b"f",
+        dimension=re.compile(rb"<" + p + rb'dimension\s+ref="([A-Z]+)?([0-9]+)?(?::([A-Z]+)([0-9]+))?"'),
+        wide=re.compile(cell + rb'[^>]*?\br="([A-Z]{3})([0-9]+)"'),
+        last_row=re.compile(rb"<" + p + rb'row\b[^>]*?\br="([0-9]+)"'),
+        uncached=re.compile(
+            cell + ref + rb"[^>]*(?<!/)>\s*<" + p + rb"f\b[^>]*?(?:/>|>[^<]*</" + p + rb"f>)\s*"
+            rb"(?:<" + p + rb"v\s*/>|<" + p + rb"v>\s*</" + p + rb"v>|</" + p + rb"c>)"
+        ),
+        error_cell=re.compile(
+            cell + rb'(?=[^>]*?\bt="e")' + ref + rb"[^>]*(?<!/)>"
+            rb"(?:(?!</" + p + rb"c>).){0,4096}?<" + p + rb"v>([^<]*)</" + p + rb"v>",
+            re.DOTALL,
+        ),
+    )
+
+
+def _prefix_of(buffer: bytes) -> bytes:
+    """The prefix of a worksheet's root element (``b""`` when it has none, or it is not found)."""
+    match = _ROOT.search(buffer, 0, 65536)
+    return match.group(1) or b"" if match else b""
+
+
 ERROR_SHOWN_MAX = 40
 """An error value longer than this (never one of Excel's) is cut short when shown."""
 
@@ -121,12 +160,13 @@ def scan_sheet(
     rows, last_row, widest = 0, 0, 0
     formulas: set[tuple[int, int]] = set()
     errors: dict[tuple[int, int], str] = {}
-    first = True
+    tags: _Tags | None = None
     for buffer, new in _chunks(archive, member, read):
-        if first:
-            _check_dimension(buffer, name)
-            first = False
-        rows += buffer.count(b"<row", max(0, new - 3))  # a tag split across chunks is counted once
+        if tags is None:
+            tags = _tags(_prefix_of(buffer))
+            _check_dimension(buffer, name, tags)
+        row_tag = tags.row
+        rows += buffer.count(row_tag, max(0, new - len(row_tag) + 1))  # a tag split across chunks is counted once
         if rows > MAX_ROWS:
             raise ScanError(
                 Say(
@@ -134,16 +174,16 @@ def scan_sheet(
                     f"sheet {name!r} has more than {MAX_ROWS:,} rows, more than Excel allows",
                 )
             )
-        for letters, row in _WIDE.findall(buffer):
+        for letters, row in tags.wide.findall(buffer):
             widest = max(widest, column_number(letters))
             last_row = max(last_row, int(row))
-        tag = buffer.rfind(b"<row")
-        if tag >= 0 and (match := _LAST_ROW.match(buffer, tag)):
+        tag = buffer.rfind(row_tag)
+        if tag >= 0 and (match := tags.last_row.match(buffer, tag)):
             last_row = max(last_row, int(match.group(1)))
-        if b"<f" in buffer:
-            formulas.update((int(row), column_number(col)) for col, row in _UNCACHED.findall(buffer))
+        if tags.formula in buffer:
+            formulas.update((int(row), column_number(col)) for col, row in tags.uncached.findall(buffer))
         if b't="e"' in buffer:
-            for col, row, value in _ERROR_CELL.findall(buffer):
+            for col, row, value in tags.error_cell.findall(buffer):
                 errors[int(row), column_number(col)] = _error_text(value)
     check_grid(name, last_row, max(widest, 1))
     return SheetScan(rows, frozenset(formulas), errors)
@@ -167,8 +207,8 @@ def check_grid(name: str, last_row: int, last_col: int) -> None:
         )
 
 
-def _check_dimension(buffer: bytes, name: str) -> None:
-    match = _DIMENSION.search(buffer, 0, 8192)
+def _check_dimension(buffer: bytes, name: str, tags: _Tags) -> None:
+    match = tags.dimension.search(buffer, 0, 8192)
     if match is None or match.group(4) is None:
         return
     last_col, last_row = column_number(match.group(3)), int(match.group(4))
