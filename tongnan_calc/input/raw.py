@@ -24,9 +24,7 @@ from typing import Final, Literal
 
 from python_calamine import CalamineError, CalamineWorkbook, PasswordError
 
-from tongnan_calc.core.model import (
-    ENTERPRISES,
-)
+from tongnan_calc.core.model import ENTERPRISES
 from tongnan_calc.core.say import Say, UserError
 from tongnan_calc.files.kinds import special_kind
 from tongnan_calc.input.bounds import (
@@ -42,15 +40,8 @@ from tongnan_calc.input.bounds import (
 from tongnan_calc.input.cells import Cell
 from tongnan_calc.input.other_scan import OtherScan, scan_ods, scan_xls, scan_xlsb
 from tongnan_calc.input.sheet_names import Matched, canonical_table, match_names
-from tongnan_calc.input.sheets_spec import (
-    _SHEET_BY_NAME,
-    SHEET_ORDER,
-    SHEETS,
-    SheetSpec,
-    _label,
-    _label_zh,
-)
-from tongnan_calc.input.xlsx_scan import ScanError, SheetScan, check_grid, scan_sheet, sheet_members
+from tongnan_calc.input.sheets_spec import _SHEET_BY_NAME, SHEET_ORDER, SHEETS, SheetSpec, _label, _label_zh
+from tongnan_calc.input.xlsx_scan import ScanError, SheetScan, check_grid, recalc_on_load, scan_sheet, sheet_members
 
 # --- limits ------------------------------------------------------------------------
 
@@ -539,6 +530,8 @@ class _Scans:
     ``scan_workbook`` does, but on demand, so that calamine can parse the first
     sheet while the others are scanned."""
 
+    recalculated = False  # the workbook asks to be recalculated when opened: no formula has its value
+
     def __init__(
         self,
         path: Path,
@@ -560,6 +553,7 @@ class _Scans:
         try:
             with _scan_errors(path):
                 members = sheet_members(archive)
+                self.recalculated = recalc_on_load(archive)
                 self.todo = [(n, m) for n, m in members.items() if n in names and _exists(archive, m)]
         except BaseException:
             archive.close()
@@ -570,7 +564,8 @@ class _Scans:
         with _scan_errors(self.path):
             while self.todo and name not in self.found and self.archive is not None:
                 sheet, member = self.todo.pop(0)
-                self.found[sheet] = scan_sheet(self.archive, member, sheet, self._read if self.budget else None)
+                read = self._read if self.budget else None
+                self.found[sheet] = scan_sheet(self.archive, member, sheet, read, recalculated=self.recalculated)
 
     def _read(self, member: str) -> Iterator[bytes]:
         """A sheet's bytes as they are inflated, each taken from the budget (whatever the directory says)."""

@@ -38,6 +38,7 @@ _SHEET_ID_FIRST = re.compile(rb"<" + _PREFIX + rb'sheet\b[^>]*?\br:id="([^"]*)"[
 _REL = re.compile(rb"<" + _PREFIX + rb'Relationship\b[^>]*?\bId="([^"]*)"[^>]*?\bTarget="([^"]*)"')
 _REL_TARGET_FIRST = re.compile(rb"<" + _PREFIX + rb'Relationship\b[^>]*?\bTarget="([^"]*)"[^>]*?\bId="([^"]*)"')
 _ROOT = re.compile(rb"<([A-Za-z_][\w.-]*:)?worksheet\b")
+_RECALCULATE = re.compile(rb"<" + _PREFIX + rb'calcPr\b[^>]*?\bfullCalcOnLoad="(?:1|true)"')
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +52,7 @@ class _Tags:
     wide: re.Pattern[bytes]  # a cell in a column past ZZ (702): never data of ours
     last_row: re.Pattern[bytes]
     uncached: re.Pattern[bytes]  # a formula without a value
+    formula_cell: re.Pattern[bytes]  # a formula, with a value or without
     # An error cell: ``t="e"`` among the attributes of ``<c>`` (in any order), then its value
     # in ``<v>`` before the cell ends.  (A self-closing ``<c .../>`` has no value: it is blank.)
     error_cell: re.Pattern[bytes]
@@ -71,6 +73,7 @@ def _tags(prefix: bytes) -> _Tags:
             cell + ref + rb"[^>]*(?<!/)>\s*<" + p + rb"f\b[^>]*?(?:/>|>[^<]*</" + p + rb"f>)\s*"
             rb"(?:<" + p + rb"v\s*/>|<" + p + rb"v>\s*</" + p + rb"v>|</" + p + rb"c>)"
         ),
+        formula_cell=re.compile(cell + ref + rb"[^>]*(?<!/)>\s*<" + p + rb"f\b"),
         error_cell=re.compile(
             cell + rb'(?=[^>]*?\bt="e")' + ref + rb"[^>]*(?<!/)>"
             rb"(?:(?!</" + p + rb"c>).){0,4096}?<" + p + rb"v>([^<]*)</" + p + rb"v>",
@@ -152,11 +155,31 @@ def _chunks(
             tail = chunk[-OVERLAP:]
 
 
+def recalc_on_load(archive: zipfile.ZipFile) -> bool:
+    """Whether the workbook asks to be recalculated when opened (``<calcPr fullCalcOnLoad="1"/>``).
+
+    A program that writes formulas without computing them (xlsxwriter, openpyxl) says so: xlsxwriter
+    stores 0 as every formula's value, which read as stored makes a sales total or an interest paid 0.
+    Excel computes them when it opens the file and does not keep the request when it saves it."""
+    try:
+        book = archive.read("xl/workbook.xml")[: 4 << 20]
+    except KeyError:
+        return False
+    return _RECALCULATE.search(book) is not None
+
+
 def scan_sheet(
-    archive: zipfile.ZipFile, member: str, name: str, read: Callable[[str], Iterator[bytes]] | None = None
+    archive: zipfile.ZipFile,
+    member: str,
+    name: str,
+    read: Callable[[str], Iterator[bytes]] | None = None,
+    *,
+    recalculated: bool = False,
 ) -> SheetScan:
     """``read``: the member's bytes in pieces (``zipfile``'s own by default; the reader's count them
-    against the bound on the expanded parts, ``bounds``)."""
+    against the bound on the expanded parts, ``bounds``).  ``recalculated``: the workbook asks to be
+    recalculated when opened (``recalc_on_load``): no formula's stored value is its value, every
+    formula counts as one without a value."""
     rows, last_row, widest = 0, 0, 0
     formulas: set[tuple[int, int]] = set()
     errors: dict[tuple[int, int], str] = {}
@@ -181,7 +204,8 @@ def scan_sheet(
         if tag >= 0 and (match := tags.last_row.match(buffer, tag)):
             last_row = max(last_row, int(match.group(1)))
         if tags.formula in buffer:
-            formulas.update((int(row), column_number(col)) for col, row in tags.uncached.findall(buffer))
+            found = (tags.formula_cell if recalculated else tags.uncached).findall(buffer)
+            formulas.update((int(row), column_number(col)) for col, row in found)
         if b't="e"' in buffer:
             for col, row, value in tags.error_cell.findall(buffer):
                 errors[int(row), column_number(col)] = _error_text(value)
@@ -229,6 +253,7 @@ def _check_dimension(buffer: bytes, name: str, tags: _Tags) -> None:
 def scan_workbook(archive: zipfile.ZipFile, names: set[str] | None = None) -> dict[str, SheetScan]:
     """Scan the named sheets (all when None); raise ScanError for an absurd one."""
     found: dict[str, SheetScan] = {}
+    recalculated = recalc_on_load(archive)
     for name, member in sheet_members(archive).items():
         if names is not None and name not in names:
             continue
@@ -236,5 +261,5 @@ def scan_workbook(archive: zipfile.ZipFile, names: set[str] | None = None) -> di
             archive.getinfo(member)
         except KeyError:
             continue
-        found[name] = scan_sheet(archive, member, name)
+        found[name] = scan_sheet(archive, member, name, recalculated=recalculated)
     return found
