@@ -531,8 +531,8 @@ def xml_bomb(path: Path, *, expanded: int, filler: bytes, chunk_size: int = 1 <<
     head = (
         '<?xml version="1.0" encoding="UTF-8"?>'
         f'<worksheet xmlns="{_MAIN}"><sheetData>'
-        '<row><c t="inlineStr"><is><t>credit_code</t></is></c><c t="inlineStr"><is><t>name</t></is></c>'
-        '<c t="inlineStr"><is><t>ecommerce_entity</t></is></c></row>'
+        '<row r="1"><c r="A1" t="inlineStr"><is><t>credit_code</t></is></c><c r="B1" t="inlineStr"><is><t>name</t>'
+        '</is></c><c r="C1" t="inlineStr"><is><t>ecommerce_entity</t></is></c></row>'
     ).encode()
     tail = b"</sheetData></worksheet>"
     chunk = filler * max(1, chunk_size // len(filler))

@@ -1102,19 +1102,33 @@ def test_zip_bomb_by_compression_ratio_is_refused_in_bounded_memory(tmp_path: Pa
     assert child.peak_rss < BOUNDED, child.peak_rss
 
 
-def test_zip_bomb_of_rows_within_the_size_limits_is_refused(tmp_path: Path) -> None:
+ROWS_REFUSED = "has more than 1,048,576 rows, more than Excel allows"
+NO_REFERENCE = (
+    "has a row or cell stored without its reference (<row>): the file was not saved by Excel; "
+    "open it in Excel, save it, and try again"
+)
+
+
+@pytest.mark.parametrize(
+    ("filler", "refusal"),
+    [
+        (b'<row r="2"><c r="A2"><v>1</v></c><c r="B2"><v>1</v></c></row>', ROWS_REFUSED),
+        # without references the first piece is refused already (the scan cannot place its cells)
+        (b"<row><c><v>1</v></c><c><v>1</v></c></row>", NO_REFERENCE),
+    ],
+    ids=["rows", "rows-without-references"],
+)
+def test_zip_bomb_of_rows_within_the_size_limits_is_refused(tmp_path: Path, filler: bytes, refusal: str) -> None:
     """A 2 MiB workbook whose one sheet expands to 500 MiB of well-formed rows (6.6 million rows)
     compresses only ~280:1: under both size checks, it once made calamine take 2.1 GiB and 42 s
     (at 600 MiB)."""
-    path = xml_bomb(tmp_path / "rows.xlsx", expanded=500 * MiB, filler=b"<row><c><v>1</v></c><c><v>1</v></c></row>")
+    path = xml_bomb(tmp_path / "rows.xlsx", expanded=500 * MiB, filler=filler)
     info = zipfile.ZipFile(path).getinfo("xl/worksheets/sheet1.xml")
     assert info.file_size <= workbook_in.MAX_UNCOMPRESSED_BYTES
     assert info.file_size / info.compress_size < workbook_in.MAX_COMPRESSION_RATIO
     child = cli_child("run", path, "--year", 2016, "--no-ledger", "--lang=en", address_space=400 * MiB, timeout=20)
     assert (child.returncode, killed_by(child)) == (2, ""), child.stderr[-300:]
-    assert one_error_line(child.stderr) == (
-        f"{path}: refused: sheet 'enterprises' has more than 1,048,576 rows, more than Excel allows"
-    )
+    assert one_error_line(child.stderr) == f"{path}: refused: sheet 'enterprises' {refusal}"
     assert child.peak_rss < BOUNDED and child.seconds < 10, (child.peak_rss, child.seconds)
 
 

@@ -142,3 +142,35 @@ def test_a_prefixed_workbook_names_its_sheets_for_the_scan(tmp_path: Path) -> No
         f"{far}: refused: sheet 'enterprises' reaches row 1,048,576 and column 16,384; "
         "delete the cells far outside the data"
     )
+
+
+def _without_references(xml: bytes) -> bytes:
+    """Rows and cells without their reference (``r`` is optional in SpreadsheetML: the position follows)."""
+    return re.sub(rb'<(c|row) r="[A-Z]*[0-9]+"', rb"<\1", xml) if b"loan_id" in xml else xml
+
+
+def test_cells_without_their_reference_are_refused_naming_the_sheet(tmp_path: Path) -> None:
+    """calamine places such cells by counting; the scan cannot, and read as blank the interest_paid formula
+    without a value would no longer limit A's subsidy: the workbook is refused, with what to do."""
+    sheets = with_x()
+    sheets["loans"][0] = {**sheets["loans"][0], "interest_paid": Formula("=D2*0.05", None)}
+    path = _rewritten(write_raw_xlsx(tmp_path / "loans.xlsx", grid(sheets)), _without_references)
+    with pytest.raises(WorkbookError) as raised:
+        read_workbook(path)
+    assert raised.value.say.en == (
+        f"{path}: refused: sheet 'loans' has a row or cell stored without its reference (<row>): "
+        "the file was not saved by Excel; open it in Excel, save it, and try again"
+    )
+    assert raised.value.say.zh == (
+        f"{path}：拒绝读取：工作表“loans”中有未注明位置的行或单元格（<row>），文件不是由 Excel 保存的："
+        "请在 Excel 中打开并另存后再试"
+    )
+
+
+def test_a_tag_cut_at_the_end_of_a_piece_is_no_missing_reference(tmp_path: Path) -> None:
+    """The scan reads a sheet in pieces of 1 MiB: a tag cut by a piece's end is whole in the next one."""
+    sheets = with_x()
+    sheets["sales"] += [{"credit_code": A, "year": 1990 + n % 20, "sales": n} for n in range(60_000)]
+    path = write_raw_xlsx(tmp_path / "long.xlsx", grid(sheets))
+    issues = {(i.sheet, i.column, i.severity) for i in read_workbook(path).issues}
+    assert issues == {("sales", "year", "error")}  # A's years repeat: nothing else is said

@@ -42,20 +42,41 @@ _RECALCULATE = re.compile(rb"<" + _PREFIX + rb'calcPr\b[^>]*?\bfullCalcOnLoad="(
 
 
 @dataclass(frozen=True, slots=True)
+class _Cells:
+    """The patterns on cells written one way: the reference first (as Excel writes them), or anywhere."""
+
+    wide: re.Pattern[bytes]  # a cell in a column past ZZ (702): never data of ours
+    uncached: re.Pattern[bytes]  # a formula without a value
+    formula_cell: re.Pattern[bytes]  # a formula, with a value or without
+
+
+@dataclass(frozen=True, slots=True)
 class _Tags:
-    """The patterns of a worksheet whose elements carry ``prefix`` (``b""``, or ``b"x:"``).  A cell's
-    attributes may come in any order (``<c s="1" r="A1">``): ``r`` is looked for wherever it is."""
+    """The patterns of a worksheet whose elements carry ``prefix`` (``b""``, or ``b"x:"``)."""
 
     row: bytes  # the start of a row's tag
     formula: bytes  # the start of a formula's tag
+    irregular: re.Pattern[bytes]  # a row or cell tag whose reference is not its first attribute, or none
+    first: _Cells  # the reference first: ``<c r="A1" s="1">``
+    anywhere: _Cells  # the reference among the other attributes: ``<c s="1" r="A1">``
+    no_reference: re.Pattern[bytes]  # a whole row or cell tag without its reference (``r``)
     dimension: re.Pattern[bytes]
-    wide: re.Pattern[bytes]  # a cell in a column past ZZ (702): never data of ours
     last_row: re.Pattern[bytes]
-    uncached: re.Pattern[bytes]  # a formula without a value
-    formula_cell: re.Pattern[bytes]  # a formula, with a value or without
     # An error cell: ``t="e"`` among the attributes of ``<c>`` (in any order), then its value
     # in ``<v>`` before the cell ends.  (A self-closing ``<c .../>`` has no value: it is blank.)
     error_cell: re.Pattern[bytes]
+
+
+def _cells(p: bytes, cell: bytes, ref: bytes) -> _Cells:
+    """``cell``: the start of a cell's tag up to its reference; ``ref``: the reference's two groups."""
+    return _Cells(
+        wide=re.compile(cell + rb'r="([A-Z]{3})([0-9]+)"'),
+        uncached=re.compile(
+            cell + ref + rb"[^>]*(?<!/)>\s*<" + p + rb"f\b[^>]*?(?:/>|>[^<]*</" + p + rb"f>)\s*"
+            rb"(?:<" + p + rb"v\s*/>|<" + p + rb"v>\s*</" + p + rb"v>|</" + p + rb"c>)"
+        ),
+        formula_cell=re.compile(cell + ref + rb"[^>]*(?<!/)>\s*<" + p + rb"f\b"),
+    )
 
 
 @functools.cache
@@ -66,14 +87,12 @@ def _tags(prefix: bytes) -> _Tags:
     return _Tags(
         row=b"<" + prefix + b"row",
         formula=b"<" + prefix + b"f",
+        irregular=re.compile(rb"<" + p + rb'(?:c|row)(?![^\s/>]| r=")'),
+        first=_cells(p, cell + rb"\s+", rb'r="([A-Z]{1,3})([0-9]{1,7})"'),
+        anywhere=_cells(p, cell + rb"[^>]*?\b", ref),
+        no_reference=re.compile(rb"<" + p + rb'(?:row|c)(?=[\s/>])(?![^>]*\br=")[^>]*>'),
         dimension=re.compile(rb"<" + p + rb'dimension\s+ref="([A-Z]+)?([0-9]+)?(?::([A-Z]+)([0-9]+))?"'),
-        wide=re.compile(cell + rb'[^>]*?\br="([A-Z]{3})([0-9]+)"'),
         last_row=re.compile(rb"<" + p + rb'row\b[^>]*?\br="([0-9]+)"'),
-        uncached=re.compile(
-            cell + ref + rb"[^>]*(?<!/)>\s*<" + p + rb"f\b[^>]*?(?:/>|>[^<]*</" + p + rb"f>)\s*"
-            rb"(?:<" + p + rb"v\s*/>|<" + p + rb"v>\s*</" + p + rb"v>|</" + p + rb"c>)"
-        ),
-        formula_cell=re.compile(cell + ref + rb"[^>]*(?<!/)>\s*<" + p + rb"f\b"),
         error_cell=re.compile(
             cell + rb'(?=[^>]*?\bt="e")' + ref + rb"[^>]*(?<!/)>"
             rb"(?:(?!</" + p + rb"c>).){0,4096}?<" + p + rb"v>([^<]*)</" + p + rb"v>",
@@ -88,6 +107,9 @@ def _prefix_of(buffer: bytes) -> bytes:
     return match.group(1) or b"" if match else b""
 
 
+_TAG_CUT = 12
+"""A row or cell tag that starts this close to the end of a buffer may be cut short: it is looked at
+whole in the next buffer (which begins ``OVERLAP`` bytes earlier)."""
 ERROR_SHOWN_MAX = 40
 """An error value longer than this (never one of Excel's) is cut short when shown."""
 
@@ -197,20 +219,36 @@ def scan_sheet(
                     f"sheet {name!r} has more than {MAX_ROWS:,} rows, more than Excel allows",
                 )
             )
-        for letters, row in tags.wide.findall(buffer):
+        cells = tags.first  # as Excel writes them: the reference first (far faster to look for)
+        odd = tags.irregular.search(buffer)  # the first one: past the buffer's last bytes, a tag cut short
+        if odd is not None and odd.start() < len(buffer) - _TAG_CUT:
+            cells = tags.anywhere
+            if (found := tags.no_reference.search(buffer)) is not None:
+                raise ScanError(_no_reference(name, found.group()))
+        for letters, row in cells.wide.findall(buffer):
             widest = max(widest, column_number(letters))
             last_row = max(last_row, int(row))
         tag = buffer.rfind(row_tag)
         if tag >= 0 and (match := tags.last_row.match(buffer, tag)):
             last_row = max(last_row, int(match.group(1)))
         if tags.formula in buffer:
-            found = (tags.formula_cell if recalculated else tags.uncached).findall(buffer)
-            formulas.update((int(row), column_number(col)) for col, row in found)
+            found_cells = (cells.formula_cell if recalculated else cells.uncached).findall(buffer)
+            formulas.update((int(row), column_number(col)) for col, row in found_cells)
         if b't="e"' in buffer:
             for col, row, value in tags.error_cell.findall(buffer):
                 errors[int(row), column_number(col)] = _error_text(value)
     check_grid(name, last_row, max(widest, 1))
     return SheetScan(rows, frozenset(formulas), errors)
+
+
+def _no_reference(name: str, tag: bytes) -> Say:
+    """A row or cell stored without its reference: calamine places it by counting, the scan cannot."""
+    shown = tag[:60].decode("utf-8", "replace")
+    return Say(
+        f"工作表“{name}”中有未注明位置的行或单元格（{shown}），文件不是由 Excel 保存的：请在 Excel 中打开并另存后再试",
+        f"sheet {name!r} has a row or cell stored without its reference ({shown}): the file was not saved by "
+        "Excel; open it in Excel, save it, and try again",
+    )
 
 
 def _error_text(value: bytes) -> str:
