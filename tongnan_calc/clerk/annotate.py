@@ -37,6 +37,7 @@ from tongnan_calc.files.outputs import save_atomic
 from tongnan_calc.input import cells
 from tongnan_calc.input.reader import (
     MSG_EXAMPLE_ROW,
+    MSG_TOTAL_ROW,
     MSG_UNCACHED,
     MSG_UNKNOWN_ENTERPRISE,
     SHEETS,
@@ -210,6 +211,10 @@ HINTS: Final[tuple[tuple[Callable[[InputIssue], bool], Callable[[InputIssue], Sa
                 "type the value itself in the cell, not a formula that fails or an error value",
             )
         ),
+    ),
+    (
+        _starts(MSG_TOTAL_ROW),
+        _fixed(Say("删除合计行：合计由工具自行计算", "delete the total row: the tool adds up itself")),
     ),
     (
         _starts(MSG_UNCACHED),

@@ -99,6 +99,8 @@ from tongnan_calc.input.raw import (
 from tongnan_calc.input.records import (
     MSG_EXCEL_ERROR,
     MSG_EXCEL_ERROR_ZH,
+    MSG_TOTAL_ROW,
+    MSG_TOTAL_ROW_ZH,
     MSG_UNCACHED,
     MSG_UNCACHED_ZH,
     MSG_UNKNOWN_ENTERPRISE,
@@ -116,6 +118,7 @@ from tongnan_calc.input.records import (
     _flag_errors,
     _flag_lookalikes,
     _flag_merged,
+    _flag_totals,
     _flag_uncached,
     _groups,
     _parse,
@@ -159,6 +162,8 @@ __all__ = [
     "MSG_EXAMPLE_ROW_ZH",
     "MSG_EXCEL_ERROR",
     "MSG_EXCEL_ERROR_ZH",
+    "MSG_TOTAL_ROW",
+    "MSG_TOTAL_ROW_ZH",
     "MSG_UNCACHED",
     "MSG_UNCACHED_ZH",
     "MSG_UNKNOWN_ENTERPRISE",
@@ -214,6 +219,7 @@ __all__ = [
     "_flag_errors",
     "_flag_lookalikes",
     "_flag_merged",
+    "_flag_totals",
     "_flag_uncached",
     "_groups",
     "_has_bytes",
@@ -425,6 +431,8 @@ def _take_sheet(join: _Join, source: Path | str, sheet: RawSheet) -> int:
         _flag_merged(parsed, spans)
     if layout.lookalikes:
         _flag_lookalikes(parsed)
+    if None in parsed.codes:
+        _flag_totals(parsed)
     _cross_checks(parsed)
     if spec.key == ENTERPRISES:
         _take_enterprises(join, parsed)

@@ -349,6 +349,30 @@ def _cross_checks(parsed: Parsed) -> None:
         _check_duplicate_years(parsed)
 
 
+MSG_TOTAL_ROW: Final = "a total row: totals are not input and this row is not read; delete the row"
+MSG_TOTAL_ROW_ZH: Final = "这是合计行：合计不是输入数据，本行不读取；请删除本行"
+TOTAL_WORDS: Final = frozenset({"合计", "总计", "小计", "共计", "汇总", "total", "subtotal", "grandtotal", "sum"})
+"""The words of a total row, spaces and a closing colon aside, in lower case."""
+
+
+def _total_word(raw: Cell) -> bool:
+    return isinstance(raw, str) and "".join(raw.split()).rstrip(":：").lower() in TOTAL_WORDS
+
+
+def _flag_totals(parsed: Parsed) -> None:
+    """A row without a usable credit code that is a total (its word in the credit-code cell, or in any cell
+    when that one is blank): one error on its credit code instead of what its cells were taken for.  A total
+    is no enterprise's record: nothing depends on it, and it is never read."""
+    position = parsed.layout.position[CREDIT_CODE.key]
+    for index, code in enumerate(parsed.codes):
+        row = parsed.rows[index]
+        if code is None and (
+            _total_word(row[position]) or (cells.is_blank(row[position]) and any(map(_total_word, row)))
+        ):
+            parsed.issues[index] = []
+            parsed.add(index, CREDIT_CODE, MSG_TOTAL_ROW, zh=MSG_TOTAL_ROW_ZH)
+
+
 MSG_UNCACHED: Final = (
     "a formula without a computed value (the file was not saved by Excel): open and save it in Excel, or type the value"
 )
