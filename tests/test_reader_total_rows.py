@@ -73,3 +73,36 @@ def test_the_total_row_error_says_what_to_do_in_both_languages(tmp_path: Path) -
         "删除合计行：合计由工具自行计算",
         "delete the total row: the tool adds up itself",
     )
+
+
+@pytest.mark.parametrize("second", ["en", "zh"])
+def test_a_second_header_row_is_one_error_naming_the_header_row(tmp_path: Path, second: str) -> None:
+    """The English keys kept under the Chinese headers (or the header again, as a printout repeats it) were
+    read as an enterprise: three errors, the first advising to check the 18-character code."""
+    layout = grid(with_x(), lang="zh")
+    for name, rows in layout.items():
+        rows.insert(1, list(grid(with_x(), lang=second)[{"zh": name, "en": _KEYS[name]}[second]][0]))
+    path = write_raw_xlsx(tmp_path / "two-headers.xlsx", layout)
+    again = (
+        "the header row again: it is not read; delete the row (the header is row 1)",
+        "表头行重复出现：本行不读取；请删除本行（表头在第1行）",
+    )
+    value = {"en": "'credit_code'", "zh": "'统一社会信用代码'"}[second]
+    issues = _issues(path)
+    assert issues == [(sheet, 2, "credit_code", "error", value, *again) for sheet, *_ in issues]
+    assert [issue[0] for issue in issues] == ["enterprises", "leases", "data_lines", "sales", "loans"]
+    (issue,) = [i for i in read_workbook(path).issues if i.sheet == "sales"]
+    assert (hint(issue, "zh"), hint(issue, "en")) == (
+        "删除这一行：每个工作表只要一行表头",
+        "delete this row: a sheet has one header row",
+    )
+    assert_control_unchanged(evaluate(path))
+
+
+_KEYS = {
+    "企业信息": "enterprises",
+    "办公租赁": "leases",
+    "数据专线": "data_lines",
+    "年销售额": "sales",
+    "贷款": "loans",
+}

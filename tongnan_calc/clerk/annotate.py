@@ -213,6 +213,10 @@ HINTS: Final[tuple[tuple[Callable[[InputIssue], bool], Callable[[InputIssue], Sa
         ),
     ),
     (
+        _starts("the header row again"),
+        _fixed(Say("删除这一行：每个工作表只要一行表头", "delete this row: a sheet has one header row")),
+    ),
+    (
         _starts(MSG_TOTAL_ROW),
         _fixed(Say("删除合计行：合计由工具自行计算", "delete the total row: the tool adds up itself")),
     ),

@@ -359,16 +359,29 @@ def _total_word(raw: Cell) -> bool:
     return isinstance(raw, str) and "".join(raw.split()).rstrip(":：").lower() in TOTAL_WORDS
 
 
+MSG_HEADER_AGAIN: Final = "the header row again: it is not read; delete the row (the header is row {row})"
+MSG_HEADER_AGAIN_ZH: Final = "表头行重复出现：本行不读取；请删除本行（表头在第{row}行）"
+_CODE_HEADERS: Final = frozenset({CREDIT_CODE.key, CREDIT_CODE.header})
+
+
 def _flag_totals(parsed: Parsed) -> None:
     """A row without a usable credit code that is a total (its word in the credit-code cell, or in any cell
-    when that one is blank): one error on its credit code instead of what its cells were taken for.  A total
-    is no enterprise's record: nothing depends on it, and it is never read."""
+    when that one is blank), or the header again (the credit-code column's header or key in that cell, as
+    when a second header row of keys is kept under the Chinese one): one error on its credit code instead
+    of what its cells were taken for.  Neither is an enterprise's record: nothing depends on it, and it is
+    never read."""
     position = parsed.layout.position[CREDIT_CODE.key]
+    header = parsed.layout.header_index + 1
     for index, code in enumerate(parsed.codes):
         row = parsed.rows[index]
-        if code is None and (
-            _total_word(row[position]) or (cells.is_blank(row[position]) and any(map(_total_word, row)))
-        ):
+        if code is not None:
+            continue
+        raw = row[position]
+        if isinstance(raw, str) and raw.strip().lower() in _CODE_HEADERS:
+            parsed.issues[index] = []
+            zh = MSG_HEADER_AGAIN_ZH.format(row=header)
+            parsed.add(index, CREDIT_CODE, MSG_HEADER_AGAIN.format(row=header), zh=zh)
+        elif _total_word(raw) or (cells.is_blank(raw) and any(map(_total_word, row))):
             parsed.issues[index] = []
             parsed.add(index, CREDIT_CODE, MSG_TOTAL_ROW, zh=MSG_TOTAL_ROW_ZH)
 
