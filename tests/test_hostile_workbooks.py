@@ -122,6 +122,7 @@ DATE_ACCEPTED = [
     "2016年1月1日",
     " 2016-01-01 ",
     "\u30002016年01月01日\u3000",
+    "２０１６年１月１日",  # full-width digits
 ]
 
 
@@ -252,6 +253,8 @@ AMOUNT_ACCEPTED = [
     "￥1,000.00",
     " ¥ 1,000 ",
     "1 000",
+    "１０００",  # full-width digits, as a Chinese input method types them
+    "￥１，０００．００",
 ]
 
 
@@ -288,7 +291,7 @@ AMOUNT_REJECTED = [
     ("1000元", AMOUNT + "'1000元'"),
     ("$1000", AMOUNT + "'$1000'"),
     ("1e3", AMOUNT + "'1e3'"),
-    ("１０００", AMOUNT + "'１０００'"),
+    ("①０００", AMOUNT + "'①０００'"),  # a circled digit is no digit
     ("一千", AMOUNT + "'一千'"),
     ("NaN", AMOUNT + "'NaN'"),
     (True, AMOUNT + "TRUE"),

@@ -104,6 +104,16 @@ CREDIT_CODE_AS_NUMBER_ZH: Final = "统一社会信用代码被录入为数字，
 YEAR_MIN: Final = 1900
 YEAR_MAX: Final = 2200
 
+# The full-width forms of ASCII (U+FF01-U+FF5E: １２３，４５６．７８, ２０１６年３月１日, as a Chinese input method
+# types them) and the ideographic space, as ASCII: for numbers, dates and years only.  Nothing else is
+# folded (NFKC would also read ① or ² as digits).
+_FULL_WIDTH: Final = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+
+
+def _ascii(text: str) -> str:
+    return text if text.isascii() else text.translate(_FULL_WIDTH)
+
+
 # --- showing a raw value -----------------------------------------------------
 
 
@@ -170,7 +180,7 @@ def _in_range(value: date, raw: Cell) -> date | Bad:
 
 
 def _date_from_text(raw: str) -> date | Bad:
-    text = raw.strip()
+    text = _ascii(raw).strip()
     match = _DATE_SEP.fullmatch(text) or _DATE_ZH.fullmatch(text)
     if match is None:
         return bad(EXPECT_DATE, raw)
@@ -270,7 +280,7 @@ def _from_text(text: str, pattern: re.Pattern[str]) -> Decimal | None:
     A sign before or after the currency sign makes the result negative
     (``-0`` is zero)."""
     # a space between two digits separates groups of three, as a comma does ("1 234.50"); "12 34" is no number
-    compact = "".join(_DIGIT_SPACE_DIGIT.sub(",", text).split())
+    compact = "".join(_DIGIT_SPACE_DIGIT.sub(",", _ascii(text)).split())
     match = pattern.fullmatch(compact)
     if match is None:
         return None
@@ -342,7 +352,7 @@ def to_year(raw: Cell, required: bool = True) -> int | Bad | None:
     if isinstance(raw, int):
         return _year_in_range(raw, raw)
     if isinstance(raw, str):
-        text = raw.strip()
+        text = _ascii(raw).strip()
         if not text:
             return bad(EXPECT_YEAR, raw) if required else None
         match = _YEAR_TEXT.fullmatch(text)
