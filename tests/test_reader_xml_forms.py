@@ -174,3 +174,21 @@ def test_a_tag_cut_at_the_end_of_a_piece_is_no_missing_reference(tmp_path: Path)
     path = write_raw_xlsx(tmp_path / "long.xlsx", grid(sheets))
     issues = {(i.sheet, i.column, i.severity) for i in read_workbook(path).issues}
     assert issues == {("sales", "year", "error")}  # A's years repeat: nothing else is said
+
+
+def test_prefixed_shared_text_repeated_in_many_cells_is_bounded(tmp_path: Path) -> None:
+    """The bound on the shared text the cells copy (``bounds``) finds the shared strings and the cells that
+    refer to them with a prefix too: 30 copies of a 96,000-byte name (2.7 MiB) pass a bound of 1 MiB."""
+    from test_hostile_bounds import ENV, one_string_in_many_cells, refusal
+
+    path = _rewritten(one_string_in_many_cells(tmp_path / "copies.xlsx", 30), _prefixed)
+    with zipfile.ZipFile(path) as archive:
+        assert b"</x:si>" in archive.read("xl/sharedStrings.xml")
+    assert refusal(path, "en") == (
+        f"error: {path}: refused: its cells refer to more than 1 MiB of shared text in all (the same long text "
+        f"in many cells): possibly a zip bomb ({ENV} sets the limit)\n"
+    )
+    assert refusal(path, "zh") == (
+        f"错误：{path}：拒绝读取：单元格引用的共享文本合计超过上限 1 MiB（同一段长文本被大量单元格重复引用），"
+        f"可能是压缩炸弹（上限由环境变量 {ENV} 设定）\n"
+    )

@@ -91,8 +91,11 @@ def too_much_text(limit: int) -> Say:
     )
 
 
-_SHARED_END: Final = b"</si>"
-_SHARED_CELL: Final = re.compile(rb'<c\b[^>]*?\bt="s"[^>]*>\s*<v>([0-9]{1,10})</v>')
+# Elements with or without a namespace prefix (``</x:si>``, ``<x:c>``), as other programs than Excel write them.
+_SHARED_END: Final = re.compile(rb"</(?:[A-Za-z_][\w.-]*:)?si>")
+_SHARED_CELL: Final = re.compile(
+    rb'<(?:[A-Za-z_][\w.-]*:)?c\b[^>]*?\bt="s"[^>]*>\s*<((?:[A-Za-z_][\w.-]*:)?)v>([0-9]{1,10})</\1v>'
+)
 
 
 class Budget:
@@ -121,7 +124,7 @@ class Budget:
         count = len(ends)
         for match in _SHARED_CELL.finditer(buffer):
             if match.end() > new:
-                index = int(match.group(1))
+                index = int(match.group(2))
                 if index < count:
                     self.shared_text += ends[index] - (ends[index - 1] if index else 0)
         if self.shared_text > self.limit:
@@ -162,12 +165,16 @@ def _shared_ends(pieces: Iterator[bytes], ends: array[int]) -> None:
     for piece in pieces:
         buffer = tail + piece
         start = 0
-        while (found := buffer.find(_SHARED_END, start)) >= 0:
-            ends.append(offset + found)
-            start = found + len(_SHARED_END)
-        keep = min(len(_SHARED_END) - 1, len(buffer) - start)  # a tag cut at the end is found whole next time
+        for found in _SHARED_END.finditer(buffer):
+            ends.append(offset + found.start())
+            start = found.end()
+        keep = min(_SHARED_END_MAX - 1, len(buffer) - start)  # a tag cut at the end is found whole next time
         offset += len(buffer) - keep
         tail = buffer[len(buffer) - keep :]
+
+
+_SHARED_END_MAX: Final = 64
+"""The longest ``</prefix:si>`` looked for whole across two pieces."""
 
 
 def inflated(handle: BinaryIO, info: zipfile.ZipInfo, budget: Budget, *, check_crc: bool = True) -> Iterator[bytes]:
