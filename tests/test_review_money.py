@@ -23,8 +23,11 @@ from factories import (
     sale,
 )
 
+from tongnan_calc.core import engine
 from tongnan_calc.core.measures import MEASURES
 from tongnan_calc.core.model import Status
+from tongnan_calc.text.basis import basis_lines
+from tongnan_calc.text.messages import render
 
 rent = MEASURES["rent"]
 spin_off = MEASURES["spin_off"]
@@ -254,3 +257,40 @@ def test_loan_not_key_project_is_not_counted_beside_a_key_one() -> None:
     ]
     r = rec(ent(demo_level="national"), loans=loans)
     assert_payable(loan_interest(r, 2015, SHIPPED), "24437.50", LOAN)
+
+
+# --- a year computed after later years were recorded -----------------------------------------------
+
+
+def test_data_line_year_computed_late_beyond_the_period_is_held() -> None:
+    # 二（四） 补贴期限为2年.  The ledger holds data_line for 2016 and 2017 (computed when 2016 looked like the
+    # first year); the 2015 application comes late with a 2015 fee of 10,000.  The years before 2015 hold
+    # nothing, so the measure alone finds the period 2015-2016 and 30 % x 10,000 = 3,000.00 payable:
+    # a third year of subsidy (2015, 2016, 2017).  The line is held as pending: a person decides.
+    records = rec(data_lines=[fee(2015, 10000)])
+    payouts = (paid("data_line", 2016, 3000), paid("data_line", 2017, 3000))
+    prior = engine.prior_by_enterprise(payouts, 2015)
+    later = engine.later_by_enterprise(payouts, 2015)
+    free = {line.measure: line for line in engine.compute([records], 2015, SHIPPED)}
+    assert str(free["data_line"].amount) == "3000.00"
+    line = {x.measure: x for x in engine.compute([records], 2015, SHIPPED, prior, later=later)}["data_line"]
+    assert line.status is Status.PENDING
+    assert line.amount is None
+    assert render(line.reason, "en") == (
+        "the ledger already holds a payout of this measure for 2016、2017, a later year: with this year the"
+        " subsidy would run beyond its period of 2 years (二（四）), so a person decides"
+    )
+    assert render(line.reason, "zh") == (
+        "台账已有本项2016、2017年度（晚于本年度）的发放：连同本年度将超出2年的补贴期限（二（四）），待人工决定"
+    )
+    assert basis_lines(line.basis)[-1] == "amount from the payouts of earlier years only (not paid): 3000.00"
+
+
+def test_data_line_year_computed_late_within_the_period_is_paid() -> None:
+    # ledger: data_line 2016 only; 2015 computed late: 2015-2016 fit in the 2-year period -> 3,000.00 paid
+    records = rec(data_lines=[fee(2015, 10000)])
+    payouts = (paid("data_line", 2016, 3000),)
+    later = engine.later_by_enterprise(payouts, 2015)
+    line = {x.measure: x for x in engine.compute([records], 2015, SHIPPED, {}, later=later)}["data_line"]
+    assert line.status is Status.PAYABLE
+    assert str(line.amount) == "3000.00"

@@ -11,9 +11,20 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
+from tongnan_calc.core.dates import year_end
 from tongnan_calc.core.measures import MEASURES
 from tongnan_calc.core.measures.common import measure_ended, micro_support_exclusion
-from tongnan_calc.core.model import LATER_YEAR_MEASURES, Basis, Line, Msg, PriorPayout, Records, Status
+from tongnan_calc.core.measures.data_line import PERIOD_YEARS
+from tongnan_calc.core.model import (
+    LATER_YEAR_MEASURES,
+    PERIOD_MEASURES,
+    Basis,
+    Line,
+    Msg,
+    PriorPayout,
+    Records,
+    Status,
+)
 from tongnan_calc.core.rules import Rules
 from tongnan_calc.core.say import Say, UserError
 from tongnan_calc.core.trace import check, step
@@ -39,30 +50,65 @@ def prior_by_enterprise(payouts: Iterable[PriorPayout], year: int) -> Grouped:
     return _by_enterprise(payouts, lambda payout: payout.year < year)
 
 
+HELD_LATER = LATER_YEAR_MEASURES | PERIOD_MEASURES
+"""The measures whose payouts for later years can hold a line of Y."""
+
+
 def later_by_enterprise(payouts: Iterable[PriorPayout], year: int) -> Grouped:
-    """Ledger payouts of ``LATER_YEAR_MEASURES`` for years after ``year``, grouped by credit code."""
-    return _by_enterprise(payouts, lambda payout: payout.year > year and payout.measure in LATER_YEAR_MEASURES)
+    """Ledger payouts of ``LATER_YEAR_MEASURES`` and ``PERIOD_MEASURES`` for years after ``year``, by credit code."""
+    return _by_enterprise(payouts, lambda payout: payout.year > year and payout.measure in HELD_LATER)
 
 
-def held_for_later_years(lines: list[Line], later: tuple[PriorPayout, ...]) -> list[Line]:
-    """Payable lines of a measure the ledger has already paid for a later year become pending."""
+def held_for_later_years(
+    lines: list[Line],
+    later: tuple[PriorPayout, ...],
+    prior: tuple[PriorPayout, ...] = (),
+    rules: Rules | None = None,
+    year: int | None = None,
+) -> list[Line]:
+    """Payable lines of a measure the ledger has already paid for a later year become pending.
+
+    A measure of ``PERIOD_MEASURES`` is held only when Y and the ledger's years of it (``prior`` and
+    ``later``) do not fit in one period (``period_years`` of ``rules`` in force on 31 December Y)."""
     years: dict[str, set[int]] = {}
     for payout in later:
         years.setdefault(payout.measure, set()).add(payout.year)
-    return [_held(line, years[line.measure]) if line.measure in years else line for line in lines]
+    held: list[Line] = []
+    for line in lines:
+        found = years.get(line.measure)
+        if found is None or line.status is not Status.PAYABLE:
+            held.append(line)
+        elif line.measure in PERIOD_MEASURES:
+            if rules is None or year is None:
+                raise TypeError("held_for_later_years: a period measure needs the rule file and the year")
+            period: int = rules.value(line.measure, PERIOD_YEARS.name, year_end(year))[0]
+            paid = found | {p.year for p in prior if p.measure == line.measure} | {year}
+            beyond = max(paid) - min(paid) + 1 > period
+            held.append(
+                _held(line, found, Msg.of("later_year_period", years=_years(found), period=period)) if beyond else line
+            )
+        else:
+            held.append(_held(line, found))
+    return held
 
 
-def _held(line: Line, years: set[int]) -> Line:
+def _years(years: set[int]) -> str:
+    return "、".join(str(y) for y in sorted(years))
+
+
+def _held(line: Line, years: set[int], reason: Msg | None = None) -> Line:
+    """A payable line held as pending (``reason``: a one-time reward or the lifetime cap when None)."""
     if line.status is not Status.PAYABLE or line.amount is None:
         return line
-    later = tuple(sorted(years))
+    if reason is None:
+        reason = Msg.of("later_year_recorded", years=_years(years))
     held = step("held_later", amount=line.amount)
-    found = check("no_later_payout", False, years=later)
+    found = check("no_later_payout", False, years=tuple(sorted(years)))
     return replace(
         line,
         status=Status.PENDING,
         amount=None,
-        reason=Msg.of("later_year_recorded", years="、".join(str(y) for y in later)),
+        reason=reason,
         basis=Basis(line.basis.params, (*line.basis.steps, held), (*line.basis.checks, found)),
     )
 
@@ -131,7 +177,7 @@ def compute(
         found = prior.get(code, ())
         made = compute_enterprise(replace(rec, prior=found) if found else rec, year, rules)
         after = later.get(code) if later else None
-        lines.extend(held_for_later_years(made, after) if after else made)
+        lines.extend(held_for_later_years(made, after, found, rules, year) if after else made)
         done += 1
         if done % PROGRESS_EVERY == 0:
             if sink is not None:

@@ -51,6 +51,16 @@ one-time reward twice or pass the lifetime cap; such a payable line becomes
 ``pending`` instead (the amount from the years before Y is kept in its basis):
 a person decides, and nothing is paid twice on the tool's word."""
 
+PERIOD_MEASURES = frozenset({"data_line"})
+"""Measures paid only within a period of consecutive years counted from the first (二（四） 补贴期限为2年).
+
+SPEC §4 counts the period from the first year with a fee or a payout of the years
+before Y.  A year computed after later years were paid (a late application) can
+find itself the first year although the ledger already holds the years of a whole
+period after it: paying it would pay a year more than the period.  Such a payable
+line becomes ``pending`` when this year and the ledger's years of the measure do
+not fit in one period; a late year that fits (a 2015 after only 2016) is paid."""
+
 
 class Status(str, Enum):
     """Status of one payout line (SPEC §4)."""
