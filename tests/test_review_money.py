@@ -8,6 +8,8 @@ what is left of the lifetime cap ...).  Each expected amount is worked out in th
 
 from __future__ import annotations
 
+from fractions import Fraction
+
 from factories import (
     SHIPPED,
     TIER_AMOUNTS,
@@ -294,3 +296,17 @@ def test_data_line_year_computed_late_within_the_period_is_paid() -> None:
     line = {x.measure: x for x in engine.compute([records], 2015, SHIPPED, {}, later=later)}["data_line"]
     assert line.status is Status.PAYABLE
     assert str(line.amount) == "3000.00"
+
+
+def test_loan_subsidy_exactly_what_is_left_of_the_cap_is_not_said_to_be_capped() -> None:
+    # prior 458,312.50; one loan 41,687.50 (as above) = 500,000 - 458,312.50 exactly: paid whole, no cap step
+    loans = [loan("JK-1", 10000000, "2015-10-24", "2016-10-24")]
+    r = rec(ent(demo_level="national"), loans=loans, prior=[paid("loan_interest", 2014, "458312.50")])
+    line = loan_interest(r, 2015, SHIPPED)
+    assert_payable(line, "41687.50", LOAN)
+    assert "enterprise_cap" not in [s.kind for s in line.basis.steps]
+    # a cent more paid before: 500,000 - 458,312.51 = 41,687.49, and the basis says the cap was applied
+    r = rec(ent(demo_level="national"), loans=loans, prior=[paid("loan_interest", 2014, "458312.51")])
+    line = loan_interest(r, 2015, SHIPPED)
+    assert_payable(line, "41687.49", LOAN)
+    assert next(s for s in line.basis.steps if s.kind == "enterprise_cap").args == (("amount", Fraction("41687.49")),)
