@@ -8,7 +8,9 @@ from pathlib import Path
 import pytest
 from factories import CODE
 from ledger_helpers import RunInfo, new_ledger, write_payout
+from typer.testing import CliRunner
 
+from tongnan_calc.cli.ledger import app as ledger_app
 from tongnan_calc.ledger import LedgerError, read_prior, record_payout
 from tongnan_calc.ledger.limits import load_ledger_rules
 from tongnan_calc.rules.load import DEFAULT_RULES as SHIPPED_RULES
@@ -40,3 +42,35 @@ def test_a_late_year_is_held_to_the_cap_in_force_in_its_own_year(tmp_path: Path)
     # 300,000 for 2015 is at the cap of 2015: recorded (350,000 up to 2017 is within 500,000)
     ok = write_payout(tmp_path / "p2015b.xlsx", [(CODE, "loan_interest", None, 300000)], run=RunInfo(year=2015))
     assert record_payout(db, ok, rules=rules).added == 1
+
+
+def test_a_data_line_year_beyond_the_period_is_refused(tmp_path: Path) -> None:
+    # 二（四） 补贴期限为2年.  data_line recorded for 2016 and 2017; a 2015 workbook computed before they were
+    # recorded (its run saw neither) pays 3,000 for 2015: three years of subsidy -> refused, nothing recorded
+    db = new_ledger(tmp_path / "ledger.sqlite")
+    for year in (2016, 2017):
+        paid = write_payout(tmp_path / f"p{year}.xlsx", [(CODE, "data_line", None, 3000)], run=RunInfo(year=year))
+        record_payout(db, paid)
+    late = write_payout(tmp_path / "p2015.xlsx", [(CODE, "data_line", None, 3000)], run=RunInfo(year=2015))
+
+    en = CliRunner().invoke(ledger_app, ["record", str(late), "--ledger", str(db), "--lang", "en"])
+    zh = CliRunner().invoke(ledger_app, ["record", str(late), "--ledger", str(db)])
+
+    assert en.exit_code == 2
+    assert en.stderr == (
+        f"error: {late}: sheet 应付明细 would pay data_line (二（四）) beyond its period of 2 years:"
+        f" row 2 {CODE} (data_line for 2015, 2016, 2017); nothing was recorded\n"
+    )
+    assert zh.stderr == (
+        f"错误：{late}：工作表 应付明细 的 data_line 将超出{2}年的补贴期限（二（四））：第2行 {CODE}"
+        "（数据专线补贴年度 2015、2016、2017）；未记录任何发放\n"
+    )
+    assert read_prior(db).entries == 2
+
+
+def test_a_data_line_year_within_the_period_is_recorded_out_of_order(tmp_path: Path) -> None:
+    # data_line recorded for 2016 only; 2015 late: 2015-2016 fit in the period -> recorded
+    db = new_ledger(tmp_path / "ledger.sqlite")
+    record_payout(db, write_payout(tmp_path / "p2016.xlsx", [(CODE, "data_line", None, 3000)]))
+    late = write_payout(tmp_path / "p2015.xlsx", [(CODE, "data_line", None, 3000)], run=RunInfo(year=2015))
+    assert record_payout(db, late).added == 1

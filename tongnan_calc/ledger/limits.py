@@ -7,6 +7,8 @@ names another (``--rules``, as for ``run``).
 
 from __future__ import annotations
 
+import sqlite3
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -17,12 +19,14 @@ from tongnan_calc.core.rules import NoValueInForce, RuleError, Rules
 from tongnan_calc.core.say import Say
 from tongnan_calc.input import cells
 from tongnan_calc.input.cells import Cell
+from tongnan_calc.ledger.entries import _Payout
 from tongnan_calc.ledger.schema import LedgerError, tier_text
 from tongnan_calc.ledger.sheets import shown_zh
 from tongnan_calc.rules.load import DEFAULT_RULES, load_rules
-from tongnan_calc.rules.tools import interest_cap, milestone_tiers
+from tongnan_calc.rules.tools import data_line_period, interest_cap, milestone_tiers
 
 LOAN_INTEREST: Final = "loan_interest"
+DATA_LINE: Final = "data_line"
 
 
 def load_ledger_rules(path: Path | None = None) -> Rules:
@@ -72,3 +76,50 @@ class Limits:
         except NoValueInForce:
             return None
         return Decimal(cap)
+
+    def data_line_period(self, year: int) -> int | None:
+        """The data_line subsidy period in years in force on 31 December ``year`` (None: no value then)."""
+        try:
+            return data_line_period(self.rules, year_end(year))
+        except NoValueInForce:
+            return None
+
+
+def beyond_the_period(conn: sqlite3.Connection, add: Sequence[_Payout], limits: Limits, where: Say) -> list[Say]:
+    """二（四） 补贴期限为2年: data_line payouts whose years, with the enterprise's data_line years in force in the
+    ledger, do not fit in one period (in force on 31 December of each new payout's year), as the engine holds a
+    line of such a year computed late; one line, naming the first row of each enterprise."""
+    rows: list[Say] = []
+    periods: list[int] = []
+    new: dict[str, list[_Payout]] = {}
+    for payout in add:
+        if payout.measure == DATA_LINE:
+            new.setdefault(payout.credit_code, []).append(payout)
+    for credit_code, payouts in new.items():
+        found = conn.execute(
+            "SELECT DISTINCT year FROM payouts_in_force WHERE credit_code = ? AND measure = ?", (credit_code, DATA_LINE)
+        )
+        years = sorted({int(y) for (y,) in found} | {p.year for p in payouts})
+        for payout in payouts:
+            period = limits.data_line_period(payout.year)
+            if period is not None and years[-1] - years[0] + 1 > period:
+                listed = Say("、".join(map(str, years)), ", ".join(map(str, years)))
+                rows.append(
+                    payout.label()
+                    + Say(
+                        f" {credit_code}（数据专线补贴年度 {listed.zh}）", f" {credit_code} (data_line for {listed.en})"
+                    )
+                )
+                periods.append(period)
+                break
+    if not rows:
+        return []
+    period = min(periods)
+    return [
+        Say(
+            f"{where.zh} 的 data_line 将超出{period}年的补贴期限（二（四））：{'、'.join(r.zh for r in rows)}"
+            "；未记录任何发放",
+            f"{where.en} would pay data_line (二（四）) beyond its period of {period} years:"
+            f" {', '.join(r.en for r in rows)}; nothing was recorded",
+        )
+    ]

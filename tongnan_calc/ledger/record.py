@@ -22,7 +22,7 @@ from tongnan_calc.ledger.connection import _writing, must_exist
 from tongnan_calc.ledger.decided import Run, read_decided
 from tongnan_calc.ledger.entries import _insert_payouts, _Payout, _Plan, _plan, _Source, other_tier_same_year
 from tongnan_calc.ledger.example import example_payouts, is_example
-from tongnan_calc.ledger.limits import LOAN_INTEREST, Limits, load_ledger_rules
+from tongnan_calc.ledger.limits import LOAN_INTEREST, Limits, beyond_the_period, load_ledger_rules
 from tongnan_calc.ledger.schema import (
     MONEY_MEASURES,
     SALES_MILESTONE,
@@ -389,8 +389,8 @@ def record_payout(ledger: Path, workbook: Path, *, rules: Rules | None = None, e
     recording twice adds nothing); a row recorded with another amount refuses the
     whole workbook, and so does a sales_milestone tier that is not a threshold of
     ``rules`` (the shipped rule file when None), a second spin_off payout or
-    payout of the same sales_milestone tier, or loan_interest payouts above the
-    lifetime cap, counting the payouts in force of every year in the ledger.
+    payout of the same sales_milestone tier, loan_interest payouts above the lifetime cap, or data_line
+    years beyond one period (``beyond_the_period``), counting the payouts in force of every year in the ledger.
     A workbook computed from the shipped example is refused unless ``example`` (``ledger.example``).
     """
     must_exist(ledger)
@@ -413,6 +413,7 @@ def record_payout(ledger: Path, workbook: Path, *, rules: Rules | None = None, e
             raise LedgerError(_conflict_message(workbook, plan))
         where = _where(workbook, payout_layout.PAYABLE[0])
         refusals = other_tier_same_year(conn, plan.add, where) + _across_years(conn, plan.add, limits, where)
+        refusals += beyond_the_period(conn, plan.add, limits, where)
         if refusals:
             raise LedgerError(Say("\n".join(r.zh for r in refusals), "\n".join(r.en for r in refusals)), lines=True)
         warnings = _one_time_warnings(conn, plan.add)
@@ -440,8 +441,7 @@ def record_payout(ledger: Path, workbook: Path, *, rules: Rules | None = None, e
     )
 
 
-# How many rows a refusal across years names before it only counts the others.
-ROWS_SHOWN: Final = 3
+ROWS_SHOWN: Final = 3  # how many rows a refusal across years names before it only counts the others
 
 
 def _listed(items: Sequence[Say]) -> Say:

@@ -9,7 +9,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from tongnan_calc.core.measures import loan_interest, sales_milestone
+from tongnan_calc.core.measures import data_line, loan_interest, sales_milestone
 from tongnan_calc.core.money import show
 from tongnan_calc.core.rules import Band, Dated, Rules, Tier
 from tongnan_calc.core.say import Lang, Say
@@ -38,6 +38,14 @@ def show_value(value: Any, lang: Lang = "en") -> str:
 
 
 # --- what the ledger checks a payout against (the ledger reads no measure: these name the parameters) ---
+
+
+def data_line_period(rules: Rules, day: date) -> int:
+    """The data_line subsidy period in years in force on ``day`` (``NoValueInForce`` before the first).
+
+    二（四）"补贴期限为2年": consecutive calendar years from the first."""
+    period: int = rules.value(data_line.MEASURE, data_line.PERIOD_YEARS.name, day)[0]
+    return period
 
 
 def milestone_tiers(rules: Rules, day: date) -> tuple[Tier, ...]:
