@@ -310,3 +310,48 @@ def test_loan_subsidy_exactly_what_is_left_of_the_cap_is_not_said_to_be_capped()
     line = loan_interest(r, 2015, SHIPPED)
     assert_payable(line, "41687.49", LOAN)
     assert next(s for s in line.basis.steps if s.kind == "enterprise_cap").args == (("amount", Fraction("41687.49")),)
+
+
+# --- annual measures read their parameters on 31 December Y (SPEC §5) ----------------------------------
+
+
+def test_sales_tiers_revised_mid_year_are_read_on_31_december() -> None:
+    # tier amounts 100,000 / 200,000 / 1,000,000 from 2015; from 2017-07-01 the 50 M tier pays 150,000.
+    # 2017 sales 60 M cross 50 M for the first time: the tiers in force on 2017-12-31 -> 150,000.00
+    last = "          - {threshold: 1000000000, amount: null}\n"
+    revised = (
+        "        2017-07-01:\n"
+        "          - {threshold: 50000000, amount: 150000}\n"
+        "          - {threshold: 100000000, amount: 200000}\n"
+        "          - {threshold: 1000000000, amount: 1000000}\n"
+    )
+    rules = rules_with((last, last + revised), tier_amounts=(100000, 200000, None))
+    line = sales_milestone(rec(sales=[sale(2016, 40000000), sale(2017, 60000000)]), 2017, rules)
+    assert_payable(line, "150000.00", {"tiers", "mode"})
+
+
+def test_data_line_rate_revised_mid_year_is_read_on_31_december() -> None:
+    # rate 0.30 from 2015, 0.40 from 2017-07-01: 2017 fee 10,000 -> 0.40 x 10,000 = 4,000.00
+    rules = rules_with(("        2015-01-01: 0.30\n", "        2015-01-01: 0.30\n        2017-07-01: 0.40\n"))
+    assert_payable(data_line(rec(data_lines=[fee(2017, 10000)]), 2017, rules), "4000.00", {"rate"})
+
+
+def test_spin_off_amount_revised_mid_year_is_read_on_31_december() -> None:
+    # 20,000 from 2015, 30,000 from 2017-07-01: paid in 2017 -> 30,000.00
+    rules = rules_with(("        2015-01-01: 20000\n", "        2015-01-01: 20000\n        2017-07-01: 30000\n"))
+    line = spin_off(rec(ent(spun_off=True, operating_since="2016-03-01")), 2017, rules)
+    assert_payable(line, "30000.00", {"amount"})
+
+
+def test_loan_cap_revised_mid_year_is_read_on_31_december() -> None:
+    # cap 500,000 from 2015, 450,000 from 2017-07-01; 430,000 paid before.
+    # loan 10,000,000 drawn 2017-01-01 due 2018-01-01: 12 months -> <=1 y 4.35 % (2015-10-24); D = 365
+    # 10,000,000 x 0.0435 x 365/360 x 0.5 = 220,520.833... -> capped at 450,000 - 430,000 = 20,000.00
+    # (the cap of 1 January would leave 70,000.00)
+    rules = rules_with(("        2015-01-01: 500000\n", "        2015-01-01: 500000\n        2017-07-01: 450000\n"))
+    r = rec(
+        ent(demo_level="national"),
+        loans=[loan("JK-1", 10000000, "2017-01-01", "2018-01-01")],
+        prior=[paid("loan_interest", 2016, 430000)],
+    )
+    assert_payable(loan_interest(r, 2017, rules), "20000.00", LOAN)
