@@ -58,6 +58,13 @@ def test_rent_lease_ending_on_the_first_anniversary_pays_that_day_at_the_second_
     assert_payable(rent(r, 2015, SHIPPED), "18360.00", RENT)
 
 
+def test_rent_lease_whose_last_day_is_the_first_day_of_the_year_counts_that_day() -> None:
+    # settled 2015-07-01; lease 2015-07-01..2016-01-01 = 184 + 1 = 185 days, 18,500 -> 100 a day.
+    # 2016: one day, 2016-01-01, at 60 % -> 60.00 (not "no lease": the lease covers a day of the window)
+    r = rec(ent(settled_on="2015-07-01"), leases=[lease("2015-07-01", "2016-01-01", 18500)])
+    assert_payable(rent(r, 2016, SHIPPED), "60.00", RENT)
+
+
 def test_rent_lease_ending_the_day_before_the_second_anniversary_is_paid_to_its_end() -> None:
     # settled 2015-07-01; lease 2017-01-01..2017-06-30 = 181 days, 18,100 -> 100 a day, all in year two
     # (second anniversary 2017-07-01): 181 x 100 x 30 % = 5,430.00
