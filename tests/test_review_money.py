@@ -362,3 +362,17 @@ def test_loan_cap_revised_mid_year_is_read_on_31_december() -> None:
         prior=[paid("loan_interest", 2016, 430000)],
     )
     assert_payable(loan_interest(r, 2017, rules), "20000.00", LOAN)
+
+
+def test_data_line_year_between_an_earlier_and_a_later_paid_year_counts_both() -> None:
+    # ledger: data_line 2015 and 2017 (2017 recorded from a run that did not know 2015).  2016 computed now:
+    # the measure finds the period 2015-2016 (from the 2015 payout) and 30 % x 10,000 = 3,000.00, but
+    # 2015, 2016 and 2017 are three years: held as pending
+    records = rec(data_lines=[fee(2016, 10000)])
+    payouts = (paid("data_line", 2015, 3000), paid("data_line", 2017, 3000))
+    prior = engine.prior_by_enterprise(payouts, 2016)
+    later = engine.later_by_enterprise(payouts, 2016)
+    line = {x.measure: x for x in engine.compute([records], 2016, SHIPPED, prior, later=later)}["data_line"]
+    assert line.status is Status.PENDING
+    assert render(line.reason, "en").startswith("the ledger already holds a payout of this measure for 2017,")
+    assert basis_lines(line.basis)[-1] == "amount from the payouts of earlier years only (not paid): 3000.00"
