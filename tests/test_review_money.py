@@ -286,7 +286,7 @@ def test_data_line_year_computed_late_beyond_the_period_is_held() -> None:
     assert line.status is Status.PENDING
     assert line.amount is None
     assert render(line.reason, "en") == (
-        "the ledger already holds a payout of this measure for 2016、2017, a later year: with this year the"
+        "the ledger already holds a payout of this measure for 2016, 2017, a later year: with this year the"
         " subsidy would run beyond its period of 2 years (二（四）), so a person decides"
     )
     assert render(line.reason, "zh") == (

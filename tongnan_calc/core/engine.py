@@ -85,15 +85,17 @@ def held_for_later_years(
             paid = found | {p.year for p in prior if p.measure == line.measure} | {year}
             beyond = max(paid) - min(paid) + 1 > period
             held.append(
-                _held(line, found, Msg.of("later_year_period", years=_years(found), period=period)) if beyond else line
+                _held(line, found, Msg.of("later_year_period", **_years(found), period=period)) if beyond else line
             )
         else:
             held.append(_held(line, found))
     return held
 
 
-def _years(years: set[int]) -> str:
-    return "、".join(str(y) for y in sorted(years))
+def _years(years: set[int]) -> dict[str, str]:
+    """The years as each language lists them (the reason shows the reader's: 2016、2017 / 2016, 2017)."""
+    shown = [str(year) for year in sorted(years)]
+    return {"years_zh": "、".join(shown), "years_en": ", ".join(shown)}
 
 
 def _held(line: Line, years: set[int], reason: Msg | None = None) -> Line:
@@ -101,7 +103,7 @@ def _held(line: Line, years: set[int], reason: Msg | None = None) -> Line:
     if line.status is not Status.PAYABLE or line.amount is None:
         return line
     if reason is None:
-        reason = Msg.of("later_year_recorded", years=_years(years))
+        reason = Msg.of("later_year_recorded", **_years(years))
     held = step("held_later", amount=line.amount)
     found = check("no_later_payout", False, years=tuple(sorted(years)))
     return replace(

@@ -124,13 +124,13 @@ CATALOG: dict[str, tuple[str, str]] = {
         "neither a well-known enterprise's headquarters or centre nor cultivated by the city (二（一）)",
     ),
     "later_year_recorded": (
-        "台账已有本项{years}年度（晚于本年度）的发放：一次性奖励和累计上限只计本年度以前的发放，先发后补算可能重复发放，待人工决定",
-        "the ledger already holds a payout of this measure for {years}, a later year: one-time rewards and the lifetime"
+        "台账已有本项{years_zh}年度（晚于本年度）的发放：一次性奖励和累计上限只计本年度以前的发放，先发后补算可能重复发放，待人工决定",
+        "the ledger already holds a payout of this measure for {years_en}, a later year: one-time rewards and the lifetime"
         " cap count earlier years only, so a person decides",
     ),
     "later_year_period": (
-        "台账已有本项{years}年度（晚于本年度）的发放：连同本年度将超出{period}年的补贴期限（二（四）），待人工决定",
-        "the ledger already holds a payout of this measure for {years}, a later year: with this year the subsidy"
+        "台账已有本项{years_zh}年度（晚于本年度）的发放：连同本年度将超出{period}年的补贴期限（二（四）），待人工决定",
+        "the ledger already holds a payout of this measure for {years_en}, a later year: with this year the subsidy"
         " would run beyond its period of {period} years (二（四）), so a person decides",
     ),
 }
