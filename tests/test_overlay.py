@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -360,15 +361,18 @@ def test_what_the_baseline_already_holds_is_not_warned_again() -> None:
 CAP_LINES = "      annual_cap:\n        2015-01-01: 100000\n"
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(
-    st.dictionaries(
-        st.dates(min_value=date(2015, 1, 1), max_value=date(2030, 12, 31)),
-        st.integers(min_value=0, max_value=10**9),
-        min_size=1,
-        max_size=4,
-    )
+# the date the file has (2015-01-01) drawn on purpose: among all the dates to 2030 it never came up
+CAPS = st.dictionaries(
+    st.sampled_from([date(2015, 1, 1), date(2016, 1, 1)])
+    | st.dates(min_value=date(2015, 1, 1), max_value=date(2030, 12, 31)),
+    st.integers(min_value=0, max_value=10**9),
+    min_size=1,
+    max_size=4,
 )
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(CAPS)
 def test_an_overlay_says_what_the_whole_file_edited_by_hand_says(tmp_path: Path, caps: dict[date, int]) -> None:
     """Dated caps in an overlay give the same rules as the same dates written into a copy of the whole file:
     a date the file has (2015-01-01) is replaced, a new one added, the others kept."""
@@ -382,9 +386,20 @@ def test_an_overlay_says_what_the_whole_file_edited_by_hand_says(tmp_path: Path,
     by_hand = SHIPPED.replace('version: "2015.1"', 'version: "2015.9"').replace(
         CAP_LINES, "      annual_cap:\n" + kept + lines
     )
-    whole = load_rules(write(tmp_path, "whole.yaml", by_hand))
+    whole = load_rules(write(tmp_path, "whole.yaml", by_hand)).measures
+    if caps.get(date(2015, 1, 1), 100000) != 100000:
+        # by hand the editor also strikes the reference of the value replaced: its document set the old
+        # value (the overlay drops it, overlay._drop_references; a value restated unchanged keeps it)
+        cap = whole["data_line"].params["annual_cap"]
+        struck = tuple(
+            None if day == date(2015, 1, 1) else ref for (day, _), ref in zip(cap.entries, cap.references, strict=True)
+        )
+        line = replace(
+            whole["data_line"], params={**whole["data_line"].params, "annual_cap": replace(cap, references=struck)}
+        )
+        whole = {**whole, "data_line": line}
     merged = load_rules(overlay)
-    assert merged.measures == whole.measures
+    assert merged.measures == whole
     expected = {date(2015, 1, 1): Decimal(100000)} | {day: Decimal(cap) for day, cap in caps.items()}
     assert dict(merged.param("data_line", "annual_cap").entries) == expected
 

@@ -98,7 +98,19 @@ def _read_back(words: str) -> Decimal:
     return Decimal(yuan * 100 + cents) / 100
 
 
-@given(st.integers(min_value=0, max_value=10**17 - 1))
+@st.composite
+def _shaped_cents(draw: st.DrawFn) -> int:
+    """An amount whose digits are mostly zeros: zeros inside a 万 or 亿 section, whole sections of
+    zeros, no jiao with fen, the 亿 and 万亿 places."""
+    digits = draw(st.integers(min_value=1, max_value=17))
+    return int("".join(draw(st.sampled_from("0000123456789")) for _ in range(digits)))
+
+
+# uniform integers rarely have a zero inside the yuan (a third of them did): shaped amounts mostly
+CAPITAL_CENTS = _shaped_cents() | _shaped_cents() | st.integers(min_value=0, max_value=10**17 - 1)
+
+
+@given(CAPITAL_CENTS)
 def test_capitals_read_back_to_the_amount(cents: int) -> None:
     amount = Decimal(cents) / 100
     words = capitals(amount)
@@ -135,16 +147,18 @@ def test_units_of_the_example_add_up_to_the_payable_total() -> None:
 UNITS = st.lists(st.sampled_from(["区商务局", "区财政局", "区经济信息委", "潼南工商局"]), max_size=3, unique=True)
 
 
-@given(
-    st.lists(
-        st.tuples(
-            st.sampled_from(list(Status)),
-            st.one_of(st.none(), st.integers(min_value=0, max_value=10**12)),
-            UNITS,
-        ),
-        max_size=40,
-    )
+# payable lines with amounts mostly (with each status equally likely, 6 examples in 10 had none)
+LINES = st.lists(
+    st.tuples(
+        st.sampled_from([Status.PAYABLE]) | st.sampled_from(list(Status)),
+        st.one_of(st.integers(min_value=0, max_value=10**12), st.integers(min_value=0, max_value=10**8), st.none()),
+        UNITS,
+    ),
+    max_size=40,
 )
+
+
+@given(LINES)
 def test_each_payable_line_counts_once_for_its_lead_unit(raw: list[tuple[Status, int | None, list[str]]]) -> None:
     lines = [
         _line("rent", None if cents is None else str(Decimal(cents) / 100), tuple(units), status)

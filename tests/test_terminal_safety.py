@@ -228,7 +228,9 @@ def test_ledger_notes_and_error_lines_show_control_characters() -> None:
     assert err == "错误：no\\x1b[2Jsuch.xlsx：找不到文件\n"
 
 
-TEXT = st.text(st.characters(codec="utf-8"), max_size=40)
+# all of Unicode, with controls (C0, DEL, C1, escape sequences) mixed in on purpose: the property is about them
+_CONTROL = st.sampled_from(["\x1b[2J", "\x1b]0;t\x07", "\x9b31m", "\r", "\x00", "\x7f", "\x85", "\t", "\x1b"])
+TEXT = st.lists(st.text(st.characters(codec="utf-8"), max_size=10) | _CONTROL, max_size=6).map("".join)
 
 
 def _line(name: str, reason: str) -> Line:
@@ -269,17 +271,15 @@ def test_a_console_not_made_by_screen_would_let_them_through() -> None:
 _CELL = st.text(alphabet=st.sampled_from("ab 企业名称租金9１"), min_size=0, max_size=30)
 
 
-@settings(max_examples=60, deadline=None)
-@given(
-    rows=st.lists(st.tuples(_CELL, st.from_regex(r"9[0-9A-Z]{17}", fullmatch=True), _CELL), min_size=1, max_size=6),
-    width=st.integers(min_value=40, max_value=140),
-    edge=st.booleans(),
+TABLE_CASES = st.tuples(
+    st.lists(st.tuples(_CELL, st.from_regex(r"9[0-9A-Z]{17}", fullmatch=True), _CELL), min_size=1, max_size=6),
+    st.integers(min_value=40, max_value=140),
+    st.booleans(),
 )
-def test_a_table_the_lower_bound_rules_out_would_not_have_fitted(
-    rows: list[tuple[str, str, str]], width: int, edge: bool
-) -> None:
-    """``narrowest`` lets ``print_fitted`` skip laying out a table that cannot show its needles whole: the
-    bound never says "too wide" of a table that, laid out at that width, would have fitted."""
+
+
+def table_sides(rows: list[tuple[str, str, str]], width: int, edge: bool) -> tuple[bool, bool]:
+    """The property's assertions; (the bound said too wide, the table fitted at ``width``)."""
     from rich.table import Table
 
     from tongnan_calc.report.screen import fits, narrowest
@@ -295,12 +295,25 @@ def test_a_table_the_lower_bound_rules_out_would_not_have_fitted(
     console = screen(file=io.StringIO(), width=width)
     with console.capture() as capture:
         console.print(table, crop=False, width=width)
-    if narrowest(table, needles) > width:
-        assert not fits(capture.get(), width, [*needles, *headers])
+    too_wide = narrowest(table, needles) > width
+    fitted = fits(capture.get(), width, [*needles, *headers])
+    if too_wide:
+        assert not fitted
     # and where it fits at its natural width, the bound is no more than that width
     natural = max(cell_len(line) for line in capture.get().splitlines())
-    if fits(capture.get(), width, [*needles, *headers]):
+    if fitted:
         assert narrowest(table, needles) <= natural
+    return too_wide, fitted
+
+
+@settings(max_examples=60, deadline=None)
+@given(TABLE_CASES)
+def test_a_table_the_lower_bound_rules_out_would_not_have_fitted(
+    case: tuple[list[tuple[str, str, str]], int, bool],
+) -> None:
+    """``narrowest`` lets ``print_fitted`` skip laying out a table that cannot show its needles whole: the
+    bound never says "too wide" of a table that, laid out at that width, would have fitted."""
+    table_sides(*case)
 
 
 def test_the_lower_bound_of_the_entitlement_table_at_80_columns() -> None:
