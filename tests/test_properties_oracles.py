@@ -100,6 +100,13 @@ def check_loan_oracle(case: tuple[Records, int]) -> bool:
         paid = sum((Fraction(loan.interest_paid or 0) for loan in bearing), Fraction(0))
         assert line.amount <= half_up(LOAN_SHARE * paid)
     assert line.amount <= half_up(total)
+    # loan by loan, in the trace: never more than 50 % of what that loan's interest paid says
+    stated = {loan.loan_id: loan.interest_paid for loan in records.loans}
+    for step in line.basis.of("loan_subsidy"):
+        paid_here = stated[str(step.get("loan"))]
+        subsidy = step.get("subsidy")
+        assert isinstance(subsidy, Fraction)
+        assert paid_here is None or subsidy <= LOAN_SHARE * Fraction(paid_here)
     return reached(True, "amount compared")
 
 
