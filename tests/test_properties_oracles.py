@@ -143,9 +143,12 @@ def sales_cases(draw: st.DrawFn) -> SalesCase:
     first = draw(mostly(draw(st.integers(2015, 2019)), draw(st.integers(2013, 2014)), 10))
     years = range(first, draw(st.integers(first, 2020)) + 1)
     amounts = [draw(sales_amounts) for _ in years]
-    if draw(st.booleans()):  # an enterprise that grows
+    grows = draw(mostly(True, False, 4))
+    if grows:  # an enterprise that grows (three in four)
         amounts.sort()
     known = dict(zip(years, amounts, strict=True))
+    if grows:  # and passes 50 million by its last year
+        known[max(known)] = max(known[max(known)], draw(st.sampled_from([Decimal(6 * 10**7), Decimal(2 * 10**8)])))
     if len(known) > 1 and draw(mostly(False, True, 5)):  # a year missing from the records
         del known[draw(st.sampled_from(years))]
     top_up = draw(st.booleans())

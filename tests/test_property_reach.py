@@ -33,7 +33,7 @@ ALL: list[tuple[str, st.SearchStrategy[Any], Callable[[Any], bool], float]] = [
     ("rent monotone: amounts compared", props.raised_rent_cases(), props.check_rent_monotone, 0.8),
     ("data line: amount compared", fee_cases(), props.check_data_line, 0.8),
     ("data line monotone: amounts compared", props.raised_fee_cases(), props.check_data_line_monotone, 0.8),
-    ("loan lifetime cap: a year paid", st.tuples(loan_cases(), props.history), props.check_lifetime_cap, 0.8),
+    ("loan lifetime cap: a year paid", st.tuples(loan_cases(), props.history()), props.check_lifetime_cap, 0.8),
     ("loan monotone: amounts compared", props.raised_interest_cases(), props.check_loan_monotone, 0.8),
     ("row order: a payable line compared", props.reordered_cases(), props.check_row_order, 0.8),
     ("ledger: a repeat possible", props.ledger_cases, props.repeat_possible, 0.8),
@@ -97,7 +97,7 @@ def test_the_loan_cases_reach_the_lifetime_cap() -> None:
                 prior.append(PriorPayout(CODE, year, "loan_interest", line.amount))
         return False
 
-    hits, _ = share(st.tuples(loan_cases(), props.history), capped, N)
+    hits, _ = share(st.tuples(loan_cases(), props.history()), capped, N)
     assert hits >= 0.2 * N
 
 
