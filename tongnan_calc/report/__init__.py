@@ -1,1 +1,1 @@
-"""Renderers of a run's result: terminal (rich), payout workbook (openpyxl), JSON."""
+"""Renderers of a run's result: terminal (rich), payout and comparison workbooks (xlsxwriter), JSON, explain."""
