@@ -329,15 +329,15 @@ def _summary_sheet(sheets: _Sheets, comparison: Comparison) -> None:
         pending[p.measure][0] += p.baseline
         pending[p.measure][1] += p.reform
     rows: list[list[object]] = [
-        [measure, base[measure], reform[measure], Formula(f"=C{row}-B{row}", float(reform[measure] - base[measure]))]
+        [measure, base[measure], reform[measure], Formula(f"=C{row}-B{row}", reform[measure] - base[measure])]
         + pending[measure]
         for row, measure in enumerate(base, start=2)
     ]
     last = len(base) + 1
-    sums: list[float | int] = [
-        float(sum(base.values(), Decimal(0))),
-        float(sum(reform.values(), Decimal(0))),
-        float(sum((reform[m] - base[m] for m in base), Decimal(0))),
+    sums: list[Decimal | int] = [
+        sum(base.values(), Decimal(0)),
+        sum(reform.values(), Decimal(0)),
+        sum((reform[m] - base[m] for m in base), Decimal(0)),
         sum(counts[0] for counts in pending.values()),
         sum(counts[1] for counts in pending.values()),
     ]
@@ -358,10 +358,6 @@ def _summary_sheet(sheets: _Sheets, comparison: Comparison) -> None:
     sheets.book.apply(("rows", totals, rows, True))
 
 
-def _money(amount: Decimal | None) -> float | None:
-    return None if amount is None else float(amount)
-
-
 def _change_rows(changes: tuple[LineChange, ...], lang: Lang) -> list[tuple[object, ...]]:
     rows: list[tuple[object, ...]] = []
     for c in changes:
@@ -372,9 +368,9 @@ def _change_rows(changes: tuple[LineChange, ...], lang: Lang) -> list[tuple[obje
                 c.name,
                 c.measure,
                 c.change,
-                _money(None if before is None else paid(c.baseline)),
-                _money(None if after is None else paid(c.reform)),
-                _money(c.difference if c.moved or not c.pending else None),
+                None if before is None else paid(c.baseline),
+                None if after is None else paid(c.reform),
+                c.difference if c.moved or not c.pending else None,
                 shown_side(c.baseline, lang),
                 shown_side(c.reform, lang),
                 render(c.reform.reason, lang),

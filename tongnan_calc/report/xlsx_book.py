@@ -1,7 +1,7 @@
 """The xlsxwriter side of the payout and comparison workbooks: a stream of plain operations, and ``Book``, which
 applies them.
 
-``report/xlsx.py`` turns lines into rows of plain values (text, floats, ints,
+``report/xlsx.py`` turns lines into rows of plain values (text, Decimal amounts, ints,
 ``Formula``, ``Bold`` …) and sends them as operations; ``Book`` applies them with
 xlsxwriter.  ``open_book`` is the one place that chooses how, by the workbook's
 expected size: assembled in memory when small, streamed (constant memory) when
@@ -53,8 +53,14 @@ class Formula:
 
     __slots__ = ("money", "text", "value")
 
-    def __init__(self, text: str, value: float | int | str, money: bool = True) -> None:
+    def __init__(self, text: str, value: Decimal | int | str, money: bool = True) -> None:
         self.text, self.value, self.money = text, value, money
+
+
+def _number(value: Any) -> Any:
+    """A cell's value as xlsxwriter writes it: an amount (an exact ``Decimal``, already rounded to the fen)
+    becomes the double a spreadsheet number is — here and nowhere else; nothing is computed in float."""
+    return float(value) if type(value) is Decimal else value
 
 
 class Bold:
@@ -249,7 +255,7 @@ class Book:
                 elif kind == "wrap":
                     write_string(r, col, value, wrap_format)
                 else:
-                    write_number(r, col, value, formats[kind])
+                    write_number(r, col, _number(value), formats[kind])
             r += 1
         self.rows[sheet] = r
 
@@ -265,9 +271,9 @@ class Book:
             elif isinstance(value, str):
                 ws.write_string(r, col, value, text)
             elif isinstance(value, Decimal):
-                ws.write_number(r, col, float(value), money)
+                ws.write_number(r, col, _number(value), money)
             elif isinstance(value, Formula):
-                ws.write_formula(r, col, value.text, money if value.money else number, value.value)
+                ws.write_formula(r, col, value.text, money if value.money else number, _number(value.value))
             elif isinstance(value, Title):
                 ws.write_string(r, col, value.text, f["title"])
             elif isinstance(value, Banner):

@@ -93,7 +93,7 @@ def payable_end(writer: PayoutWriter, result: RunResult, issuer: str) -> None:
         cells = f"{amount}2:{amount}{count + 1}"
         counting = f'="共 "&COUNT({cells})&" 笔"' if zh else f'=COUNT({cells})&" payouts"'
         row[ord(name) - ord("A")] = Formula(counting, counted, money=False)
-        row[amount_index] = Formula(f"=SUM({cells})", float(total))
+        row[amount_index] = Formula(f"=SUM({cells})", total)
     else:
         row[ord(name) - ord("A")] = counted
         row[amount_index] = total
@@ -179,7 +179,7 @@ def _measure_table(writer: PayoutWriter, result: RunResult, here: int, count: in
                 measure_id,
                 "、".join(spec.responsible),
                 Formula(f'=COUNTIF({measures},"{measure_id}")', lines_of.get(measure_id, 0), money=False),
-                Formula(f'=SUMIF({measures},"{measure_id}",{amounts})', float(by_measure[measure_id])),
+                Formula(f'=SUMIF({measures},"{measure_id}",{amounts})', by_measure[measure_id]),
                 by_measure[measure_id],
             ]
         )
@@ -197,7 +197,7 @@ def _total_row(zh: bool, first: int, end: int, count: int, total: Decimal) -> li
         None,
         None,
         Formula(f"=SUM(E{first}:E{end})", count, money=False),
-        Formula(f"=SUM(F{first}:F{end})", float(total)),
+        Formula(f"=SUM(F{first}:F{end})", total),
         total,
     ]
 
@@ -222,7 +222,7 @@ def _unit_table(writer: PayoutWriter, result: RunResult, here: int, count: int, 
                 None,
                 "、".join(unit.sharing),
                 Formula(f'=COUNTIF({leads},"{_quoted(unit.unit)}")', unit.lines, money=False),
-                Formula(f'=SUMIF({leads},"{_quoted(unit.unit)}",{amounts})', float(unit.amount)),
+                Formula(f'=SUMIF({leads},"{_quoted(unit.unit)}",{amounts})', unit.amount),
                 unit.amount,
             ]
         )
