@@ -200,3 +200,22 @@ def test_the_contract_catches_a_forbidden_import(tmp_path: Path) -> None:
     assert found == {"rich", "tongnan_calc.shell.run"}
     assert not _granted("tongnan_calc.shell.run", ALLOWED["core"])
     assert "rich" not in CORE_STDLIB
+
+
+def test_the_ledger_packages_lazy_names_are_its_interface() -> None:
+    """``tongnan_calc.ledger`` imports its names on first use (PEP 562): the table of where each lives,
+    ``__all__`` and the names mypy sees must be the same names, each found in its module."""
+    import importlib
+
+    ledger = importlib.import_module("tongnan_calc.ledger")
+    where = ledger._WHERE
+    assert set(where) == set(ledger.__all__)
+    source = (PACKAGE / "ledger" / "__init__.py").read_text(encoding="utf-8")
+    checked = ast.parse(source).body
+    typed: set[str] = set()
+    for node in checked:
+        if isinstance(node, ast.If):  # if TYPE_CHECKING: the imports mypy reads
+            typed |= {alias.name for imp in node.body if isinstance(imp, ast.ImportFrom) for alias in imp.names}
+    assert typed == set(where)
+    for name, module in where.items():
+        assert getattr(importlib.import_module(f"tongnan_calc.ledger.{module}"), name) is getattr(ledger, name)
