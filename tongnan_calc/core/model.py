@@ -152,6 +152,11 @@ class InputIssue:
     credit_code: str | None = None
     message_zh: str | None = field(default=None, compare=False)  # the same in Chinese: compared through ``message``
 
+    @staticmethod
+    def of_sheet(sheet: str, severity: Severity, message: str, message_zh: str, value: str | None = None) -> InputIssue:
+        """An issue of a whole sheet: no row, column or header (``value``: what the sheet shows, if any)."""
+        return InputIssue(sheet, None, None, None, value, severity, message, message_zh=message_zh)
+
     def text(self, lang: str = "en") -> str:
         """The message in ``lang`` ("zh" or "en")."""
         if lang == "zh" and self.message_zh is not None:

@@ -201,32 +201,25 @@ def _sheet_issues(spec: SheetSpec, layout: Layout) -> list[InputIssue]:
     issues.extend(_sheet_error(spec, c, _duplicate_text(c, p)) for c, p in layout.duplicates)
     for position, text, like in layout.lookalikes:
         issues.append(
-            InputIssue(
-                sheet=spec.key,
-                row=None,
-                column=None,
-                header=None,
-                value=text,
-                severity="warning",
-                message=f"unknown column {text} ({_letter(position)}) looks like {_label(like.key, like.header)}: "
+            InputIssue.of_sheet(
+                spec.key,
+                "warning",
+                f"unknown column {text} ({_letter(position)}) looks like {_label(like.key, like.header)}: "
                 "rename the header, or it is ignored",
-                message_zh=f"未识别的列“{text}”（{_letter(position)}列）像是{_label_zh(like.key, like.header)}："
+                f"未识别的列“{text}”（{_letter(position)}列）像是{_label_zh(like.key, like.header)}："
                 "请改正表头，否则该列被忽略",
+                value=text,
             )
         )
     if layout.unknown:
         names = ", ".join(f"{text} ({_letter(p)})" for p, text in layout.unknown)
         names_zh = "、".join(f"{text}（{_letter(p)}列）" for p, text in layout.unknown)
         issues.append(
-            InputIssue(
-                sheet=spec.key,
-                row=None,
-                column=None,
-                header=None,
-                value=None,
-                severity="notice",
-                message=f"unknown columns ignored: {names}",
-                message_zh=f"未识别的列，已忽略：{names_zh}",
+            InputIssue.of_sheet(
+                spec.key,
+                "notice",
+                f"unknown columns ignored: {names}",
+                f"未识别的列，已忽略：{names_zh}",
             )
         )
     return issues

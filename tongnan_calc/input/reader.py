@@ -274,26 +274,18 @@ def _unknown_sheet(name: str, rows: int = 0) -> InputIssue:
     (two non-blank rows or more: a header and a row); ``check`` then does not say "ready"."""
     known = _known_text()
     if rows >= UNREAD_DATA_ROWS:
-        return InputIssue(
-            sheet=name,
-            row=None,
-            column=None,
-            header=None,
-            value=None,
-            severity="warning",
-            message=f"{SHEET_NOT_READ}: it has {rows} non-blank rows, but its name is not one of {known.en}; "
+        return InputIssue.of_sheet(
+            name,
+            "warning",
+            f"{SHEET_NOT_READ}: it has {rows} non-blank rows, but its name is not one of {known.en}; "
             "if it holds input, rename it",
-            message_zh=f"工作表未读取：其中有{rows}行非空行，但表名不是{known.zh}中的任何一个；如为数据表，请改用规定的表名",
+            f"工作表未读取：其中有{rows}行非空行，但表名不是{known.zh}中的任何一个；如为数据表，请改用规定的表名",
         )
-    return InputIssue(
-        sheet=name,
-        row=None,
-        column=None,
-        header=None,
-        value=None,
-        severity="notice",
-        message=f"sheet not used: its name is not one of {known.en}",
-        message_zh=f"工作表未使用：表名不是{known.zh}中的任何一个",
+    return InputIssue.of_sheet(
+        name,
+        "notice",
+        f"sheet not used: its name is not one of {known.en}",
+        f"工作表未使用：表名不是{known.zh}中的任何一个",
     )
 
 
@@ -305,31 +297,23 @@ UNREAD_DATA_ROWS: Final = 2
 
 def _decorated_sheet(key: str, name: str) -> InputIssue:
     header = SHEETS[SHEET_ORDER[key]].header
-    return InputIssue(
-        sheet=key,
-        row=None,
-        column=None,
-        header=None,
-        value=name,
-        severity="warning",
-        message=f"sheet {name!r} is read as the {_label(key, header)} sheet: the names differ, check it; "
+    return InputIssue.of_sheet(
+        key,
+        "warning",
+        f"sheet {name!r} is read as the {_label(key, header)} sheet: the names differ, check it; "
         f"if it is that sheet, rename it {header!r}",
-        message_zh=f"工作表“{name}”按{_label_zh(key, header)}工作表读取：表名不完全相同，请核对；"
-        f"如无误，可将表名改为“{header}”",
+        f"工作表“{name}”按{_label_zh(key, header)}工作表读取：表名不完全相同，请核对；如无误，可将表名改为“{header}”",
+        value=name,
     )
 
 
 def _competing_sheets(key: str, names: Sequence[str]) -> InputIssue:
     both = competing_text(key, names)
-    return InputIssue(
-        sheet=key,
-        row=None,
-        column=None,
-        header=None,
-        value=None,
-        severity="error",
-        message=f"{both.en}: none of them is read, and the measures that need this sheet are blocked; keep only one",
-        message_zh=f"{both.zh}：均未读取，需要该表的措施均不计算；请只保留一个",
+    return InputIssue.of_sheet(
+        key,
+        "error",
+        f"{both.en}: none of them is read, and the measures that need this sheet are blocked; keep only one",
+        f"{both.zh}：均未读取，需要该表的措施均不计算；请只保留一个",
     )
 
 
