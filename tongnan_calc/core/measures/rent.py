@@ -18,9 +18,11 @@ from datetime import date
 from decimal import Decimal
 from fractions import Fraction
 from itertools import pairwise
+from typing import Literal
 
 from tongnan_calc.core.dates import ONE_DAY, add_years, year_bounds
 from tongnan_calc.core.measures.common import (
+    Template,
     Uses,
     blocked,
     common_conditions,
@@ -46,6 +48,7 @@ AREA_CAP = Param("area_cap_m2", Kind.NUMBER, "m2")
 """The most office area whose rent counts."""
 PARAMS = (RATES, AREA_CAP)
 _ONE = Fraction(1)
+_ZERO = Fraction(0)
 
 
 def compute(rec: Records, year: int, rules: Rules) -> Line:
@@ -53,35 +56,16 @@ def compute(rec: Records, year: int, rules: Rules) -> Line:
     if early is not None:
         return early
     settled = rec.enterprise.settled_on
+    # the ineligible outcomes before the leases are read are shared by all the enterprises settled on the same day
+    outside = once(rules, (MEASURE, "outside", year, settled), lambda: _not_in_window(rules, year, settled))
+    if outside is not False:
+        return outside.of(rec)
+    assert settled is not None  # an enterprise without the date is outside every window
     before = passed(rules, MEASURE)
-    if settled is None:
-        basis = shared(
-            rules,
-            MEASURE,
-            "no date",
-            lambda: Basis(checks=(check("rent_settled", False, start=rules.start, settled=None),)),
-        )
-        return template(rules, MEASURE, Status.INELIGIBLE, "rent_not_settled", basis).of(rec)
-    # the common ineligible outcomes are shared by all the enterprises settled on the same day
-    if settled < rules.start:
-        basis = shared(
-            rules,
-            MEASURE,
-            ("early", settled),
-            lambda: Basis(checks=(check("rent_settled", False, start=rules.start, settled=settled),)),
-        )
-        return template(
-            rules, MEASURE, Status.INELIGIBLE, "rent_settled_before_start", basis, settled=settled, start=rules.start
-        ).of(rec)
     first_anniversary, second_anniversary = add_years(settled, 1), add_years(settled, 2)
     year_start, year_stop = year_bounds(year)
     lo, hi = max(year_start, settled), min(year_stop, second_anniversary)
     last = second_anniversary - ONE_DAY
-    if lo >= hi:
-        basis = shared(rules, MEASURE, ("outside", year, settled), lambda: _outside(rules, year, settled, last))
-        return template(
-            rules, MEASURE, Status.INELIGIBLE, "rent_outside_period", basis, year=year, settled=settled, last=last
-        ).of(rec)
     checks: tuple[Check, ...] = (*before, check("rent_settled", True, start=rules.start, settled=settled))
     end = hi - ONE_DAY
     checks = (*checks, check("rent_window", True, year=year, settled=settled, last=last, start=lo, end=end))
@@ -103,19 +87,49 @@ def compute(rec: Records, year: int, rules: Rules) -> Line:
     uses = Uses(rules, MEASURE, checks)
     uses.step("settled_on", settled=settled)
     uses.step("rent_window", start=lo, end=end)
+    spans = [_span(lease) for lease in leases]
     cuts = {lo, hi, first_anniversary}
-    for lease in leases:
-        cuts.update((lease.period_start, lease.period_end + ONE_DAY))
-    for param in PARAMS:
-        cuts.update(rules.param(MEASURE, param.name).changes())
-    cuts.update(rules.end_changes(MEASURE))
+    for span in spans:
+        cuts.add(span[0])
+        cuts.add(span[1])
+    cuts.update(d for d in _rule_cuts(rules) if lo < d < hi)
     points = sorted(d for d in cuts if lo <= d <= hi)
-    # each lease's exact rent per day and area, worked out once for all its intervals
-    exact = {id(lease): _exact(lease) for lease in leases}
     total = Fraction(0)
     for start, stop in pairwise(points):
-        total += _interval(uses, leases, start, stop, first_anniversary, exact)
+        total += _interval(uses, spans, start, stop, first_anniversary)
     return payable(rec, rules, MEASURE, total, Msg.of("rent_payable", start=lo, end=end), uses)
+
+
+def _not_in_window(rules: Rules, year: int, settled: date | None) -> Template | Literal[False]:
+    """The line of an enterprise settled on ``settled`` when the year is not one of its two years after
+    settling (no date, settled before the policy start, or outside the window); ``False`` when it is."""
+    if settled is None:
+        basis = shared(
+            rules,
+            MEASURE,
+            "no date",
+            lambda: Basis(checks=(check("rent_settled", False, start=rules.start, settled=None),)),
+        )
+        return template(rules, MEASURE, Status.INELIGIBLE, "rent_not_settled", basis)
+    if settled < rules.start:
+        basis = shared(
+            rules,
+            MEASURE,
+            ("early", settled),
+            lambda: Basis(checks=(check("rent_settled", False, start=rules.start, settled=settled),)),
+        )
+        return template(
+            rules, MEASURE, Status.INELIGIBLE, "rent_settled_before_start", basis, settled=settled, start=rules.start
+        )
+    second_anniversary = add_years(settled, 2)
+    year_start, year_stop = year_bounds(year)
+    if max(year_start, settled) < min(year_stop, second_anniversary):
+        return False
+    last = second_anniversary - ONE_DAY
+    basis = shared(rules, MEASURE, ("outside", year, settled), lambda: _outside(rules, year, settled, last))
+    return template(
+        rules, MEASURE, Status.INELIGIBLE, "rent_outside_period", basis, year=year, settled=settled, last=last
+    )
 
 
 def _outside(rules: Rules, year: int, settled: date, last: date) -> Basis:
@@ -128,36 +142,47 @@ def _outside(rules: Rules, year: int, settled: date, last: date) -> Basis:
     )
 
 
-def _interval(
-    uses: Uses,
-    leases: list[Lease],
-    start: date,
-    stop: date,
-    first_anniversary: date,
-    exact: dict[int, tuple[Fraction, Fraction]] | None = None,
-) -> Fraction:
-    """The subsidy for the days [start, stop), on which nothing changes.
+Span = tuple[date, date, int, Fraction, Fraction]
+"""A counted lease: its first day, the day after its last, its row, its exact rent per day and its area."""
 
-    ``exact``: each lease's (rent per day, area) by ``id(lease)``, when already known."""
-    active = [lease for lease in leases if lease.period_start <= start and lease.period_end >= stop - ONE_DAY]
+
+def _span(lease: Lease) -> Span:
+    return (lease.period_start, lease.period_end + ONE_DAY, lease.row, *_exact(lease))
+
+
+def _rule_cuts(rules: Rules) -> tuple[date, ...]:
+    """The days on which a parameter of the measure or its being in force may change (once per rule file)."""
+
+    def build() -> tuple[date, ...]:
+        days: set[date] = set(rules.end_changes(MEASURE))
+        for param in PARAMS:
+            days.update(rules.param(MEASURE, param.name).changes())
+        return tuple(sorted(days))
+
+    return once(rules, (MEASURE, "cuts"), build)
+
+
+def _interval(uses: Uses, spans: list[Span], start: date, stop: date, first_anniversary: date) -> Fraction:
+    """The subsidy for the days [start, stop), on which nothing changes."""
+    active = [span for span in spans if span[0] <= start and span[1] >= stop]
     if not active:
-        return Fraction(0)
+        return _ZERO
     ended = uses.rules.ended(MEASURE, start) if uses.rules.ends else None
     if ended is not None:
         uses.step("rent_ended", start=start, end=stop - ONE_DAY, on=ended.on, by=ended.by)
-        return Fraction(0)
-    if exact is None:
-        exact = {id(lease): _exact(lease) for lease in active}
+        return _ZERO
     days = (stop - start).days
     rates = uses.get(RATES, start)
     rate = _value(uses, rates[0] if start < first_anniversary else rates[1])
     cap = _value(uses, uses.get(AREA_CAP, start))
     if len(active) == 1:
-        daily, area = exact[id(active[0])]
+        _, _, row, daily, area = active[0]
+        rows: tuple[int, ...] = (row,)
         rent = daily * days
     else:
-        area = sum((exact[id(lease)][1] for lease in active), Fraction(0))
-        rent = sum((exact[id(lease)][0] for lease in active), Fraction(0)) * days
+        rows = tuple(span[2] for span in active)
+        area = sum((span[4] for span in active), _ZERO)
+        rent = sum((span[3] for span in active), _ZERO) * days
     if area <= cap:
         factor, amount = _ONE, rent * rate
     else:
@@ -168,7 +193,7 @@ def _interval(
         start=start,
         end=stop - ONE_DAY,
         days=days,
-        rows=tuple(lease.row for lease in active),
+        rows=rows,
         rent=rent,
         area=area,
         factor=factor,
