@@ -253,23 +253,25 @@ def shared(rules: Rules, measure: str, key: Hashable, make: Callable[[], Basis])
 def common_conditions(rec: Records, rules: Rules, measure: str) -> Line | None:
     """二（七）: 二（二）至（五） are for e-commerce legal entities ("电子商务法人企业可享受")."""
     if not rec.enterprise.ecommerce_entity:
-        basis = once(
-            rules,
-            ("not entity", measure),
-            lambda: Basis(checks=(*_micro(rules, measure), Check("ecommerce_entity", False, (("entity", False),)))),
-        )
-        return template(rules, measure, Status.INELIGIBLE, "not_ecommerce_entity", basis).of(rec)
+        return once(rules, ("not entity", measure), lambda: _not_entity(rules, measure)).of(rec)
     return None
+
+
+def _not_entity(rules: Rules, measure: str) -> Template:
+    basis = Basis(checks=(*_micro(rules, measure), Check("ecommerce_entity", False, (("entity", False),))))
+    return template(rules, measure, Status.INELIGIBLE, "not_ecommerce_entity", basis)
 
 
 def micro_support_exclusion(rec: Records, rules: Rules, measure: str) -> Line | None:
     """二（七）: "享受微企扶持的不再享受上述优惠政策" — for every measure the rule file excludes."""
     if rec.enterprise.micro_support and measure in rules.excluded_by_micro_support:
-        basis = once(
-            rules, ("micro", measure), lambda: Basis(checks=(Check("micro_support", False, (("micro", True),)),))
-        )
-        return template(rules, measure, Status.INELIGIBLE, "micro_support", basis).of(rec)
+        return once(rules, ("micro", measure), lambda: _micro_excluded(rules, measure)).of(rec)
     return None
+
+
+def _micro_excluded(rules: Rules, measure: str) -> Template:
+    basis = Basis(checks=(Check("micro_support", False, (("micro", True),)),))
+    return template(rules, measure, Status.INELIGIBLE, "micro_support", basis)
 
 
 DAILY = frozenset({"rent"})

@@ -17,6 +17,7 @@ from functools import reduce
 
 from tongnan_calc.core.dates import year_end
 from tongnan_calc.core.measures.common import (
+    Template,
     Uses,
     blocked,
     common_conditions,
@@ -53,15 +54,12 @@ def compute(rec: Records, year: int, rules: Rules) -> Line:
     if rec.prior:
         starts.update(p.year for p in rec.prior if p.measure == MEASURE)
     if not starts:
-        basis = shared(rules, MEASURE, "no fee", lambda: _no_fee(start_year))
-        return template(rules, MEASURE, Status.INELIGIBLE, "data_line_no_fee", basis).of(rec)
+        return once(rules, (MEASURE, "no fee"), lambda: _no_fee_line(rules, start_year)).of(rec)
     first = min(starts)
-    period, basis = once(rules, (MEASURE, year, first), lambda: _period(rules, year, first))
+    period, outside = once(rules, (MEASURE, "period", year, first), lambda: _period_line(rules, year, first))
+    if outside is not None:
+        return outside.of(rec)
     last = first + period - 1
-    if not first <= year <= last:
-        return template(
-            rules, MEASURE, Status.INELIGIBLE, "data_line_outside_period", basis, first=first, last=last
-        ).of(rec)
     fee = _fees(rec, year)
     if fee <= 0:
         basis = shared(rules, MEASURE, (year, first, fee), lambda: _no_fee_in_year(rules, year, first, fee))
@@ -78,6 +76,21 @@ def compute(rec: Records, year: int, rules: Rules) -> Line:
     if amount < share:
         uses.step("annual_cap", cap=cap)  # the step has the name of the parameter (ANNUAL_CAP)
     return payable(rec, rules, MEASURE, amount, Msg.of("data_line_payable", first=first, last=last), uses)
+
+
+def _no_fee_line(rules: Rules, start_year: int) -> Template:
+    basis = shared(rules, MEASURE, "no fee", lambda: _no_fee(start_year))
+    return template(rules, MEASURE, Status.INELIGIBLE, "data_line_no_fee", basis)
+
+
+def _period_line(rules: Rules, year: int, first: int) -> tuple[int, Template | None]:
+    """The period in years, and the line of the enterprises whose first year ``first`` puts the year outside it."""
+    period, basis = once(rules, (MEASURE, year, first), lambda: _period(rules, year, first))
+    last = first + period - 1
+    if first <= year <= last:
+        return period, None
+    reason = "data_line_outside_period"
+    return period, template(rules, MEASURE, Status.INELIGIBLE, reason, basis, first=first, last=last)
 
 
 def _no_fee(start_year: int) -> Basis:

@@ -9,7 +9,7 @@ SPEC §4 ``demo_priority``: a ``flag`` when demo_level is one of ``levels``.
 from __future__ import annotations
 
 from tongnan_calc.core.dates import year_end
-from tongnan_calc.core.measures.common import Uses, shared, template
+from tongnan_calc.core.measures.common import Template, Uses, once, shared, template
 from tongnan_calc.core.model import Line, Records, Status
 from tongnan_calc.core.params import DEMO_LEVELS, Kind, Param
 from tongnan_calc.core.rules import Rules
@@ -24,11 +24,16 @@ PARAMS = (LEVELS,)
 
 def compute(rec: Records, year: int, rules: Rules) -> Line:
     level = rec.enterprise.demo_level
+    return once(rules, (MEASURE, "outcome", year, level), lambda: _outcome(rules, year, level)).of(rec)
+
+
+def _outcome(rules: Rules, year: int, level: str | None) -> Template:
+    """The line every enterprise at this level gets in the year (made once per rule file)."""
     basis = shared(rules, MEASURE, (year, level), lambda: _basis(rules, year, level))
     levels: tuple[str, ...] = basis.checks[-1].get("levels")  # type: ignore[assignment]
     if level in levels:
-        return template(rules, MEASURE, Status.FLAG, "demo_priority_flag", basis, level=level).of(rec)
-    return template(rules, MEASURE, Status.INELIGIBLE, "not_demo", basis, levels="/".join(levels)).of(rec)
+        return template(rules, MEASURE, Status.FLAG, "demo_priority_flag", basis, level=level)
+    return template(rules, MEASURE, Status.INELIGIBLE, "not_demo", basis, levels="/".join(levels))
 
 
 def _basis(rules: Rules, year: int, level: str | None) -> Basis:

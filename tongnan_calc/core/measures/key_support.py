@@ -11,7 +11,7 @@ of ``hq_types`` and the enterprise is renowned, or when the city cultivates it.
 from __future__ import annotations
 
 from tongnan_calc.core.dates import year_end
-from tongnan_calc.core.measures.common import Uses, once, shared, template
+from tongnan_calc.core.measures.common import Template, Uses, once, shared, template
 from tongnan_calc.core.model import Line, Records, Status
 from tongnan_calc.core.params import Kind, Param
 from tongnan_calc.core.rules import Rules
@@ -31,17 +31,22 @@ PARAMS = (HQ_TYPES,)
 
 def compute(rec: Records, year: int, rules: Rules) -> Line:
     ent = rec.enterprise
-    hq_types = once(rules, (MEASURE, year), lambda: _hq_types(rules, year))
-    qualifies = ent.hq_type in hq_types
-    key = (year, ent.hq_type, ent.renowned, ent.city_key)
-    basis = shared(rules, MEASURE, key, lambda: _basis(rules, year, ent.hq_type, ent.renowned, ent.city_key))
-    if ent.city_key:
-        return template(rules, MEASURE, Status.FLAG, "key_support_city", basis).of(rec)
-    if qualifies and ent.renowned:
-        return template(rules, MEASURE, Status.FLAG, "key_support_hq", basis, hq=ent.hq_type).of(rec)
+    key = (MEASURE, "outcome", year, ent.hq_type, ent.renowned, ent.city_key)
+    return once(rules, key, lambda: _outcome(rules, year, ent.hq_type, ent.renowned, ent.city_key)).of(rec)
+
+
+def _outcome(rules: Rules, year: int, hq: str | None, renowned: bool, city_key: bool) -> Template:
+    """The line every enterprise of the year with these values gets (made once per rule file)."""
+    hq_types = _hq_types(rules, year)
+    qualifies = hq in hq_types
+    basis = shared(rules, MEASURE, (year, hq, renowned, city_key), lambda: _basis(rules, year, hq, renowned, city_key))
+    if city_key:
+        return template(rules, MEASURE, Status.FLAG, "key_support_city", basis)
+    if qualifies and renowned:
+        return template(rules, MEASURE, Status.FLAG, "key_support_hq", basis, hq=hq)
     if qualifies:
-        return template(rules, MEASURE, Status.INELIGIBLE, "key_support_not_renowned", basis).of(rec)
-    return template(rules, MEASURE, Status.INELIGIBLE, "key_support_none", basis).of(rec)
+        return template(rules, MEASURE, Status.INELIGIBLE, "key_support_not_renowned", basis)
+    return template(rules, MEASURE, Status.INELIGIBLE, "key_support_none", basis)
 
 
 def _hq_types(rules: Rules, year: int) -> tuple[str, ...]:

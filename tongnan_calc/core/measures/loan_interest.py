@@ -19,6 +19,7 @@ from fractions import Fraction
 
 from tongnan_calc.core.dates import months_rounded_up, overlap_days, year_bounds, year_end
 from tongnan_calc.core.measures.common import (
+    Template,
     Uses,
     blocked,
     ineligible,
@@ -53,10 +54,9 @@ PARAMS = (LEVELS, SHARE_OF_BENCHMARK, ENTERPRISE_CAP, DAY_COUNT, BENCHMARK_RATES
 
 def compute(rec: Records, year: int, rules: Rules) -> Line:
     level = rec.enterprise.demo_level
-    levels: tuple[str, ...] | str = once(rules, (MEASURE, "levels", year), lambda: _levels(rules, year))
-    at_level = shared(rules, MEASURE, ("level", year, level), lambda: _level_basis(rules, year, level, levels))
-    if levels != ANY and level not in levels:
-        return template(rules, MEASURE, Status.INELIGIBLE, "not_demo", at_level, levels="/".join(levels)).of(rec)
+    at_level = once(rules, (MEASURE, "level", year, level), lambda: _at_level(rules, year, level))
+    if isinstance(at_level, Template):
+        return at_level.of(rec)
     before = at_level.checks
     block = blocked(rec, rules, MEASURE, LOANS, before)
     if block is not None:
@@ -105,6 +105,16 @@ def compute(rec: Records, year: int, rules: Rules) -> Line:
     if total > remaining:
         uses.step("enterprise_cap", amount=remaining)  # the name of the parameter (ENTERPRISE_CAP)
     return payable(rec, rules, MEASURE, min(total, remaining), Msg.of("loan_payable", loans=bearing), uses)
+
+
+def _at_level(rules: Rules, year: int, level: str | None) -> Template | Basis:
+    """The line of the enterprises at a level that is not subsidised in the year; the basis so far of the
+    others (made once per rule file, year and level)."""
+    levels: tuple[str, ...] | str = once(rules, (MEASURE, "levels", year), lambda: _levels(rules, year))
+    at_level = shared(rules, MEASURE, ("level", year, level), lambda: _level_basis(rules, year, level, levels))
+    if levels != ANY and level not in levels:
+        return template(rules, MEASURE, Status.INELIGIBLE, "not_demo", at_level, levels="/".join(levels))
+    return at_level
 
 
 def _levels(rules: Rules, year: int) -> tuple[str, ...] | str:

@@ -16,6 +16,7 @@ from fractions import Fraction
 
 from tongnan_calc.core.dates import year_end
 from tongnan_calc.core.measures.common import (
+    Template,
     Uses,
     blocked,
     common_conditions,
@@ -51,13 +52,7 @@ def compute(rec: Records, year: int, rules: Rules) -> Line:
         return early
     this_year = [s for s in rec.sales if s.year == year]
     if not this_year:
-        basis = shared(
-            rules,
-            MEASURE,
-            ("none", year),
-            lambda: Basis(checks=(no_error(SALES), check("sales_on_record", False, year=year, sales=None))),
-        )
-        return template(rules, MEASURE, Status.INELIGIBLE, "sales_none", basis, year=year).of(rec)
+        return once(rules, (MEASURE, "none", year), lambda: _none(rules, year)).of(rec)
     sales = this_year[0].sales
     uses = Uses(rules, MEASURE, (*before, no_error(SALES)))
     uses.check("sales_on_record", True, year=year, sales=sales)
@@ -104,6 +99,17 @@ def compute(rec: Records, year: int, rules: Rules) -> Line:
         amount = max(Fraction(0), amount - already)
     reason = Msg.of("sales_payable", tier=show(tier.threshold))
     return payable(rec, rules, MEASURE, amount, reason, uses, tier=tier.threshold)
+
+
+def _none(rules: Rules, year: int) -> Template:
+    """The line of the enterprises with no sales on record for the year."""
+    basis = shared(
+        rules,
+        MEASURE,
+        ("none", year),
+        lambda: Basis(checks=(no_error(SALES), check("sales_on_record", False, year=year, sales=None))),
+    )
+    return template(rules, MEASURE, Status.INELIGIBLE, "sales_none", basis, year=year)
 
 
 def _show_tiers(rules: Rules, year: int) -> str:

@@ -15,7 +15,17 @@ from datetime import date
 from fractions import Fraction
 
 from tongnan_calc.core.dates import add_years, year_end
-from tongnan_calc.core.measures.common import Uses, common_conditions, ineligible, passed, payable, shared, template
+from tongnan_calc.core.measures.common import (
+    Template,
+    Uses,
+    common_conditions,
+    ineligible,
+    once,
+    passed,
+    payable,
+    shared,
+    template,
+)
 from tongnan_calc.core.model import Line, Msg, Records, Status
 from tongnan_calc.core.money import frac
 from tongnan_calc.core.params import Kind, Param
@@ -39,13 +49,9 @@ def compute(rec: Records, year: int, rules: Rules) -> Line:
         return early
     ent = rec.enterprise
     if not ent.spun_off:
-        basis = shared(
-            rules, MEASURE, "not spun off", lambda: Basis(checks=(check("spun_off", False, spun_off=False),))
-        )
-        return template(rules, MEASURE, Status.INELIGIBLE, "spin_off_not_spun_off", basis).of(rec)
+        return once(rules, (MEASURE, "not spun off"), lambda: _not_spun_off(rules)).of(rec)
     if ent.operating_since is None:
-        basis = shared(rules, MEASURE, ("no date", year), lambda: _no_date(rules, year))
-        return template(rules, MEASURE, Status.INELIGIBLE, "spin_off_no_operating_date", basis).of(rec)
+        return once(rules, (MEASURE, "no date", year), lambda: _no_date_line(rules, year)).of(rec)
     uses = Uses(rules, MEASURE, (*passed(rules, MEASURE), check("spun_off", True, spun_off=True)))
     since: date | None = uses.get(ESTABLISHED_FROM, year_end(year))
     if since is not None:
@@ -67,6 +73,16 @@ def compute(rec: Records, year: int, rules: Rules) -> Line:
     amount = frac(uses.get(AMOUNT, year_end(year)))
     uses.step("spin_off_on", on=qualifies_on)
     return payable(rec, rules, MEASURE, Fraction(amount), Msg.of("spin_off_payable"), uses)
+
+
+def _not_spun_off(rules: Rules) -> Template:
+    basis = shared(rules, MEASURE, "not spun off", lambda: Basis(checks=(check("spun_off", False, spun_off=False),)))
+    return template(rules, MEASURE, Status.INELIGIBLE, "spin_off_not_spun_off", basis)
+
+
+def _no_date_line(rules: Rules, year: int) -> Template:
+    basis = shared(rules, MEASURE, ("no date", year), lambda: _no_date(rules, year))
+    return template(rules, MEASURE, Status.INELIGIBLE, "spin_off_no_operating_date", basis)
 
 
 def _no_date(rules: Rules, year: int) -> Basis:
