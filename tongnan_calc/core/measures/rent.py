@@ -18,6 +18,7 @@ from datetime import date
 from decimal import Decimal
 from fractions import Fraction
 from itertools import pairwise
+from math import lcm
 from typing import Literal
 
 from tongnan_calc.core.dates import ONE_DAY, add_years, year_bounds
@@ -94,9 +95,7 @@ def compute(rec: Records, year: int, rules: Rules) -> Line:
         cuts.add(span[1])
     cuts.update(d for d in _rule_cuts(rules) if lo < d < hi)
     points = sorted(d for d in cuts if lo <= d <= hi)
-    total = Fraction(0)
-    for start, stop in pairwise(points):
-        total += _interval(uses, spans, start, stop, first_anniversary)
+    total = _sum([_interval(uses, spans, start, stop, first_anniversary) for start, stop in pairwise(points)])
     return payable(rec, rules, MEASURE, total, Msg.of("rent_payable", start=lo, end=end), uses)
 
 
@@ -175,19 +174,24 @@ def _interval(uses: Uses, spans: list[Span], start: date, stop: date, first_anni
     rates = uses.get(RATES, start)
     rate = _value(uses, rates[0] if start < first_anniversary else rates[1])
     cap = _value(uses, uses.get(AREA_CAP, start))
+    # exact, in integers: each value is made a fraction once (normalised once), not by one operator a term
     if len(active) == 1:
         _, _, row, daily, area = active[0]
         rows: tuple[int, ...] = (row,)
-        rent = daily * days
+        rent_n, rent_d = daily.numerator * days, daily.denominator
+        rent = Fraction(rent_n, rent_d)
     else:
         rows = tuple(span[2] for span in active)
-        area = sum((span[4] for span in active), _ZERO)
-        rent = sum((span[3] for span in active), _ZERO) * days
-    if area <= cap:
-        factor, amount = _ONE, rent * rate
+        area = _sum([span[4] for span in active])
+        daily = _sum([span[3] for span in active])
+        rent_n, rent_d = daily.numerator * days, daily.denominator
+        rent = Fraction(rent_n, rent_d)
+    area_n, area_d, cap_n, cap_d = area.numerator, area.denominator, cap.numerator, cap.denominator
+    if area_n * cap_d <= cap_n * area_d:
+        factor, amount = _ONE, Fraction(rent_n * rate.numerator, rent_d * rate.denominator)
     else:
-        factor = cap / area
-        amount = rent * factor * rate
+        factor = Fraction(cap_n * area_d, cap_d * area_n)
+        amount = Fraction(rent_n * cap_n * area_d * rate.numerator, rent_d * cap_d * area_n * rate.denominator)
     uses.step(
         "rent_interval",
         start=start,
@@ -201,6 +205,12 @@ def _interval(uses: Uses, spans: list[Span], start: date, stop: date, first_anni
         subsidy=amount,
     )
     return amount
+
+
+def _sum(values: list[Fraction]) -> Fraction:
+    """The exact sum, made a fraction once: the numerators over the least common denominator."""
+    den = lcm(*(value.denominator for value in values))
+    return Fraction(sum(value.numerator * (den // value.denominator) for value in values), den)
 
 
 def _exact(lease: Lease) -> tuple[Fraction, Fraction]:
