@@ -46,28 +46,41 @@ def fmt(amount: Decimal | None) -> str:
 
 
 def show(value: Fraction | Decimal | int) -> str:
-    """An exact value for a human: the decimal itself, every digit, when it terminates, else 10 places and '…'."""
-    if type(value) is int:
+    """An exact value for a human: the decimal itself, every digit, when it terminates, else 10 places and '…'.
+
+    A basis shows tens of thousands of values: the digits are worked out in integers (a value ``n/d``
+    in lowest terms terminates when ``d`` is ``2^a 5^b``, with ``max(a, b)`` decimals, none of them a
+    trailing zero)."""
+    kind = type(value)
+    if kind is int:
         return str(value)
-    if isinstance(value, Decimal) and value.is_finite():
+    if kind is Fraction:
+        num, den = value.as_integer_ratio()
+    elif isinstance(value, Decimal) and value.is_finite():
         return _plain(value)
-    exact = frac(value)
-    num, den = exact.numerator, exact.denominator
+    else:
+        num, den = frac(value).as_integer_ratio()
     if den == 1:
         return str(num)
+    sign, num = ("-", -num) if num < 0 else ("", num)
     twos = (den & -den).bit_length() - 1
     rest, fives = den >> twos, 0
     while rest % 5 == 0:
         rest //= 5
         fives += 1
-    sign = "-" if num < 0 else ""
     if rest == 1:  # num / (2^twos 5^fives) = num 2^(k - twos) 5^(k - fives) / 10^k, exactly
         places = max(twos, fives)
-        return _plain(Decimal(f"{sign}{abs(num) * 2 ** (places - twos) * 5 ** (places - fives)}E-{places}"))
-    whole, left = divmod(abs(num) * 10**SHOWN_PLACES, den)
+        return sign + _point(num * 2 ** (places - twos) * 5 ** (places - fives), places)
+    whole, left = divmod(num * 10**SHOWN_PLACES, den)
     if 2 * left > den:  # to the nearest (never a tie: the decimal does not terminate)
         whole += 1
-    return f"{sign}{Decimal(f'{whole}E-{SHOWN_PLACES}'):f}…"
+    return sign + _point(whole, SHOWN_PLACES) + "…"
+
+
+def _point(digits: int, places: int) -> str:
+    """``digits / 10^places`` written with exactly ``places`` decimals (``places`` > 0)."""
+    text = str(digits).rjust(places + 1, "0")
+    return text[:-places] + "." + text[-places:]
 
 
 def _plain(value: Decimal) -> str:

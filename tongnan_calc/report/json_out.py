@@ -24,17 +24,17 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from json.encoder import encode_basestring
 from typing import Any, TextIO, TypeVar
 
-from tongnan_calc.core.model import Basis, InputIssue, Line, Msg, Status
+from tongnan_calc.core.model import InputIssue, Line, Status
 from tongnan_calc.core.money import fmt
 from tongnan_calc.core.result import NO_LEDGER_WARNING, LedgerUse, RunResult, require_all_lines
 from tongnan_calc.core.rules import Rules
 from tongnan_calc.core.say import Lang
+from tongnan_calc.report.json_lines import LineText, Style
 from tongnan_calc.report.layout import JSON_LINE
 from tongnan_calc.text.basis import basis_lines
 from tongnan_calc.text.messages import render
 
 T = TypeVar("T")
-_KEYS = {key: encode_basestring(key) for key in JSON_LINE}
 
 
 def _json_values(line: Line, lang: Lang) -> dict[str, Any]:
@@ -149,6 +149,12 @@ def dump_options(compact: bool) -> dict[str, Any]:
     return {"ensure_ascii": False, "indent": 2}
 
 
+def _top_members(style: Style, document: dict[str, Any]) -> str:
+    """The members of a small dict, as they appear at the top level of the document (no braces)."""
+    text = json.dumps(document, **dump_options(style.compact))
+    return text[1:-1] if style.compact else text[1:-2]  # without "{" and "\n}" (or "}")
+
+
 def _value(value: object) -> str:
     """A scalar exactly as ``json.dumps(..., ensure_ascii=False)`` writes it."""
     if isinstance(value, str):
@@ -156,40 +162,6 @@ def _value(value: object) -> str:
     if value is None:
         return "null"
     return json.dumps(value, ensure_ascii=False)
-
-
-class _Style:
-    """Indented (``indent=2``) or compact (``separators=(",", ":")``) layout."""
-
-    def __init__(self, compact: bool) -> None:
-        self.compact = compact
-        self.colon = ":" if compact else ": "
-
-    def nl(self, depth: int) -> str:
-        """What comes before an item or a closing bracket at ``depth``."""
-        return "" if self.compact else "\n" + "  " * depth
-
-    def obj(self, pairs: Iterable[tuple[str, str]], depth: int) -> str:
-        """An object at ``depth`` from its members' keys and value texts (never empty here)."""
-        inner = self.nl(depth + 1)
-        return (
-            "{"
-            + ",".join(f"{inner}{encode_basestring(key)}{self.colon}{text}" for key, text in pairs)
-            + self.nl(depth)
-            + "}"
-        )
-
-    def strings(self, values: Iterable[str], depth: int) -> str:
-        items = [encode_basestring(v) for v in values]
-        if not items:
-            return "[]"
-        inner = self.nl(depth + 1)
-        return "[" + inner + ("," + inner).join(items) + self.nl(depth) + "]"
-
-    def members(self, document: dict[str, Any]) -> str:
-        """The members of a small dict, as they appear at the top level of the document (no braces)."""
-        text = json.dumps(document, **dump_options(self.compact))
-        return text[1:-1] if self.compact else text[1:-2]  # without "{" and "\n}" (or "}")
 
 
 class JsonStream:
@@ -200,11 +172,11 @@ class JsonStream:
 
     def __init__(self, handle: TextIO, members: dict[str, Any], lang: Lang, *, compact: bool) -> None:
         self.handle, self.lang = handle, lang
-        self.style = _Style(compact)
-        self.text = _LineText(lang, self.style)
+        self.style = Style(compact)
+        self.text = LineText(lang, self.style)
         self.start = _array_start(self.style, "entitlements")
         self.count = 0
-        handle.write("{" + self.style.members(members))
+        handle.write("{" + _top_members(self.style, members))
 
     def add(self, lines: Sequence[Line]) -> None:
         """The next lines (none of them written before), in line order."""
@@ -227,84 +199,10 @@ class JsonStream:
         write(style.nl(1) + "]" if self.count else self.start + "[]")
         for chunk in _array(style, "input_issues", _items(style, result.batch.issues, _issue_text(style, self.lang))):
             write(chunk)
-        write("," + style.members({"totals": _totals(result)}) + style.nl(0) + "}\n")
+        write("," + _top_members(style, {"totals": _totals(result)}) + style.nl(0) + "}\n")
 
 
-class _LineText:
-    """The text of one entitlement object; the part after ``name`` is shared by equal lines."""
-
-    def __init__(self, lang: Lang, style: _Style) -> None:
-        self.lang = lang
-        self.style = style
-        self.tails: dict[tuple[str, str, Status, int, int], tuple[Msg, Basis, str]] = {}
-        self.plain: dict[tuple[str, str, Msg], str] = {}
-        self.reasons: dict[int, tuple[Msg, str]] = {}
-        inner = style.nl(3)
-        assert JSON_LINE[:2] == ("credit_code", "name")  # the head of each entitlement, written here
-        self.head = "{" + inner + _KEYS["credit_code"] + style.colon
-        self.between = "," + inner + _KEYS["name"] + style.colon
-        self.code: str | None = None  # the last line's code and name, and the text up to its name
-        self.name: str | None = None
-        self.named = ""
-
-    def reason(self, msg: Msg) -> str:
-        found = self.reasons.get(id(msg))
-        if found is None or found[0] is not msg:
-            if len(self.reasons) > 50_000:
-                self.reasons.clear()
-            found = self.reasons[id(msg)] = (msg, encode_basestring(render(msg, self.lang)))
-        return found[1]
-
-    def tail(self, line: Line) -> str:
-        """``,"measure": ...}``: everything after the name (ineligible lines without their basis)."""
-        style = self.style
-        inner = style.nl(3)
-        pairs = (f",{inner}{_KEYS[key]}{style.colon}{self._text(key, line)}" for key in _members(line)[2:])
-        return "".join(pairs) + style.nl(2) + "}"
-
-    def _text(self, key: str, line: Line) -> str:
-        """The JSON text of one member after the name (as ``json.dumps`` writes ``_json_values``)."""
-        if key == "reason":
-            return self.reason(line.reason)
-        if key == "basis":
-            return self.style.strings(basis_lines(line.basis, self.lang), 3)
-        if key == "status":
-            return encode_basestring(line.status.value)
-        if key in ("amount", "tier"):
-            value = line.amount if key == "amount" else line.tier
-            return "null" if value is None else encode_basestring(fmt(value))
-        return encode_basestring(getattr(line, key))  # measure, clause: text fields of the line
-
-    def __call__(self, line: Line) -> str:
-        # an enterprise's lines come one after another: its code and name are encoded once for all of them
-        if line.credit_code != self.code or line.name != self.name:
-            self.code, self.name = line.credit_code, line.name
-            self.named = self.head + encode_basestring(line.credit_code) + self.between + encode_basestring(line.name)
-        head = self.named
-        if line.amount is not None or line.tier is not None:
-            return head + self.tail(line)
-        if line.status is Status.INELIGIBLE:
-            # no basis: alike lines share the text after the name, whichever reason object they hold
-            plain_key = (line.measure, line.clause, line.reason)
-            tail = self.plain.get(plain_key)
-            if tail is None:
-                if len(self.plain) > 50_000:
-                    self.plain.clear()
-                tail = self.plain[plain_key] = self.tail(line)
-            return head + tail
-        # Lines without an amount share their reason and basis objects when they are alike
-        # (the measures keep one of each).  The entry holds the two objects, so that their ids
-        # are not reused while it exists (a streamed run frees its lines once written).
-        key = (line.measure, line.clause, line.status, id(line.reason), id(line.basis))
-        found = self.tails.get(key)
-        if found is None or found[0] is not line.reason or found[1] is not line.basis:
-            if len(self.tails) > 50_000:
-                self.tails.clear()
-            found = self.tails[key] = (line.reason, line.basis, self.tail(line))
-        return head + found[2]
-
-
-def _issue_text(style: _Style, lang: Lang) -> Callable[[InputIssue], str]:
+def _issue_text(style: Style, lang: Lang) -> Callable[[InputIssue], str]:
     def text(issue: InputIssue) -> str:
         return style.obj(
             (
@@ -323,7 +221,7 @@ def _issue_text(style: _Style, lang: Lang) -> Callable[[InputIssue], str]:
     return text
 
 
-def _items(style: _Style, items: Sequence[T], text: Callable[[T], str]) -> Iterator[str]:
+def _items(style: Style, items: Sequence[T], text: Callable[[T], str]) -> Iterator[str]:
     """The items' texts joined by the separator of a top-level array, a few thousand at a time."""
     sep = "," + style.nl(2)
     for start in range(0, len(items), _CHUNK_ITEMS):
@@ -331,11 +229,11 @@ def _items(style: _Style, items: Sequence[T], text: Callable[[T], str]) -> Itera
         yield part if start == 0 else sep + part
 
 
-def _array_start(style: _Style, key: str) -> str:
+def _array_start(style: Style, key: str) -> str:
     return "," + style.nl(1) + encode_basestring(key) + style.colon
 
 
-def _array(style: _Style, key: str, pieces: Iterable[str]) -> Iterator[str]:
+def _array(style: Style, key: str, pieces: Iterable[str]) -> Iterator[str]:
     """``,"key": [...]`` at the top level, from the pieces of ``_items``."""
     start_text = _array_start(style, key)
     empty = True
@@ -347,15 +245,15 @@ def _array(style: _Style, key: str, pieces: Iterable[str]) -> Iterator[str]:
     yield start_text + "[]" if empty else style.nl(1) + "]"
 
 
-def _style(result: RunResult, compact: bool | None) -> _Style:
-    return _Style(is_compact(result) if compact is None else compact)
+def _style(result: RunResult, compact: bool | None) -> Style:
+    return Style(is_compact(result) if compact is None else compact)
 
 
-def _document(result: RunResult, lang: Lang, style: _Style, entitlements: Iterable[str]) -> Iterator[str]:
-    yield "{" + style.members(_head(result, lang))
+def _document(result: RunResult, lang: Lang, style: Style, entitlements: Iterable[str]) -> Iterator[str]:
+    yield "{" + _top_members(style, _head(result, lang))
     yield from _array(style, "entitlements", entitlements)
     yield from _array(style, "input_issues", _items(style, result.batch.issues, _issue_text(style, lang)))
-    yield "," + style.members({"totals": _totals(result)}) + style.nl(0) + "}\n"
+    yield "," + _top_members(style, {"totals": _totals(result)}) + style.nl(0) + "}\n"
 
 
 def chunks(result: RunResult, lang: Lang = "zh", *, compact: bool | None = None) -> Iterator[str]:
@@ -363,7 +261,7 @@ def chunks(result: RunResult, lang: Lang = "zh", *, compact: bool | None = None)
     and a newline.  ``compact``: by default, when the batch has more than ``COMPACT_ABOVE`` lines."""
     require_all_lines(result)
     style = _style(result, compact)
-    return _document(result, lang, style, _items(style, result.lines, _LineText(lang, style)))
+    return _document(result, lang, style, _items(style, result.lines, LineText(lang, style)))
 
 
 def write_json(result: RunResult, handle: TextIO, lang: Lang = "zh", *, compact: bool | None = None) -> None:

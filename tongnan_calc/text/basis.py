@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
+from typing import Any
 
 from tongnan_calc.core.measures import data_line, loan_interest, spin_off
 from tongnan_calc.core.model import SHEET_NAMES_ZH
@@ -34,7 +35,7 @@ from tongnan_calc.core.money import fmt, show
 from tongnan_calc.core.rules import ANY
 from tongnan_calc.core.say import Lang
 from tongnan_calc.core.trace import Args, Basis, Check, ParamUse, Step, Value
-from tongnan_calc.text.messages import LABELS
+from tongnan_calc.text.messages import LABELS, LANGS
 
 Prep = Callable[[dict[str, Value], Lang], dict[str, str]]
 
@@ -59,22 +60,54 @@ class CheckTpl:
     prep: Prep | None = None
 
 
+_FRACTIONS: dict[tuple[int, int], str] = {}
+_FRACTIONS_KEPT = 20_000
+
+
+def _fraction(value: Fraction) -> str:
+    """``money.show`` of a fraction, kept by its numerator and denominator: a basis shows the same factors,
+    rates and areas over and over, and a line's subsidy again as its exact amount."""
+    key = value.as_integer_ratio()
+    found = _FRACTIONS.get(key)
+    if found is None:
+        if len(_FRACTIONS) >= _FRACTIONS_KEPT:
+            _FRACTIONS.clear()
+        found = _FRACTIONS[key] = show(value)
+    return found
+
+
+class _Shown(dict[type, Callable[[Any], str]]):
+    """How an argument of each type is shown in one language (``text``): by its exact type, a tuple's
+    subclass as a tuple, any other type by ``str``."""
+
+    def __init__(self, lang: Lang) -> None:
+        yes, no = ("是", "否") if lang == "zh" else ("yes", "no")
+        blank = "（空）" if lang == "zh" else "(blank)"
+        super().__init__(
+            {
+                int: str,
+                Fraction: _fraction,
+                Decimal: show,
+                str: str,
+                date: date.isoformat,
+                bool: lambda value: yes if value else no,
+                type(None): lambda _: blank,
+                tuple: lambda value: ", ".join(text(v, lang) for v in value),
+            }
+        )
+        self.lang = lang
+
+    def __missing__(self, kind: type) -> Callable[[Any], str]:
+        return self[tuple] if issubclass(kind, tuple) else str
+
+
+_SHOWN = {lang: _Shown(lang) for lang in LANGS}
+
+
 def text(value: Value, lang: Lang = "en") -> str:
-    """One argument as shown."""
-    kind = type(value)
-    if kind is Fraction or kind is Decimal or kind is int:
-        return show(value)  # type: ignore[arg-type]
-    if kind is str:
-        return value  # type: ignore[return-value]
-    if kind is date:
-        return value.isoformat()  # type: ignore[union-attr]
-    if kind is bool:
-        return ("是" if value else "否") if lang == "zh" else ("yes" if value else "no")
-    if value is None:
-        return "（空）" if lang == "zh" else "(blank)"
-    if isinstance(value, tuple):
-        return ", ".join(text(v, lang) for v in value)
-    return str(value)
+    """One argument as shown: a date as ISO, a number exactly (``money.show``), a boolean as 是/否 or yes/no,
+    a blank as （空） or (blank), a tuple's items joined with ", "."""
+    return _SHOWN[lang][type(value)](value)
 
 
 def label(value: Value, lang: Lang) -> str:
@@ -440,9 +473,12 @@ CHECKS: dict[str, CheckTpl] = {
 
 
 def _args(args: Args, prep: Prep | None, lang: Lang) -> dict[str, str]:
-    shown = {key: text(value, lang) for key, value in args}
-    if prep is not None:
-        shown.update(prep(dict(args), lang))
+    table = _SHOWN[lang]
+    if prep is None:
+        return {key: table[type(value)](value) for key, value in args}
+    given = prep(dict(args), lang)  # what its type alone does not show, shown by the kind's own rule
+    shown = {key: table[type(value)](value) for key, value in args if key not in given}
+    shown.update(given)
     return shown
 
 
