@@ -45,6 +45,7 @@ from tongnan_calc.files.outputs import (
     writing,
 )
 from tongnan_calc.report.screen import screen, visible
+from tongnan_calc.shell.collector import gc_paused
 from tongnan_calc.shell.run import FatalError, Hooks, RunOptions, batch, run_compare
 
 if TYPE_CHECKING:  # imported when used: `tongnan-calc --help` stays quick
@@ -136,13 +137,24 @@ _CONSOLE_SCRIPT = [False]
 
 def _run(options: RunOptions, show_all: bool) -> None:
     """Parse (done), call one function (``shell.run.batch``), render."""
-    from tongnan_calc.report.terminal import MAX_TABLE_ROWS, phases, print_result, progress_bar
+    from tongnan_calc.report.terminal import phases, progress_bar
 
-    language = options.lang
     watched = sys.stderr.isatty()  # progress on stderr, only for a person watching
     hooks = Hooks(phases(watched), lambda text, total: progress_bar(watched, text, total))
     if _CONSOLE_SCRIPT[0]:
         _stop_on_termination()
+    # the run's objects are shown and let go while the collector is still paused: turned back on
+    # with the result alive, its first collections would walk every record and line again
+    with gc_paused():
+        code = _batch_and_show(options, show_all, hooks)
+    raise typer.Exit(code)
+
+
+def _batch_and_show(options: RunOptions, show_all: bool, hooks: Hooks) -> int:
+    """The run (``shell.run.batch``) and what the terminal shows of it; the exit code."""
+    from tongnan_calc.report.terminal import MAX_TABLE_ROWS, print_result
+
+    language = options.lang
     try:
         result = batch(replace(options, keep_ineligible=MAX_TABLE_ROWS), hooks)
     except (FatalError, OutputError) as exc:
@@ -158,7 +170,7 @@ def _run(options: RunOptions, show_all: bool) -> None:
         console.print(done, markup=False, soft_wrap=True)  # a path is never folded: it is copied from here
     if options.json is not None and options.json != "-":
         console.print(Say(f"已写出 JSON {options.json}", f"JSON: {options.json}").in_lang(language), soft_wrap=True)
-    raise typer.Exit(1 if result.batch.has_errors else 0)
+    return 1 if result.batch.has_errors else 0
 
 
 @app.command("compare")
