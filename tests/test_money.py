@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import ROUND_HALF_EVEN, Context, Decimal, Inexact
 from fractions import Fraction
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from tongnan_calc.core.money import canonical, fmt, round_money, show
 
@@ -70,3 +72,32 @@ def test_canonical_keeps_every_digit() -> None:
     assert f"{canonical(Decimal('1.50')):f}" == "1.5"
     assert f"{canonical(Decimal('12345678901234.1234567890123456')):f}" == "12345678901234.1234567890123456"
     assert f"{canonical(Decimal('1234567890123456789012345678901234.00')):f}" == "1234567890123456789012345678901234"
+
+
+_EXACT = Context(prec=500, traps=[Inexact])
+
+
+@given(
+    st.integers(-(10**40), 10**40),
+    st.one_of(
+        st.integers(1, 10**15),  # mostly not a terminating decimal
+        st.builds(lambda twos, fives: 2**twos * 5**fives, st.integers(0, 90), st.integers(0, 90)),
+        st.builds(lambda twos, odd: 2**twos * odd, st.integers(0, 60), st.sampled_from([3, 7, 9, 11, 13, 49])),
+    ),
+)
+def test_show_is_the_decimal_value_worked_out_by_decimal(num: int, den: int) -> None:
+    """``show`` works its digits out in integers; ``decimal`` gives them too: every digit when the value
+    terminates (2s and 5s in the denominator), else 10 places to the nearest and '…'."""
+    value = Fraction(num, den)
+    rest = value.denominator
+    while rest % 2 == 0:
+        rest //= 2
+    while rest % 5 == 0:
+        rest //= 5
+    if rest == 1:
+        exact = _EXACT.divide(Decimal(value.numerator), Decimal(value.denominator))  # traps if inexact
+        expected = f"{exact.normalize(_EXACT):f}" if exact else "0"
+    else:
+        near = Context(prec=500).divide(Decimal(value.numerator), Decimal(value.denominator))
+        expected = f"{near.quantize(Decimal('1E-10'), rounding=ROUND_HALF_EVEN, context=Context(prec=500)):f}…"
+    assert show(value) == expected
