@@ -46,20 +46,20 @@ def fmt(amount: Decimal | None) -> str:
 
 
 def show(value: Fraction | Decimal | int) -> str:
-    """An exact value for a human: the decimal itself, every digit, when it terminates, else 10 places and '…'.
-
-    A basis shows tens of thousands of values: the digits are worked out in integers (a value ``n/d``
-    in lowest terms terminates when ``d`` is ``2^a 5^b``, with ``max(a, b)`` decimals, none of them a
-    trailing zero)."""
+    """An exact value for a human: the decimal itself, every digit, when it terminates, else 10 places and '…'."""
     kind = type(value)
     if kind is int:
         return str(value)
     if kind is Fraction:
-        num, den = value.as_integer_ratio()
-    elif isinstance(value, Decimal) and value.is_finite():
+        return show_ratio(*value.as_integer_ratio())
+    if isinstance(value, Decimal) and value.is_finite():
         return _plain(value)
-    else:
-        num, den = frac(value).as_integer_ratio()
+    return show_ratio(*frac(value).as_integer_ratio())
+
+
+def show_ratio(num: int, den: int) -> str:
+    """``show`` of ``num / den`` (in lowest terms, ``den`` > 0), worked out in integers: the value terminates
+    when ``den`` is ``2^a 5^b``, with ``max(a, b)`` decimals, none of them a trailing zero."""
     if den == 1:
         return str(num)
     sign, num = ("-", -num) if num < 0 else ("", num)

@@ -99,7 +99,8 @@ class LineText:
         self.name: str | None = None
         self.named = ""
 
-    def __call__(self, line: Line) -> str:
+    def line(self, line: Line) -> str:
+        """The entitlement's text."""
         # an enterprise's lines come one after another: its code and name are encoded once for all of them
         if line.credit_code != self.code or line.name != self.name:
             self.code, self.name = line.credit_code, line.name

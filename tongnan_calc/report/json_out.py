@@ -173,7 +173,7 @@ class JsonStream:
     def __init__(self, handle: TextIO, members: dict[str, Any], lang: Lang, *, compact: bool) -> None:
         self.handle, self.lang = handle, lang
         self.style = Style(compact)
-        self.text = LineText(lang, self.style)
+        self.text = LineText(lang, self.style).line
         self.start = _array_start(self.style, "entitlements")
         self.count = 0
         handle.write("{" + _top_members(self.style, members))
@@ -261,7 +261,7 @@ def chunks(result: RunResult, lang: Lang = "zh", *, compact: bool | None = None)
     and a newline.  ``compact``: by default, when the batch has more than ``COMPACT_ABOVE`` lines."""
     require_all_lines(result)
     style = _style(result, compact)
-    return _document(result, lang, style, _items(style, result.lines, LineText(lang, style)))
+    return _document(result, lang, style, _items(style, result.lines, LineText(lang, style).line))
 
 
 def write_json(result: RunResult, handle: TextIO, lang: Lang = "zh", *, compact: bool | None = None) -> None:

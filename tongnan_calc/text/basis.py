@@ -31,7 +31,7 @@ from typing import Any
 
 from tongnan_calc.core.measures import data_line, loan_interest, spin_off
 from tongnan_calc.core.model import SHEET_NAMES_ZH
-from tongnan_calc.core.money import fmt, show
+from tongnan_calc.core.money import fmt, show, show_ratio
 from tongnan_calc.core.rules import ANY
 from tongnan_calc.core.say import Lang
 from tongnan_calc.core.trace import Args, Basis, Check, ParamUse, Step, Value
@@ -72,7 +72,7 @@ def _fraction(value: Fraction) -> str:
     if found is None:
         if len(_FRACTIONS) >= _FRACTIONS_KEPT:
             _FRACTIONS.clear()
-        found = _FRACTIONS[key] = show(value)
+        found = _FRACTIONS[key] = show_ratio(*key)
     return found
 
 
@@ -485,6 +485,10 @@ def _args(args: Args, prep: Prep | None, lang: Lang) -> dict[str, str]:
 def step_text(step: Step, lang: Lang = "en") -> str:
     """One step as the basis shows it in ``lang``."""
     tpl = STEPS[step.kind]
+    if tpl.prep is None:  # most steps: each argument shown by its type
+        table = _SHOWN[lang]
+        shown = {key: table[type(value)](value) for key, value in step.args}
+        return (tpl.zh if lang == "zh" else tpl.en).format_map(shown)
     return (tpl.zh if lang == "zh" else tpl.en).format_map(_args(step.args, tpl.prep, lang))
 
 
