@@ -12,7 +12,9 @@ the document (compact or indented, ``Style``), byte for byte, from pieces:
   measures share; and the whole text after the name of a line whose amount and
   tier are blank — the ineligible, flag and blocked lines a measure makes from
   one template (``core.measures.common.Template``: one reason object and one
-  basis object for every enterprise that gets it);
+  basis object for every enterprise that gets it), kept from the second line
+  that holds the same reason object on (a reason of the line's own, seen once,
+  is not kept: a streamed run lets its lines go);
 - what is the line's own: its code and name (encoded once for an enterprise's
   lines, which come one after another), its amount and tier, and the steps of
   its trace (``text.basis.step_text``).
@@ -40,6 +42,8 @@ assert JSON_LINE == ("credit_code", "name", "measure", "clause", "status", "amou
 
 _KEPT = 50_000
 """Entries a cache holds before it starts again (a batch of a province has a few thousand alike lines)."""
+_REASONS_KEPT = 4096
+"""Reasons kept by their text: most that repeat are few (measured at 10,000 enterprises)."""
 
 
 class Style:
@@ -91,6 +95,7 @@ class LineText:
         self.fixed: dict[tuple[str, str, str], str] = {}
         # the text after the name of a line without amount and tier, by its reason object
         self.alike: dict[int, tuple[Msg, Basis, str, str, Status, str]] = {}
+        self.seen: set[int] = set()  # the ids of the reasons seen once (only a hint: the objects are not kept)
         # ``"reason": "..."`` by the reason's key and arguments (equal reasons read alike)
         self.reasons: dict[tuple[str, tuple[tuple[str, str], ...]], str] = {}
         # a rule-file value's JSON string, by the (shared) object
@@ -108,20 +113,27 @@ class LineText:
         if line.amount is not None or line.tier is not None:
             return self.named + self._tail(line)
         reason, basis = line.reason, line.basis
-        found = self.alike.get(id(reason))
+        key = id(reason)
+        found = self.alike.get(key)
         if (
-            found is None
-            or found[0] is not reason
-            or found[1] is not basis
-            or found[4] is not line.status
-            or found[2] != line.measure
-            or found[3] != line.clause
+            found is not None
+            and found[0] is reason
+            and found[1] is basis
+            and found[4] is line.status
+            and found[2] == line.measure
+            and found[3] == line.clause
         ):
+            return self.named + found[5]
+        tail = self._tail(line)
+        if key in self.seen:  # a second line with this reason object (or an id used again): kept with the objects
             if len(self.alike) >= _KEPT:
                 self.alike.clear()
-            found = (reason, basis, line.measure, line.clause, line.status, self._tail(line))
-            self.alike[id(reason)] = found
-        return self.named + found[5]
+            self.alike[key] = (reason, basis, line.measure, line.clause, line.status, tail)
+        else:  # most reasons of their own are seen once: not kept (a streamed run lets them go)
+            if len(self.seen) >= _KEPT:
+                self.seen.clear()
+            self.seen.add(key)
+        return self.named + tail
 
     def _tail(self, line: Line) -> str:
         """Everything after the name: ``,"measure": ...}`` (an ineligible line without its basis)."""
@@ -149,7 +161,7 @@ class LineText:
         key = (msg.key, msg.args)
         found = self.reasons.get(key)
         if found is None:
-            if len(self.reasons) >= _KEPT:
+            if len(self.reasons) >= _REASONS_KEPT:
                 self.reasons.clear()
             found = self.reasons[key] = self.reason_key + encode_basestring(render(msg, self.lang))
         return found
