@@ -9,9 +9,9 @@ thousands of lines: the standard library falls back to its pure-Python encoder
 whenever ``indent`` is set, so the entitlements and input issues are laid out
 here, one C-encoded string at a time, and streamed in chunks instead of being
 built as one string.  Every line is listed; ineligible lines carry no ``basis``
-(their reason says why), the others do.  Ineligible lines repeat a few reasons
-over and over: the text of everything after the enterprise's code and name is
-kept for the objects it was made from.
+(their reason says why), the others do.  An entitlement's text is made of parts
+encoded once and the line's own values (``json_lines.LineText``): most lines
+repeat a few reasons over and over.
 
 ``run`` writes the document while it computes (``JsonStream``: the same bytes), so
 that it need not keep its ineligible lines.
