@@ -13,7 +13,7 @@ from decimal import Decimal
 
 import pytest
 
-from tongnan_calc.input import cells
+from tongnan_calc.input import cells, columns
 from tongnan_calc.input.cells import Bad
 
 
@@ -29,7 +29,7 @@ from tongnan_calc.input.cells import Bad
 )
 def test_a_full_width_amount_is_read_as_its_digits(text: str, value: Decimal) -> None:
     assert cells.to_amount(text) == value
-    assert cells.column_converter(cells.to_amount)([text], True) == [value]
+    assert columns.column_converter(cells.to_amount)([text], True) == [value]
 
 
 def test_a_full_width_area_is_read_as_its_digits() -> None:
@@ -46,7 +46,7 @@ def test_a_full_width_area_is_read_as_its_digits() -> None:
 )
 def test_a_full_width_date_is_read_as_its_digits(text: str, value: date) -> None:
     assert cells.to_date(text) == value
-    assert cells.column_converter(cells.to_date)([text], True) == [value]
+    assert columns.column_converter(cells.to_date)([text], True) == [value]
 
 
 @pytest.mark.parametrize("text", ["２０１６", "２０１６年", "２０１６．０"])

@@ -7,9 +7,12 @@ an enterprise's payout (``_blocking``); ``_records`` makes one ``Records`` per e
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import MISSING, dataclass, field, fields
-from itertools import compress, repeat
+from functools import partial
+from itertools import compress, count, repeat
+from operator import is_
 from typing import Any, cast
 
 from tongnan_calc.core.model import (
@@ -54,19 +57,26 @@ def _arguments(parsed: Parsed) -> list[Iterable[object]]:
     return out
 
 
-def _made(parsed: Parsed) -> Iterator[tuple[str, Any]]:
-    """The record (credit code, record) of each row without errors."""
+def _made(parsed: Parsed) -> tuple[list[str], Iterable[Any]]:
+    """The credit codes and the records of the rows without errors (the records made as they are taken)."""
     codes, issues = parsed.codes, parsed.issues
-    skip = {index for index in issues if codes[index] is None or not parsed.ok(index)}
+    skip = [index for index in issues if codes[index] is None or not parsed.ok(index)]
     if None in codes:
-        skip.update(index for index, code in enumerate(codes) if code is None)
+        skip.extend(compress(count(), map(is_, codes, repeat(None))))
     arguments: list[Iterable[object]] = _arguments(parsed)
     if skip:
-        keep = [index not in skip for index in range(len(codes))]
+        keep = [True] * len(codes)
+        for index in skip:
+            keep[index] = False
         arguments = [compress(values, keep) for values in arguments]
         codes = list(compress(codes, keep))
     # Positional construction, straight from the columns (no tuple per row).
-    return zip(cast("list[str]", codes), map(parsed.spec.record, *arguments), strict=True)
+    return cast("list[str]", codes), map(parsed.spec.record, *arguments)
+
+
+def _consume(iterator: Iterable[object]) -> None:
+    """Run ``iterator`` to its end (its items are dropped): a loop in C."""
+    deque(iterator, maxlen=0)
 
 
 @dataclass(slots=True)
@@ -85,27 +95,26 @@ class _Join:
 
 
 def _take_enterprises(join: _Join, parsed: Parsed) -> None:
-    for code, enterprise in _made(parsed):
-        join.enterprises[code] = enterprise
-    if _unjoined(join, parsed.codes):
-        for index, maybe in enumerate(parsed.codes):
-            if maybe is not None and maybe not in join.enterprises:
-                join.dropped.setdefault(maybe, parsed.numbers[index])
+    codes, enterprises = _made(parsed)
+    join.enterprises.update(zip(codes, enterprises, strict=True))
+    for index in _unjoined_rows(join, parsed.codes):
+        join.dropped.setdefault(cast(str, parsed.codes[index]), parsed.numbers[index])
     for issues in parsed.issues.values():
         join.issues.extend(issues)
 
 
 def _take_records(join: _Join, parsed: Parsed) -> None:
+    """The records of the rows without errors, by enterprise (in row order), those of unknown enterprises
+    aside; the issues of the sheet, the errors blocking their enterprise's measures that need the sheet."""
     key = parsed.spec.key
     enterprises = join.enterprises
     mine = join.records.setdefault(key, {})
-    for code, record in _made(parsed):
-        if code in enterprises:
-            found = mine.get(code)
-            if found is None:
-                mine[code] = [record]
-            else:
-                found.append(record)
+    codes, records = _made(parsed)
+    joined = list(map(enterprises.__contains__, codes))
+    if False in joined:
+        codes, records = list(compress(codes, joined)), compress(records, joined)
+    mine.update((code, []) for code in set(codes).difference(mine))
+    _consume(map(list.append, map(mine.__getitem__, codes), records))
     _not_joined(join, parsed)
     for index, issues in parsed.issues.items():
         maybe = parsed.codes[index]
@@ -122,14 +131,18 @@ def _unjoined(join: _Join, codes: list[str | None]) -> bool:
     return bool(unknown)
 
 
+def _unjoined_rows(join: _Join, codes: list[str | None]) -> Iterable[int]:
+    """The rows whose readable code is not an enterprise's (kept), found by a C loop."""
+    unknown = set(codes).difference(join.enterprises)
+    unknown.discard(None)
+    return compress(count(), map(unknown.__contains__, codes)) if unknown else ()
+
+
 def _not_joined(join: _Join, parsed: Parsed) -> None:
     """Count the rows of dropped enterprises; flag the rows of unknown ones."""
     key = parsed.spec.key
-    if not _unjoined(join, parsed.codes):
-        return
-    for index, maybe in enumerate(parsed.codes):
-        if maybe is None or maybe in join.enterprises:
-            continue
+    for index in _unjoined_rows(join, parsed.codes):
+        maybe = cast(str, parsed.codes[index])
         if maybe in join.dropped:
             counts = join.unused.setdefault(maybe, {})
             counts[key] = counts.get(key, 0) + 1
@@ -172,16 +185,13 @@ def _blocking(join: _Join, code: str) -> tuple[tuple[str, tuple[InputIssue, ...]
 
 def _records(join: _Join) -> tuple[Records, ...]:
     empty: dict[str, list[Any]] = {}
-    leases, data_lines, sales, loans = (join.records.get(key, empty) for key in (LEASES, DATA_LINES, SALES, LOANS))
     join.blocked = {code for code, _ in join.blocking}
-    return tuple(
-        Records(
-            enterprise=enterprise,
-            leases=tuple(leases.get(code, ())),
-            data_lines=tuple(data_lines.get(code, ())),
-            sales=tuple(sales.get(code, ())),
-            loans=tuple(loans.get(code, ())),
-            blocking=_blocking(join, code),
-        )
-        for code, enterprise in join.enterprises.items()
+    codes = list(join.enterprises)
+    kinds = [
+        map(tuple, map(join.records.get(key, empty).get, codes, repeat(())))
+        for key in (LEASES, DATA_LINES, SALES, LOANS)
+    ]
+    blocking: Iterable[tuple[tuple[str, tuple[InputIssue, ...]], ...]] = (
+        map(partial(_blocking, join), codes) if join.unusable or join.blocked else repeat(())
     )
+    return tuple(map(Records, join.enterprises.values(), *kinds, blocking))

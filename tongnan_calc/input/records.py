@@ -9,11 +9,12 @@ credit codes, years and loans, identical leases and data-line fees).
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter
 from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from operator import itemgetter
+from itertools import chain, compress, count, repeat
+from operator import eq, is_, is_not, itemgetter, not_, or_
 from typing import Final, cast
 
 from tongnan_calc.core.model import (
@@ -25,8 +26,9 @@ from tongnan_calc.core.model import (
     InputIssue,
     Severity,
 )
-from tongnan_calc.input import cells
+from tongnan_calc.input import cells, uscc
 from tongnan_calc.input.cells import Bad, Cell
+from tongnan_calc.input.columns import column_converter
 from tongnan_calc.input.layout import (
     Layout,
     _is_blank_row,
@@ -38,6 +40,7 @@ from tongnan_calc.input.raw import (
 from tongnan_calc.input.sheets_spec import (
     _COLUMNS,
     CREDIT_CODE,
+    EXAMPLE_CODE,
     Column,
     SheetSpec,
     _credit_code_converter,
@@ -48,23 +51,17 @@ from tongnan_calc.input.uscc import Checked
 
 # --- rows ---------------------------------------------------------------------------------
 #
-# A sheet is converted column by column: one list comprehension per column is
-# much faster than a Python loop per cell, and issues are rare.
+# A sheet is converted column by column (``columns``): C loops over each whole column convert the usual
+# cells and find the few odd ones, which alone go through the converter of ``cells``; issues are rare,
+# and only the rows that have one are looked at.
 
 MSG_UNKNOWN_ENTERPRISE: Final = "credit code not in enterprises"
 MSG_UNKNOWN_ENTERPRISE_ZH: Final = "企业信息表中没有这个统一社会信用代码"
 
-CodeCache = dict[str, "Checked | Bad"]
-
-
-def _credit_code(raw: Cell, cache: CodeCache) -> Checked | Bad:
-    """``cells.to_credit_code``, remembered for text cells (codes repeat a lot)."""
-    if not isinstance(raw, str):
-        return cells.to_credit_code(raw)
-    checked = cache.get(raw)
-    if checked is None:
-        checked = cache[raw] = cast("Checked | Bad", _credit_code_converter(raw, True))
-    return checked
+CodeCache = dict[str, "str | Checked | Bad"]
+"""Credit code text -> what checking it gave, across the sheets: the text itself when it is a valid code
+as written (most of them: no object is made for it), else its ``Checked`` (normalized, or a wrong check
+character) or its ``Bad``."""
 
 
 @dataclass(slots=True)
@@ -122,44 +119,61 @@ class Parsed:
 def _data_rows(rows: Rows, layout: Layout) -> tuple[list[int], list[Sequence[Cell]]]:
     """The non-blank rows under the header, with their Excel row numbers."""
     width = max(layout.position.values()) + 1
-    code_position = layout.position[CREDIT_CODE.key]
     start = layout.header_index + 1
     data = list(rows[start:])
-    # Fast path: rows as calamine gives them (rectangular), each with a credit code as text.
-    if not data or (
-        min(map(len, data)) >= width
-        and set(map(type, codes := list(map(itemgetter(code_position), data)))) == {str}
-        and all(map(str.strip, codes))
-    ):
-        return list(range(start + 1, len(rows) + 1)), data
-    numbers: list[int] = []
-    data = []
-    for index in range(start, len(rows)):
-        row = rows[index]
-        code = row[code_position] if code_position < len(row) else ""
-        # Fast path: a row with a credit code is not blank.
-        if isinstance(code, str) and not code.strip() and _is_blank_row(row):
-            continue
-        if len(row) < width:  # calamine rows are rectangular; be safe anyway
-            row = [*row, *([""] * (width - len(row)))]
-        numbers.append(index + 1)
-        data.append(row)
+    if data and min(map(len, data)) < width:  # calamine rows are rectangular; be safe anyway
+        data = [row if len(row) >= width else [*row, *([""] * (width - len(row)))] for row in data]
+    numbers = list(range(start + 1, len(rows) + 1))
+    # A row with a credit code is not blank: only the rows whose code cell is blank are looked at.
+    codes = list(map(itemgetter(layout.position[CREDIT_CODE.key]), data))
+    if set(map(type, codes)) == {str}:
+        blank_codes: Iterable[int] = compress(range(len(codes)), map(not_, map(str.strip, codes)))
+    else:
+        blank_codes = [index for index, code in enumerate(codes) if cells.is_blank(code)]
+    blank = [index for index in blank_codes if _is_blank_row(data[index])]
+    if blank:
+        keep = [True] * len(data)
+        for index in blank:
+            keep[index] = False
+        numbers, data = list(compress(numbers, keep)), list(compress(data, keep))
     return numbers, data
+
+
+def _checked_codes(raws: Sequence[Cell], cache: CodeCache) -> tuple[list[str | None], dict[int, Checked | Bad]]:
+    """Each credit code cell checked (``_credit_code_converter``): the normalized code of each (``None``
+    when unusable), and by index the results that are not a valid code as written (a ``Bad``, or a
+    ``Checked`` normalized or with a wrong check character).  The text codes not met before, in this
+    sheet or an earlier one, are checked once each, those valid as written all at once
+    (``uscc.valid_as_written``); a cell that is not text (never remembered) by ``cells.to_credit_code``."""
+    known = cast("dict[Cell, str | Checked | Bad]", cache)  # text keys only: any other cell is None
+    found: list[str | Checked | Bad | None] = list(map(known.get, raws))
+    unknown = list(compress(range(len(found)), map(is_, found, repeat(None))))
+    if unknown:
+        new = {raw for raw in map(raws.__getitem__, unknown) if type(raw) is str}
+        valid = uscc.valid_as_written(list(new))
+        cache.update(zip(valid, valid, strict=True))
+        for raw in new.difference(valid) | ({EXAMPLE_CODE} & new):
+            cache[raw] = cast("Checked | Bad", _credit_code_converter(raw, True))
+        for index in unknown:
+            found[index] = known.get(raws[index])
+    if set(map(type, found)) == {str}:  # the usual case: every code valid as written
+        return cast("list[str | None]", found), {}
+    odd: dict[int, Checked | Bad] = {}
+    for index in compress(range(len(found)), map(is_not, map(type, found), repeat(str))):
+        result = found[index]
+        checked = cells.to_credit_code(raws[index]) if result is None else cast("Checked | Bad", result)
+        odd[index] = checked
+        found[index] = checked.code if isinstance(checked, Checked) else None
+    return cast("list[str | None]", found), odd
 
 
 def _parse(spec: SheetSpec, rows: Rows, layout: Layout, cache: CodeCache | None = None) -> Parsed:
     """Convert a sheet column by column; ``cache``: credit codes already checked (in other sheets)."""
     numbers, data = _data_rows(rows, layout)
     code_position = layout.position[CREDIT_CODE.key]
-    if cache is None:
-        cache = {}
-    known = cache.get
-    checked = [known(raw) or _credit_code(raw, cache) for raw in map(itemgetter(code_position), data)]
-    codes = [c.code if isinstance(c, Checked) else None for c in checked]
+    codes, odd = _checked_codes(list(map(itemgetter(code_position), data)), {} if cache is None else cache)
     parsed = Parsed(spec, layout, numbers, data, codes, {})
-    # Issues on credit codes are rare: look for them (warnings: enterprises only) when there are some.
-    look = spec.key == ENTERPRISES or Bad in set(map(type, checked))
-    for index, result in enumerate(checked if look else ()):
+    for index, result in odd.items():  # in row order
         if isinstance(result, Bad):
             parsed.add(index, CREDIT_CODE, result.message, zh=result.zh)
         elif result.warning is not None and spec.key == ENTERPRISES:
@@ -167,11 +181,11 @@ def _parse(spec: SheetSpec, rows: Rows, layout: Layout, cache: CodeCache | None 
     for position, column in layout.positions:
         if column is CREDIT_CODE:
             continue
-        convert = cells.column_converter(column.convert)
-        values = convert(map(itemgetter(position), data), column.required)
+        convert = column_converter(column.convert)
+        values = convert(list(map(itemgetter(position), data)), column.required)
         parsed.columns[column.key] = values
         if Bad in set(map(type, values)):  # rare: look for them only when there are some
-            for index in [i for i, v in enumerate(values) if isinstance(v, Bad)]:
+            for index in compress(range(len(values)), map(is_, map(type, values), repeat(Bad))):
                 found = cast(Bad, values[index])
                 parsed.add(index, column, found.message, zh=found.zh)
     return parsed
@@ -203,15 +217,33 @@ def _check_order(parsed: Parsed, first: str, second: str, *, strict: bool) -> No
 
 
 def _groups(keys: Iterable[Hashable | None]) -> Iterator[list[int]]:
-    """Indexes sharing a key (not None) with at least one other index."""
+    """Indexes sharing a key (not None) with at least one other index, by the key's first row."""
     keys = list(keys)
-    if len(set(keys)) == len(keys):  # the usual case: every key differs (at most one None)
+    distinct = set(keys)
+    if len(distinct) - (None in distinct) + keys.count(None) == len(keys):  # the usual case: no key twice
         return iter(())
-    found: dict[Hashable, list[int]] = defaultdict(list)
-    for index, key in enumerate(keys):
-        if key is not None:
-            found[key].append(index)
-    return (group for group in found.values() if len(group) > 1)
+    repeated = {key for key, times in Counter(keys).items() if times > 1 and key is not None}
+    found: dict[Hashable, list[int]] = {}
+    for index in compress(count(), map(repeated.__contains__, keys)):
+        found.setdefault(keys[index], []).append(index)
+    return iter(found.values())
+
+
+def _keys(
+    codes: Sequence[str | None], columns: Sequence[Sequence[object]], drop: Iterable[int] = ()
+) -> list[Hashable | None]:
+    """The key (credit code, value, ...) of each row, or ``None`` for a row without a usable credit code,
+    with a ``Bad`` value, or in ``drop``: those rows are found by C loops, the others are not looked at."""
+    keys: list[Hashable | None] = list(zip(codes, *columns, strict=True))
+    unusable = [compress(count(), map(is_, codes, repeat(None))), drop]
+    unusable.extend(
+        compress(count(), map(is_, map(type, values), repeat(Bad)))
+        for values in columns
+        if Bad in set(map(type, values))
+    )
+    for index in chain.from_iterable(unusable):
+        keys[index] = None
+    return keys
 
 
 def _check_duplicate_years(parsed: Parsed) -> None:
@@ -219,17 +251,10 @@ def _check_duplicate_years(parsed: Parsed) -> None:
     if years is None:
         return
     column = _COLUMNS[parsed.spec.key]["year"]
-    keys: Iterable[Hashable | None]
-    if None not in parsed.codes and set(map(type, years)) <= {int}:
-        keys = list(zip(parsed.codes, years, strict=True))  # the usual case, without a test per row
-    else:
-        keys = (
-            (code, year) if code is not None and isinstance(year, int) else None
-            for code, year in zip(parsed.codes, years, strict=True)
-        )
+    not_years = compress(count(), map(is_not, map(type, years), repeat(int)))
     _flag_repeats(
         parsed,
-        keys,
+        _keys(parsed.codes, [years], not_years),
         column,
         lambda index, also, also_zh, _: (
             f"duplicate year {years[index]} for this enterprise (also on {also})",
@@ -244,10 +269,8 @@ def _check_duplicate_loans(parsed: Parsed) -> None:
     if ids is None:
         return
     column = _COLUMNS[parsed.spec.key]["loan_id"]
-    keys = (
-        (code, loan_id) if code is not None and isinstance(loan_id, str) and loan_id else None
-        for code, loan_id in zip(parsed.codes, ids, strict=True)
-    )
+    no_ids = compress(count(), map(or_, map(is_not, map(type, ids), repeat(str)), map(not_, ids)))  # "" too
+    keys = _keys(parsed.codes, [ids], no_ids)
     _flag_repeats(
         parsed,
         keys,
@@ -289,15 +312,11 @@ def _check_same_rows(parsed: Parsed) -> None:
     the others.  They are still counted (two real identical leases exist), but a row entered twice is the
     commonest slip and would be paid twice.  Rows with an unreadable value are left out (they are errors),
     and so are rows paying 0 (nothing is paid twice)."""
-    count = len(parsed.numbers)
-    columns = [parsed.columns.get(key, [None] * count) for key in SAME_ROW_COLUMNS[parsed.spec.key]]
-    rows = list(zip(parsed.codes, *columns, strict=True))
-    keys: list[Hashable | None] = list(rows)
-    if None in parsed.codes or any(Bad in set(map(type, values)) for values in columns):  # rare
-        keys = [None if row[0] is None or any(isinstance(v, Bad) for v in row) else row for row in rows]
+    size = len(parsed.numbers)
+    columns = [parsed.columns.get(key, [None] * size) for key in SAME_ROW_COLUMNS[parsed.spec.key]]
     amounts = columns[-1]  # rent_paid, fee_paid: nothing is paid twice for an amount of 0
-    if 0 in amounts:
-        keys = [None if amount == 0 else key for key, amount in zip(keys, amounts, strict=True)]
+    zero = compress(count(), map(eq, amounts, repeat(0))) if 0 in amounts else ()
+    keys = _keys(parsed.codes, columns, zero)
     what, what_zh = _SAME_ROW_WHAT[parsed.spec.key]
 
     def say(index: int, also: str, also_zh: str, size: int) -> tuple[str, str]:
