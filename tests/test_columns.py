@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from operator import le, lt
 
 import pytest
 from hypothesis import example, given, settings
@@ -19,7 +20,7 @@ from hypothesis import strategies as st
 
 from tongnan_calc.input import cells, columns, uscc
 from tongnan_calc.input.cells import Bad, Cell
-from tongnan_calc.input.records import CodeCache, _checked_codes, _groups
+from tongnan_calc.input.records import CodeCache, _checked_codes, _early, _groups
 from tongnan_calc.input.sheets_spec import EXAMPLE_CODE, SHEETS, _credit_code_converter
 from tongnan_calc.input.uscc import Checked
 
@@ -258,3 +259,16 @@ def test_groups_are_the_rows_sharing_a_key_by_first_row(keys: list[object]) -> N
         if key is not None:
             expected.setdefault(key, []).append(index)
     assert list(_groups(keys)) == [group for group in expected.values() if len(group) > 1]
+
+
+@given(st.lists(st.tuples(st.dates(), st.dates()), max_size=30), st.booleans())
+@example([(date(2015, 1, 1), date(2015, 1, 1)), (date(2015, 1, 2), date(2015, 1, 1))], True)
+def test_dates_out_of_order_by_c_loops_are_those_of_the_row_by_row_check(
+    pairs: list[tuple[date, date]], strict: bool
+) -> None:
+    """``_check_order``'s bulk comparison of two date columns against the row-by-row check it takes when a
+    column holds something else (a ``Bad``): the same rows, equal dates out of order only when ``strict``."""
+    starts, ends = [start for start, _ in pairs], [end for _, end in pairs]
+    bulk = [index for index, early in enumerate(map(le if strict else lt, ends, starts)) if early]
+    assert bulk == list(_early(starts, ends, strict))
+    assert list(_early([*starts, Bad("x")], [*ends, date(2000, 1, 1)], strict)) == bulk

@@ -14,7 +14,7 @@ from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Seq
 from dataclasses import dataclass, field
 from datetime import date
 from itertools import chain, compress, count, repeat
-from operator import eq, is_, is_not, itemgetter, not_, or_
+from operator import eq, is_, is_not, itemgetter, le, lt, not_, or_
 from typing import Final, cast
 
 from tongnan_calc.core.model import (
@@ -202,18 +202,29 @@ def _check_order(parsed: Parsed, first: str, second: str, *, strict: bool) -> No
     relation = "after" if strict else "on or after"
     relation_zh = "晚于" if strict else "不早于"
     first_header = _COLUMNS[parsed.spec.key][first].header
-    pairs = zip(parsed.columns[first], parsed.columns[second], strict=True)
-    for index, (start, end) in enumerate(pairs):
-        if not (isinstance(start, date) and isinstance(end, date)):
-            continue
-        if end < start or (strict and end == start):
-            parsed.add(
-                index,
-                column,
-                f"expected a date {relation} {first} ({start.isoformat()}), got {parsed.shown(index, second)}",
-                zh=f"应为{relation_zh}{first_header}（{start.isoformat()}）的日期，"
-                f"实际为{parsed.shown_zh(index, second)}",
-            )
+    starts, ends = parsed.columns[first], parsed.columns[second]
+    both = set(map(type, starts)) == set(map(type, ends)) == {date}  # the usual case: compared by C loops
+    if both:
+        first_days, second_days = cast("list[date]", starts), cast("list[date]", ends)
+        early: Iterable[int] = compress(count(), map(le if strict else lt, second_days, first_days))
+    else:
+        early = _early(starts, ends, strict)
+    for index in early:
+        start = cast(date, starts[index])
+        parsed.add(
+            index,
+            column,
+            f"expected a date {relation} {first} ({start.isoformat()}), got {parsed.shown(index, second)}",
+            zh=f"应为{relation_zh}{first_header}（{start.isoformat()}）的日期，实际为{parsed.shown_zh(index, second)}",
+        )
+
+
+def _early(starts: Sequence[object], ends: Sequence[object], strict: bool) -> Iterator[int]:
+    """The rows of two date columns (a ``Bad`` or a blank aside) whose end is before (``strict``: not
+    after) their start."""
+    for index, (start, end) in enumerate(zip(starts, ends, strict=True)):
+        if isinstance(start, date) and isinstance(end, date) and (end < start or (strict and end == start)):
+            yield index
 
 
 def _groups(keys: Iterable[Hashable | None]) -> Iterator[list[int]]:

@@ -121,8 +121,9 @@ def validate(text: str) -> Checked:
 
 _LANE: Final = 2  # bytes per code in the sums
 _VALUE_BYTES: Final = bytes.maketrans(ALPHABET.encode(), bytes(range(len(ALPHABET))))
-_CHECK_BY_SUM: Final = bytes(ord(ALPHABET[(31 - total % 31) % 31]) for total in range(1 << 16))
-"""The check character (a byte) of the weighted sum of a code's first 17 values."""
+_CHECK_BY_REST: Final = bytes(ord(ALPHABET[(31 - rest) % 31]) for rest in range(31))
+_CHECK_BY_SUM: Final = (_CHECK_BY_REST * ((1 << 16) // 31 + 1))[: 1 << 16]
+"""The check character (a byte) of each weighted sum of a code's first 17 values (by the sum modulo 31)."""
 _ALLOWED_BYTES: Final = ALPHABET.encode()
 
 
