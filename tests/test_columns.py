@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 
 from tongnan_calc.input import cells, columns, uscc
 from tongnan_calc.input.cells import Bad, Cell
+from tongnan_calc.input.reader import read_sheets
 from tongnan_calc.input.records import CodeCache, _checked_codes, _early, _groups
 from tongnan_calc.input.sheets_spec import EXAMPLE_CODE, SHEETS, _credit_code_converter
 from tongnan_calc.input.uscc import Checked
@@ -272,3 +273,43 @@ def test_dates_out_of_order_by_c_loops_are_those_of_the_row_by_row_check(
     bulk = [index for index, early in enumerate(map(le if strict else lt, ends, starts)) if early]
     assert bulk == list(_early(starts, ends, strict))
     assert list(_early([*starts, Bad("x")], [*ends, date(2000, 1, 1)], strict)) == bulk
+
+
+# --- the same lease twice, found by a shorter key first ----------------------------------------------
+
+A, B = "91500223MA5U7K3L2W", "91500223MA60B4XQ8A"
+LEASE_HEADER = ["credit_code", "building", "planned_building", "area_m2", "period_start", "period_end", "rent_paid"]
+lease_rows = st.lists(
+    st.tuples(
+        st.sampled_from([A, B]),
+        st.sampled_from(["大厦", " 大厦 ", ""]),
+        st.sampled_from(["是", "否", "Y"]),
+        st.sampled_from([100.0, 100.5, 1e20, "x"]),
+        st.sampled_from([date(2016, 1, 1), date(2016, 2, 1)]),
+        st.sampled_from([date(2016, 12, 31), "bad"]),
+        st.sampled_from([0.0, 1200.0, 1200.00000001, "1,200.00", ""]),
+    ),
+    max_size=12,
+)
+
+
+@settings(max_examples=150)
+@given(lease_rows)
+def test_the_same_lease_twice_is_every_row_equal_in_every_value(rows: list[tuple[Cell, ...]]) -> None:
+    """The warnings name exactly the rows equal to another in the credit code and every converted value
+    (an unreadable value or a rent of 0 never makes two rows the same), as grouping whole rows finds them."""
+    batch = read_sheets(
+        {
+            "enterprises": [["credit_code", "name", "ecommerce_entity"], [A, "a", "是"], [B, "b", "是"]],
+            "leases": [LEASE_HEADER, *map(list, rows)],
+        }
+    )
+    spec = SHEETS[1]
+    keys: dict[tuple[object, ...], list[int]] = {}
+    for number, row in enumerate(rows, start=2):
+        values = tuple(column.convert(raw, column.required) for column, raw in zip(spec.columns, row, strict=True))
+        if not any(isinstance(value, Bad) for value in values) and values[-1] != 0:
+            keys.setdefault(values, []).append(number)
+    expected = sorted(number for numbers in keys.values() if len(numbers) > 1 for number in numbers)
+    warned = sorted(i.row or 0 for i in batch.issues if i.sheet == "leases" and i.message.startswith("the same lease"))
+    assert warned == expected

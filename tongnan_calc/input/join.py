@@ -7,7 +7,6 @@ an enterprise's payout (``_blocking``); ``_records`` makes one ``Records`` per e
 
 from __future__ import annotations
 
-from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import MISSING, dataclass, field, fields
 from functools import partial
@@ -74,11 +73,6 @@ def _made(parsed: Parsed) -> tuple[list[str], Iterable[Any]]:
     return cast("list[str]", codes), map(parsed.spec.record, *arguments)
 
 
-def _consume(iterator: Iterable[object]) -> None:
-    """Run ``iterator`` to its end (its items are dropped): a loop in C."""
-    deque(iterator, maxlen=0)
-
-
 @dataclass(slots=True)
 class _Join:
     """Mutable state while the sheets are joined to the enterprises."""
@@ -113,8 +107,12 @@ def _take_records(join: _Join, parsed: Parsed) -> None:
     joined = list(map(enterprises.__contains__, codes))
     if False in joined:
         codes, records = list(compress(codes, joined)), compress(records, joined)
-    mine.update((code, []) for code in set(codes).difference(mine))
-    _consume(map(list.append, map(mine.__getitem__, codes), records))
+    for code, record in zip(codes, records, strict=True):
+        found = mine.get(code)
+        if found is None:
+            mine[code] = [record]
+        else:
+            found.append(record)
     _not_joined(join, parsed)
     for index, issues in parsed.issues.items():
         maybe = parsed.codes[index]

@@ -311,6 +311,8 @@ SAME_ROW_COLUMNS: Final[Mapping[str, tuple[str, ...]]] = {
     DATA_LINES: ("year", "fee_paid"),
 }
 """The columns (besides the credit code) whose values, all equal, make two rows the same record."""
+_SAME_ROW_AMOUNTS: Final = frozenset({"area_m2", "rent_paid", "fee_paid"})
+"""The columns of ``SAME_ROW_COLUMNS`` that hold a ``Decimal``: compared only where the others are equal."""
 _SAME_ROW_WHAT: Final = {LEASES: ("lease", "租赁"), DATA_LINES: ("data-line fee", "数据专线费用")}
 
 
@@ -324,10 +326,18 @@ def _check_same_rows(parsed: Parsed) -> None:
     commonest slip and would be paid twice.  Rows with an unreadable value are left out (they are errors),
     and so are rows paying 0 (nothing is paid twice)."""
     size = len(parsed.numbers)
-    columns = [parsed.columns.get(key, [None] * size) for key in SAME_ROW_COLUMNS[parsed.spec.key]]
+    names = SAME_ROW_COLUMNS[parsed.spec.key]
+    columns = [parsed.columns.get(key, [None] * size) for key in names]
     amounts = columns[-1]  # rent_paid, fee_paid: nothing is paid twice for an amount of 0
-    zero = compress(count(), map(eq, amounts, repeat(0))) if 0 in amounts else ()
-    keys = _keys(parsed.codes, columns, zero)
+    zero = list(compress(count(), map(eq, amounts, repeat(0)))) if 0 in amounts else []
+    # Rows equal in every column are equal in the columns without amounts first: only the rows whose
+    # shorter key repeats are keyed whole (a Decimal's first hash is the costliest part of a key).
+    shorter = [values for name, values in zip(names, columns, strict=True) if name not in _SAME_ROW_AMOUNTS]
+    candidates = sorted(chain.from_iterable(_groups(_keys(parsed.codes, shorter, zero))))
+    keys: list[Hashable | None] = [None] * size
+    for index in candidates:
+        row = (parsed.codes[index], *(values[index] for values in columns))
+        keys[index] = None if any(isinstance(value, Bad) for value in row) else row
     what, what_zh = _SAME_ROW_WHAT[parsed.spec.key]
 
     def say(index: int, also: str, also_zh: str, size: int) -> tuple[str, str]:
