@@ -114,7 +114,7 @@ def check(name: str, column: list[Cell], required: bool) -> None:
         assert same(got, expected), (name, required, raw, got, expected)
 
 
-@settings(max_examples=300)
+@settings(max_examples=300, deadline=None)
 @given(
     name=st.sampled_from(sorted(CONVERTERS)),
     required=st.booleans(),
@@ -138,12 +138,13 @@ def test_a_column_in_bulk_is_the_converter_cell_by_cell(
     check(name, column, required)
 
 
-@settings(max_examples=200)
+@settings(max_examples=200, deadline=None)
 @given(name=st.sampled_from(sorted(CONVERTERS)), required=st.booleans(), column=st.lists(odd_cells, max_size=12))
 def test_a_column_of_odd_cells_only(name: str, required: bool, column: list[Cell]) -> None:
     check(name, column, required)
 
 
+@settings(deadline=None)
 @given(st.lists(_cents_float(), min_size=1, max_size=50))
 def test_whole_cents_keep_the_exponent_of_their_shortest_repr(floats: list[float]) -> None:
     """12.3 stays Decimal('12.3') (not 12.30), 1200.0 becomes Decimal('1200') (as int() gives), 0.05 is 0.05."""
@@ -213,7 +214,7 @@ code_cells: st.SearchStrategy[Cell] = st.one_of(
 )
 
 
-@settings(max_examples=300)
+@settings(max_examples=300, deadline=None)
 @given(st.lists(code_cells, max_size=40), st.lists(code_cells, max_size=40))
 @example(["91500223MA5U7K3L2W", "91500223MA5U7K3L2X", EXAMPLE_CODE, 1.0, True], ["91500223MA5U7K3L2W"])
 def test_credit_codes_in_bulk_are_each_checked_as_alone(first: list[Cell], second: list[Cell]) -> None:
@@ -236,6 +237,7 @@ def test_credit_codes_in_bulk_are_each_checked_as_alone(first: list[Cell], secon
                     assert isinstance(found, Checked) and found == alone and found.warning_zh == alone.warning_zh
 
 
+@settings(deadline=None)
 @given(st.lists(code_cells.filter(lambda raw: type(raw) is str), max_size=60))
 def test_valid_as_written_is_validate(texts: list[str]) -> None:
     assert uscc.valid_as_written(texts) == [text for text in texts if uscc.validate(text) == Checked(text)]
@@ -253,6 +255,7 @@ def test_valid_as_written_on_many_codes_with_one_wrong_check_character() -> None
 # --- rows sharing a key ----------------------------------------------------------------------------
 
 
+@settings(deadline=None)
 @given(st.lists(st.one_of(st.none(), st.sampled_from(["a", "b", "c", ("a", 1), ("a", Decimal("1.0"))])), max_size=30))
 def test_groups_are_the_rows_sharing_a_key_by_first_row(keys: list[object]) -> None:
     expected: dict[object, list[int]] = {}
@@ -262,6 +265,7 @@ def test_groups_are_the_rows_sharing_a_key_by_first_row(keys: list[object]) -> N
     assert list(_groups(keys)) == [group for group in expected.values() if len(group) > 1]
 
 
+@settings(deadline=None)
 @given(st.lists(st.tuples(st.dates(), st.dates()), max_size=30), st.booleans())
 @example([(date(2015, 1, 1), date(2015, 1, 1)), (date(2015, 1, 2), date(2015, 1, 1))], True)
 def test_dates_out_of_order_by_c_loops_are_those_of_the_row_by_row_check(
@@ -293,7 +297,7 @@ lease_rows = st.lists(
 )
 
 
-@settings(max_examples=150)
+@settings(max_examples=150, deadline=None)
 @given(lease_rows)
 def test_the_same_lease_twice_is_every_row_equal_in_every_value(rows: list[tuple[Cell, ...]]) -> None:
     """The warnings name exactly the rows equal to another in the credit code and every converted value

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import MISSING, dataclass, field, fields
 from functools import partial
 from itertools import compress, count, repeat
-from operator import is_
+from operator import is_, not_
 from typing import Any, cast
 
 from tongnan_calc.core.model import (
@@ -56,15 +56,17 @@ def _arguments(parsed: Parsed) -> list[Iterable[object]]:
     return out
 
 
-def _made(parsed: Parsed) -> tuple[list[str], Iterable[Any]]:
-    """The credit codes and the records of the rows without errors (the records made as they are taken)."""
+def _made(parsed: Parsed, keep: list[bool] | None = None) -> tuple[list[str], Iterable[Any]]:
+    """The credit codes and the records of the rows without errors (the records made as they are taken);
+    ``keep``: only the rows it marks ``True`` (the list is changed)."""
     codes, issues = parsed.codes, parsed.issues
     skip = [index for index in issues if codes[index] is None or not parsed.ok(index)]
-    if None in codes:
+    if keep is None and None in codes:
         skip.extend(compress(count(), map(is_, codes, repeat(None))))
     arguments: list[Iterable[object]] = _arguments(parsed)
-    if skip:
-        keep = [True] * len(codes)
+    if skip or (keep is not None and False in keep):
+        if keep is None:
+            keep = [True] * len(codes)
         for index in skip:
             keep[index] = False
         arguments = [compress(values, keep) for values in arguments]
@@ -103,17 +105,16 @@ def _take_records(join: _Join, parsed: Parsed) -> None:
     key = parsed.spec.key
     enterprises = join.enterprises
     mine = join.records.setdefault(key, {})
-    codes, records = _made(parsed)
-    joined = list(map(enterprises.__contains__, codes))
-    if False in joined:
-        codes, records = list(compress(codes, joined)), compress(records, joined)
+    joined = list(map(enterprises.__contains__, parsed.codes))  # False for a row without a code too
+    unjoined = list(compress(count(), map(not_, joined))) if False in joined else []
+    codes, records = _made(parsed, joined)
     for code, record in zip(codes, records, strict=True):
         found = mine.get(code)
         if found is None:
             mine[code] = [record]
         else:
             found.append(record)
-    _not_joined(join, parsed)
+    _not_joined(join, parsed, unjoined)
     for index, issues in parsed.issues.items():
         maybe = parsed.codes[index]
         if maybe is not None and maybe in join.enterprises:
@@ -136,11 +137,14 @@ def _unjoined_rows(join: _Join, codes: list[str | None]) -> Iterable[int]:
     return compress(count(), map(unknown.__contains__, codes)) if unknown else ()
 
 
-def _not_joined(join: _Join, parsed: Parsed) -> None:
-    """Count the rows of dropped enterprises; flag the rows of unknown ones."""
+def _not_joined(join: _Join, parsed: Parsed, rows: Iterable[int]) -> None:
+    """Count the rows of dropped enterprises; flag the rows of unknown ones (``rows``: the rows whose code
+    is no enterprise's, or unreadable)."""
     key = parsed.spec.key
-    for index in _unjoined_rows(join, parsed.codes):
-        maybe = cast(str, parsed.codes[index])
+    for index in rows:
+        maybe = parsed.codes[index]
+        if maybe is None:
+            continue
         if maybe in join.dropped:
             counts = join.unused.setdefault(maybe, {})
             counts[key] = counts.get(key, 0) + 1
