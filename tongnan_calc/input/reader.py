@@ -12,7 +12,8 @@ that takes the sheets one at a time; the rest lives in modules that read in a si
 - ``workbook_raw``: the checks before calamine (``check_file``), opening the file,
   the XML pre-scan and the prefetching reader (``_Scans``, ``_prefetched``);
 - ``workbook_layout``: the header row and layout, look-alike columns, merged cells;
-- ``workbook_records``: columns converted into typed values, the checks on cells and rows;
+- ``workbook_records``: columns converted into typed values, the checks on cells and rows
+  (``columns``: a whole column converted by C loops, the odd cells alone through ``cells``);
 - ``workbook_join``: the records joined per enterprise, and what blocks one.
 
 Every name of those modules is re-exported here (``__all__``), as before the split.

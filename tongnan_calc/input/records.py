@@ -149,13 +149,15 @@ def _checked_codes(raws: Sequence[Cell], cache: CodeCache) -> tuple[list[str | N
     found: list[str | Checked | Bad | None] = list(map(known.get, raws))
     unknown = list(compress(range(len(found)), map(is_, found, repeat(None))))
     if unknown:
-        new = {raw for raw in map(raws.__getitem__, unknown) if type(raw) is str}
+        met = set(map(raws.__getitem__, unknown))
+        if set(map(type, met)) != {str}:  # a number, a bool, a date: never remembered
+            met = {raw for raw in met if type(raw) is str}
+        new = cast("set[str]", met)
         valid = uscc.valid_as_written(list(new))
         cache.update(zip(valid, valid, strict=True))
         for raw in new.difference(valid) | ({EXAMPLE_CODE} & new):
             cache[raw] = cast("Checked | Bad", _credit_code_converter(raw, True))
-        for index in unknown:
-            found[index] = known.get(raws[index])
+        found = list(map(known.get, raws))
     if set(map(type, found)) == {str}:  # the usual case: every code valid as written
         return cast("list[str | None]", found), {}
     odd: dict[int, Checked | Bad] = {}
