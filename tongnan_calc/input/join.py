@@ -123,13 +123,6 @@ def _take_records(join: _Join, parsed: Parsed) -> None:
         join.issues.extend(issues)
 
 
-def _unjoined(join: _Join, codes: list[str | None]) -> bool:
-    """Whether some readable code is not an enterprise's (kept)."""
-    unknown = set(codes).difference(join.enterprises)
-    unknown.discard(None)
-    return bool(unknown)
-
-
 def _unjoined_rows(join: _Join, codes: list[str | None]) -> Iterable[int]:
     """The rows whose readable code is not an enterprise's (kept), found by a C loop."""
     unknown = set(codes).difference(join.enterprises)

@@ -41,7 +41,6 @@ from tongnan_calc.input.join import (
     _records,
     _take_enterprises,
     _take_records,
-    _unjoined,
 )
 from tongnan_calc.input.layout import (
     _BRACKETS,
@@ -249,7 +248,6 @@ __all__ = [
     "_show_errors",
     "_take_enterprises",
     "_take_records",
-    "_unjoined",
     "check_file",
     "fills_down",
     "looks_like",
