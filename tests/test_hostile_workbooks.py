@@ -11,6 +11,7 @@ tests/test_cells.py are checked here end to end, through the reader and the meas
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -552,6 +553,47 @@ def test_formula_with_a_cached_error_value_in_an_optional_column_is_an_error_nev
     else:
         assert outcome.status(CONTROL_CODES[0], measure) == ("blocked", None)
         assert_control_unchanged(outcome, except_measures=[measure])
+
+
+def test_formula_whose_value_is_empty_text_is_a_blank_cell_not_a_formula_without_a_value(tmp_path: Path) -> None:
+    """``=IF(…,"",…)`` is common in clerks' workbooks: Excel and LibreOffice store its empty result as
+    ``<c t="str"><f>…</f><v></v></c>`` — a value, the empty text — where a program that does not compute
+    (openpyxl) writes ``<c><f>…</f><v/></c>``.  The cell is blank: an optional one is "not given", a required
+    one says it is blank."""
+    sheets = with_x(enterprises={"settled_on": Formula('=IF(1,"",DATE(2016,1,1))', "")})
+    outcome = evaluate(write_raw_xlsx(tmp_path / "empty-optional.xlsx", grid(sheets)))
+    assert (outcome.exit_code, outcome.issues()) == (0, [])
+    assert outcome.status(X, "rent")[0] == "ineligible"  # no settling date: not newly settled
+    assert_control_unchanged(outcome)
+    sheets = with_x(data_lines={"fee_paid": Formula('=IF(1,"",500*2)', "")})
+    outcome = evaluate(write_raw_xlsx(tmp_path / "empty-required.xlsx", grid(sheets)))
+    assert outcome.exit_code == 1
+    assert outcome.issues() == [("data_lines", 5, "fee_paid", "error", AMOUNT + "blank")]
+    assert outcome.status(X, "data_line") == ("blocked", None)
+    assert_control_unchanged(outcome)
+
+
+def test_a_text_formula_with_no_value_element_is_still_a_formula_without_a_value(tmp_path: Path) -> None:
+    """``t="str"`` alone is not a value: without a ``<v>`` the formula was never computed."""
+    sheets = with_x(enterprises={"settled_on": Formula("=DATE(2016,1,1)")})
+    path = write_raw_xlsx(tmp_path / "typed.xlsx", grid(sheets))
+    _text_typed_formula(path)
+    outcome = evaluate(path)
+    assert outcome.exit_code == 1
+    assert outcome.issues()[0] == ("enterprises", 5, "settled_on", "error", UNCACHED)
+
+
+def _text_typed_formula(path: Path) -> None:
+    """The first worksheet's one formula cell marked ``t="str"`` (its ``<f>`` kept, still no ``<v>``)."""
+    with zipfile.ZipFile(path) as archive:
+        members = {name: archive.read(name) for name in archive.namelist()}
+    sheet = "xl/worksheets/sheet1.xml"
+    retyped, count = re.subn(rb'<c r="([A-Z]+[0-9]+)"><f>', rb'<c r="\1" t="str"><f>', members[sheet])
+    assert count == 1
+    members[sheet] = retyped
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
 
 
 @pytest.mark.parametrize("writer", ["openpyxl", "by-hand"])

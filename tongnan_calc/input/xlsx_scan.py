@@ -21,6 +21,7 @@ import re
 import zipfile
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
+from typing import Final
 
 from tongnan_calc.core.say import Say, UserError
 
@@ -46,7 +47,9 @@ class _Cells:
     """The patterns on cells written one way: the reference first (as Excel writes them), or anywhere."""
 
     wide: re.Pattern[bytes]  # a cell in a column past ZZ (702): never data of ours
-    uncached: re.Pattern[bytes]  # a formula without a value
+    # a formula with no value or an empty one: (column, row, the tag's other attributes, the empty value
+    # element when there is one) — an empty value of a text cell (``t="str"``) is the empty text (``_uncached``)
+    uncached: re.Pattern[bytes]
     formula_cell: re.Pattern[bytes]  # a formula, with a value or without
 
 
@@ -72,8 +75,8 @@ def _cells(p: bytes, cell: bytes, ref: bytes) -> _Cells:
     return _Cells(
         wide=re.compile(cell + rb'r="([A-Z]{3})([0-9]+)"'),
         uncached=re.compile(
-            cell + ref + rb"[^>]*(?<!/)>\s*<" + p + rb"f\b[^>]*?(?:/>|>[^<]*</" + p + rb"f>)\s*"
-            rb"(?:<" + p + rb"v\s*/>|<" + p + rb"v>\s*</" + p + rb"v>|</" + p + rb"c>)"
+            cell + ref + rb"([^>]*)(?<!/)>\s*<" + p + rb"f\b[^>]*?(?:/>|>[^<]*</" + p + rb"f>)\s*"
+            rb"(?:(<" + p + rb"v\s*/>|<" + p + rb"v>\s*</" + p + rb"v>)|</" + p + rb"c>)"
         ),
         formula_cell=re.compile(cell + ref + rb"[^>]*(?<!/)>\s*<" + p + rb"f\b"),
     )
@@ -232,13 +235,28 @@ def scan_sheet(
         if tag >= 0 and (match := tags.last_row.match(buffer, tag)):
             last_row = max(last_row, int(match.group(1)))
         if tags.formula in buffer:
-            found_cells = (cells.formula_cell if recalculated else cells.uncached).findall(buffer)
+            found_cells = cells.formula_cell.findall(buffer) if recalculated else _uncached(cells, buffer)
             formulas.update((int(row), column_number(col)) for col, row in found_cells)
         if b't="e"' in buffer:
             for col, row, value in tags.error_cell.findall(buffer):
                 errors[int(row), column_number(col)] = _error_text(value)
     check_grid(name, last_row, max(widest, 1))
     return SheetScan(rows, frozenset(formulas), errors)
+
+
+_TEXT_CELL: Final = re.compile(rb'\bt="str"')
+
+
+def _uncached(cells: _Cells, buffer: bytes) -> list[tuple[bytes, bytes]]:
+    """The (column, row) of the formulas without a value.  A formula whose value element is empty has
+    one when its cell is a text cell (``t="str"``): the empty text, as Excel and LibreOffice store the
+    result of ``=IF(…,"",…)`` (a program that does not compute, openpyxl, writes the element without the
+    type).  A text cell with no value element at all was never computed."""
+    return [
+        (col, row)
+        for col, row, attributes, empty in cells.uncached.findall(buffer)
+        if not (empty and _TEXT_CELL.search(attributes))
+    ]
 
 
 def _no_reference(name: str, tag: bytes) -> Say:
