@@ -192,3 +192,20 @@ def test_prefixed_shared_text_repeated_in_many_cells_is_bounded(tmp_path: Path) 
         f"错误：{path}：拒绝读取：单元格引用的共享文本合计超过上限 1 MiB（同一段长文本被大量单元格重复引用），"
         f"可能是压缩炸弹（上限由环境变量 {ENV} 设定）\n"
     )
+
+
+@pytest.mark.parametrize("form", ["plain", *FORMS])
+def test_a_formula_whose_value_is_empty_text_is_blank_in_every_form(tmp_path: Path, form: str) -> None:
+    """A's interest_paid ``=IF(…,"",…)`` with its empty result stored (``t="str"``, ``<v></v>``) is not
+    given — no issue; B's never computed (``<v/>``, no type) is still a formula without a value."""
+    sheets = with_x()
+    loans = sheets["loans"]
+    loans[0] = {**loans[0], "interest_paid": Formula('=IF(1,"",D2*0.05)', "")}
+    loans[1] = {**loans[1], "interest_paid": Formula("=D3*0.05", None)}
+    path = write_raw_xlsx(tmp_path / "loans.xlsx", grid(sheets))
+    if form != "plain":
+        path = _rewritten(path, FORMS[form])
+    assert _issues(path) == [("loans", 3, "interest_paid", "error", *_UNCACHED)]
+    outcome = evaluate(path)
+    assert outcome.status(A, "loan_interest")[0] == "payable"
+    assert outcome.status(B, "loan_interest") == ("blocked", None)
