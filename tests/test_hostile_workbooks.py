@@ -11,7 +11,6 @@ tests/test_cells.py are checked here end to end, through the reader and the meas
 from __future__ import annotations
 
 import io
-import re
 import zipfile
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -39,6 +38,7 @@ from hostile import (
     grid,
     killed_by,
     one_error_line,
+    rewrite_cell,
     row_of,
     run_json,
     with_x,
@@ -577,23 +577,10 @@ def test_a_text_formula_with_no_value_element_is_still_a_formula_without_a_value
     """``t="str"`` alone is not a value: without a ``<v>`` the formula was never computed."""
     sheets = with_x(enterprises={"settled_on": Formula("=DATE(2016,1,1)")})
     path = write_raw_xlsx(tmp_path / "typed.xlsx", grid(sheets))
-    _text_typed_formula(path)
+    rewrite_cell(path, "enterprises", "D5", '<c r="D5" t="str"><f>DATE(2016,1,1)</f></c>')
     outcome = evaluate(path)
     assert outcome.exit_code == 1
     assert outcome.issues()[0] == ("enterprises", 5, "settled_on", "error", UNCACHED)
-
-
-def _text_typed_formula(path: Path) -> None:
-    """The first worksheet's one formula cell marked ``t="str"`` (its ``<f>`` kept, still no ``<v>``)."""
-    with zipfile.ZipFile(path) as archive:
-        members = {name: archive.read(name) for name in archive.namelist()}
-    sheet = "xl/worksheets/sheet1.xml"
-    retyped, count = re.subn(rb'<c r="([A-Z]+[0-9]+)"><f>', rb'<c r="\1" t="str"><f>', members[sheet])
-    assert count == 1
-    members[sheet] = retyped
-    with zipfile.ZipFile(path, "w") as archive:
-        for name, data in members.items():
-            archive.writestr(name, data)
 
 
 @pytest.mark.parametrize("writer", ["openpyxl", "by-hand"])
