@@ -246,6 +246,19 @@ def assert_ineligible(line: Line, clause: str, *fragments: str) -> str:
     return text
 
 
+def assert_nothing_to_pay(line: Line, clause: str, params: Iterable[str]) -> None:
+    """A computed amount of 0.00 (common.payable): ineligible, nothing to pay, the computation in the basis."""
+    assert line.status is Status.INELIGIBLE, (line.status, line.amount, render(line.reason, "zh"))
+    assert (line.amount, line.tier) == (None, None)
+    assert render(line.reason, "zh") == f"按计算依据，金额为0.00元，无需发放（{clause}）"
+    assert render(line.reason, "en") == f"the computed amount is 0.00: nothing to pay ({clause})"
+    assert [s.get("amount") for s in line.basis.of("rounded")] == [Decimal("0.00")]
+    last = line.basis.checks[-1]
+    assert (last.kind, last.met, last.args) == ("amount_above_zero", False, (("amount", Decimal("0.00")),))
+    missing = set(params) - param_names(line)
+    assert not missing, f"basis does not name {missing}: {basis_text(line.basis)}"
+
+
 def assert_blocked(line: Line, sheet: str) -> None:
     assert line.status is Status.BLOCKED, (line.status, render(line.reason, "zh"))
     assert line.amount is None

@@ -31,7 +31,8 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from tongnan_calc.core.dates import add_years
-from tongnan_calc.core.model import DataLine, Enterprise, Lease, Loan, PriorPayout, Records
+from tongnan_calc.core.model import DataLine, Enterprise, Lease, Line, Loan, PriorPayout, Records, Status
+from tongnan_calc.core.trace import Check
 from tongnan_calc.input.uscc import check_char
 
 T = TypeVar("T")
@@ -136,6 +137,28 @@ def half_up(value: Fraction) -> Decimal:
     if 2 * rest >= scaled.denominator:
         whole += 1
     return Decimal(whole) / 100
+
+
+NOTHING = Check("amount_above_zero", False, (("amount", Decimal("0.00")),))
+"""The check a computed amount of 0.00 fails (``common.payable``): it is nothing to pay."""
+
+
+def assert_pays(line: Line, expected: Decimal) -> None:
+    """The line of a computed amount: payable when it is above 0.00, else ineligible as nothing to pay
+    (no amount, the reason ``nothing_to_pay``, the failed check last in its basis)."""
+    if expected > 0:
+        assert (line.status, line.amount) == (Status.PAYABLE, expected)
+    else:
+        assert expected == 0
+        assert (line.status, line.amount, line.reason.key) == (Status.INELIGIBLE, None, "nothing_to_pay")
+        assert line.basis.checks[-1] == NOTHING
+
+
+def computed(line: Line) -> Decimal | None:
+    """The amount a line computed: a payable line's, 0.00 for one with nothing to pay, else None."""
+    if line.status is Status.PAYABLE:
+        return line.amount
+    return Decimal("0.00") if line.reason.key == "nothing_to_pay" else None
 
 
 def at_most_two_decimals(amount: Decimal) -> bool:

@@ -294,8 +294,9 @@ def test_negative_caps(tmp_path: Path, workbook: Path, old: str, new: str, messa
         result = cli("run", workbook, "--year", 2016, "--rules", path, "--no-ledger", "--json", "-")
         assert result.exit_code == 0, result.stderr
         assert (
-            '"measure": "data_line",\n      "clause": "二（四）",\n      "status": "payable",\n      "amount": "0.00"'
-            in (result.stdout)
+            '"measure": "data_line",\n      "clause": "二（四）",\n      "status": "ineligible",\n      "amount": null,\n'
+            '      "tier": null,\n      "reason": "按计算依据，金额为0.00元，无需发放（二（四））"'
+            in (result.stdout)  # a cap of 0 leaves nothing to pay (common.payable)
         )
         return
     assert refusals(workbook, path) == [f"{path}:{line_of(new, text)}: {message}"]

@@ -884,8 +884,8 @@ def test_huge_rent_is_refused_never_a_crash(tmp_path: Path, rent: object, seen: 
 @pytest.mark.parametrize(
     ("sheet", "change", "measure", "expected", "issues"),
     [
-        ("leases", {"rent_paid": -0.0}, "rent", ("payable", "0.00"), []),
-        ("leases", {"rent_paid": "-0.00"}, "rent", ("payable", "0.00"), []),
+        ("leases", {"rent_paid": -0.0}, "rent", ("ineligible", None), []),  # 0.00: nothing to pay
+        ("leases", {"rent_paid": "-0.00"}, "rent", ("ineligible", None), []),
         ("leases", {"area_m2": -0.0}, "rent", ("blocked", None), [("leases", 5, "area_m2", "error", POSITIVE + "0")]),
         (
             "leases",

@@ -19,6 +19,7 @@ from factories import (
     TIER_AMOUNTS,
     assert_blocked,
     assert_ineligible,
+    assert_nothing_to_pay,
     assert_payable,
     blocking,
     ent,
@@ -150,15 +151,15 @@ def test_top_up_pays_the_difference() -> None:
 def test_top_up_never_pays_below_zero() -> None:
     # ledger: the 50 M tier was paid 250,000 for 2016 (an amount a person decided while the rule file had
     # none).  2017: 150 M crosses 100 M, whose amount is 200,000: top_up 200,000 - 250,000 < 0 -> 0.00,
-    # "not below 0" (SPEC §4), never a negative payout.
+    # "not below 0" (SPEC §4), never a negative payout — and 0.00 is nothing to pay (common.payable).
     r = rec(
         ent(),
         sales=[sale(2016, 60000000), sale(2017, 150000000, row=3)],
         prior=[paid("sales_milestone", 2016, 250000, tier=M50)],
     )
     line = sales_milestone(r, 2017, TOP_UP)
-    assert_payable(line, "0.00", PARAMS)
-    assert line.tier == M100
+    assert_nothing_to_pay(line, "二（五）", PARAMS)
+    assert [s.get("amount") for s in line.basis.of("sales_top_up")] == [Decimal(250000)]
 
 
 def test_top_up_two_tiers_in_one_year_after_a_lower_payout() -> None:

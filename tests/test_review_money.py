@@ -14,6 +14,7 @@ from factories import (
     SHIPPED,
     TIER_AMOUNTS,
     assert_ineligible,
+    assert_nothing_to_pay,
     assert_payable,
     ent,
     fee,
@@ -105,10 +106,10 @@ def test_rent_lease_starting_before_settling_counts_only_days_from_settling() ->
     assert_payable(rent(r, 2015, SHIPPED), "5520.00", RENT)
 
 
-def test_rent_paid_zero_pays_zero() -> None:
-    # rent_paid 0 on a counted lease: 0 a day -> 0.00 (a payable line of nothing, not a guess)
+def test_rent_paid_zero_pays_nothing() -> None:
+    # rent_paid 0 on a counted lease: 0 a day -> 0.00, computed (not a guess) and nothing to pay
     r = rec(ent(settled_on="2015-01-01"), leases=[lease("2015-01-01", "2015-12-31", 0)])
-    assert_payable(rent(r, 2015, SHIPPED), "0.00", RENT)
+    assert_nothing_to_pay(rent(r, 2015, SHIPPED), "二（二）", RENT)
 
 
 # --- 二（三） spin_off ------------------------------------------------------------------------------
@@ -252,10 +253,10 @@ def test_loan_prior_payouts_of_other_measures_do_not_use_the_cap() -> None:
     assert_payable(loan_interest(r, 2015, SHIPPED), "41687.50", LOAN)
 
 
-def test_loan_interest_paid_zero_pays_zero() -> None:
-    # interest_paid 0 < benchmark interest: 50 % x 0 = 0.00 (half of what was paid, never more)
+def test_loan_interest_paid_zero_pays_nothing() -> None:
+    # interest_paid 0 < benchmark interest: 50 % x 0 = 0.00 (half of what was paid, never more): nothing to pay
     r = rec(ent(demo_level="national"), loans=[loan("JK-1", 1000000, "2015-03-01", "2017-03-01", interest_paid=0)])
-    assert_payable(loan_interest(r, 2015, SHIPPED), "0.00", LOAN)
+    assert_nothing_to_pay(loan_interest(r, 2015, SHIPPED), "二（六）", LOAN)
 
 
 def test_loan_not_key_project_is_not_counted_beside_a_key_one() -> None:

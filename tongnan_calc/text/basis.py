@@ -464,6 +464,8 @@ CHECKS: dict[str, CheckTpl] = {
         "以往已贴息 {paid}",
         "paid before {paid}",
     ),
+    # every computed amount (common.payable)
+    "amount_above_zero": CheckTpl("金额大于0.00元", "an amount above 0.00", "{amount}", "{amount}", _money),
     # engine: a later year is already in the ledger
     "no_later_payout": CheckTpl(
         "台账中无本项晚于本年度的发放", "no payout of this measure for a later year in the ledger", "{years}", "{years}"

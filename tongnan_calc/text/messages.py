@@ -123,6 +123,10 @@ CATALOG: dict[str, tuple[str, str]] = {
         "非知名企业所设总部、中心，亦非市重点培育企业（二（一））",
         "neither a well-known enterprise's headquarters or centre nor cultivated by the city (二（一）)",
     ),
+    "nothing_to_pay": (
+        "按计算依据，金额为0.00元，无需发放（{clause}）",
+        "the computed amount is 0.00: nothing to pay ({clause})",
+    ),
     "later_year_recorded": (
         "台账已有本项{years_zh}年度（晚于本年度）的发放：一次性奖励和累计上限只计本年度以前的发放，先发后补算可能重复发放，待人工决定",
         "the ledger already holds a payout of this measure for {years_en}, a later year: one-time rewards and the lifetime"

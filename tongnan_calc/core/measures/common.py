@@ -210,10 +210,20 @@ def payable(
     uses: Uses,
     tier: Decimal | None = None,
 ) -> Line:
-    """A payable line: the exact amount (caps already applied) rounded once, half up."""
+    """A payable line: the exact amount (caps already applied) rounded once, half up.
+
+    OUR READING of SPEC §4 (``payable``: "an amount to pay") and of the notice (给予补助/奖励): an amount
+    that rounds to 0.00 — no rent paid in the window, no interest paid, a top-up the earlier rewards
+    already cover — is nothing to pay.  The line is ``ineligible``, its reason naming the clause, and its
+    basis shows the whole computation and the failed check ``amount_above_zero``: the payout sheet lists only
+    amounts to transfer, and ``ledger record`` records no 0.00 payout."""
     amount = round_money(exact)
     uses.step(EXACT, amount=exact)
     uses.step(ROUNDED, amount=amount)
+    if amount <= 0:  # the check is shown where it fails only: a payable line's amount shows it passed
+        uses.check("amount_above_zero", False, amount=amount)
+        clause = rules.measures[measure].clause
+        return make_line(rec, rules, measure, Status.INELIGIBLE, Msg.of("nothing_to_pay", clause=clause), uses)
     return make_line(rec, rules, measure, Status.PAYABLE, reason, uses, amount=amount, tier=tier)
 
 
