@@ -20,7 +20,9 @@ from tongnan_calc.input import uscc
 from tongnan_calc.ledger import init_ledger
 from tongnan_calc.report.layout import PAYABLE, PAYABLE_COLUMNS, PROVENANCE, PROVENANCE_ROWS, TOOL_NAME
 from tongnan_calc.report.seal import seal
+from tongnan_calc.rules.load import DEFAULT_RULES, load_rules
 
+SHIPPED_SHA256 = load_rules(DEFAULT_RULES).sha256
 HISTORY_HEADERS = ("credit_code", "year", "measure", "tier", "amount")
 HISTORY_HEADERS_ZH = ("统一社会信用代码", "年度", "措施", "档次", "金额")
 
@@ -42,7 +44,7 @@ class RunInfo:
     """The provenance of a payout workbook."""
 
     year: int = 2016
-    rules_sha256: str = "1" * 64
+    rules_sha256: str = SHIPPED_SHA256  # as `run` with the shipped rules (ledger record checks against them)
     input_sha256: str = "2" * 64
     rules_version: str = "2015.1"
 

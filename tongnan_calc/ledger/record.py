@@ -22,6 +22,7 @@ from tongnan_calc.ledger.decided import Run, read_decided
 from tongnan_calc.ledger.entries import _insert_payouts, _Payout, _Plan, _plan, _Source, other_tier_same_year
 from tongnan_calc.ledger.example import example_payouts, is_example
 from tongnan_calc.ledger.limits import Limits, beyond_the_period, load_ledger_rules
+from tongnan_calc.ledger.record_warnings import other_rules, reinstated, same_run_elsewhere
 from tongnan_calc.ledger.schema import (
     MONEY_MEASURES,
     SALES_MILESTONE,
@@ -410,7 +411,8 @@ def record_payout(ledger: Path, workbook: Path, *, rules: Rules | None = None, e
         refusals += beyond_the_period(conn, plan.add, limits, where)
         if refusals:
             raise LedgerError(Say("\n".join(r.zh for r in refusals), "\n".join(r.en for r in refusals)), lines=True)
-        warnings = one_time_warnings(conn, plan.add)
+        warnings = one_time_warnings(conn, plan.add) + reinstated(conn, plan.add)
+        elsewhere = same_run_elsewhere(conn, source, plan.add)
         _insert_payouts(conn, source, plan.add)
     warnings[:0] = renamed_sheets(workbook, (payout_layout.PROVENANCE, payout_layout.PAYABLE))
     if not prov.ledger:
@@ -421,6 +423,8 @@ def record_payout(ledger: Path, workbook: Path, *, rules: Rules | None = None, e
                 f"{workbook} was computed without a ledger: earlier payouts were not taken into account",
             ),
         )
+    rules_differ = other_rules(workbook, prov.rules_version, prov.rules_sha256, limits.rules)
+    warnings.extend(w for w in (elsewhere, rules_differ) if w is not None)
     return RecordReport(
         ledger=str(ledger),
         workbook=str(workbook),

@@ -1,0 +1,164 @@
+"""A clerk's slips that `ledger record` took in without a word: a workbook computed with another rule file
+than the recording checks against, a reversed payout brought back into force by recording again, and the
+rows a reviewer deleted from one workbook of a run recorded from another workbook of the same run.
+
+Each is recorded (each can be right), and each is now a warning that names what happened, in both languages."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from factories import CODE, CODE_B
+from ledger_helpers import RunInfo, new_ledger, sql, write_payout
+from typer.testing import CliRunner, Result
+
+from tongnan_calc.cli.ledger import app as ledger_app
+from tongnan_calc.ledger import read_prior, record_payout, reverse
+from tongnan_calc.ledger.limits import load_ledger_rules
+
+SHIPPED = load_ledger_rules()
+
+
+def record(workbook: Path, db: Path, *more: str) -> tuple[Result, Result]:
+    """`ledger record` in English, then again in Chinese (the second adds nothing: both give the warnings
+    that do not depend on what was added)."""
+    en = CliRunner().invoke(ledger_app, ["record", str(workbook), "--ledger", str(db), "--lang", "en", *more])
+    zh = CliRunner().invoke(ledger_app, ["record", str(workbook), "--ledger", str(db), *more])
+    return en, zh
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Path:
+    return new_ledger(tmp_path / "ledger.sqlite")
+
+
+# --- another rule file ------------------------------------------------------------------------------------
+
+
+def test_a_workbook_computed_with_another_rule_file_is_recorded_with_a_warning_naming_both(
+    tmp_path: Path, db: Path
+) -> None:
+    # the run used a revised rule file (its own SHA-256); `ledger record` without --rules checks the tier and
+    # the interest cap against the shipped one: recorded (its amounts are the run's), and said
+    other = RunInfo(rules_sha256="ab" * 32, rules_version="2016.9")
+    workbook = write_payout(tmp_path / "payout.xlsx", [(CODE, "loan_interest", None, 1000)], run=other)
+
+    en, zh = record(workbook, db)
+
+    assert (en.exit_code, zh.exit_code) == (0, 0)
+    assert en.stderr == (
+        f"warning: {workbook} was computed with another rule file (version 2016.9, SHA-256 abababababab…) than"
+        f" {SHIPPED.path} (version {SHIPPED.version}, SHA-256 {SHIPPED.sha256[:12]}…), which this recording"
+        " checked tiers and the interest cap against: record with --rules naming the rule file the run used\n"
+    )
+    assert zh.stderr == (
+        f"警告：{workbook} 计算时所用的规则文件（版本 2016.9，SHA-256 abababababab…）与本次记录核对所用的规则文件"
+        f" {SHIPPED.path}（版本 {SHIPPED.version}，SHA-256 {SHIPPED.sha256[:12]}…）不同：档次和贴息上限按后者核对；"
+        "记录时请用 --rules 指定计算时所用的规则文件\n"
+    )
+    assert [p.amount for p in read_prior(db).payouts] == [1000]
+
+
+def test_a_workbook_computed_with_the_rule_file_the_recording_checks_against_has_no_warning(
+    tmp_path: Path, db: Path
+) -> None:
+    workbook = write_payout(tmp_path / "payout.xlsx", [(CODE, "loan_interest", None, 1000)])
+
+    en, zh = record(workbook, db)
+
+    assert (en.exit_code, en.stderr, zh.stderr) == (0, "", "")
+
+
+def test_the_rule_file_named_with_rules_is_the_one_compared(tmp_path: Path, db: Path) -> None:
+    revised = tmp_path / "rules.yaml"
+    revised.write_text(
+        Path(SHIPPED.path).read_text(encoding="utf-8").replace("2015-01-01: 500000", "2015-01-01: 400000")
+    )
+    rules = load_ledger_rules(revised)
+    assert rules.sha256 != SHIPPED.sha256
+    run = RunInfo(rules_sha256=rules.sha256)
+    workbook = write_payout(tmp_path / "payout.xlsx", [(CODE, "loan_interest", None, 1000)], run=run)
+
+    assert record_payout(db, workbook, rules=rules).warnings == ()
+    # the same workbook checked against the shipped file: said (nothing is added the second time)
+    again = record_payout(db, workbook)
+    assert again.added == 0
+    assert [w.en.split(" was computed with another rule file ")[0] for w in again.warnings] == [str(workbook)]
+
+
+# --- a reversed payout recorded again ---------------------------------------------------------------------
+
+
+def test_a_reversed_payout_recorded_again_is_said(tmp_path: Path, db: Path) -> None:
+    # entry 1 (spin_off) was reversed as recorded by mistake; recording the same workbook again brings it back
+    # into force (the project's reading: it is how a mistaken reversal is undone), and now says so
+    workbook = write_payout(tmp_path / "payout.xlsx", [(CODE, "spin_off", None, 20000), (CODE_B, "rent", None, 500)])
+    record_payout(db, workbook)
+    reverse(db, 1, "wrong enterprise")
+
+    en = CliRunner().invoke(ledger_app, ["record", str(workbook), "--ledger", str(db), "--lang", "en"])
+
+    assert en.exit_code == 0
+    assert en.stderr == (
+        f"warning: row 2: {CODE} spin_off 2016 was recorded before (entry 1) and reversed (entry 3: wrong"
+        " enterprise); it is recorded again: if the reversal stands, reverse the new entry\n"
+    )
+    assert en.stdout == (f"recorded 1 payout for 2016 (20,000.00 yuan) from {workbook} into {db}; 1 already recorded\n")
+    reverse(db, 4, "wrong enterprise, again")
+    zh = CliRunner().invoke(ledger_app, ["record", str(workbook), "--ledger", str(db)])
+    assert zh.stderr == (
+        f"警告：第2行：{CODE} spin_off 2016年 曾记入台账（条目 4）并已冲销（条目 5：wrong enterprise, again），"
+        "现再次记入；如该冲销仍然有效，请冲销新记入的条目\n"
+    )
+    # the latest reversal is named (entry 1 was reversed by 3, entry 4 by 5): entry 4 and 5
+    assert [p.measure for p in read_prior(db).payouts] == ["rent", "spin_off"]
+
+
+# --- the same run, recorded from two workbooks --------------------------------------------------------
+
+
+def test_rows_a_reviewer_deleted_recorded_from_the_original_workbook_are_said(tmp_path: Path, db: Path) -> None:
+    # the finance bureau deleted row 3 (CODE_B's rent) from its copy, which was recorded; then the original
+    # workbook of the same run (year, rule file, input) is recorded too: the deleted row would be paid unsaid
+    lines = [(CODE, "spin_off", None, 20000), (CODE_B, "rent", None, 500)]
+    reviewed = write_payout(tmp_path / "reviewed.xlsx", lines[:1])
+    original = write_payout(tmp_path / "original.xlsx", lines)
+    assert record_payout(db, reviewed).warnings == ()
+    ((when,),) = sql(db, "SELECT recorded_at FROM sources WHERE id = 1")
+
+    en = CliRunner().invoke(ledger_app, ["record", str(original), "--ledger", str(db), "--lang", "en"])
+
+    assert en.exit_code == 0
+    assert en.stderr == (
+        f"warning: {original} comes from the same run as {reviewed}, recorded at {when} (year 2016, the same"
+        f" input workbook and rule file), and added 1 payout the ledger did not hold (row 3): if the reviewer"
+        f" deleted it from {reviewed} (rejected), reverse it with `tongnan-calc ledger reverse`\n"
+    )
+    assert read_prior(db).entries == 2
+
+
+def test_rows_of_the_same_run_from_another_workbook_in_chinese(tmp_path: Path, db: Path) -> None:
+    lines = [(CODE, "spin_off", None, 20000), (CODE_B, "rent", None, 500)]
+    record_payout(db, write_payout(tmp_path / "reviewed.xlsx", lines[1:]))
+    ((when,),) = sql(db, "SELECT recorded_at FROM sources WHERE id = 1")
+    original = write_payout(tmp_path / "original.xlsx", lines)
+
+    zh = CliRunner().invoke(ledger_app, ["record", str(original), "--ledger", str(db)])
+
+    reviewed = tmp_path / "reviewed.xlsx"
+    assert zh.stderr == (
+        f"警告：{original} 与此前已记录的 {reviewed}（{when}）出自同一次计算（2016 年度，同一输入工作簿和规则文件），"
+        f"本次又记入了台账中尚无的 1 笔发放（第2行）：如这些行是审核时从 {reviewed} 中删去（未获批准）的，"
+        "请用 `tongnan-calc ledger reverse` 冲销\n"
+    )
+
+
+def test_another_run_or_the_same_workbook_again_is_not_the_same_run(tmp_path: Path, db: Path) -> None:
+    lines = [(CODE, "spin_off", None, 20000), (CODE_B, "rent", None, 500)]
+    record_payout(db, write_payout(tmp_path / "first.xlsx", lines[:1]))
+    # another input workbook (a corrected batch): another run, no warning
+    corrected = write_payout(tmp_path / "corrected.xlsx", lines, run=RunInfo(input_sha256="3" * 64))
+    assert record_payout(db, corrected).warnings == ()
+    # the same workbook file twice: nothing added, nothing to say
+    assert record_payout(db, corrected).warnings == ()
