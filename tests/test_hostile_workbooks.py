@@ -676,22 +676,36 @@ def test_blank_rows_between_the_data_change_nothing_but_the_row_numbers(tmp_path
 
 def test_extra_columns_are_one_notice_per_sheet(tmp_path: Path) -> None:
     layout = grid(with_x())
-    letters = {name: [column_letter(len(rows[0]) + i) for i in range(3)] for name, rows in layout.items()}
+    letters = {name: [column_letter(len(rows[0]) + i) for i in range(4)] for name, rows in layout.items()}
     for rows in layout.values():
-        rows[0].extend(["备注", " contact ", "@手机", None])  # an empty header cell is no column
+        rows[0].extend(["备注", " contact ", "@手机", None])  # an empty header cell: values under it are said too
         for row in rows[1:]:
             row.extend(["随便写", "138 0000 0000", "=1+1", "no header"])
     outcome = evaluate(write_xlsx(tmp_path / "extra.xlsx", layout))
     assert outcome.exit_code == 0
-    assert outcome.issues() == [
-        (
-            name,
-            None,
-            None,
-            "notice",
-            "unknown columns ignored: 备注 ({}), contact ({}), @手机 ({})".format(*letters[name]),
+
+    def unheaded(name: str) -> str:
+        count = len(layout[name]) - 1
+        rows = "row 2" if count == 1 else "rows " + ", ".join(str(r) for r in range(2, min(count, 3) + 2))
+        more = f" and {count - 3} more" if count > 3 else ""
+        return (
+            f"column {letters[name][3]} has no header but holds values ({rows}{more}): they are not read;"
+            " give the column a header, or delete the values"
         )
+
+    assert outcome.issues() == [
+        issue
         for name in ("enterprises", "leases", "data_lines", "sales", "loans")
+        for issue in (
+            (name, None, None, "notice", unheaded(name)),
+            (
+                name,
+                None,
+                None,
+                "notice",
+                "unknown columns ignored: 备注 ({}), contact ({}), @手机 ({})".format(*letters[name][:3]),
+            ),
+        )
     ]
     assert_control_unchanged(outcome)
 

@@ -264,6 +264,15 @@ HINTS: Final[tuple[tuple[Callable[[InputIssue], bool], Callable[[InputIssue], Sa
         ),
     ),
     (
+        _contains("has no header but holds values"),
+        _fixed(
+            Say(
+                "为该列填写规定的列名（见“说明”工作表）；如这些值不需要，请删除",
+                "give the column one of the column names (see the 说明 sheet), or delete the values",
+            )
+        ),
+    ),
+    (
         _contains("appears more than once"),
         _fixed(Say("删除重复的列，只保留一列", "delete the repeated column, keep one")),
     ),

@@ -56,6 +56,8 @@ class Layout:
     duplicates: tuple[tuple[Column, tuple[int, ...]], ...]
     unknown: tuple[tuple[int, str], ...]  # (position, header text), lookalikes aside
     lookalikes: tuple[tuple[int, str, Column], ...] = ()  # unknown columns that look like a known one
+    # columns without a header that hold values below it: (position, the Excel rows of those values)
+    unheaded: tuple[tuple[int, tuple[int, ...]], ...] = ()
 
     position: dict[str, int] = field(default_factory=dict)  # column key -> position
 
@@ -94,6 +96,27 @@ def looks_like(sheet: str, text: str) -> Column | None:
     return found
 
 
+def _unheaded(rows: Rows, index: int) -> tuple[tuple[int, tuple[int, ...]], ...]:
+    """The columns with a blank header (or right of the header row) that hold a value in a row below it,
+    each with the Excel rows of its values.  SPEC §3 ignores unknown columns but lists them; a column
+    without a header is one too, and its values would otherwise be dropped unsaid."""
+    header = rows[index]
+    data = rows[index + 1 :]
+    width = max(map(len, data), default=0)
+    found: list[tuple[int, tuple[int, ...]]] = []
+    for position in range(width):
+        if position < len(header) and not cells.is_blank(header[position]):
+            continue
+        filled = tuple(
+            number
+            for number, row in enumerate(data, start=index + 2)
+            if position < len(row) and row[position] != "" and not cells.is_blank(row[position])
+        )
+        if filled:
+            found.append((position, filled))
+    return tuple(found)
+
+
 def _layout(spec: SheetSpec, rows: Rows) -> Layout:
     index = _header_index(rows)
     by_name = _lookup((c.key, c.key, c.header) for c in spec.columns)
@@ -119,6 +142,7 @@ def _layout(spec: SheetSpec, rows: Rows) -> Layout:
         duplicates=tuple((columns[k], tuple(p)) for k, p in found.items() if len(p) > 1),
         unknown=tuple(unknown),
         lookalikes=tuple(lookalikes),
+        unheaded=_unheaded(rows, index) if index >= 0 else (),
     )
 
 
@@ -211,6 +235,8 @@ def _sheet_issues(spec: SheetSpec, layout: Layout) -> list[InputIssue]:
                 value=text,
             )
         )
+    for position, numbers in layout.unheaded:
+        issues.append(_unheaded_notice(spec, position, numbers))
     if layout.unknown:
         names = ", ".join(f"{text} ({_letter(p)})" for p, text in layout.unknown)
         names_zh = "、".join(f"{text}（{_letter(p)}列）" for p, text in layout.unknown)
@@ -223,6 +249,21 @@ def _sheet_issues(spec: SheetSpec, layout: Layout) -> list[InputIssue]:
             )
         )
     return issues
+
+
+def _unheaded_notice(spec: SheetSpec, position: int, numbers: Sequence[int]) -> InputIssue:
+    letter = _letter(position)
+    shown = ", ".join(map(str, numbers[:3]))
+    shown_zh = "、".join(map(str, numbers[:3]))
+    more = f" and {len(numbers) - 3} more" if len(numbers) > 3 else ""
+    more_zh = f"等{len(numbers)}行" if len(numbers) > 3 else "行"
+    return InputIssue.of_sheet(
+        spec.key,
+        "notice",
+        f"column {letter} has no header but holds values ({'row' if len(numbers) == 1 else 'rows'} {shown}{more}):"
+        " they are not read; give the column a header, or delete the values",
+        f"{letter}列没有表头，但有填写的值（第{shown_zh}{more_zh}）：这些值未被读取；请为该列填写表头，或删除这些值",
+    )
 
 
 # --- merged cells -------------------------------------------------------------------------
