@@ -321,6 +321,14 @@ def show_usage_error(exc: _click.ClickException, lang: Lang) -> None:
     sys.stderr.write(visible(line) + "\n")
 
 
+def _lang_defaults(command: Any, lang: Lang) -> dict[str, Any]:
+    """A click ``default_map`` giving ``lang`` as the default of every ``--lang`` in the tree below ``command``."""
+    defaults: dict[str, Any] = {"lang": lang}
+    for name, sub in (getattr(command, "commands", None) or {}).items():
+        defaults[name] = _lang_defaults(sub, lang)
+    return defaults
+
+
 class TongnanGroup(TyperGroup):
     """The root command: the language is read from the command line first (see the module's text)."""
 
@@ -336,6 +344,10 @@ class TongnanGroup(TyperGroup):
         arguments = list(sys.argv[1:] if args is None else args)
         lang = argv_lang(arguments)
         localize(self, lang)
+        if lang == "en" and "default_map" not in extra:
+            # `tongnan-calc --lang en check …`: a --lang before the command is the command's too (each
+            # command has its own --lang, whose default is zh; the help is already in English)
+            extra["default_map"] = _lang_defaults(self, lang)
         try:
             result = super().main(
                 arguments, prog_name, complete_var, standalone_mode=False, windows_expand_args=False, **extra
