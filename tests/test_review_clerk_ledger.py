@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 from factories import CODE, CODE_B
-from ledger_helpers import RunInfo, new_ledger, sql, write_payout
+from ledger_helpers import RunInfo, new_ledger, sql, write_history, write_payout
 from typer.testing import CliRunner, Result
 
 from tongnan_calc.cli.ledger import app as ledger_app
-from tongnan_calc.ledger import read_prior, record_payout, reverse
+from tongnan_calc.ledger import import_history, read_prior, record_payout, reverse
 from tongnan_calc.ledger.limits import load_ledger_rules
 
 SHIPPED = load_ledger_rules()
@@ -162,3 +162,31 @@ def test_another_run_or_the_same_workbook_again_is_not_the_same_run(tmp_path: Pa
     assert record_payout(db, corrected).warnings == ()
     # the same workbook file twice: nothing added, nothing to say
     assert record_payout(db, corrected).warnings == ()
+
+
+def test_a_reversed_payout_imported_again_from_history_is_a_warning_on_its_row(tmp_path: Path, db: Path) -> None:
+    history = write_history(
+        tmp_path / "history.xlsx", [(CODE, 2015, "spin_off", None, 20000), (CODE_B, 2015, "rent", None, 1000)]
+    )
+    import_history(db, history)
+    reverse(db, 1, "paid by the district, not us")
+
+    en = CliRunner().invoke(ledger_app, ["import", str(history), "--ledger", str(db), "--lang", "en"])
+
+    assert en.exit_code == 0
+    assert en.stderr == (
+        "warning: payouts row 2 amount: recorded before (entry 1) and reversed (entry 3: paid by the district,"
+        " not us); it is imported again: if the reversal stands, reverse the new entry\n"
+    )
+    assert en.stdout == f"imported 1 of 2 rows from {history} (sheet payouts) into {db}; 1 already recorded\n"
+    reverse(db, 4, "again")
+    report = import_history(db, history)
+    assert [(i.issue.row, i.issue.severity, i.zh) for i in report.history_issues] == [
+        (
+            2,
+            "warning",
+            "曾记入台账（条目 4）并已冲销（条目 5：again），现再次导入；如该冲销仍然有效，请冲销新导入的条目",
+        )
+    ]
+    # a first import says nothing of the kind
+    assert import_history(new_ledger(tmp_path / "other.sqlite"), history).history_issues == ()

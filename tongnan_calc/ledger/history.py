@@ -18,6 +18,7 @@ from tongnan_calc.ledger.connection import _reading, _writing, must_exist
 from tongnan_calc.ledger.entries import _insert_payouts, _Payout, _Plan, _plan, _Source
 from tongnan_calc.ledger.example import example_history, is_example
 from tongnan_calc.ledger.limits import Limits, load_ledger_rules
+from tongnan_calc.ledger.record_warnings import reimported, reversed_before
 from tongnan_calc.ledger.schema import (
     FLAG_MEASURES,
     MONEY_MEASURES,
@@ -391,6 +392,12 @@ def import_history(
         _flag_conflicts(plan, history.issues)
         if plan.conflicts and not allow_errors:
             return _import_report(ledger, workbook, history, _Plan(), imported=False)
+        for payout in plan.add:
+            if (found := reversed_before(conn, payout)) is not None:
+                raw = money_text(payout.amount)
+                history.issues.add(
+                    payout.row, "amount", raw, reimported(found), severity="warning", credit_code=payout.credit_code
+                )
         _insert_payouts(conn, source, plan.add)
     return _import_report(ledger, workbook, history, plan, imported=True)
 

@@ -35,20 +35,27 @@ def other_rules(workbook: Path, run_version: str, run_sha256: str, rules: Rules)
     )
 
 
+def reversed_before(conn: sqlite3.Connection, payout: _Payout) -> tuple[int, int, str] | None:
+    """(the entry, the reversal, its reason) when the same payout (code, year, measure, tier) was recorded
+    before and reversed (the latest such reversal); None otherwise."""
+    found = conn.execute(
+        "SELECT p.id, r.id, r.reason FROM entries AS p JOIN entries AS r ON r.reverses = p.id"
+        " WHERE p.kind = 'payout' AND p.credit_code = ? AND p.year = ? AND p.measure = ? AND p.tier IS ?"
+        " ORDER BY r.id DESC LIMIT 1",
+        payout.key(),
+    ).fetchone()
+    return None if found is None else (int(found[0]), int(found[1]), str(found[2]))
+
+
 def reinstated(conn: sqlite3.Connection, add: Sequence[_Payout]) -> list[Say]:
-    """Payouts about to be recorded whose same payout (code, year, measure, tier) was recorded before
-    and reversed: recording brings it back into force, which the clerk must know."""
+    """Payouts about to be recorded whose same payout was recorded before and reversed: recording brings
+    it back into force, which the clerk must know."""
     said: list[Say] = []
     for payout in add:
-        found = conn.execute(
-            "SELECT p.id, r.id, r.reason FROM entries AS p JOIN entries AS r ON r.reverses = p.id"
-            " WHERE p.kind = 'payout' AND p.credit_code = ? AND p.year = ? AND p.measure = ? AND p.tier IS ?"
-            " ORDER BY r.id DESC LIMIT 1",
-            payout.key(),
-        ).fetchone()
+        found = reversed_before(conn, payout)
         if found is None:
             continue
-        entry, reversal, reason = int(found[0]), int(found[1]), str(found[2])
+        entry, reversal, reason = found
         what = payout.describe()
         said.append(
             payout.label()
@@ -60,6 +67,17 @@ def reinstated(conn: sqlite3.Connection, add: Sequence[_Payout]) -> list[Say]:
             )
         )
     return said
+
+
+def reimported(found: tuple[int, int, str]) -> Say:
+    """The history import's warning on a row whose payout was recorded before and reversed."""
+    entry, reversal, reason = found
+    return Say(
+        f"曾记入台账（条目 {entry}）并已冲销（条目 {reversal}：{reason}），现再次导入；"
+        "如该冲销仍然有效，请冲销新导入的条目",
+        f"recorded before (entry {entry}) and reversed (entry {reversal}: {reason}); it is imported again:"
+        " if the reversal stands, reverse the new entry",
+    )
 
 
 def same_run_elsewhere(conn: sqlite3.Connection, source: _Source, add: Sequence[_Payout]) -> Say | None:
