@@ -9,8 +9,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from factories import CODE, CODE_B
-from ledger_helpers import RunInfo, new_ledger, sql, write_history, write_payout
+from factories import CODE, CODE_B, CODE_C
+from ledger_helpers import RunInfo, column_number, edit_cell, new_ledger, sql, write_history, write_payout
 from typer.testing import CliRunner, Result
 
 from tongnan_calc.cli.ledger import app as ledger_app
@@ -190,3 +190,37 @@ def test_a_reversed_payout_imported_again_from_history_is_a_warning_on_its_row(t
     ]
     # a first import says nothing of the kind
     assert import_history(new_ledger(tmp_path / "other.sqlite"), history).history_issues == ()
+
+
+# --- a row marked as rejected instead of deleted --------------------------------------------------------
+
+
+def test_a_row_whose_status_the_reviewer_changed_is_refused_not_recorded_as_paid(tmp_path: Path, db: Path) -> None:
+    # the reviewer wrote 不予批准 over row 3's 应付 and cleared row 4's: the status is not sealed, and both
+    # rows were recorded as paid (250 yuan of rejected payouts in the ledger, unsaid)
+    lines = [(CODE, "spin_off", None, 20000), (CODE_B, "rent", None, 500), (CODE_C, "rent", None, 250)]
+    workbook = write_payout(tmp_path / "payout.xlsx", lines)
+    edit_cell(workbook, "应付明细", 3, column_number("status"), "不予批准")
+    edit_cell(workbook, "应付明细", 4, column_number("status"), None)
+
+    en, zh = record(workbook, db)
+
+    assert (en.exit_code, zh.exit_code) == (2, 2)
+    assert en.stderr == (
+        f"error: {workbook}: sheet 应付明细 rows 3 ('不予批准'), 4 (blank): the status (状态) is no longer 应付"
+        " (payable): a rejected row is deleted, not marked; delete the rows that were rejected and leave 应付 on"
+        " the others; nothing was recorded\n"
+    )
+    assert zh.stderr == (
+        f"错误：{workbook}：工作表 应付明细 第3行（“不予批准”）、第4行（空白）的状态不再是“应付”：未获批准的行应删除，"
+        "而不是改状态；请删除未获批准的行，其余行的状态保持“应付”；未记录任何发放\n"
+    )
+    assert read_prior(db).entries == 0
+
+
+def test_the_status_as_the_tool_writes_it_in_either_language_is_recorded(tmp_path: Path, db: Path) -> None:
+    lines = [(CODE, "spin_off", None, 20000), (CODE_B, "rent", None, 500)]
+    workbook = write_payout(tmp_path / "payout.xlsx", lines)
+    edit_cell(workbook, "应付明细", 3, column_number("status"), " Payable ")  # run --lang en writes payable
+
+    assert record_payout(db, workbook).added == 2

@@ -44,9 +44,11 @@ from tongnan_calc.ledger.sheets import (
     cell_say,
     hidden_rows,
     renamed_sheets,
+    shown_zh,
 )
 from tongnan_calc.report import layout as payout_layout
 from tongnan_calc.report.seal import file_sha256, seal
+from tongnan_calc.text.messages import STATUS_NAMES
 
 
 @dataclass(frozen=True)
@@ -270,6 +272,7 @@ def _read_payable(workbook: Path, limits: Limits) -> tuple[Provenance, tuple[_Pa
     payouts: list[_Payout] = []
     edited: list[int] = []
     unsealed: list[int] = []
+    marked: list[tuple[int, Cell]] = []  # sealed rows whose 状态 no longer says 应付: the reviewer's rejection
     total = False  # the tool's 合计 row seen: below it, rows without code, measure, amount or seal are its footer
     for row, values in enumerate(sheet.rows[1:], start=2):
         if _blank_row(values):
@@ -291,7 +294,10 @@ def _read_payable(workbook: Path, limits: Limits) -> tuple[Provenance, tuple[_Pa
         payouts.append(payout)
         if not matches:
             edited.append(row)
+        elif "status" in columns and _header_text(_cell(values, columns["status"])).casefold() not in PAYABLE_STATUS:
+            marked.append((row, _cell(values, columns["status"])))
     _refuse_unsealed(unsealed, where)
+    _refuse_marked(marked, where)
     _refuse_edited(edited, where)
     payouts.extend(read_decided(book, workbook, Run(prov.year, prov.rules_sha256, prov.input_sha256), limits))
     _refuse_repeats(payouts, where)
@@ -326,6 +332,30 @@ def _refuse_unsealed(rows: Sequence[int], where: Say) -> None:
                 " wrote the workbook cannot be recorded, delete them; nothing was recorded",
             )
         )
+
+
+# the status the tool writes on every row of 应付明细 (Chinese; English with run --lang en)
+PAYABLE_STATUS: Final = frozenset(name.casefold() for name in STATUS_NAMES["payable"])
+
+
+def _refuse_marked(rows: Sequence[tuple[int, Cell]], where: Say) -> None:
+    """Rows whose 状态 (status) the reviewer changed from 应付 (to 不予批准, 否, or blank): the status is not
+    sealed, and recorded as they are, a row marked as rejected would be recorded as paid."""
+    if not rows:
+        return
+    shown = rows[:5]
+    more = len(rows) - len(shown)
+    listed = ", ".join(f"{row} ({cells.shown(raw)})" for row, raw in shown) + (f" and {more} more" if more else "")
+    listed_zh = "、".join(f"第{row}行（{shown_zh(raw)}）" for row, raw in shown) + (f"等{len(rows)}行" if more else "")
+    said = "row" if len(rows) == 1 else "rows"
+    raise LedgerError(
+        Say(
+            f"{where.zh} {listed_zh}的状态不再是“应付”：未获批准的行应删除，而不是改状态；请删除未获批准的行，"
+            f"其余行的状态保持“应付”{NOTHING_RECORDED.zh}",
+            f"{where.en} {said} {listed}: the status (状态) is no longer 应付 (payable): a rejected row is deleted,"
+            " not marked; delete the rows that were rejected and leave 应付 on the others; nothing was recorded",
+        )
+    )
 
 
 def _refuse_edited(rows: Sequence[int], where: Say) -> None:
