@@ -14,8 +14,9 @@ from ledger_helpers import RunInfo, column_number, edit_cell, new_ledger, sql, w
 from typer.testing import CliRunner, Result
 
 from tongnan_calc.cli.ledger import app as ledger_app
-from tongnan_calc.ledger import import_history, read_prior, record_payout, reverse
+from tongnan_calc.ledger import LedgerError, import_history, read_prior, record_payout, reverse
 from tongnan_calc.ledger.limits import load_ledger_rules
+from tongnan_calc.report.layout import PAYABLE_COLUMNS
 
 SHIPPED = load_ledger_rules()
 
@@ -224,3 +225,47 @@ def test_the_status_as_the_tool_writes_it_in_either_language_is_recorded(tmp_pat
     edit_cell(workbook, "应付明细", 3, column_number("status"), " Payable ")  # run --lang en writes payable
 
     assert record_payout(db, workbook).added == 2
+
+
+def test_a_column_the_reviewer_added_with_values_on_payout_rows_is_refused(tmp_path: Path, db: Path) -> None:
+    # 审核意见 added as column N: 同意 on row 2, 不同意 on row 3 — row 3 was recorded as paid
+    lines = [(CODE, "spin_off", None, 20000), (CODE_B, "rent", None, 500)]
+    workbook = write_payout(tmp_path / "payout.xlsx", lines)
+    added = len(PAYABLE_COLUMNS) + 1
+    assert added == 14  # column N
+    edit_cell(workbook, "应付明细", 1, added, "审核意见")
+    edit_cell(workbook, "应付明细", 2, added, "同意")
+    edit_cell(workbook, "应付明细", 3, added, "不同意")
+
+    en, zh = record(workbook, db)
+
+    assert (en.exit_code, zh.exit_code) == (2, 2)
+    assert en.stderr == (
+        f"error: {workbook}: sheet 应付明细 column N ('审核意见') was not written by tongnan-calc, and rows 2, 3"
+        " have values in it (row 2: '同意'): a decision written there is not read; delete the rows that were"
+        " rejected, then delete the column (or its values); nothing was recorded\n"
+    )
+    assert zh.stderr == (
+        f"错误：{workbook}：工作表 应付明细 N列（“审核意见”）不是 tongnan-calc 写出的列，而第2、3行在该列填有内容"
+        "（第2行：“同意”）：其中的审核意见不会被读取；未获批准的行请删除，然后删除该列（或其内容）；未记录任何发放\n"
+    )
+    assert read_prior(db).entries == 0
+
+
+def test_an_added_column_without_a_header_or_with_values_only_below_the_rows_is_judged_alike(
+    tmp_path: Path, db: Path
+) -> None:
+    lines = [(CODE, "spin_off", None, 20000), (CODE_B, "rent", None, 500)]
+    workbook = write_payout(tmp_path / "payout.xlsx", lines)
+    edit_cell(workbook, "应付明细", 3, 15, "×")  # column O, no header: a mark on row 3
+    with pytest.raises(LedgerError) as caught:
+        record_payout(db, workbook)
+    assert caught.value.say.en.startswith(
+        f"{workbook}: sheet 应付明细 column O (blank) was not written by tongnan-calc, and row 3 has values in it"
+        " (row 3: '×')"
+    )
+    # a date written beside the signature block (below the 合计 row), an empty added column: recorded
+    clean = write_payout(tmp_path / "clean.xlsx", lines)
+    edit_cell(clean, "应付明细", 1, 14, "备注")
+    edit_cell(clean, "应付明细", 7, 14, "2017年3月1日")
+    assert record_payout(db, clean).added == 2

@@ -16,6 +16,7 @@ from tongnan_calc.core.rules import Rules
 from tongnan_calc.core.say import Say
 from tongnan_calc.input import cells, uscc
 from tongnan_calc.input.cells import Bad, Cell
+from tongnan_calc.input.sheets_spec import _letter
 from tongnan_calc.ledger.across import NOTHING_RECORDED, across_years, one_time_warnings
 from tongnan_calc.ledger.connection import _writing, must_exist
 from tongnan_calc.ledger.decided import Run, read_decided
@@ -151,11 +152,27 @@ def _read_provenance(book: CalamineWorkbook, workbook: Path) -> Provenance:
     )
 
 
-def _payable_columns(sheet: _Sheet, workbook: Path) -> dict[str, int]:
+def _column_table() -> dict[str, str]:
+    """A payout workbook's column headings (key, Chinese, English; case aside) -> column key."""
     table: dict[str, str] = {}
     for column in payout_layout.LINE_COLUMNS:
         for name in (column.key, column.zh, column.en):
             table[name.casefold()] = column.key
+    return table
+
+
+def _added_columns(sheet: _Sheet) -> list[int]:
+    """The columns of 应付明细 that are none of the tool's: added after it wrote the workbook."""
+    table = _column_table()
+    header = sheet.rows[0] if sheet.rows else ()
+    width = max(map(len, sheet.rows), default=0)
+    return [
+        index for index in range(width) if index >= len(header) or _header_text(header[index]).casefold() not in table
+    ]
+
+
+def _payable_columns(sheet: _Sheet, workbook: Path) -> dict[str, int]:
+    table = _column_table()
     found: dict[str, int] = {}
     header = sheet.rows[0] if sheet.rows else ()
     for index, raw in enumerate(header):
@@ -273,6 +290,8 @@ def _read_payable(workbook: Path, limits: Limits) -> tuple[Provenance, tuple[_Pa
     edited: list[int] = []
     unsealed: list[int] = []
     marked: list[tuple[int, Cell]] = []  # sealed rows whose 状态 no longer says 应付: the reviewer's rejection
+    added = _added_columns(sheet)
+    remarks: list[tuple[int, int, Cell]] = []  # (row, column, value) of sealed rows in added columns
     total = False  # the tool's 合计 row seen: below it, rows without code, measure, amount or seal are its footer
     for row, values in enumerate(sheet.rows[1:], start=2):
         if _blank_row(values):
@@ -292,12 +311,14 @@ def _read_payable(workbook: Path, limits: Limits) -> tuple[Provenance, tuple[_Pa
         except _RowProblem as exc:
             raise LedgerError(where + Say(" ", " ") + exc.say + NOTHING_RECORDED) from None
         payouts.append(payout)
+        remarks.extend((row, i, _cell(values, i)) for i in added if not cells.is_blank(_cell(values, i)))
         if not matches:
             edited.append(row)
         elif "status" in columns and _header_text(_cell(values, columns["status"])).casefold() not in PAYABLE_STATUS:
             marked.append((row, _cell(values, columns["status"])))
     _refuse_unsealed(unsealed, where)
     _refuse_marked(marked, where)
+    _refuse_remarks(remarks, sheet, where)
     _refuse_edited(edited, where)
     payouts.extend(read_decided(book, workbook, Run(prov.year, prov.rules_sha256, prov.input_sha256), limits))
     _refuse_repeats(payouts, where)
@@ -354,6 +375,31 @@ def _refuse_marked(rows: Sequence[tuple[int, Cell]], where: Say) -> None:
             f"其余行的状态保持“应付”{NOTHING_RECORDED.zh}",
             f"{where.en} {said} {listed}: the status (状态) is no longer 应付 (payable): a rejected row is deleted,"
             " not marked; delete the rows that were rejected and leave 应付 on the others; nothing was recorded",
+        )
+    )
+
+
+def _refuse_remarks(remarks: Sequence[tuple[int, int, Cell]], sheet: _Sheet, where: Say) -> None:
+    """Values on payout rows in a column the tool did not write (审核意见: 不同意): a decision written there
+    would be ignored and the row recorded as paid."""
+    if not remarks:
+        return
+    row, index, raw = remarks[0]
+    header = sheet.rows[0][index] if index < len(sheet.rows[0]) else ""
+    letter = _letter(index)
+    named = f"{letter} ({cells.shown(header)})"
+    named_zh = f"{letter}列（{shown_zh(header)}）"
+    rows = sorted({r for r, _, _ in remarks})
+    said = _rows_text(rows)
+    verb = "has" if len(rows) == 1 else "have"
+    raise LedgerError(
+        Say(
+            f"{where.zh} {named_zh}不是 tongnan-calc 写出的列，而{said.zh}在该列填有内容"
+            f"（第{row}行：{shown_zh(raw)}）：其中的审核意见不会被读取；未获批准的行请删除，然后删除该列（或其内容）"
+            + NOTHING_RECORDED.zh,
+            f"{where.en} column {named} was not written by tongnan-calc, and {said.en} {verb} values in it"
+            f" (row {row}: {cells.shown(raw)}): a decision written there is not read; delete the rows that were"
+            " rejected, then delete the column (or its values); nothing was recorded",
         )
     )
 
