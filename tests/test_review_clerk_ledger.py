@@ -6,11 +6,15 @@ Each is recorded (each can be right), and each is now a warning that names what 
 
 from __future__ import annotations
 
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
 from factories import CODE, CODE_B, CODE_C
 from ledger_helpers import RunInfo, column_number, edit_cell, new_ledger, sql, write_history, write_payout
+from openpyxl import load_workbook
+from openpyxl.styles import Font
 from typer.testing import CliRunner, Result
 
 from tongnan_calc.cli.ledger import app as ledger_app
@@ -269,3 +273,73 @@ def test_an_added_column_without_a_header_or_with_values_only_below_the_rows_is_
     edit_cell(clean, "应付明细", 1, 14, "备注")
     edit_cell(clean, "应付明细", 7, 14, "2017年3月1日")
     assert record_payout(db, clean).added == 2
+
+
+# --- a row struck through instead of deleted ------------------------------------------------------------
+
+
+def strike(path: Path, row: int, columns: range, *, on: bool = True) -> Path:
+    book = load_workbook(path)
+    sheet = book["应付明细"]
+    for column in columns:
+        sheet.cell(row=row, column=column).font = Font(strike=on, color="FFFF0000")
+    book.save(path)
+    return path
+
+
+def test_a_row_struck_through_is_refused_not_recorded_as_paid(tmp_path: Path, db: Path) -> None:
+    # the reviewer struck row 3 through (its credit code cell only) and row 4 (the whole row): both were paid
+    lines = [(CODE, "spin_off", None, 20000), (CODE_B, "rent", None, 500), (CODE_C, "rent", None, 250)]
+    workbook = write_payout(tmp_path / "payout.xlsx", lines)
+    strike(workbook, 3, range(column_number("credit_code"), column_number("credit_code") + 1))
+    strike(workbook, 4, range(1, len(PAYABLE_COLUMNS) + 1))
+
+    en, zh = record(workbook, db)
+
+    assert (en.exit_code, zh.exit_code) == (2, 2)
+    assert en.stderr == (
+        f"error: {workbook}: sheet 应付明细 rows 3, 4 are struck through: a rejected row is deleted, not struck"
+        " through; delete the rows that were rejected (and remove the strikethrough from the others);"
+        " nothing was recorded\n"
+    )
+    assert zh.stderr == (
+        f"错误：{workbook}：工作表 应付明细 第3、4行被划了删除线：未获批准的行应删除，而不是划删除线；"
+        "请删除未获批准的行（其余行去掉删除线）；未记录任何发放\n"
+    )
+    assert read_prior(db).entries == 0
+
+
+def test_a_font_with_the_strikethrough_off_or_struck_cells_below_the_rows_are_recorded(
+    tmp_path: Path, db: Path
+) -> None:
+    lines = [(CODE, "spin_off", None, 20000), (CODE_B, "rent", None, 500)]
+    workbook = write_payout(tmp_path / "payout.xlsx", lines)
+    strike(workbook, 2, range(1, 4), on=False)  # <strike val="0"/>: red, not struck
+    strike(workbook, 6, range(1, 4))  # the signature block, below the payout rows
+    assert record_payout(db, workbook).added == 2
+
+
+SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
+
+
+@pytest.mark.skipif(SOFFICE is None, reason="LibreOffice is not installed (no soffice on PATH)")
+def test_a_row_struck_through_in_a_workbook_saved_by_libreoffice_is_refused(tmp_path: Path, db: Path) -> None:
+    assert SOFFICE is not None
+    lines = [(CODE, "spin_off", None, 20000), (CODE_B, "rent", None, 500)]
+    workbook = strike(write_payout(tmp_path / "payout.xlsx", lines), 3, range(1, len(PAYABLE_COLUMNS) + 1))
+    out = tmp_path / "lo"
+    profile = tmp_path / "profile"
+    command = [SOFFICE, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore"]
+    subprocess.run(
+        [*command, "--convert-to", "xlsx", "--outdir", str(out), str(workbook)],
+        check=True,
+        capture_output=True,
+        timeout=240,
+    )
+    with pytest.raises(LedgerError) as caught:
+        record_payout(db, out / "payout.xlsx")
+    assert caught.value.say.en == (
+        f"{out / 'payout.xlsx'}: sheet 应付明细 row 3 is struck through: a rejected row is deleted, not struck"
+        " through; delete the rows that were rejected (and remove the strikethrough from the others);"
+        " nothing was recorded"
+    )

@@ -314,8 +314,8 @@ def record_command(
 ) -> None:
     """把已审批的兑付工作簿中的应付明细记入台账。
 
-    从“应付明细”表删去的行（财政局未批准的）不记录；该表有隐藏或筛选掉的行、或有行的状态
-    被改为“应付”以外的内容时拒绝记录（请取消隐藏并删去未批准的行）；金额、统一社会信用代码、措施或档次被改过的行（校验码
+    从“应付明细”表删去的行（财政局未批准的）不记录；该表有隐藏、筛选掉或划了删除线的行，
+    有行的状态被改为“应付”以外的内容，或有行在另加的列中填了内容时拒绝记录（请删去未批准的行）；金额、统一社会信用代码、措施或档次被改过的行（校验码
     不再相符）、不是 `tongnan-calc run` 写出的工作簿、会重复发放一次性奖励或超过贴息累计上限
     （计入台账中各年度的发放）的，也都拒绝。同一工作簿记录两次不会重复记入。
 
@@ -326,9 +326,10 @@ def record_command(
     Record the payable lines of an approved payout workbook.
 
     Rows deleted from sheet 应付明细 (rejected by the finance bureau) are not
-    recorded; a workbook with hidden or filtered-out rows there, or with a row
-    whose status (状态) was changed from 应付, is refused (unhide them and
-    delete the rejected ones), and so is a row whose amount,
+    recorded; a workbook with hidden, filtered-out or struck-through rows
+    there, a row whose status (状态) was changed from 应付, or values on its
+    rows in a column the tool did not write, is refused (delete the rejected
+    rows instead), and so is a row whose amount,
     credit code, measure or tier was edited (its check value 校验码 no longer
     matches), a workbook not written by `tongnan-calc run`, and one that would
     pay a one-time reward twice or pass the lifetime interest cap, counting the

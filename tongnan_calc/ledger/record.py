@@ -47,6 +47,7 @@ from tongnan_calc.ledger.sheets import (
     renamed_sheets,
     shown_zh,
 )
+from tongnan_calc.ledger.struck import struck_rows
 from tongnan_calc.report import layout as payout_layout
 from tongnan_calc.report.seal import file_sha256, seal
 from tongnan_calc.text.messages import STATUS_NAMES
@@ -318,6 +319,7 @@ def _read_payable(workbook: Path, limits: Limits) -> tuple[Provenance, tuple[_Pa
             marked.append((row, _cell(values, columns["status"])))
     _refuse_unsealed(unsealed, where)
     _refuse_marked(marked, where)
+    _refuse_struck(struck_rows(workbook, sheet.name, {p.row for p in payouts}), where)
     _refuse_remarks(remarks, sheet, where)
     _refuse_edited(edited, where)
     payouts.extend(read_decided(book, workbook, Run(prov.year, prov.rules_sha256, prov.input_sha256), limits))
@@ -377,6 +379,21 @@ def _refuse_marked(rows: Sequence[tuple[int, Cell]], where: Say) -> None:
             " not marked; delete the rows that were rejected and leave 应付 on the others; nothing was recorded",
         )
     )
+
+
+def _refuse_struck(rows: Sequence[int], where: Say) -> None:
+    if rows:
+        said = _rows_text(rows)
+        verb = "is" if len(rows) == 1 else "are"
+        raise LedgerError(
+            Say(
+                f"{where.zh} {said.zh}被划了删除线：未获批准的行应删除，而不是划删除线；请删除未获批准的行"
+                f"（其余行去掉删除线）{NOTHING_RECORDED.zh}",
+                f"{where.en} {said.en} {verb} struck through: a rejected row is deleted, not struck through;"
+                " delete the rows that were rejected (and remove the strikethrough from the others);"
+                " nothing was recorded",
+            )
+        )
 
 
 def _refuse_remarks(remarks: Sequence[tuple[int, int, Cell]], sheet: _Sheet, where: Say) -> None:
