@@ -264,6 +264,15 @@ HINTS: Final[tuple[tuple[Callable[[InputIssue], bool], Callable[[InputIssue], Sa
         ),
     ),
     (
+        _contains("is hidden in the workbook but is read"),
+        _fixed(
+            Say(
+                "隐藏的行或工作表仍会计入：不应计入的请删除；应计入的请取消隐藏",
+                "hidden rows and sheets still count: delete what must not count, unhide what should",
+            )
+        ),
+    ),
+    (
         _contains("has no header but holds values"),
         _fixed(
             Say(

@@ -22,7 +22,7 @@ from itertools import islice
 from pathlib import Path
 from typing import Final, Literal
 
-from python_calamine import CalamineError, CalamineWorkbook, PasswordError
+from python_calamine import CalamineError, CalamineWorkbook, PasswordError, SheetVisibleEnum
 
 from tongnan_calc.core.model import ENTERPRISES
 from tongnan_calc.core.say import Say, UserError
@@ -316,6 +316,12 @@ class RawSheet:
     uncached: frozenset[tuple[int, int]] = frozenset()  # (row, column) of formulas without a value
     errors: Mapping[tuple[int, int], str] = field(default_factory=dict)  # (row, column) -> the Excel error shown
     merged: Merges = ()  # calamine's merged ranges: ((top, left), (bottom, right)), 0-based
+    hidden_rows: frozenset[int] = frozenset()  # rows hidden in Excel (1-based; .xlsx only): read, and said
+
+
+def hidden_sheets(book: CalamineWorkbook) -> list[str]:
+    """The names of the sheets the workbook hides (*Hide*, or hidden by a program): read, and said."""
+    return [m.name for m in book.sheets_metadata if m.visible != SheetVisibleEnum.Visible]
 
 
 def _first_line(error: BaseException) -> str:
@@ -446,7 +452,7 @@ def _prefetched(
                 if scan is None:
                     yield RawSheet(spec, name, rows, merged=merged)
                 else:
-                    yield RawSheet(spec, name, rows, scan.uncached_formulas, scan.errors, merged)
+                    yield RawSheet(spec, name, rows, scan.uncached_formulas, scan.errors, merged, scan.hidden_rows)
                 del rows
         finally:
             for future in pending:

@@ -21,7 +21,7 @@ Every name of those modules is re-exported here (``__all__``), as before the spl
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Final
 
@@ -31,6 +31,7 @@ from tongnan_calc.core.model import (
     InputIssue,
 )
 from tongnan_calc.core.say import Say
+from tongnan_calc.input.hidden import flag_hidden_rows, hidden_sheet
 from tongnan_calc.input.join import (
     _arguments,
     _blocking,
@@ -93,6 +94,7 @@ from tongnan_calc.input.raw import (
     _sheet_rows,
     check_file,
     competing_text,
+    hidden_sheets,
     open_book,
     prescan,
 )
@@ -351,6 +353,7 @@ def read_workbook(path: Path) -> Batch:
     with _reader_errors(path, kind):
         book = open_book(path, kind)
         names = book.sheet_names
+        hidden = hidden_sheets(book)
     with book:
         matched = _match_sheets(path, names)
         found = matched.found
@@ -362,7 +365,7 @@ def read_workbook(path: Path) -> Batch:
         scans = _Scans(path, {name for _, name in wanted}, kind, before, budget)
         sheets = _prefetched(path, book, wanted, scans)
         try:
-            return _read(path, sheets, matched, [(s.key, n) for s, n in wanted], unknown_rows)
+            return _read(path, sheets, matched, [(s.key, n) for s, n in wanted], unknown_rows, hidden)
         finally:
             # a fatal error leaves the next sheet being parsed in the prefetch thread: join it
             # before the workbook it reads is closed (closing it under calamine's feet could
@@ -410,6 +413,8 @@ def _take_sheet(join: _Join, source: Path | str, sheet: RawSheet) -> int:
         _flag_errors(parsed, sheet.errors)
     if spans:
         _flag_merged(parsed, spans)
+    if sheet.hidden_rows:
+        flag_hidden_rows(parsed, sheet.hidden_rows)
     if layout.lookalikes:
         _flag_lookalikes(parsed)
     if None in parsed.codes:
@@ -428,10 +433,13 @@ def _read(
     matched: Matched,
     names: Sequence[tuple[str, str]],
     unknown_rows: Mapping[str, int],
+    hidden: Collection[str] = (),
 ) -> Batch:
-    """Convert and join the sheets (taken one at a time; a sheet's raw cells are not kept)."""
+    """Convert and join the sheets (taken one at a time; a sheet's raw cells are not kept); ``hidden``: the
+    names of the workbook's hidden sheets."""
     join = _Join()
     _name_issues(join, matched, unknown_rows)
+    join.issues.extend(hidden_sheet(key, name) for key, name in names if name in hidden)
     rows_read = sum(_take_sheet(join, source, sheet) for sheet in sheets)
     join.issues.extend(_dropped_notices(join))
     join.issues.sort(key=_issue_order)

@@ -65,6 +65,8 @@ class _Tags:
     no_reference: re.Pattern[bytes]  # a whole row or cell tag without its reference (``r``)
     dimension: re.Pattern[bytes]
     last_row: re.Pattern[bytes]
+    # A row hidden by hand, by a collapsed outline or by a filter (``hidden="1"``), or of height 0: its number
+    hidden_row: re.Pattern[bytes]
     # An error cell: ``t="e"`` among the attributes of ``<c>`` (in any order), then its value
     # in ``<v>`` before the cell ends.  (A self-closing ``<c .../>`` has no value: it is blank.)
     error_cell: re.Pattern[bytes]
@@ -96,6 +98,9 @@ def _tags(prefix: bytes) -> _Tags:
         no_reference=re.compile(rb"<" + p + rb'(?:row|c)(?=[\s/>])(?![^>]*\br=")[^>]*>'),
         dimension=re.compile(rb"<" + p + rb'dimension\s+ref="([A-Z]+)?([0-9]+)?(?::([A-Z]+)([0-9]+))?"'),
         last_row=re.compile(rb"<" + p + rb'row\b[^>]*?\br="([0-9]+)"'),
+        hidden_row=re.compile(
+            rb"<" + p + rb'row\b(?=[^>]*?\b(?:hidden="(?:1|true)"|ht="0+(?:\.0*)?"))[^>]*?\br="([0-9]+)"'
+        ),
         error_cell=re.compile(
             cell + rb'(?=[^>]*?\bt="e")' + ref + rb"[^>]*(?<!/)>"
             rb"(?:(?!</" + p + rb"c>).){0,4096}?<" + p + rb"v>([^<]*)</" + p + rb"v>",
@@ -126,6 +131,7 @@ class SheetScan:
     rows: int
     uncached_formulas: frozenset[tuple[int, int]]  # (row, column), both 1-based
     errors: Mapping[tuple[int, int], str] = field(default_factory=dict)  # (row, column) -> #DIV/0! ...
+    hidden_rows: frozenset[int] = frozenset()  # rows hidden in Excel (1-based): read like the others
 
 
 def column_number(letters: bytes) -> int:
@@ -208,6 +214,7 @@ def scan_sheet(
     rows, last_row, widest = 0, 0, 0
     formulas: set[tuple[int, int]] = set()
     errors: dict[tuple[int, int], str] = {}
+    hidden: set[int] = set()
     tags: _Tags | None = None
     for buffer, new in _chunks(archive, member, read):
         if tags is None:
@@ -240,8 +247,10 @@ def scan_sheet(
         if b't="e"' in buffer:
             for col, row, value in tags.error_cell.findall(buffer):
                 errors[int(row), column_number(col)] = _error_text(value)
+        if b'hidden="' in buffer or b'ht="0' in buffer:
+            hidden.update(map(int, tags.hidden_row.findall(buffer)))
     check_grid(name, last_row, max(widest, 1))
-    return SheetScan(rows, frozenset(formulas), errors)
+    return SheetScan(rows, frozenset(formulas), errors, frozenset(hidden))
 
 
 _TEXT_CELL: Final = re.compile(rb'\bt="str"')
