@@ -636,7 +636,19 @@ def test_hidden_sheets_and_hidden_rows_are_read_like_visible_ones(tmp_path: Path
         hidden_sheets=["leases", "sales"],
         hidden_rows={"enterprises": [5], "data_lines": [2, 5]},
     )
-    assert (outcome.exit_code, outcome.issues()) == (0, [])
+    row = "this row is hidden in the workbook but is read like the others: delete it if it must not count"
+    sheet = "sheet {!r} is hidden in the workbook but is read as the {} sheet: delete it if it must not count"
+    # read, and said: a warning on each hidden data row and hidden sheet (input/hidden.py); exit code 0
+    assert (outcome.exit_code, outcome.issues()) == (
+        0,
+        [
+            ("enterprises", 5, "credit_code", "warning", row),
+            ("leases", None, None, "warning", sheet.format("leases", "leases (办公租赁)")),
+            ("data_lines", 2, "credit_code", "warning", row),
+            ("data_lines", 5, "credit_code", "warning", row),
+            ("sales", None, None, "warning", sheet.format("sales", "sales (年销售额)")),
+        ],
+    )
     assert outcome.status(X, "rent") == ("payable", X_RENT)
     assert outcome.status(X, "data_line") == ("payable", X_DATA_LINE)
     assert_control_unchanged(outcome)
