@@ -55,8 +55,11 @@ HELD_LATER = LATER_YEAR_MEASURES | PERIOD_MEASURES
 
 
 def later_by_enterprise(payouts: Iterable[PriorPayout], year: int) -> Grouped:
-    """Ledger payouts of ``LATER_YEAR_MEASURES`` and ``PERIOD_MEASURES`` for years after ``year``, by credit code."""
-    return _by_enterprise(payouts, lambda payout: payout.year > year and payout.measure in HELD_LATER)
+    """Ledger payouts that hold a line of ``year``, by credit code: those of ``LATER_YEAR_MEASURES`` and
+    ``PERIOD_MEASURES`` for years after ``year``, and every payout recorded for ``year`` itself."""
+    return _by_enterprise(
+        payouts, lambda payout: payout.year == year or (payout.year > year and payout.measure in HELD_LATER)
+    )
 
 
 def held_for_later_years(
@@ -69,14 +72,26 @@ def held_for_later_years(
     """Payable lines of a measure the ledger has already paid for a later year become pending.
 
     A measure of ``PERIOD_MEASURES`` is held only when Y and the ledger's years of it (``prior`` and
-    ``later``) do not fit in one period (``period_years`` of ``rules`` in force on 31 December Y)."""
+    ``later``) do not fit in one period (``period_years`` of ``rules`` in force on 31 December Y).
+
+    OUR READING (SPEC §4 counts the years before Y only; §6 makes recording idempotent): a payable or
+    pending line of a measure the ledger already records for Y itself — the year run again after its
+    payout workbook was recorded, to reprint it or for a second batch — is pending, its reason naming
+    what is recorded: the payout sheet does not list it to be paid a second time."""
     years: dict[str, set[int]] = {}
+    recorded: dict[str, list[PriorPayout]] = {}
     for payout in later:
-        years.setdefault(payout.measure, set()).add(payout.year)
+        if payout.year == year:
+            recorded.setdefault(payout.measure, []).append(payout)
+        else:
+            years.setdefault(payout.measure, set()).add(payout.year)
     held: list[Line] = []
     for line in lines:
         found = years.get(line.measure)
-        if found is None or line.status is not Status.PAYABLE:
+        same = recorded.get(line.measure)
+        if same is not None and year is not None and line.status in _HELD_AS_RECORDED:
+            held.append(_recorded(line, year, same))
+        elif found is None or line.status is not Status.PAYABLE:
             held.append(line)
         elif line.measure in PERIOD_MEASURES:
             if rules is None or year is None:
@@ -90,6 +105,25 @@ def held_for_later_years(
         else:
             held.append(_held(line, found))
     return held
+
+
+_HELD_AS_RECORDED = (Status.PAYABLE, Status.PENDING)
+
+
+def _recorded(line: Line, year: int, payouts: Sequence[PriorPayout]) -> Line:
+    """A line of Y whose measure the ledger already records for Y: pending, never payable again."""
+    amount = sum((p.amount for p in payouts), Decimal("0.00"))
+    steps = (
+        (*line.basis.steps, step("held_recorded", amount=line.amount)) if line.amount is not None else line.basis.steps
+    )
+    found = check("not_recorded_this_year", False, year=year, amount=amount)
+    return replace(
+        line,
+        status=Status.PENDING,
+        amount=None,
+        reason=Msg.of("this_year_recorded", year=year, amount=f"{amount:,.2f}"),
+        basis=Basis(line.basis.params, steps, (*line.basis.checks, found)),
+    )
 
 
 def _years(years: set[int]) -> dict[str, str]:

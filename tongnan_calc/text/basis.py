@@ -209,6 +209,11 @@ STEPS: dict[str, Tpl] = {
         "enterprise cap applied: cap less earlier payouts: {amount}",
     ),
     # engine: a later year is already in the ledger
+    "held_recorded": Tpl(
+        "本次计得的金额（已记录，不再发放）：{amount}",
+        "amount computed now (recorded already, not paid again): {amount}",
+        _money,
+    ),
     "held_later": Tpl(
         "仅依据以往年度发放记录计得的金额（暂不发放）：{amount}",
         "amount from the payouts of earlier years only (not paid): {amount}",
@@ -466,6 +471,14 @@ CHECKS: dict[str, CheckTpl] = {
     ),
     # every computed amount (common.payable)
     "amount_above_zero": CheckTpl("金额大于0.00元", "an amount above 0.00", "{amount}", "{amount}", _money),
+    # engine: Y itself is already in the ledger
+    "not_recorded_this_year": CheckTpl(
+        "台账中无本项{year}年度的发放",
+        "no payout of this measure for {year} in the ledger",
+        "{amount}",
+        "{amount}",
+        _money,
+    ),
     # engine: a later year is already in the ledger
     "no_later_payout": CheckTpl(
         "台账中无本项晚于本年度的发放", "no payout of this measure for a later year in the ledger", "{years}", "{years}"

@@ -127,6 +127,11 @@ CATALOG: dict[str, tuple[str, str]] = {
         "按计算依据，金额为0.00元，无需发放（{clause}）",
         "the computed amount is 0.00: nothing to pay ({clause})",
     ),
+    "this_year_recorded": (
+        "台账已记录本项{year}年度的发放{amount}元：不再列为应付，切勿重复发放；如需补发或更正，由人工决定",
+        "the ledger already records this measure's payout for {year} ({amount}): not payable again, do not pay"
+        " it twice; a person decides on any correction",
+    ),
     "later_year_recorded": (
         "台账已有本项{years_zh}年度（晚于本年度）的发放：一次性奖励和累计上限只计本年度以前的发放，先发后补算可能重复发放，待人工决定",
         "the ledger already holds a payout of this measure for {years_en}, a later year: one-time rewards and the lifetime"
