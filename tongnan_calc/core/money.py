@@ -37,12 +37,13 @@ def round_money(value: Fraction | Decimal) -> Decimal:
     else:
         num, den = frac(value).as_integer_ratio()
     cents = (200 * abs(num) + den) // (2 * den)
-    return Decimal(-cents if num < 0 else cents).scaleb(-2)
+    # scaleb in the wide context: in the default one (28 digits) it would round a longer amount
+    return Decimal(-cents if num < 0 else cents).scaleb(-2, _WIDE)
 
 
 def fmt(amount: Decimal | None) -> str:
     """Two decimals, no grouping: the form used in JSON and the basis."""
-    return "" if amount is None else f"{amount.quantize(CENT, rounding=ROUND_HALF_UP):f}"
+    return "" if amount is None else f"{amount.quantize(CENT, rounding=ROUND_HALF_UP, context=_WIDE):f}"
 
 
 def show(value: Fraction | Decimal | int) -> str:
