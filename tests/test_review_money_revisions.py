@@ -83,3 +83,28 @@ def test_sales_tier_added_by_a_revision_does_not_reward_sales_above_it_before() 
     line = sales_milestone(rec(sales=[sale(2017, 600000000)]), 2017, _tier_added_2018())
     assert_payable(line, "200000.00", {"mode", "tiers"})
     assert line.tier == 100000000
+
+
+def _rent_ends_2017_07_01() -> Rules:
+    """`end: 2017-07-01` under rent: not in force from that day (rules.yaml: rent pays the days before)."""
+    title = "    title: 新落户企业办公用房租金补助\n"
+    return rules_with((title, title + "    end: 2017-07-01\n"))
+
+
+def test_rent_whose_leased_days_all_fall_after_the_measure_ends_is_ineligible_not_zero_payable() -> None:
+    """rent ends on 2017-07-01 (rules.yaml: "makes it ineligible from that day on, the reason naming the end
+    ... rent pays the days before the end").  Settled 2017-08-01 with a lease 2017-08-01..12-31: not one
+    day of it is in force -> ineligible, the reason naming the end.  It was `payable` 0.00 ("rent subsidy
+    for 2017-08-01 to 2017-12-31"), a row of the payout sheet for a measure no longer in force; since a
+    0.00 amount is nothing to pay (common.payable) it was ineligible as "按计算依据，金额为0.00元，无需发放",
+    which hides why.  The same for a lease that starts after the end though the window began before it."""
+    rules = _rent_ends_2017_07_01()
+    late = rec(ent(settled_on="2017-08-01"), leases=[lease("2017-08-01", "2017-12-31", 15300)])
+    text = assert_ineligible(rent(late, 2017, rules), "二（二）", "2017-07-01", "rent.end")
+    assert text == "本项政策自2017-07-01起停止执行（规则文件 rent.end）（二（二））"
+    early = rec(ent(settled_on="2017-01-01"), leases=[lease("2017-08-01", "2017-12-31", 15300)])
+    assert_ineligible(rent(early, 2017, rules), "二（二）", "2017-07-01", "rent.end")
+    # a lease with days on both sides of the end is paid for the days before it:
+    # 2017-06-01..07-31 = 61 days, 6,100 -> 100 a day; June (30 days) at 60 % = 1,800.00
+    both = rec(ent(settled_on="2017-01-01"), leases=[lease("2017-06-01", "2017-07-31", 6100)])
+    assert_payable(rent(both, 2017, rules), "1800.00", {"rates", "area_cap_m2"})

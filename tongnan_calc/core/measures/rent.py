@@ -38,7 +38,7 @@ from tongnan_calc.core.measures.common import (
 from tongnan_calc.core.model import LEASES, Lease, Line, Msg, Records, Status
 from tongnan_calc.core.money import frac
 from tongnan_calc.core.params import Kind, Param
-from tongnan_calc.core.rules import Rules
+from tongnan_calc.core.rules import Ended, Rules
 from tongnan_calc.core.trace import Basis, Check, check
 
 MEASURE = "rent"
@@ -96,7 +96,26 @@ def compute(rec: Records, year: int, rules: Rules) -> Line:
     cuts.update(d for d in _rule_cuts(rules) if lo < d < hi)
     points = sorted(d for d in cuts if lo <= d <= hi)
     total = _sum([_interval(uses, spans, start, stop, first_anniversary) for start, stop in pairwise(points)])
+    stopped = _ended_on_every_leased_day(uses) if rules.ends else None
+    if stopped is not None:
+        # the rule file ends the measure before the first day of a counted lease in the window: nothing is in
+        # force to pay (ineligible, naming the end), not a payable 0.00 line
+        uses.check("in_force", False, on=stopped.on, by=stopped.by)
+        reason = Msg.of("measure_ended", end=stopped.on, by=stopped.by, clause=rules.measures[MEASURE].clause)
+        return ineligible(rec, rules, MEASURE, reason, uses)
     return payable(rec, rules, MEASURE, total, Msg.of("rent_payable", start=lo, end=end), uses)
+
+
+def _ended_on_every_leased_day(uses: Uses) -> Ended | None:
+    """The end of the measure when every day of the window with a counted lease falls after it (the steps
+    say so: an ended interval and no paid one), else None."""
+    kinds = {step.kind for step in uses.steps}
+    if "rent_interval" in kinds or "rent_ended" not in kinds:
+        return None
+    first = next(step for step in uses.steps if step.kind == "rent_ended")
+    on, by = first.get("on"), first.get("by")
+    assert isinstance(on, date) and isinstance(by, str)
+    return Ended(on, by)
 
 
 def _not_in_window(rules: Rules, year: int, settled: date | None) -> Template | Literal[False]:
