@@ -185,7 +185,7 @@ def render_help(command: Any, ctx: Any, lang: Lang) -> str:
     if command.help:
         for paragraph in _paragraphs(command.help):
             console.print()
-            console.print(Text(paragraph))
+            _print_paragraph(console, paragraph)
     arguments, options = [], []
     for param in command.get_params(ctx):
         if getattr(param, "hidden", False):
@@ -222,8 +222,23 @@ def render_help(command: Any, ctx: Any, lang: Lang) -> str:
     if command.epilog:
         for paragraph in _paragraphs(command.epilog):
             console.print()
-            console.print(Text(paragraph))
+            _print_paragraph(console, paragraph)
     return "".join(line.rstrip() + "\n" for line in out.getvalue().splitlines())
+
+
+_EXAMPLE = re.compile(r"(?:示例：|Example:)\s*tongnan-calc\b")
+
+
+def _print_paragraph(console: Console, paragraph: str) -> None:
+    """A paragraph at the console's width; an example's command line whole, on one line.
+
+    A line break inside an example would make a pasted example two commands (``… --out`` and
+    ``payout-2016.xlsx``): the terminal folds a long line for the eye and copies it as one line.
+    """
+    if _EXAMPLE.match(paragraph):
+        console.print(Text(paragraph), no_wrap=True, overflow="ignore", crop=False)
+    else:
+        console.print(Text(paragraph))
 
 
 def _first_sentence(text: str) -> str:
