@@ -137,8 +137,8 @@ ISSUE_COLUMNS: tuple[Column, ...] = (
 
 PROVENANCE_COLUMNS: tuple[Column, ...] = (
     Column("key", "key", "key", 20),
-    Column("item", "项目", "item", 22),
-    Column("value", "内容", "value", 70, "wrap"),
+    Column("item", "项目", "item", 38, "wrap"),  # a reference row: the parameter, its date below it
+    Column("value", "内容", "value", 66, "wrap"),  # a SHA-256 (64 digits) on one line
 )
 
 # Provenance rows: (key, 中文, English).  ``ledger record`` reads these keys.

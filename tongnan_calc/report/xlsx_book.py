@@ -264,6 +264,18 @@ class Book:
         ``Banner``; ``None`` blank (boxed, in a boxed row)."""
         ws, r, f = self.sheets[sheet], self.rows[sheet], self.formats
         text, money, number = (f["text"], f["money"], f["int"]) if boxed else (f["plain"], f["plain_money"], f["plain"])
+        if boxed:  # a heading wraps in its box (``bold``): its row gets the lines it takes, not one
+            widths = self.widths[sheet]
+            height = max(
+                (
+                    text_lines(value.text, widths[col])
+                    for col, value in enumerate(values)
+                    if isinstance(value, Bold) and col < len(widths)
+                ),
+                default=1,
+            )
+            if height > 1:
+                ws.set_row(r, LINE_HEIGHT * height + 2)
         for col, value in enumerate(values):
             if value is None or value == "":
                 if boxed:

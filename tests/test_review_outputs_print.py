@@ -1,0 +1,146 @@
+"""The payout and comparison workbooks on paper: nothing cut (issue review-outputs).
+
+Looked at page by page (LibreOffice → PDF → PNG), two things did not print right:
+
+- a heading that wraps in its box kept a one-line row: with ``--lang en`` the summary's
+  ``payable lines`` and the pending sheet's ``decided amount`` printed their second word over
+  the first data row (the headings are bold, wrapped, centred; the row had no height of its own);
+- the provenance sheet's 项目 column (22 wide, not wrapped) cut each reference row's
+  ``loan_interest.share_of_benchmark 自2015-01-01起`` at the border of the next column.
+
+Checked here on the cells (every heading's row holds the lines its text takes, by the writer's
+own measure) and on paper (the second line of ``payable lines`` stands above the first data row).
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+from openpyxl.utils import get_column_letter
+from typer.testing import CliRunner
+
+from tongnan_calc.cli.app import app
+from tongnan_calc.report.xlsx_book import LINE_HEIGHT, text_lines
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLE = ROOT / "examples" / "example.xlsx"
+RULES = ROOT / "tongnan_calc" / "rules.yaml"
+REVISION = ROOT / "examples" / "rules-2018-revision.yaml"
+SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
+PDFTOTEXT = shutil.which("pdftotext")
+ENV = {"COLUMNS": "200", "TERM": "dumb", "TONGNAN_LEDGER": ""}
+
+
+def payout(tmp_path: Path, lang: str) -> Path:
+    out = tmp_path / f"payout-{lang}.xlsx"
+    args = ["run", str(EXAMPLE), "--year", "2016", "--no-ledger", "--out", str(out), "--lang", lang]
+    result = CliRunner().invoke(app, args, env=ENV)
+    assert result.exit_code == 1, result.output  # the example's planted input errors
+    return out
+
+
+def comparison(tmp_path: Path, lang: str) -> Path:
+    out = tmp_path / f"impact-{lang}.xlsx"
+    args = ["compare", str(EXAMPLE), "-y", "2018", "--baseline", str(RULES), "--reform", str(REVISION)]
+    result = CliRunner().invoke(app, [*args, "--no-ledger", "--out", str(out), "--lang", lang], env=ENV)
+    assert result.exit_code == 1, result.output
+    return out
+
+
+def width(ws: Any, column: int) -> float:
+    return float(ws.column_dimensions[get_column_letter(column)].width)
+
+
+def height(ws: Any, row: int) -> float:
+    return float(ws.row_dimensions[row].height or LINE_HEIGHT)
+
+
+def short_rows(path: Path, wanted: Any) -> list[tuple[str, str, str, float, int]]:
+    """(sheet, cell, text, row height, lines needed) of each visible ``wanted`` cell whose row is too low."""
+    found = []
+    for ws in openpyxl.load_workbook(path):
+        if ws.sheet_state != "visible":
+            continue
+        for row in ws.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, str) and wanted(ws, cell):
+                    need = text_lines(cell.value, width(ws, cell.column))
+                    if height(ws, cell.row) < need * LINE_HEIGHT:
+                        found.append((ws.title, cell.coordinate, cell.value, height(ws, cell.row), need))
+    return found
+
+
+def heading(ws: Any, cell: Any) -> bool:
+    """A table's heading: bold, boxed, wrapped."""
+    return bool(cell.font.b and cell.border.left.style and cell.alignment.wrap_text)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_every_heading_row_holds_its_wrapped_text(tmp_path: Path, lang: str) -> None:
+    assert short_rows(payout(tmp_path, lang), heading) == []
+    assert short_rows(comparison(tmp_path, lang), heading) == []
+
+
+def test_the_headings_that_wrapped_over_the_first_row(tmp_path: Path) -> None:
+    """The cases seen on paper, by hand: 10 wide, 'payable lines' takes two lines, so its row 2 × 15 + 2 points (32.25: xlsxwriter rounds to whole pixels)."""
+    book = openpyxl.load_workbook(payout(tmp_path, "en"))
+    summary = book["summary"]
+    header = next(r for r in range(1, 12) if summary.cell(r, 5).value == "payable lines")
+    assert summary.cell(header, 5).font.b
+    assert (width(summary, 5), height(summary, header)) == (10.7109375, 32.25)  # xlsxwriter: whole pixels
+    pending = book["pending"]
+    decided = [c.value for c in pending[1]].index("decided amount") + 1
+    assert height(pending, 1) >= 2 * LINE_HEIGHT and text_lines("decided amount", width(pending, decided)) == 2
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_provenance_references_wrap_in_their_column(tmp_path: Path, lang: str) -> None:
+    book = openpyxl.load_workbook(payout(tmp_path, lang))
+    ws = book["来源" if lang == "zh" else "provenance"]
+    references = [row for row in ws.iter_rows(min_row=2) if row[0].value == "reference"]
+    assert len(references) > 10
+    for key, item, _ in references:
+        assert item.alignment.wrap_text, item.coordinate
+        assert height(ws, item.row) >= text_lines(item.value, width(ws, 2)) * LINE_HEIGHT, item.value
+    longest = max((item.value for _, item, _ in references), key=len)
+    assert longest.startswith("loan_interest.")
+    assert text_lines(longest.split(" ")[0], width(ws, 2)) == 1  # the parameter's name is never split
+
+
+def _words(pdf: Path, page: int) -> list[tuple[str, float, float, float, float]]:
+    """(word, xMin, yMin, xMax, yMax) of a PDF page, by pdftotext -bbox."""
+    out = subprocess.run(
+        [str(PDFTOTEXT), "-f", str(page), "-l", str(page), "-bbox", str(pdf), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    pattern = r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>'
+    return [(m[4], float(m[0]), float(m[1]), float(m[2]), float(m[3])) for m in re.findall(pattern, out)]
+
+
+@pytest.mark.skipif(
+    SOFFICE is None or PDFTOTEXT is None,
+    reason="LibreOffice or poppler-utils is not installed: .ci/install-libreoffice installs both",
+)
+def test_a_wrapped_heading_prints_above_the_first_row(tmp_path: Path) -> None:
+    out = payout(tmp_path, "en")
+    profile = (tmp_path / "profile").as_uri()
+    subprocess.run(
+        [str(SOFFICE), f"-env:UserInstallation={profile}", "--headless", "--convert-to", "pdf"]
+        + ["--outdir", str(tmp_path), str(out)],
+        capture_output=True,
+        timeout=240,
+        check=True,
+    )
+    words = _words(tmp_path / "payout-en.pdf", 1)
+    first = next(w for w in words if w[0] == "payable" and w[1] > 200)  # the heading of the lines' column
+    second = next(w for w in words if w[0] == "lines" and w[2] > first[2] and abs(w[1] - first[1]) < 20)
+    data = next(w for w in words if w[0] == "key")  # 'key support', the first row below the heading
+    assert second[4] <= data[2], (second, data)
