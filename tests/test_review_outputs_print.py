@@ -105,7 +105,7 @@ def test_the_provenance_references_wrap_in_their_column(tmp_path: Path, lang: st
     ws = book["来源" if lang == "zh" else "provenance"]
     references = [row for row in ws.iter_rows(min_row=2) if row[0].value == "reference"]
     assert len(references) > 10
-    for key, item, _ in references:
+    for _, item, _ in references:
         assert item.alignment.wrap_text, item.coordinate
         assert height(ws, item.row) >= text_lines(item.value, width(ws, 2)) * LINE_HEIGHT, item.value
     longest = max((item.value for _, item, _ in references), key=len)
@@ -133,8 +133,7 @@ def test_a_wrapped_heading_prints_above_the_first_row(tmp_path: Path) -> None:
     out = payout(tmp_path, "en")
     profile = (tmp_path / "profile").as_uri()
     subprocess.run(
-        [str(SOFFICE), f"-env:UserInstallation={profile}", "--headless", "--convert-to", "pdf"]
-        + ["--outdir", str(tmp_path), str(out)],
+        [SOFFICE, f"-env:UserInstallation={profile}", "--headless", "--convert-to", "pdf", "--outdir", tmp_path, out],
         capture_output=True,
         timeout=240,
         check=True,
