@@ -10,13 +10,17 @@ value (exit 2) and a second command ``payout-2016.xlsx`` (not found).
 
 from __future__ import annotations
 
+import os
 import re
 import shlex
+import sys
+from pathlib import Path
 from typing import Any
 
 import pytest
 from typer.testing import CliRunner
 
+from tests.test_examples_paste import PLACEHOLDER, README, SCRATCH, _clone, _run, readme_examples
 from tests.test_help import ALL, PROG, name
 from tongnan_calc.cli.app import app
 from tongnan_calc.cli.i18n import pick
@@ -66,3 +70,46 @@ def test_the_chinese_examples_run_what_the_english_ones_run(path: tuple[str, ...
     assert [unquoted(line) for line in source_examples(command, "zh")] == [
         unquoted(line) for line in source_examples(command, "en")
     ]
+
+
+def readme_inline_examples() -> list[str]:
+    """The README's ``tongnan-calc …`` commands in running text (`…`), not the code blocks that
+    tests/test_examples_paste.py runs: those with no placeholder (WORKBOOK, ID, <file>, […], …) and more
+    than a mention of a command or option (`tongnan-calc template`, `tongnan-calc run --out`)."""
+    found: list[str] = []
+    for command in re.findall(r"`(tongnan-calc [^`]*)`", README.read_text(encoding="utf-8")):
+        words = shlex.split(command)
+        if PLACEHOLDER.search(command) or re.search(r"[<…]|\bID\b", command) or len(words) < 3:
+            continue
+        if words[-1].startswith("--") and words[-1] != "--help":  # `tongnan-calc run --out`: an option named
+            continue
+        if command not in found:
+            found.append(command)
+    return found
+
+
+def test_the_readme_inline_examples_work_after_its_code_blocks(tmp_path: Path) -> None:
+    """Pasted in a fresh clone after the README's code blocks (which make the scratch and the configured
+    ledgers): `ledger reverse 7 --reason "wrong enterprise"` named an entry that no ledger the README
+    makes holds (exit 2); it is now a synopsis (ID, from `ledger list`) beside a working example."""
+    inline = readme_inline_examples()
+    assert any(line.startswith("tongnan-calc ledger reverse ") for line in inline)
+    root = _clone(tmp_path)
+    home = tmp_path / "home"
+    home.mkdir()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TONGNAN_")}
+    env |= {
+        "HOME": str(home),
+        "XDG_CONFIG_HOME": str(home / ".config"),
+        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}",
+        "COLUMNS": "120",
+    }
+    scratch = str(tmp_path / "try-ledger.sqlite")
+    for command in readme_examples():
+        _run(command.replace(SCRATCH, scratch), root, env)
+    failed = {}
+    for command in inline:
+        done = _run(command.replace(SCRATCH, scratch), root, env)
+        if done.returncode != 0:
+            failed[command] = f"exit {done.returncode}: {(done.stderr or done.stdout).strip()[:300]}"
+    assert failed == {}
