@@ -89,3 +89,17 @@ def test_workbooks_in_english_with_lang_before_the_command(tmp_path: Path) -> No
     book = openpyxl.load_workbook(impact)
     assert book.sheetnames == ["summary", "changes", "pending", "pending and payable"]
     assert [c.value for c in book["summary"][1]][:4] == ["measure", "baseline", "reform", "difference"]
+
+
+def test_explain_counts_the_records_with_the_language_s_own_separator() -> None:
+    """The English explanation joined its record counts with the Chinese '；'."""
+    args = ["explain", "91500223MA601P037Q", str(EXAMPLE), "--year", "2016", "--no-ledger"]
+    english = CliRunner().invoke(app, [*args, "--lang", "en"], prog_name=PROG, env={**ENV, "COLUMNS": "300"})
+    chinese = CliRunner().invoke(app, args, prog_name=PROG, env={**ENV, "COLUMNS": "300"})
+    assert "records of this enterprise  leases 3 row(s); data_lines 0 row(s); sales 0 row(s); loans 0 row(s)" in (
+        english.stdout
+    )
+    assert (
+        "办公租赁（leases） 3 行；数据专线（data_lines） 0 行；年销售额（sales） 0 行；贷款（loans） 0 行"
+        in chinese.stdout
+    )

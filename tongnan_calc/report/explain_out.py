@@ -143,7 +143,7 @@ def _header(expl: Explanation) -> RenderableType:
     for key, value in expl.facts:
         head = FACT_HEADERS.get(key, key)
         table.add_row(head if lang == "zh" else key, plain(value))
-    counts = "；".join(
+    counts = ("；" if lang == "zh" else "; ").join(
         word("rows", lang, sheet=f"{SHEET_ZH[sheet]}（{sheet}）" if lang == "zh" else sheet, count=count)
         for sheet, count in expl.record_counts
     )
