@@ -143,3 +143,64 @@ def test_a_wrapped_heading_prints_above_the_first_row(tmp_path: Path) -> None:
     second = next(w for w in words if w[0] == "lines" and w[2] > first[2] and abs(w[1] - first[1]) < 20)
     data = next(w for w in words if w[0] == "key")  # 'key support', the first row below the heading
     assert second[4] <= data[2], (second, data)
+
+
+def _ledger_export(tmp_path: Path, lang: str) -> Path:
+    ledger, out = tmp_path / "try-ledger.sqlite", tmp_path / f"ledger-{lang}.xlsx"
+    history = ROOT / "examples" / "history.xlsx"
+    steps = (
+        ["ledger", "init", str(ledger), "--no-save"],
+        ["ledger", "import", str(history), "--example", "--ledger", str(ledger)],
+        ["run", str(EXAMPLE), "--year", "2016", "--ledger", str(ledger), "--out", str(tmp_path / "p.xlsx")],
+        ["ledger", "record", str(tmp_path / "p.xlsx"), "--example", "--ledger", str(ledger)],
+        ["ledger", "export", str(out), "--ledger", str(ledger), "--lang", lang],
+    )
+    for step in steps:
+        result = CliRunner().invoke(app, step, env={**ENV, "HOME": str(tmp_path), "XDG_CONFIG_HOME": str(tmp_path)})
+        assert result.exit_code in (0, 1), (step, result.output)
+    return out
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_ledger_export_prints_on_a4_one_page_wide(tmp_path: Path, lang: str) -> None:
+    """``ledger export`` (openpyxl) had no print setup: the entries sheet printed its 12 columns over
+    pages of their own (the amounts apart from the codes), without a heading row or page numbers, and a
+    source longer than its column was cut by the next one."""
+    book = openpyxl.load_workbook(_ledger_export(tmp_path, lang))
+    assert len(book.sheetnames) == 2
+    for ws in book:
+        setup = (ws.page_setup.paperSize, ws.page_setup.orientation, ws.page_setup.fitToWidth)
+        assert setup == (9, "landscape", 1)
+        assert ws.page_setup.fitToHeight == 0 and ws.sheet_properties.pageSetUpPr.fitToPage
+        assert ws.print_title_rows in ("1:1", "$1:$1")
+        assert ws.oddFooter.center.text == "&P / &N" and ws.oddHeader.center.text == "&A"
+        assert ws.print_options.gridLines
+        sources = [row for row in ws.iter_rows(min_row=2) if any(isinstance(c.value, str) for c in row)]
+        assert sources
+        for row in sources:
+            for cell in row:
+                if isinstance(cell.value, str) and text_lines(cell.value, width(ws, cell.column)) > 1:
+                    assert cell.alignment.wrap_text, (cell.coordinate, cell.value)
+                    assert height(ws, cell.row) >= text_lines(cell.value, width(ws, cell.column)) * LINE_HEIGHT
+
+
+@pytest.mark.skipif(
+    SOFFICE is None or PDFTOTEXT is None,
+    reason="LibreOffice or poppler-utils is not installed: .ci/install-libreoffice installs both",
+)
+def test_every_page_of_the_ledger_export_has_every_column(tmp_path: Path) -> None:
+    out = _ledger_export(tmp_path, "zh")
+    profile = (tmp_path / "profile").as_uri()
+    subprocess.run(
+        [SOFFICE, f"-env:UserInstallation={profile}", "--headless", "--convert-to", "pdf", "--outdir", tmp_path, out],
+        capture_output=True,
+        timeout=240,
+        check=True,
+    )
+    pdf = tmp_path / "ledger-zh.pdf"
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    pages = int(re.search(r"Pages:\s+(\d+)", info)[1])  # type: ignore[index]
+    for page in range(1, pages + 1):
+        text = "".join(word for word, *_ in _words(pdf, page))
+        assert "统一社会信用代码" in text and "金额" in text and "记录时间" in text, page  # the headings, all columns
+        assert f"{page}/{pages}" in text, page

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import math
 import re
+import unicodedata
 from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
@@ -31,26 +33,26 @@ TIER_FORMAT: Final = "#,##0"
 _PAYOUT_HEADINGS: Final = (
     ("统一社会信用代码", "credit_code", 22, None),
     ("年度", "year", 8, None),
-    ("措施", "measure", 16, None),
+    ("措施", "measure", 18, None),
     ("档次", "tier", 16, TIER_FORMAT),
     ("金额", "amount", 16, MONEY_FORMAT),
     ("条目号", "entry_id", 8, None),
     ("来源", "source", 40, None),
-    ("记录时间", "recorded_at", 22, None),
+    ("记录时间", "recorded_at", 28, None),
 )
 _ENTRY_HEADINGS: Final = (
     ("条目号", "entry_id", 8, None),
     ("类型", "kind", 10, None),
     ("统一社会信用代码", "credit_code", 22, None),
     ("年度", "year", 8, None),
-    ("措施", "measure", 16, None),
+    ("措施", "measure", 18, None),
     ("档次", "tier", 16, TIER_FORMAT),
     ("金额", "amount", 16, MONEY_FORMAT),
     ("冲销的条目号", "reverses", 12, None),
     ("被冲销于条目号", "reversed_by", 14, None),
     ("原因", "reason", 30, None),
     ("来源", "source", 40, None),
-    ("记录时间", "recorded_at", 22, None),
+    ("记录时间", "recorded_at", 28, None),
 )
 
 XlsxValue = str | int | Decimal | None
@@ -183,22 +185,71 @@ def _write_xlsx_atomically(
 
 
 def _fill_sheet(ws: Any, headings: Sequence[Heading], rows: Sequence[Sequence[XlsxValue]]) -> None:
+    from openpyxl.styles import Alignment
     from openpyxl.utils import get_column_letter
 
     for col, (heading, width, _) in enumerate(headings, start=1):
         _put(ws, 1, col, heading, None)
         ws.column_dimensions[get_column_letter(col)].width = width
     for number, values in enumerate(rows, start=2):
+        lines = max(
+            (
+                _lines(value, width)
+                for value, (_, width, _) in zip(values, headings, strict=False)
+                if isinstance(value, str)
+            ),
+            default=1,
+        )
+        if lines > 1:  # a wrapped text's row is as high as its lines (no spreadsheet program sizes it on opening)
+            ws.row_dimensions[number].height = LINE_HEIGHT * lines + 2
         for col, value in enumerate(values, start=1):
-            _put(ws, number, col, value, headings[col - 1][2])
+            _put(ws, number, col, value, headings[col - 1][2], headings[col - 1][1])
+            if lines > 1:  # every cell of a tall row at its top, beside the wrapped text
+                cell = ws.cell(row=number, column=col)
+                cell.alignment = Alignment(wrap_text=cell.alignment.wrap_text, vertical="top")
     ws.freeze_panes = "A2"
+    _print_setup(ws, sum(width for _, width, _ in headings))
+
+
+PORTRAIT_WIDTH: Final = 100
+"""Column widths (characters) above which a sheet prints in landscape."""
+
+
+def _print_setup(ws: Any, width: int) -> None:
+    """Prints on A4 as it is, as the payout workbook does: one page wide, the heading row on every page,
+    the cells' grid, the sheet's name above and the page number (N / M) below (openpyxl left none of it: the entries
+    sheet printed its columns over 15 pages, the amounts on pages of their own, without a heading)."""
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "landscape" if width > PORTRAIT_WIDTH else "portrait"
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.print_title_rows = "1:1"
+    ws.print_options.gridLines = True
+    ws.oddHeader.center.text = "&A"
+    ws.oddFooter.center.text = "&P / &N"
 
 
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
-def _put(ws: Any, row: int, col: int, value: XlsxValue, number_format: str | None) -> None:
+LINE_HEIGHT: Final = 15.0
+"""Points a line of text takes (the payout workbook's ``report.xlsx_book.LINE_HEIGHT``)."""
+
+
+def _lines(text: str, width: int) -> int:
+    return max(1, math.ceil(_shown_width(text) / (width - 0.75)))
+
+
+def _shown_width(text: str) -> float:
+    """Columns a text takes: a CJK character two, any other a little over one (as the payout workbook counts)."""
+    return sum(2.0 if unicodedata.east_asian_width(ch) in "WF" else 1.1 for ch in text)
+
+
+def _put(ws: Any, row: int, col: int, value: XlsxValue, number_format: str | None, width: int = 1000) -> None:
     """Write one cell: text always as text (never a formula), numbers with their format."""
+    from openpyxl.styles import Alignment
+
     if value is None:
         return
     cell = ws.cell(row=row, column=col)
@@ -207,5 +258,7 @@ def _put(ws: Any, row: int, col: int, value: XlsxValue, number_format: str | Non
     cell.value = value
     if isinstance(value, str):
         cell.data_type = "s"
+        if _shown_width(value) > width - 0.75:  # a long text (a source, a reason) wraps in its column, never cut
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
     elif number_format is not None:
         cell.number_format = number_format
