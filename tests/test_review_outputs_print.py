@@ -204,3 +204,29 @@ def test_every_page_of_the_ledger_export_has_every_column(tmp_path: Path) -> Non
         text = "".join(word for word, *_ in _words(pdf, page))
         assert "统一社会信用代码" in text and "金额" in text and "记录时间" in text, page  # the headings, all columns
         assert f"{page}/{pages}" in text, page
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_template_prints_on_a4_one_page_wide(tmp_path: Path, lang: str) -> None:
+    """``template``'s instructions sheet had no print setup and rows of one line: its 206 columns printed
+    over two pages across, the notes ran off the page and every wrapped meaning was cut by the next row."""
+    out = tmp_path / f"template-{lang}.xlsx"
+    assert CliRunner().invoke(app, ["template", str(out), "--lang", lang], env=ENV).exit_code == 0
+    book = openpyxl.load_workbook(out)
+    for ws in book:
+        assert (ws.page_setup.paperSize, ws.page_setup.fitToWidth, ws.page_setup.fitToHeight) == (9, 1, 0)
+        assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.print_title_rows
+    notes = book.worksheets[0]
+    assert notes.page_setup.orientation == "landscape"
+    across = sum(width(notes, column) for column in range(1, 8))
+    for row in notes.iter_rows(min_row=2):
+        if row[0].value is None or not row[0].alignment.wrap_text:  # the title, the table's heading
+            continue
+        merged = any(str(cells).startswith(f"A{row[0].row}:") for cells in notes.merged_cells.ranges)
+        room = across if merged else width(notes, 1)
+        need = max(
+            text_lines(str(cell.value), room if cell.column == 1 else width(notes, cell.column))
+            for cell in row
+            if cell.value is not None and cell.alignment.wrap_text
+        )
+        assert height(notes, row[0].row) >= need * LINE_HEIGHT * 0.85, (row[0].coordinate, row[0].value)

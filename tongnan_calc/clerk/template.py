@@ -17,6 +17,7 @@ words (meanings, example rows, instructions) in ``template_words``.
 
 from __future__ import annotations
 
+import math
 import unicodedata
 from collections.abc import Mapping
 from pathlib import Path
@@ -28,6 +29,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from tongnan_calc.clerk.print_setup import print_setup
 from tongnan_calc.clerk.template_columns import WIDER, kind_of, validation
 from tongnan_calc.clerk.template_words import (
     EXAMPLE_CODE,
@@ -109,6 +111,7 @@ def _data_sheet(book: Workbook, spec: SheetSpec, lang: Lang) -> None:
     note = Comment(lang_text(EXAMPLE_NOTE, lang), "tongnan-calc")
     sheet.cell(row=EXAMPLE_ROW, column=1).comment = note
     sheet.freeze_panes = f"A{HEADER_ROW + 1}"
+    print_setup(sheet, sheet.title, landscape=len(spec.columns) > 6, zh=lang == "zh")
 
 
 def instruction_rows(lang: Lang) -> list[tuple[str, ...]]:
@@ -135,24 +138,47 @@ def instruction_rows(lang: Lang) -> list[tuple[str, ...]]:
     return rows
 
 
+LINE_HEIGHT: Final = 15.0
+"""Points a line of text takes at the default size (the payout workbook's ``LINE_HEIGHT``)."""
+
+
+def _lines(text: str, width: float) -> int:
+    """Printed lines of ``text`` in a column ``width`` wide (Latin counted a little wide, as fonts print it)."""
+    shown = sum(2.0 if unicodedata.east_asian_width(ch) in "WF" else 1.15 for ch in text)
+    return max(1, math.ceil(shown / max(width - 0.75, 1.0)))
+
+
 def _instructions_sheet(book: Workbook, lang: Lang) -> None:
+    """The notes (each across the table's width, wrapped) and the table of columns; it prints on A4 one page
+    wide, the table's heading on every page, each row as high as its wrapped text (a program opening the file
+    does not size the rows: the notes ran off the page and the meanings were cut)."""
     sheet = book.create_sheet(INSTRUCTIONS[lang])
     title = sheet.cell(row=1, column=1, value=lang_text(TITLE, lang))
     title.font = TITLE_FONT
+    across = sum(width for _, _, width in TABLE_HEADERS)
     row = 2
     for number, note in enumerate(NOTES, start=1):
-        sheet.cell(row=row, column=1, value=f"{number}. {lang_text(note, lang)}").data_type = "s"
+        cell = sheet.cell(row=row, column=1, value=f"{number}. {lang_text(note, lang)}")
+        cell.data_type = "s"
+        cell.alignment = WRAP
+        sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=len(TABLE_HEADERS))
+        sheet.row_dimensions[row].height = LINE_HEIGHT * _lines(str(cell.value), across) + 2
         row += 1
     row += 1
+    heading = row
     for position, (zh, en, width) in enumerate(TABLE_HEADERS, start=1):
         _header_cell(sheet, row, position, zh if lang == "zh" else en)
         sheet.column_dimensions[get_column_letter(position)].width = width
     for values in instruction_rows(lang):
         row += 1
+        lines = max(_lines(value, width) for value, (_, _, width) in zip(values, TABLE_HEADERS, strict=False))
+        if lines > 1:
+            sheet.row_dimensions[row].height = LINE_HEIGHT * lines + 2
         for position, value in enumerate(values, start=1):
             cell = sheet.cell(row=row, column=position, value=value)
             cell.data_type = "s"
             cell.alignment = WRAP
+    print_setup(sheet, INSTRUCTIONS[lang], landscape=True, title_rows=f"{heading}:{heading}", zh=lang == "zh")
 
 
 def build_template(lang: Lang) -> Workbook:
