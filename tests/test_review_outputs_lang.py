@@ -103,3 +103,16 @@ def test_explain_counts_the_records_with_the_language_s_own_separator() -> None:
         "办公租赁（leases） 3 行；数据专线（data_lines） 0 行；年销售额（sales） 0 行；贷款（loans） 0 行"
         in chinese.stdout
     )
+
+
+def test_the_readme_quotes_the_usage_error_as_it_is_shown() -> None:
+    """README's troubleshooting table described a framed 'Usage: …' box (typer's), which the tool no longer
+    shows: a usage error is one line in the clerk's language, quoted there in both."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    english = cli("--lang", "en", "run", str(EXAMPLE))
+    chinese = cli("run", str(EXAMPLE))
+    assert english.exit_code == chinese.exit_code == 2
+    assert english.stderr == "error: Missing option '--year' / '-y'. (see tongnan-calc run --help)\n"
+    assert chinese.stderr == "错误：缺少选项 '--year' / '-y'（运行 tongnan-calc run --help 查看帮助）\n"
+    assert f"`{english.stderr.strip()}`" in readme and f"`{chinese.stderr.strip()}`" in readme
+    assert "framed `Usage: …` box" not in readme
