@@ -230,3 +230,26 @@ def test_the_template_prints_on_a4_one_page_wide(tmp_path: Path, lang: str) -> N
             if cell.value is not None and cell.alignment.wrap_text
         )
         assert height(notes, row[0].row) >= need * LINE_HEIGHT * 0.85, (row[0].coordinate, row[0].value)
+
+
+def test_the_status_sheets_print_no_smaller_than_they_must() -> None:
+    """One page wide, a sheet prints at (page width / its columns' width): at the payable sheet's widths the
+    flags, blocked and ineligible sheets were 245 characters wide (5.8 pt type in LibreOffice's PDF of the
+    example, against 6.7 pt on the payable sheet, 213 wide) and the pending sheet 303 (4.8 pt).  Their wrapped
+    columns are narrower now (their text takes more lines): flags as wide as the payable sheet at most, pending
+    (three columns more: the check value and the reviewer's two) at most a quarter wider."""
+    from tongnan_calc.report.layout import FIELDS, PAYABLE_COLUMNS, PENDING_COLUMNS, STATUS_COLUMNS
+
+    def across(columns: Any) -> int:
+        return sum(column.width for column in columns)
+
+    assert across(PAYABLE_COLUMNS) == 213
+    assert across(STATUS_COLUMNS) <= across(PAYABLE_COLUMNS)
+    assert across(PENDING_COLUMNS) <= 1.25 * across(PAYABLE_COLUMNS)
+    assert {c.key for c in STATUS_COLUMNS if c.width < FIELDS[c.key].width} == {
+        "name",
+        "responsible",
+        "reason",
+        "basis",
+    }
+    assert all(c.kind == "wrap" for c in STATUS_COLUMNS if c.width < FIELDS[c.key].width)

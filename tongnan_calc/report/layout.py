@@ -12,7 +12,7 @@ Sheet names and headings are Chinese (the finance bureau's language); with
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 Kind = Literal["text", "wrap", "money", "int"]
@@ -98,18 +98,26 @@ PAYABLE_COLUMNS = columns(
 BASIS_COLUMNS = (*columns("seq", "name", "measure_name"), Column("basis", "计算依据", "basis", 90, "wrap"))
 """计算依据: the reason, then the basis of each payable line, a text line a row, keyed by 序号."""
 
-STATUS_COLUMNS = columns(
-    "credit_code",
-    "name",
-    "measure_name",
-    "clause",
-    "status",
-    "tier",
-    "amount",
-    "responsible",
-    "reason",
-    "basis",
-    "measure",
+STATUS_NARROWER: dict[str, int] = {"name": 22, "responsible": 14, "reason": 24, "basis": 46}
+"""Widths of the status sheets' wrapped columns, narrower than the payable sheet's: those sheets hold 11 to 14
+columns one page wide, and at the payable sheet's widths the pending sheet printed at about 48 % (5 pt type);
+narrower wrapped columns take more lines and print larger."""
+
+STATUS_COLUMNS = tuple(
+    replace(column, width=STATUS_NARROWER.get(column.key, column.width))
+    for column in columns(
+        "credit_code",
+        "name",
+        "measure_name",
+        "clause",
+        "status",
+        "tier",
+        "amount",
+        "responsible",
+        "reason",
+        "basis",
+        "measure",
+    )
 )
 """标记, 无法计算, 不符合条件."""
 
