@@ -61,6 +61,7 @@ from tongnan_calc.core.model import Status
 from tongnan_calc.input.uscc import check_char
 from tongnan_calc.rules.load import DEFAULT_RULES
 from tongnan_calc.shell.run import run_compare
+from tongnan_calc.text.messages import measure_label
 
 YEAR = 2016
 SHIPPED = DEFAULT_RULES.read_text(encoding="utf-8")
@@ -423,7 +424,9 @@ def test_out_workbook(files: dict[str, Path], tmp_path: Path) -> None:
     summary = book["汇总"]
     assert [c.value for c in summary[1]] == ["措施", "基准", "修订", "差额", "基准待定（行）", "修订待定（行）"]
     rows = {summary.cell(r, 1).value: r for r in range(2, summary.max_row + 1)}
-    assert list(rows)[:7] == list(MEASURES)
+    assert list(rows)[:7] == [measure_label(m, "zh") for m in MEASURES]
+    assert list(rows)[1] == "办公用房租金补助（rent）"  # the Chinese name, the id for the analyst who types it
+    rows = {m: rows[measure_label(m, "zh")] for m in MEASURES} | rows
     data_row = rows["data_line"]
     assert summary.cell(data_row, 2).value == 230000
     assert summary.cell(data_row, 3).value == 325000
@@ -460,10 +463,12 @@ def test_out_workbook(files: dict[str, Path], tmp_path: Path) -> None:
     assert header[7:9] == ["基准状态", "修订后状态"]
     body = [[c.value for c in row][:9] for row in detail.iter_rows(min_row=2)]
     assert body == [
-        [CODES["B"], NAMES["B"], "data_line", "loses", 30000, 25000, -5000, "30,000.00", "25,000.00"],
-        [CODES["D"], NAMES["D"], "data_line", "newly_eligible", 0, 100000, 100000, "不符合条件", "100,000.00"],
-        [CODES["E"], NAMES["E"], "spin_off", "no_longer_eligible", 20000, 0, -20000, "20,000.00", "不符合条件"],
-        [CODES["F"], NAMES["F"], "sales_milestone", "status_changed", None, None, None,
+        [CODES["B"], NAMES["B"], "数据专线补贴（data_line）", "减少", 30000, 25000, -5000, "30,000.00", "25,000.00"],
+        [CODES["D"], NAMES["D"], "数据专线补贴（data_line）", "新符合条件", 0, 100000, 100000, "不符合条件",
+         "100,000.00"],
+        [CODES["E"], NAMES["E"], "分离设立一次性奖励（spin_off）", "不再符合条件", 20000, 0, -20000, "20,000.00",
+         "不符合条件"],
+        [CODES["F"], NAMES["F"], "销售额突破奖励（sales_milestone）", "状态改变", None, None, None,
          "待定（档次 50000000）", "待定（档次 80000000）"],
     ]  # fmt: skip
     for row in list(detail.iter_rows(min_row=2))[:3]:
@@ -472,13 +477,13 @@ def test_out_workbook(files: dict[str, Path], tmp_path: Path) -> None:
     pending = book["待定"]
     assert [[c.value for c in row] for row in pending.iter_rows()] == [
         ["措施", "档次（元）", "基准（行）", "修订（行）"],
-        ["sales_milestone", "50000000", 1, 0],
-        ["sales_milestone", "80000000", 0, 1],
-        ["sales_milestone", "1000000000", 1, 0],
+        ["销售额突破奖励（sales_milestone）", "50000000", 1, 0],
+        ["销售额突破奖励（sales_milestone）", "80000000", 0, 1],
+        ["销售额突破奖励（sales_milestone）", "1000000000", 1, 0],
     ]
     moves = [[c.value for c in row][:9] for row in book["待定与应付"].iter_rows(min_row=2)]
     assert moves == [
-        [CODES["G"], NAMES["G"], "sales_milestone", "pending_to_payable", None, 1000000, 1000000,
+        [CODES["G"], NAMES["G"], "销售额突破奖励（sales_milestone）", "由待定转为应付", None, 1000000, 1000000,
          "待定（档次 1000000000）", "1,000,000.00"],
     ]  # fmt: skip
 

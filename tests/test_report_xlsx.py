@@ -154,7 +154,12 @@ def test_provenance_names_rules_input_ledger_and_year(book: openpyxl.Workbook, r
 
 def test_input_issues_sheet_lists_every_issue(book: openpyxl.Workbook, result: RunResult) -> None:
     written = [(r["工作表"], r["行"], r["列"], r["严重程度"], r["问题"]) for r in rows(book, "输入问题")]
-    assert written == [(i.sheet, i.row, i.column, i.severity_text("zh"), i.text("zh")) for i in result.batch.issues]
+    zh = {
+        "enterprises": "企业信息（enterprises）",
+        "leases": "办公租赁（leases）",
+        "data_lines": "数据专线（data_lines）",
+    }
+    assert written == [(zh[i.sheet], i.row, i.column, i.severity_text("zh"), i.text("zh")) for i in result.batch.issues]
     assert [r["严重程度"] for r in rows(book, "输入问题")] == ["提示", "警告", "错误", "错误"]
     assert rows(book, "输入问题")[2]["问题"] == "应为大于 0 的数，实际为-300"
 

@@ -312,7 +312,10 @@ def _comparison_sheets(book: Book, comparison: Comparison, lang: Lang) -> None:
     book.apply(("lines", changes, _change_rows(comparison.affected, lang)))
     header = ("规则修订对比 待定", "rule revision: pending")
     counts = sheets.sheet(("待定", "pending"), PENDING_COLUMNS, header, False)
-    rows = [(p.measure, "—" if p.tier is None else show(p.tier), p.baseline, p.reform) for p in comparison.pending]
+    rows = [
+        (measure_label(p.measure, lang), "—" if p.tier is None else show(p.tier), p.baseline, p.reform)
+        for p in comparison.pending
+    ]
     book.apply(("lines", counts, rows))
     header = ("规则修订对比 待定与应付", "rule revision: pending and payable")
     moves = sheets.sheet(("待定与应付", "pending and payable"), COLUMNS, header, True)
@@ -329,7 +332,12 @@ def _summary_sheet(sheets: _Sheets, comparison: Comparison) -> None:
         pending[p.measure][0] += p.baseline
         pending[p.measure][1] += p.reform
     rows: list[list[object]] = [
-        [measure, base[measure], reform[measure], Formula(f"=C{row}-B{row}", reform[measure] - base[measure])]
+        [
+            measure_label(measure, sheets.lang),
+            base[measure],
+            reform[measure],
+            Formula(f"=C{row}-B{row}", reform[measure] - base[measure]),
+        ]
         + pending[measure]
         for row, measure in enumerate(base, start=2)
     ]
@@ -366,8 +374,8 @@ def _change_rows(changes: tuple[LineChange, ...], lang: Lang) -> list[tuple[obje
             (
                 c.credit_code,
                 c.name,
-                c.measure,
-                c.change,
+                measure_label(c.measure, lang),  # as the terminal shows them: 办公用房租金补助（rent） / rent
+                change_name(c.change, lang),
                 None if before is None else paid(c.baseline),
                 None if after is None else paid(c.reform),
                 c.difference if c.moved or not c.pending else None,

@@ -134,7 +134,7 @@ the policy does not fix, and ``ledger record`` records each filled row as a payo
 value (校验码) covers what the tool wrote (``seal.pending_seal``), not these two columns."""
 
 ISSUE_COLUMNS: tuple[Column, ...] = (
-    Column("sheet", "工作表", "sheet", 14),
+    Column("sheet", "工作表", "sheet", 14, "wrap"),  # 数据专线（data_lines）: two lines
     Column("row", "行", "row", 6, "int"),
     Column("column", "列", "column", 16),
     Column("header", "表头", "header", 16),

@@ -30,7 +30,7 @@ from datetime import datetime
 from pathlib import Path
 
 from tongnan_calc import __version__
-from tongnan_calc.core.model import Basis, Batch, InputIssue, Line, Msg, Status
+from tongnan_calc.core.model import SHEET_NAMES_ZH, Basis, Batch, InputIssue, Line, Msg, Status
 from tongnan_calc.core.money import fmt
 from tongnan_calc.core.result import RunResult, require_all_lines
 from tongnan_calc.core.say import Lang
@@ -322,7 +322,15 @@ def write_payout_workbook(result: RunResult, out: Path, lang: Lang = "zh", *, is
 def _issues_sheet(writer: PayoutWriter, sheet: int, issues: Sequence[InputIssue]) -> None:
     lang = writer.lang
     rows: list[tuple[object, ...]] = [
-        (issue.sheet, issue.row, issue.column, issue.header, issue.value, issue.severity_text(lang), issue.text(lang))
+        (
+            _sheet(issue.sheet, lang),
+            issue.row,
+            issue.column,
+            issue.header,
+            issue.value,
+            issue.severity_text(lang),
+            issue.text(lang),
+        )
         for issue in issues
     ]
     writer.book.apply(("lines", sheet, rows))
@@ -394,3 +402,10 @@ def reference_rows(result: RunResult, lang: Lang) -> list[tuple[object, ...]]:
         )
         for used in references_used(result.rules, uses)
     ]
+
+
+def _sheet(key: str, lang: Lang) -> str:
+    """The sheet as a clerk reads it: ``办公租赁（leases）`` in Chinese (the key: the name the sheet may have in the
+    workbook), the key in English; a sheet that is not ours as it is named."""
+    name = SHEET_NAMES_ZH.get(key)
+    return f"{name}（{key}）" if lang == "zh" and name is not None else key
