@@ -202,11 +202,17 @@ def test_every_converter_of_the_sheets_has_a_column_converter() -> None:
 # --- credit codes --------------------------------------------------------------------------------
 
 VALID = ["91500223MA5U7K3L2W", "91500223MA60B4XQ8A", "92500223MA5YP6HC1K", EXAMPLE_CODE]
-code_cells: st.SearchStrategy[Cell] = st.one_of(
+code_texts: st.SearchStrategy[str] = st.one_of(
     st.sampled_from(VALID),
     st.text(alphabet=uscc.ALPHABET, min_size=17, max_size=17).map(lambda c17: c17 + uscc.check_char(c17)),
     st.text(alphabet=uscc.ALPHABET + "IOSVZ a\u3000９", min_size=16, max_size=19),
     st.sampled_from(["91500223MA5U7K3L2X", "91500223ma5u7k3l2w", " 91500223MA5U7K3L2W", "９1500223MA5U7K3L2W", ""]),
+)
+"""Credit-code cells typed as text: valid, any 18 characters of the alphabet with a right check character,
+near misses (spaces, lower case, full width, a wrong length)."""
+
+code_cells: st.SearchStrategy[Cell] = st.one_of(
+    code_texts,
     st.floats(),
     st.booleans(),
     st.integers(),
@@ -238,7 +244,7 @@ def test_credit_codes_in_bulk_are_each_checked_as_alone(first: list[Cell], secon
 
 
 @settings(deadline=None)
-@given(st.lists(code_cells.filter(lambda raw: type(raw) is str), max_size=60))
+@given(st.lists(code_texts, max_size=60))  # drawn as text, not filtered out of code_cells (filter_too_much under load)
 def test_valid_as_written_is_validate(texts: list[str]) -> None:
     assert uscc.valid_as_written(texts) == [text for text in texts if uscc.validate(text) == Checked(text)]
 
