@@ -9,8 +9,8 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-import openpyxl
 import pytest
+from hostile import write_sheets
 from typer.testing import CliRunner
 
 from tongnan_calc.cli.app import app
@@ -24,19 +24,6 @@ ENTERPRISES = ["统一社会信用代码", "企业名称", "电子商务法人�
 DATA_LINES = ["统一社会信用代码", "年度", "实付租赁费"]
 
 
-def write(path: Path, sheets: dict[str, list[list[object]]]) -> Path:
-    book = openpyxl.Workbook()
-    book.remove(book.active)
-    for title, rows in sheets.items():
-        sheet = book.create_sheet(title)
-        for r, row in enumerate(rows, start=1):
-            for c, value in enumerate(row, start=1):
-                if value is not None:
-                    sheet.cell(row=r, column=c, value=value)
-    book.save(path)
-    return path
-
-
 def notices(issues: tuple[InputIssue, ...]) -> list[tuple[str, str, str]]:
     return [(i.sheet, i.message, i.message_zh or "") for i in issues if i.severity == "notice"]
 
@@ -44,7 +31,7 @@ def notices(issues: tuple[InputIssue, ...]) -> list[tuple[str, str, str]]:
 def test_values_under_a_column_without_a_header_are_a_notice(tmp_path: Path) -> None:
     # data_lines: D has no header; D2 holds 99,999 (an amount one column too far), D4 a remark.
     # enterprises: a remark in F3, two columns right of the header row (E blank everywhere: nothing said)
-    path = write(
+    path = write_sheets(
         tmp_path / "in.xlsx",
         {
             "企业信息": [ENTERPRISES, [A, "甲", "是"], [B, "乙", "是", None, None, "已迁出"]],
@@ -97,7 +84,7 @@ def check_char_code(n: int) -> str:
 
 
 def test_a_workbook_without_such_a_column_has_no_notice(tmp_path: Path) -> None:
-    path = write(tmp_path / "in.xlsx", {"企业信息": [ENTERPRISES, [A, "甲", "是"]], "数据专线": [DATA_LINES]})
+    path = write_sheets(tmp_path / "in.xlsx", {"企业信息": [ENTERPRISES, [A, "甲", "是"]], "数据专线": [DATA_LINES]})
     assert notices(read_workbook(path).issues) == []
 
 
@@ -109,7 +96,7 @@ def test_a_workbook_without_such_a_column_has_no_notice(tmp_path: Path) -> None:
     ],
 )
 def test_check_shows_the_notice_with_a_hint(tmp_path: Path, lang: str, expected: str) -> None:
-    path = write(tmp_path / "in.xlsx", {"企业信息": [ENTERPRISES, [A, "甲", "是", date(2016, 1, 1)]]})
+    path = write_sheets(tmp_path / "in.xlsx", {"企业信息": [ENTERPRISES, [A, "甲", "是", date(2016, 1, 1)]]})
 
     result = CliRunner(env={"COLUMNS": "400"}).invoke(app, ["check", str(path), "--lang", lang])
 
