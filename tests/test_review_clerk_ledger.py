@@ -18,7 +18,7 @@ from openpyxl.styles import Font
 from typer.testing import CliRunner, Result
 
 from tongnan_calc.cli.ledger import app as ledger_app
-from tongnan_calc.ledger import LedgerError, import_history, read_prior, record_payout, reverse
+from tongnan_calc.ledger import LedgerError, import_history, read_prior, record_payout, reverse, struck
 from tongnan_calc.ledger.limits import load_ledger_rules
 from tongnan_calc.report.layout import PAYABLE_COLUMNS
 
@@ -157,6 +157,37 @@ def test_rows_of_the_same_run_from_another_workbook_in_chinese(tmp_path: Path, d
         f"本次又记入了台账中尚无的 1 笔发放（第2行）：如这些行是审核时从 {reviewed} 中删去（未获批准）的，"
         "请用 `tongnan-calc ledger reverse` 冲销\n"
     )
+
+
+def test_the_original_recorded_first_then_the_reviewed_copy_names_the_rows_the_copy_lacks(
+    tmp_path: Path, db: Path
+) -> None:
+    # the other order: the original workbook (every row) was recorded, then the bureau's copy without row 3
+    # (CODE_B's rent, rejected): recording the copy adds nothing, and the rejected payout stays in force unless
+    # it is said (it was not)
+    lines = [(CODE, "spin_off", None, 20000), (CODE_B, "rent", None, 500)]
+    original = write_payout(tmp_path / "original.xlsx", lines)
+    reviewed = write_payout(tmp_path / "reviewed.xlsx", lines[:1])
+    assert record_payout(db, original).warnings == ()
+
+    en = CliRunner().invoke(ledger_app, ["record", str(reviewed), "--ledger", str(db), "--lang", "en"])
+    zh = CliRunner().invoke(ledger_app, ["record", str(reviewed), "--ledger", str(db)])
+
+    assert (en.exit_code, zh.exit_code) == (0, 0)
+    assert en.stderr == (
+        f"warning: {reviewed} comes from the same run as {original} (year 2016, the same input workbook and rule"
+        " file) but lacks 1 payout recorded from it (entry 2): if the reviewer deleted it (rejected), reverse"
+        " it with `tongnan-calc ledger reverse`\n"
+    )
+    assert zh.stderr == (
+        f"警告：{reviewed} 与此前已记录的 {original} 出自同一次计算（2016 年度，同一输入工作簿和规则文件），"
+        f"但没有台账中从 {original} 记入的 1 笔发放（条目 2）：如这些行是审核时删去（未获批准）的，"
+        "请用 `tongnan-calc ledger reverse` 冲销\n"
+    )
+    reverse(db, 2, "rejected by the finance bureau")
+    quiet = CliRunner().invoke(ledger_app, ["record", str(reviewed), "--ledger", str(db), "--lang", "en"])
+    assert quiet.stderr == ""  # reversed: nothing of the run is missing any more
+    assert [p.credit_code for p in read_prior(db).payouts] == [CODE]
 
 
 def test_another_run_or_the_same_workbook_again_is_not_the_same_run(tmp_path: Path, db: Path) -> None:
@@ -343,3 +374,29 @@ def test_a_row_struck_through_in_a_workbook_saved_by_libreoffice_is_refused(tmp_
         " through; delete the rows that were rejected (and remove the strikethrough from the others);"
         " nothing was recorded"
     )
+
+
+def test_a_workbook_whose_styles_cannot_be_read_is_refused_not_recorded(
+    tmp_path: Path, db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # a struck row in a workbook whose styles part is over the limit the check reads (a bloated workbook):
+    # the rows cannot be vouched for, so nothing is recorded (it used to be recorded, the struck row as paid)
+    lines = [(CODE, "spin_off", None, 20000), (CODE_B, "rent", None, 500)]
+    workbook = strike(write_payout(tmp_path / "payout.xlsx", lines), 3, range(1, len(PAYABLE_COLUMNS) + 1))
+    monkeypatch.setattr(struck, "STYLES_LIMIT", 100)
+
+    en, zh = record(workbook, db)
+
+    assert (en.exit_code, zh.exit_code) == (2, 2)
+    assert en.stderr == (
+        f"error: {workbook}: sheet 应付明细 cannot be checked for rows struck through (the workbook's styles are"
+        " too large or damaged): open it in Excel, save it, and try again; nothing was recorded\n"
+    )
+    assert zh.stderr == (
+        f"错误：{workbook}：工作表 应付明细 无法检查各行是否被划了删除线（工作簿的样式部分过大或已损坏）："
+        "请在 Excel 中打开并另存后再试；未记录任何发放\n"
+    )
+    assert read_prior(db).entries == 0
+    assert struck.struck_rows(workbook, "应付明细", {2, 3}) is None
+    monkeypatch.setattr(struck, "STYLES_LIMIT", 64 << 20)
+    assert struck.struck_rows(workbook, "应付明细", {2, 3}) == (3,)

@@ -101,20 +101,18 @@ def _unheaded(rows: Rows, index: int) -> tuple[tuple[int, tuple[int, ...]], ...]
     each with the Excel rows of its values.  SPEC §3 ignores unknown columns but lists them; a column
     without a header is one too, and its values would otherwise be dropped unsaid."""
     header = rows[index]
-    data = rows[index + 1 :]
-    width = max(map(len, data), default=0)
-    found: list[tuple[int, tuple[int, ...]]] = []
-    for position in range(width):
-        if position < len(header) and not cells.is_blank(header[position]):
-            continue
-        filled = tuple(
-            number
-            for number, row in enumerate(data, start=index + 2)
-            if position < len(row) and row[position] != "" and not cells.is_blank(row[position])
-        )
-        if filled:
-            found.append((position, filled))
-    return tuple(found)
+    named = max((p + 1 for p in range(len(header)) if not cells.is_blank(header[p])), default=0)  # padding aside
+    blank_heads = [p for p in range(named) if cells.is_blank(header[p])]
+    filled: dict[int, list[int]] = {}
+    for number, row in enumerate(rows[index + 1 :], start=index + 2):
+        # calamine pads every row to the sheet's width with '': the part right of the header is skipped at
+        # C speed when it holds nothing else (one stray cell far right would otherwise cost rows × width)
+        tail = row[named:]
+        positions = blank_heads if tail.count("") == len(tail) else [*blank_heads, *range(named, len(row))]
+        for position in positions:
+            if position < len(row) and row[position] != "" and not cells.is_blank(row[position]):
+                filled.setdefault(position, []).append(number)
+    return tuple((position, tuple(filled[position])) for position in sorted(filled))
 
 
 def _layout(spec: SheetSpec, rows: Rows) -> Layout:

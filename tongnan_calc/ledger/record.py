@@ -23,7 +23,7 @@ from tongnan_calc.ledger.decided import Run, read_decided
 from tongnan_calc.ledger.entries import _insert_payouts, _Payout, _Plan, _plan, _Source, other_tier_same_year
 from tongnan_calc.ledger.example import example_payouts, is_example
 from tongnan_calc.ledger.limits import Limits, beyond_the_period, load_ledger_rules
-from tongnan_calc.ledger.record_warnings import other_rules, reinstated, same_run_elsewhere
+from tongnan_calc.ledger.record_warnings import other_rules, reinstated, same_run_elsewhere, same_run_missing
 from tongnan_calc.ledger.schema import (
     MONEY_MEASURES,
     SALES_MILESTONE,
@@ -381,7 +381,16 @@ def _refuse_marked(rows: Sequence[tuple[int, Cell]], where: Say) -> None:
     )
 
 
-def _refuse_struck(rows: Sequence[int], where: Say) -> None:
+def _refuse_struck(rows: Sequence[int] | None, where: Say) -> None:
+    if rows is None:  # the styles could not be read: a struck-through row cannot be ruled out
+        raise LedgerError(
+            Say(
+                f"{where.zh} 无法检查各行是否被划了删除线（工作簿的样式部分过大或已损坏）："
+                f"请在 Excel 中打开并另存后再试{NOTHING_RECORDED.zh}",
+                f"{where.en} cannot be checked for rows struck through (the workbook's styles are too large or"
+                " damaged): open it in Excel, save it, and try again; nothing was recorded",
+            )
+        )
     if rows:
         said = _rows_text(rows)
         verb = "is" if len(rows) == 1 else "are"
@@ -506,6 +515,7 @@ def record_payout(ledger: Path, workbook: Path, *, rules: Rules | None = None, e
             raise LedgerError(Say("\n".join(r.zh for r in refusals), "\n".join(r.en for r in refusals)), lines=True)
         warnings = one_time_warnings(conn, plan.add) + reinstated(conn, plan.add)
         elsewhere = same_run_elsewhere(conn, source, plan.add)
+        missing = same_run_missing(conn, source, payouts)
         _insert_payouts(conn, source, plan.add)
     warnings[:0] = renamed_sheets(workbook, (payout_layout.PROVENANCE, payout_layout.PAYABLE))
     if not prov.ledger:
@@ -517,7 +527,7 @@ def record_payout(ledger: Path, workbook: Path, *, rules: Rules | None = None, e
             ),
         )
     rules_differ = other_rules(workbook, prov.rules_version, prov.rules_sha256, limits.rules)
-    warnings.extend(w for w in (elsewhere, rules_differ) if w is not None)
+    warnings.extend(w for w in (elsewhere, missing, rules_differ) if w is not None)
     return RecordReport(
         ledger=str(ledger),
         workbook=str(workbook),

@@ -105,3 +105,35 @@ def same_run_elsewhere(conn: sqlite3.Connection, source: _Source, add: Sequence[
         f" input workbook and rule file), and added {payouts} the ledger did not hold ({rows_en}):"
         f" if the reviewer deleted {them} from {other} (rejected), reverse {them} with `tongnan-calc ledger reverse`",
     )
+
+
+def same_run_missing(conn: sqlite3.Connection, source: _Source, payouts: Sequence[_Payout]) -> Say | None:
+    """Payouts in force, recorded from another workbook file of the same run (year, rule file, input
+    workbook), that this workbook does not hold: the reviewer may have deleted them from this copy
+    (rejected) after the other was recorded — the order ``same_run_elsewhere`` does not see."""
+    held = {p.key() for p in payouts}
+    found = conn.execute(
+        "SELECT e.id, e.credit_code, e.year, e.measure, e.tier, s.file_name FROM payouts_in_force AS e"
+        " JOIN sources AS s ON s.id = e.source_id WHERE s.kind = 'record' AND s.year = ? AND s.rules_sha256 = ?"
+        " AND s.input_sha256 = ? AND s.file_sha256 IS NOT ? ORDER BY e.id",
+        (source.year, source.rules_sha256, source.input_sha256, source.file_sha256),
+    ).fetchall()
+    missing = [row for row in found if (str(row[1]), int(row[2]), str(row[3]), row[4]) not in held]
+    if not missing:
+        return None
+    other = str(missing[0][5])
+    ids = [str(row[0]) for row in missing]
+    shown, more = ids[:5], len(ids) - 5
+    listed_zh = "、".join(shown) + (f"等{len(ids)}条" if more > 0 else "")
+    listed = ", ".join(shown) + (f" and {more} more" if more > 0 else "")
+    entries, counted, them = (
+        ("entry", "1 payout", "it") if len(ids) == 1 else ("entries", f"{len(ids)} payouts", "them")
+    )
+    return Say(
+        f"{source.file_name} 与此前已记录的 {other} 出自同一次计算（{source.year} 年度，同一输入工作簿和规则文件），"
+        f"但没有台账中从 {other} 记入的 {len(ids)} 笔发放（条目 {listed_zh}）：如这些行是审核时删去（未获批准）的，"
+        "请用 `tongnan-calc ledger reverse` 冲销",
+        f"{source.file_name} comes from the same run as {other} (year {source.year}, the same input workbook and"
+        f" rule file) but lacks {counted} recorded from it ({entries} {listed}): if the reviewer"
+        f" deleted {them} (rejected), reverse {them} with `tongnan-calc ledger reverse`",
+    )

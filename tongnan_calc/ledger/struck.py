@@ -18,7 +18,7 @@ from typing import Final
 from tongnan_calc.input.xlsx_scan import _chunks, sheet_members
 
 STYLES_MEMBER: Final = "xl/styles.xml"
-STYLES_LIMIT: Final = 16 << 20  # a styles part larger than this is not read (no row is called struck)
+STYLES_LIMIT: Final = 64 << 20  # a styles part larger than this is not read: the rows cannot be vouched for
 
 _P = rb"(?:[A-Za-z_][\w.-]*:)?"  # any namespace prefix
 _FONTS = re.compile(rb"<" + _P + rb"fonts\b[^>]*>(.*?)</" + _P + rb"fonts>", re.S)
@@ -57,11 +57,11 @@ def _struck_styles(styles: bytes) -> frozenset[int]:
     return frozenset(found)
 
 
-def struck_rows(path: Path, sheet: str, rows: Collection[int]) -> tuple[int, ...]:
-    """Of ``rows`` (1-based), those with a cell of ``sheet`` in a struck-through font (ascending).
-
-    The caller has already vouched for the file (``sheets.hidden_rows``: an .xlsx whose sheet XML
-    is found); a part that cannot be read here marks no row."""
+def struck_rows(path: Path, sheet: str, rows: Collection[int]) -> tuple[int, ...] | None:
+    """Of ``rows`` (1-based), those with a cell of ``sheet`` in a struck-through font (ascending); None when
+    the workbook's styles or the sheet cannot be read (a styles part over ``STYLES_LIMIT``, a damaged
+    part): the caller refuses rather than record rows it could not vouch for.  A workbook without a
+    styles part has no struck-through font."""
     try:
         with zipfile.ZipFile(path) as archive:
             try:
@@ -69,11 +69,13 @@ def struck_rows(path: Path, sheet: str, rows: Collection[int]) -> tuple[int, ...
             except KeyError:
                 return ()
             if info.file_size > STYLES_LIMIT:
-                return ()
+                return None
             styles = _struck_styles(archive.read(info))
-            member = sheet_members(archive).get(sheet)
-            if not styles or member is None:
+            if not styles:
                 return ()
+            member = sheet_members(archive).get(sheet)
+            if member is None:
+                return None
             found: set[int] = set()
             for buffer, _ in _chunks(archive, member):  # a tag cut by a chunk's end is whole in the next
                 for match in _CELL.finditer(buffer):
@@ -85,5 +87,5 @@ def struck_rows(path: Path, sheet: str, rows: Collection[int]) -> tuple[int, ...
                     if row is not None and int(row.group(1)) in rows:
                         found.add(int(row.group(1)))
     except (zipfile.BadZipFile, OSError, ValueError, RuntimeError):
-        return ()
+        return None
     return tuple(sorted(found))
