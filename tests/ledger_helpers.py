@@ -21,6 +21,7 @@ from tongnan_calc.ledger import init_ledger
 from tongnan_calc.report.layout import PAYABLE, PAYABLE_COLUMNS, PROVENANCE, PROVENANCE_ROWS, TOOL_NAME
 from tongnan_calc.report.seal import seal
 from tongnan_calc.rules.load import DEFAULT_RULES, load_rules
+from tongnan_calc.text.messages import MEASURE_NAMES
 
 SHIPPED_SHA256 = load_rules(DEFAULT_RULES).sha256
 HISTORY_HEADERS = ("credit_code", "year", "measure", "tier", "amount")
@@ -95,7 +96,7 @@ def write_payout(
             "seq": seq,
             "name": "重庆潼南测试电子商务有限公司",
             "credit_code": credit_code,
-            "measure_name": "测试措施",
+            "measure_name": MEASURE_NAMES.get(measure, (measure,))[0],  # as run writes it (zh)
             "clause": "二（三）",
             "status": "应付",
             "tier": _dec(tier),

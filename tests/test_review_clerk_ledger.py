@@ -262,6 +262,31 @@ def test_the_status_as_the_tool_writes_it_in_either_language_is_recorded(tmp_pat
     assert record_payout(db, workbook).added == 2
 
 
+def test_a_measure_name_the_reviewer_wrote_over_is_refused_not_recorded_as_paid(tmp_path: Path, db: Path) -> None:
+    # 不同意 written in row 3's 措施 cell (not sealed): the row was recorded as paid; the English name, as run
+    # --lang en writes it, is recorded (row 2)
+    lines = [(CODE, "spin_off", None, 20000), (CODE_B, "rent", None, 500)]
+    workbook = write_payout(tmp_path / "payout.xlsx", lines)
+    edit_cell(workbook, "应付明细", 3, column_number("measure_name"), "不同意")
+
+    en, zh = record(workbook, db)
+
+    assert (en.exit_code, zh.exit_code) == (2, 2)
+    assert en.stderr == (
+        f"error: {workbook}: sheet 应付明细 row 3 ('不同意'): the measure name (措施) was changed and no longer"
+        " matches the measure id: a rejected row is deleted, not annotated; delete the rows that were rejected"
+        " and leave the others' measure names as written; nothing was recorded\n"
+    )
+    assert zh.stderr == (
+        f"错误：{workbook}：工作表 应付明细 第3行（“不同意”）的措施名称已被改动，与措施代码不符：未获批准的行应删除，"
+        "而不是在行内批注；请删除未获批准的行，其余行的措施名称保持原样；未记录任何发放\n"
+    )
+    assert read_prior(db).entries == 0
+    edit_cell(workbook, "应付明细", 3, column_number("measure_name"), "office rent subsidy")
+    edit_cell(workbook, "应付明细", 2, column_number("measure_name"), " Spin-off reward ")
+    assert record_payout(db, workbook).added == 2
+
+
 def test_a_column_the_reviewer_added_with_values_on_payout_rows_is_refused(tmp_path: Path, db: Path) -> None:
     # 审核意见 added as column N: 同意 on row 2, 不同意 on row 3 — row 3 was recorded as paid
     lines = [(CODE, "spin_off", None, 20000), (CODE_B, "rent", None, 500)]

@@ -50,7 +50,7 @@ from tongnan_calc.ledger.sheets import (
 from tongnan_calc.ledger.struck import struck_rows
 from tongnan_calc.report import layout as payout_layout
 from tongnan_calc.report.seal import file_sha256, seal
-from tongnan_calc.text.messages import STATUS_NAMES
+from tongnan_calc.text.messages import MEASURE_NAMES, STATUS_NAMES
 
 
 @dataclass(frozen=True)
@@ -291,6 +291,7 @@ def _read_payable(workbook: Path, limits: Limits) -> tuple[Provenance, tuple[_Pa
     edited: list[int] = []
     unsealed: list[int] = []
     marked: list[tuple[int, Cell]] = []  # sealed rows whose 状态 no longer says 应付: the reviewer's rejection
+    renamed: list[tuple[int, Cell]] = []  # sealed rows whose 措施 no longer names the measure (不同意 written there)
     added = _added_columns(sheet)
     remarks: list[tuple[int, int, Cell]] = []  # (row, column, value) of sealed rows in added columns
     total = False  # the tool's 合计 row seen: below it, rows without code, measure, amount or seal are its footer
@@ -317,8 +318,11 @@ def _read_payable(workbook: Path, limits: Limits) -> tuple[Provenance, tuple[_Pa
             edited.append(row)
         elif "status" in columns and _header_text(_cell(values, columns["status"])).casefold() not in PAYABLE_STATUS:
             marked.append((row, _cell(values, columns["status"])))
+        elif "measure_name" in columns and not _named(payout.measure, _cell(values, columns["measure_name"])):
+            renamed.append((row, _cell(values, columns["measure_name"])))
     _refuse_unsealed(unsealed, where)
     _refuse_marked(marked, where)
+    _refuse_renamed(renamed, where)
     _refuse_struck(struck_rows(workbook, sheet.name, {p.row for p in payouts}), where)
     _refuse_remarks(remarks, sheet, where)
     _refuse_edited(edited, where)
@@ -361,6 +365,13 @@ def _refuse_unsealed(rows: Sequence[int], where: Say) -> None:
 PAYABLE_STATUS: Final = frozenset(name.casefold() for name in STATUS_NAMES["payable"])
 
 
+def _named(measure: str, raw: Cell) -> bool:
+    """Whether the 措施 cell still holds the measure's name as run writes it (either language): the name is
+    not sealed, and a reviewer's 不同意 written over it would otherwise be recorded as paid."""
+    names = MEASURE_NAMES.get(measure, ())
+    return _header_text(raw).casefold() in {name.casefold() for name in names}
+
+
 def _refuse_marked(rows: Sequence[tuple[int, Cell]], where: Say) -> None:
     """Rows whose 状态 (status) the reviewer changed from 应付 (to 不予批准, 否, or blank): the status is not
     sealed, and recorded as they are, a row marked as rejected would be recorded as paid."""
@@ -377,6 +388,26 @@ def _refuse_marked(rows: Sequence[tuple[int, Cell]], where: Say) -> None:
             f"其余行的状态保持“应付”{NOTHING_RECORDED.zh}",
             f"{where.en} {said} {listed}: the status (状态) is no longer 应付 (payable): a rejected row is deleted,"
             " not marked; delete the rows that were rejected and leave 应付 on the others; nothing was recorded",
+        )
+    )
+
+
+def _refuse_renamed(rows: Sequence[tuple[int, Cell]], where: Say) -> None:
+    """Rows whose 措施 (measure name) no longer names the measure of their sealed 措施代码."""
+    if not rows:
+        return
+    shown = rows[:5]
+    more = len(rows) - len(shown)
+    listed = ", ".join(f"{row} ({cells.shown(raw)})" for row, raw in shown) + (f" and {more} more" if more else "")
+    listed_zh = "、".join(f"第{row}行（{shown_zh(raw)}）" for row, raw in shown) + (f"等{len(rows)}行" if more else "")
+    said = "row" if len(rows) == 1 else "rows"
+    raise LedgerError(
+        Say(
+            f"{where.zh} {listed_zh}的措施名称已被改动，与措施代码不符：未获批准的行应删除，而不是在行内批注；"
+            f"请删除未获批准的行，其余行的措施名称保持原样{NOTHING_RECORDED.zh}",
+            f"{where.en} {said} {listed}: the measure name (措施) was changed and no longer matches the measure id:"
+            " a rejected row is deleted, not annotated; delete the rows that were rejected and leave the others'"
+            " measure names as written; nothing was recorded",
         )
     )
 
