@@ -610,20 +610,6 @@ def long_strings_xlsx(path: Path, *, strings: int, length: int, seed: int = 16) 
     return raw_zip(path, members)
 
 
-def write_sheets(path: Path, sheets: Mapping[str, list[list[object]]]) -> Path:
-    """A workbook of ``sheets`` (title -> rows of cells; ``None`` leaves a cell empty), saved by openpyxl."""
-    book = openpyxl.Workbook()
-    book.remove(book.active)  # type: ignore[arg-type]
-    for title, rows in sheets.items():
-        sheet = book.create_sheet(title)
-        for r, row in enumerate(rows, start=1):
-            for c, value in enumerate(row, start=1):
-                if value is not None:
-                    sheet.cell(row=r, column=c, value=value)
-    book.save(path)
-    return path
-
-
 # --- the command line --------------------------------------------------------------------------
 
 

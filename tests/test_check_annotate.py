@@ -9,7 +9,7 @@ from typing import Any
 
 import openpyxl
 import pytest
-from hostile import write_sheets
+from hostile import write_xlsx
 from typer.testing import CliRunner
 
 from tongnan_calc.clerk.annotate import ERROR_COLOR, WARNING_COLOR, annotate_copy, hint, locate
@@ -39,7 +39,7 @@ def bad_workbook(path: Path) -> Path:
     leases (header on row 2, under a blank row 1): F3 negative rent;
     年销售额: A2 credit code typed as a number; data_lines: A2 credit code not in 企业信息.
     """
-    return write_sheets(
+    return write_xlsx(
         path,
         {
             "企业信息": [
@@ -250,7 +250,7 @@ def test_check_in_chinese(tmp_path: Path) -> None:
 
 
 def test_check_of_a_clean_workbook_exits_0(tmp_path: Path) -> None:
-    workbook = write_sheets(
+    workbook = write_xlsx(
         tmp_path / "clean.xlsx",
         {"enterprises": [["credit_code", "name", "ecommerce_entity"], [A, "潼南甲电子商务有限公司", "yes"]]},
     )
@@ -361,7 +361,7 @@ def test_annotate_of_an_unreadable_workbook_writes_nothing(tmp_path: Path) -> No
 
 
 def test_annotate_a_clean_workbook_marks_nothing(tmp_path: Path) -> None:
-    workbook = write_sheets(
+    workbook = write_xlsx(
         tmp_path / "clean.xlsx",
         {"enterprises": [["credit_code", "name", "ecommerce_entity"], [A, "潼南甲电子商务有限公司", "yes"]]},
     )
@@ -377,7 +377,7 @@ def test_annotate_a_clean_workbook_marks_nothing(tmp_path: Path) -> None:
 def test_sheet_level_issues_go_on_the_header_cells(tmp_path: Path) -> None:
     """A missing column: on the first header cell; a repeated column: on its first header cell.
     Notices (an unknown column, a sheet not used) mark nothing."""
-    workbook = write_sheets(
+    workbook = write_xlsx(
         tmp_path / "in.xlsx",
         {
             "enterprises": [
@@ -433,7 +433,7 @@ def test_sheet_level_issues_go_on_the_header_cells(tmp_path: Path) -> None:
 
 
 def test_several_issues_on_one_cell_share_one_comment_and_the_worst_colour(tmp_path: Path) -> None:
-    workbook = write_sheets(
+    workbook = write_xlsx(
         tmp_path / "in.xlsx",
         {"enterprises": [["credit_code", "name", "ecommerce_entity"], [A, "甲", "是"], [A, "乙", "是"]]},
     )

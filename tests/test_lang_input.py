@@ -13,7 +13,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 import pytest
-from hostile import X, run_json, with_x, write_batch, write_sheets, x_record
+from hostile import X, run_json, with_x, write_batch, write_xlsx, x_record
 from typer.testing import CliRunner
 
 from tongnan_calc.cli.app import _argv_lang, app
@@ -44,7 +44,7 @@ def invoke(*args: str | Path) -> tuple[int, str, str]:
 
 def many_issues(path: Path) -> Path:
     """Nearly every kind of input issue the reader writes, each once."""
-    return write_sheets(
+    return write_xlsx(
         path,
         {
             "enterprises": [
@@ -333,19 +333,19 @@ def zip_file(folder: Path) -> Path:
 
 
 def no_enterprises(folder: Path) -> Path:
-    return write_sheets(folder / "no-enterprises.xlsx", {"leases": [["credit_code"]], "说明": [["x"]]})
+    return write_xlsx(folder / "no-enterprises.xlsx", {"leases": [["credit_code"]], "说明": [["x"]]})
 
 
 def twice(folder: Path) -> Path:
-    return write_sheets(folder / "twice.xlsx", {"enterprises": [["credit_code"]], "企业信息": [["credit_code"]]})
+    return write_xlsx(folder / "twice.xlsx", {"enterprises": [["credit_code"]], "企业信息": [["credit_code"]]})
 
 
 def no_name_column(folder: Path) -> Path:
-    return write_sheets(folder / "no-name.xlsx", {"企业信息": [["统一社会信用代码", "电子商务法人企业"], [A, "是"]]})
+    return write_xlsx(folder / "no-name.xlsx", {"企业信息": [["统一社会信用代码", "电子商务法人企业"], [A, "是"]]})
 
 
 def empty_enterprises(folder: Path) -> Path:
-    return write_sheets(folder / "empty.xlsx", {"enterprises": [[]]})
+    return write_xlsx(folder / "empty.xlsx", {"enterprises": [[]]})
 
 
 def csv_file(folder: Path) -> Path:
@@ -432,7 +432,7 @@ def test_an_unreadable_workbook_is_one_line_in_either_language(
 
 
 def clean(path: Path) -> Path:
-    return write_sheets(path, {"enterprises": [["credit_code", "name", "ecommerce_entity"], [A, "甲", "是"]]})
+    return write_xlsx(path, {"enterprises": [["credit_code", "name", "ecommerce_entity"], [A, "甲", "是"]]})
 
 
 def test_output_errors_in_chinese(tmp_path: Path) -> None:

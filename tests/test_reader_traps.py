@@ -16,7 +16,7 @@ from typing import Any
 import openpyxl
 import pytest
 from factories import CODE
-from hostile import write_sheets
+from hostile import write_xlsx
 from ledger_helpers import write_history, write_payout
 from typer.testing import CliRunner
 
@@ -142,7 +142,7 @@ def test_a_sheet_also_present_under_its_own_name_blocks_the_measures_that_need_i
 
 
 def test_two_decorated_candidates_compete_too(tmp_path: Path) -> None:
-    path = write_sheets(
+    path = write_xlsx(
         tmp_path / "two.xlsx",
         {
             "enterprises": [ENT_HEAD, [A, "甲", "是"]],
@@ -162,7 +162,7 @@ def test_two_decorated_candidates_compete_too(tmp_path: Path) -> None:
 
 def test_competing_enterprises_sheets_are_fatal(tmp_path: Path) -> None:
     rows = [ENT_HEAD, [A, "甲", "是"]]
-    path = write_sheets(tmp_path / "ents.xlsx", {"企业信息": rows, "企业信息（2016）": rows})
+    path = write_xlsx(tmp_path / "ents.xlsx", {"企业信息": rows, "企业信息（2016）": rows})
     assert invoke("check", path) == (
         2,
         "",
@@ -178,11 +178,11 @@ def test_competing_enterprises_sheets_are_fatal(tmp_path: Path) -> None:
 
 def test_an_unknown_sheet_with_data_is_a_warning_and_check_does_not_say_ready(tmp_path: Path) -> None:
     clean = {"enterprises": [ENT_HEAD, [A, "甲", "是"]]}
-    ready = write_sheets(tmp_path / "ready.xlsx", {**clean, "Sheet1": [["only a title"]]})
+    ready = write_xlsx(tmp_path / "ready.xlsx", {**clean, "Sheet1": [["only a title"]]})
     code, stdout, _ = invoke("check", ready)
     assert (code, stdout.splitlines()[-1].endswith("没有错误，可以运行计算")) == (0, True)
 
-    path = write_sheets(
+    path = write_xlsx(
         tmp_path / "unread.xlsx", {**clean, "Sheet1": [LEASE_HEAD, [A, "是", 100, "2016-01-01", "2016-12-31", 1]]}
     )
     warning = next(i for i in read_workbook(path).issues if i.sheet == "Sheet1")

@@ -10,7 +10,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from hostile import write_sheets
+from hostile import write_xlsx
 from typer.testing import CliRunner
 
 from tongnan_calc.cli.app import app
@@ -31,7 +31,7 @@ def notices(issues: tuple[InputIssue, ...]) -> list[tuple[str, str, str]]:
 def test_values_under_a_column_without_a_header_are_a_notice(tmp_path: Path) -> None:
     # data_lines: D has no header; D2 holds 99,999 (an amount one column too far), D4 a remark.
     # enterprises: a remark in F3, two columns right of the header row (E blank everywhere: nothing said)
-    path = write_sheets(
+    path = write_xlsx(
         tmp_path / "in.xlsx",
         {
             "企业信息": [ENTERPRISES, [A, "甲", "是"], [B, "乙", "是", None, None, "已迁出"]],
@@ -84,7 +84,7 @@ def check_char_code(n: int) -> str:
 
 
 def test_a_workbook_without_such_a_column_has_no_notice(tmp_path: Path) -> None:
-    path = write_sheets(tmp_path / "in.xlsx", {"企业信息": [ENTERPRISES, [A, "甲", "是"]], "数据专线": [DATA_LINES]})
+    path = write_xlsx(tmp_path / "in.xlsx", {"企业信息": [ENTERPRISES, [A, "甲", "是"]], "数据专线": [DATA_LINES]})
     assert notices(read_workbook(path).issues) == []
 
 
@@ -96,7 +96,7 @@ def test_a_workbook_without_such_a_column_has_no_notice(tmp_path: Path) -> None:
     ],
 )
 def test_check_shows_the_notice_with_a_hint(tmp_path: Path, lang: str, expected: str) -> None:
-    path = write_sheets(tmp_path / "in.xlsx", {"企业信息": [ENTERPRISES, [A, "甲", "是", date(2016, 1, 1)]]})
+    path = write_xlsx(tmp_path / "in.xlsx", {"企业信息": [ENTERPRISES, [A, "甲", "是", date(2016, 1, 1)]]})
 
     result = CliRunner(env={"COLUMNS": "400"}).invoke(app, ["check", str(path), "--lang", lang])
 
