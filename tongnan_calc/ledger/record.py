@@ -372,16 +372,21 @@ def _named(measure: str, raw: Cell) -> bool:
     return _header_text(raw).casefold() in {name.casefold() for name in names}
 
 
+def _rows_seen(rows: Sequence[tuple[int, Cell]]) -> tuple[str, str, str]:
+    """The first five rows with what each holds, in Chinese, then 'row'/'rows' and the English list."""
+    shown = rows[:5]
+    more = len(rows) - len(shown)
+    listed = ", ".join(f"{row} ({cells.shown(raw)})" for row, raw in shown) + (f" and {more} more" if more else "")
+    listed_zh = "、".join(f"第{row}行（{shown_zh(raw)}）" for row, raw in shown) + (f"等{len(rows)}行" if more else "")
+    return listed_zh, "row" if len(rows) == 1 else "rows", listed
+
+
 def _refuse_marked(rows: Sequence[tuple[int, Cell]], where: Say) -> None:
     """Rows whose 状态 (status) the reviewer changed from 应付 (to 不予批准, 否, or blank): the status is not
     sealed, and recorded as they are, a row marked as rejected would be recorded as paid."""
     if not rows:
         return
-    shown = rows[:5]
-    more = len(rows) - len(shown)
-    listed = ", ".join(f"{row} ({cells.shown(raw)})" for row, raw in shown) + (f" and {more} more" if more else "")
-    listed_zh = "、".join(f"第{row}行（{shown_zh(raw)}）" for row, raw in shown) + (f"等{len(rows)}行" if more else "")
-    said = "row" if len(rows) == 1 else "rows"
+    listed_zh, said, listed = _rows_seen(rows)
     raise LedgerError(
         Say(
             f"{where.zh} {listed_zh}的状态不再是“应付”：未获批准的行应删除，而不是改状态；请删除未获批准的行，"
@@ -396,11 +401,7 @@ def _refuse_renamed(rows: Sequence[tuple[int, Cell]], where: Say) -> None:
     """Rows whose 措施 (measure name) no longer names the measure of their sealed 措施代码."""
     if not rows:
         return
-    shown = rows[:5]
-    more = len(rows) - len(shown)
-    listed = ", ".join(f"{row} ({cells.shown(raw)})" for row, raw in shown) + (f" and {more} more" if more else "")
-    listed_zh = "、".join(f"第{row}行（{shown_zh(raw)}）" for row, raw in shown) + (f"等{len(rows)}行" if more else "")
-    said = "row" if len(rows) == 1 else "rows"
+    listed_zh, said, listed = _rows_seen(rows)
     raise LedgerError(
         Say(
             f"{where.zh} {listed_zh}的措施名称已被改动，与措施代码不符：未获批准的行应删除，而不是在行内批注；"
