@@ -84,6 +84,22 @@ def _clone(where: Path) -> Path:
     return root
 
 
+def _pasting(tmp_path: Path) -> tuple[Path, dict[str, str]]:
+    """A fresh clone to paste into, and the environment of a new user: an empty home, no TONGNAN_ variable,
+    this interpreter's tongnan-calc first on the PATH."""
+    root = _clone(tmp_path)
+    home = tmp_path / "home"
+    home.mkdir()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TONGNAN_")}
+    env |= {
+        "HOME": str(home),
+        "XDG_CONFIG_HOME": str(home / ".config"),
+        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}",
+        "COLUMNS": "120",
+    }
+    return root, env
+
+
 def _run(command: str, cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         ["bash", "-c", command], cwd=cwd, env=env, capture_output=True, text=True, timeout=300, check=False
@@ -98,16 +114,7 @@ def test_the_examples_are_found() -> None:
 @pytest.mark.parametrize("source", ["README", "help"])
 def test_every_example_works_when_pasted(tmp_path: Path, source: str) -> None:
     """The README's examples in one fresh clone, the help's in another (both write payout-2016.xlsx)."""
-    root = _clone(tmp_path)
-    home = tmp_path / "home"
-    home.mkdir()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("TONGNAN_")}
-    env |= {
-        "HOME": str(home),
-        "XDG_CONFIG_HOME": str(home / ".config"),
-        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}",
-        "COLUMNS": "120",
-    }
+    root, env = _pasting(tmp_path)
     scratch = str(tmp_path / "try-ledger.sqlite")  # the examples' scratch ledger, here a fresh one
     examples = readme_examples() if source == "README" else help_examples()
     assert examples

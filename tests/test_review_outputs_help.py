@@ -10,17 +10,15 @@ value (exit 2) and a second command ``payout-2016.xlsx`` (not found).
 
 from __future__ import annotations
 
-import os
 import re
 import shlex
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 from typer.testing import CliRunner
 
-from tests.test_examples_paste import PLACEHOLDER, README, SCRATCH, _clone, _run, readme_examples
+from tests.test_examples_paste import PLACEHOLDER, README, SCRATCH, _pasting, _run, readme_examples
 from tests.test_help import ALL, PROG, name
 from tongnan_calc.cli.app import app
 from tongnan_calc.cli.i18n import pick
@@ -94,16 +92,7 @@ def test_the_readme_inline_examples_work_after_its_code_blocks(tmp_path: Path) -
     makes holds (exit 2); it is now a synopsis (ID, from `ledger list`) beside a working example."""
     inline = readme_inline_examples()
     assert any(line.startswith("tongnan-calc ledger reverse ") for line in inline)
-    root = _clone(tmp_path)
-    home = tmp_path / "home"
-    home.mkdir()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("TONGNAN_")}
-    env |= {
-        "HOME": str(home),
-        "XDG_CONFIG_HOME": str(home / ".config"),
-        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}",
-        "COLUMNS": "120",
-    }
+    root, env = _pasting(tmp_path)
     scratch = str(tmp_path / "try-ledger.sqlite")
     for command in readme_examples():
         _run(command.replace(SCRATCH, scratch), root, env)
