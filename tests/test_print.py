@@ -274,15 +274,10 @@ def _pages(pdf: Path) -> list[tuple[str, str]]:
     return pages
 
 
-@pytest.mark.skipif(
-    SOFFICE is None or PDFTOTEXT is None,
-    reason="LibreOffice or poppler-utils is not installed: .ci/install-libreoffice installs both",
-)
-def test_the_example_prints_on_a4_as_intended(tmp_path: Path) -> None:
-    out = tmp_path / "payout.xlsx"
-    CliRunner().invoke(app, ["run", str(EXAMPLE), "--year", "2016", "--no-ledger", "--out", str(out)])
+def to_pdf(workbook: Path, folder: Path) -> Path:
+    """The PDF LibreOffice prints of ``workbook`` into ``folder`` (with a profile of its own there)."""
     assert SOFFICE is not None
-    profile = (tmp_path / "profile").as_uri()
+    profile = (folder / "profile").as_uri()
     subprocess.run(
         [
             SOFFICE,
@@ -291,14 +286,24 @@ def test_the_example_prints_on_a4_as_intended(tmp_path: Path) -> None:
             "--convert-to",
             "pdf",
             "--outdir",
-            str(tmp_path),
-            str(out),
+            folder,
+            workbook,
         ],
         capture_output=True,
         timeout=240,
         check=True,
     )
-    pages = _pages(tmp_path / "payout.pdf")
+    return folder / f"{workbook.stem}.pdf"
+
+
+@pytest.mark.skipif(
+    SOFFICE is None or PDFTOTEXT is None,
+    reason="LibreOffice or poppler-utils is not installed: .ci/install-libreoffice installs both",
+)
+def test_the_example_prints_on_a4_as_intended(tmp_path: Path) -> None:
+    out = tmp_path / "payout.xlsx"
+    CliRunner().invoke(app, ["run", str(EXAMPLE), "--year", "2016", "--no-ledger", "--out", str(out)])
+    pages = _pages(to_pdf(out, tmp_path))
     assert len(pages) <= 12
     intended = {
         "汇总": "portrait",

@@ -25,6 +25,7 @@ import pytest
 from openpyxl.utils import get_column_letter
 from typer.testing import CliRunner
 
+from tests.test_print import to_pdf
 from tongnan_calc.cli.app import app
 from tongnan_calc.report.xlsx_book import LINE_HEIGHT, text_lines
 
@@ -130,15 +131,7 @@ def _words(pdf: Path, page: int) -> list[tuple[str, float, float, float, float]]
     reason="LibreOffice or poppler-utils is not installed: .ci/install-libreoffice installs both",
 )
 def test_a_wrapped_heading_prints_above_the_first_row(tmp_path: Path) -> None:
-    out = payout(tmp_path, "en")
-    profile = (tmp_path / "profile").as_uri()
-    subprocess.run(
-        [SOFFICE, f"-env:UserInstallation={profile}", "--headless", "--convert-to", "pdf", "--outdir", tmp_path, out],
-        capture_output=True,
-        timeout=240,
-        check=True,
-    )
-    words = _words(tmp_path / "payout-en.pdf", 1)
+    words = _words(to_pdf(payout(tmp_path, "en"), tmp_path), 1)
     first = next(w for w in words if w[0] == "payable" and w[1] > 200)  # the heading of the lines' column
     second = next(w for w in words if w[0] == "lines" and w[2] > first[2] and abs(w[1] - first[1]) < 20)
     data = next(w for w in words if w[0] == "key")  # 'key support', the first row below the heading
@@ -189,15 +182,7 @@ def test_the_ledger_export_prints_on_a4_one_page_wide(tmp_path: Path, lang: str)
     reason="LibreOffice or poppler-utils is not installed: .ci/install-libreoffice installs both",
 )
 def test_every_page_of_the_ledger_export_has_every_column(tmp_path: Path) -> None:
-    out = _ledger_export(tmp_path, "zh")
-    profile = (tmp_path / "profile").as_uri()
-    subprocess.run(
-        [SOFFICE, f"-env:UserInstallation={profile}", "--headless", "--convert-to", "pdf", "--outdir", tmp_path, out],
-        capture_output=True,
-        timeout=240,
-        check=True,
-    )
-    pdf = tmp_path / "ledger-zh.pdf"
+    pdf = to_pdf(_ledger_export(tmp_path, "zh"), tmp_path)
     info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
     pages = int(re.search(r"Pages:\s+(\d+)", info)[1])  # type: ignore[index]
     for page in range(1, pages + 1):
